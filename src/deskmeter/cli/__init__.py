@@ -1,0 +1,1 @@
+"""The ``deskmeter`` command line."""

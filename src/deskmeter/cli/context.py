@@ -1,0 +1,36 @@
+"""What every command shares: the settings and the store, opened lazily."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+
+from deskmeter.config import Settings, load_settings
+from deskmeter.store import Store, open_store
+
+
+@dataclass
+class AppContext:
+    config: Path | None = None
+    store_spec: str | None = None
+    verbose: bool = False
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config, store=self.store_spec)
+        return self._settings
+
+    def open_store(self) -> Store:
+        return open_store(self.settings.store)
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppContext):  # a sub-command run on its own (tests)
+        obj = AppContext()
+        ctx.find_root().obj = obj
+    return obj

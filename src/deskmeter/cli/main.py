@@ -1,0 +1,88 @@
+"""``deskmeter``: the entry point; global options and the error boundary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deskmeter import __version__
+from deskmeter.cli import export_cmd, status_cmd, task_cmd, track_cmd
+from deskmeter.cli.context import AppContext
+from deskmeter.config import ConfigError
+from deskmeter.logs import setup_logging
+from deskmeter.store import StoreError
+from deskmeter.tasks.taskfile import TaskFileError
+
+app = typer.Typer(
+    name="deskmeter",
+    help="Measure how long each workspace and task is active on your desktop.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"deskmeter {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            envvar="DESKMETER_CONFIG",
+            help="The TOML configuration file [default: $XDG_CONFIG_HOME/deskmeter/config.toml].",
+        ),
+    ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="DESKMETER_STORE",
+            help="Where the data lives: a SQLite file path or a mongodb:// URI.",
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug detail.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Deskmeter: time per workspace and task, tracked as you switch."""
+    setup_logging(verbose)
+    ctx.obj = AppContext(config=config, store_spec=store, verbose=verbose)
+
+
+app.command("track")(track_cmd.track)
+app.command("status")(status_cmd.status)
+app.command("export")(export_cmd.export)
+app.add_typer(task_cmd.app, name="task")
+
+
+def main() -> None:
+    """Run the CLI; turn known errors into one line on stderr and a non-zero exit."""
+    try:
+        app(standalone_mode=False)
+    except (ConfigError, StoreError, TaskFileError) as exc:
+        print(f"deskmeter: error: {exc}", file=sys.stderr)
+        sys.exit(2 if isinstance(exc, ConfigError) else 1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("deskmeter: aborted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors carry their own exit code and message
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

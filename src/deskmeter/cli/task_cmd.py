@@ -1,0 +1,56 @@
+"""``deskmeter task``: list the tasks, show or set the current one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskmeter.cli.context import app_context
+from deskmeter.tasks.registry import TaskRegistry
+from deskmeter.tasks.taskfile import read_task_file, validate_path
+
+app = typer.Typer(help="List the tasks, show or set the current one.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_tasks(ctx: typer.Context) -> None:
+    """List the tasks of the task file ('*' marks the current one)."""
+    settings = app_context(ctx).settings
+    parsed = read_task_file(settings.task_file)
+    if not parsed.tasks:
+        typer.echo(f"no tasks yet: add lines to {settings.task_file}", err=True)
+    for line in parsed.tasks:
+        ident = f"  @{line.id}" if line.id != line.path else ""
+        typer.echo(f"{'*' if line.current else ' '} {line.path}{ident}")
+
+
+@app.command("current")
+def current(ctx: typer.Context) -> None:
+    """Print the current task's path (exit 1 when none is set)."""
+    settings = app_context(ctx).settings
+    line = read_task_file(settings.task_file).current
+    if line is None:
+        typer.echo("no current task (set one with `deskmeter task set PATH`)", err=True)
+        raise typer.Exit(1)
+    typer.echo(line.path)
+
+
+@app.command("set")
+def set_task(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="A task path such as work/deskmeter/sync.")],
+) -> None:
+    """Make PATH the current task (added to the task file when new).
+
+    A running tracker notices the change at once and closes the open interval.
+    """
+    app_ = app_context(ctx)
+    try:
+        validate_path(path)
+    except ValueError as exc:
+        typer.echo(f"deskmeter: error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    with app_.open_store() as store:
+        TaskRegistry(store, app_.settings.task_file).set_current(path)
+    typer.echo(f"current task: {path}")

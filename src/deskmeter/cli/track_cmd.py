@@ -1,0 +1,80 @@
+"""``deskmeter track``: run the tracker daemon."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from deskmeter.cli.context import app_context
+from deskmeter.tasks.registry import TaskRegistry
+from deskmeter.tracker.daemon import StopTracking, Tracker
+from deskmeter.tracker.sources import SourceError, auto_source_name, make_source
+from deskmeter.tracker.taskwatch import TaskFileWatcher
+
+log = logging.getLogger("deskmeter.track")
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise StopTracking(signal.Signals(signum).name)
+
+
+def track(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Workspace source: auto, x11 (event-driven), wmctrl (polling), gnome (Wayland).",
+        ),
+    ] = None,
+) -> None:
+    """Track the active workspace and task; write a switch on every change."""
+    app = app_context(ctx)
+    settings = app.settings
+    name = source or settings.tracker.source
+    if name == "auto":
+        name = auto_source_name()
+    try:
+        workspace_source = make_source(
+            name,
+            poll_seconds=settings.tracker.poll_seconds,
+            retry_seconds=settings.tracker.retry_seconds,
+        )
+    except SourceError as exc:
+        typer.echo(f"deskmeter: error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+    store = app.open_store()
+    tracker = Tracker(store, settings, TaskRegistry(store, settings.task_file))
+    tracker.start()
+    log.info(
+        "tracking with the %s source into %s (time zone %s, tasks in %s)",
+        workspace_source.name,
+        store.describe(),
+        settings.timezone,
+        settings.task_file,
+    )
+    stop = threading.Event()
+    watcher = TaskFileWatcher(settings.task_file, tracker.events.put)
+    watcher.start()
+    thread = threading.Thread(
+        target=workspace_source.run,
+        args=(tracker.events.put, stop),
+        name=f"source-{workspace_source.name}",
+        daemon=True,
+    )
+    thread.start()
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    try:
+        tracker.run()
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        stop.set()
+        watcher.stop()
+        store.close()

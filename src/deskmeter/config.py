@@ -1,0 +1,212 @@
+"""Configuration: one TOML file, overridden by ``DESKMETER_*`` environment variables and flags.
+
+Precedence, highest first: command-line flags, environment (``DESKMETER_STORE``,
+``DESKMETER_TIMEZONE``, nested keys with ``__`` such as ``DESKMETER_TRACKER__SOURCE``), the TOML
+file (``--config``/``DESKMETER_CONFIG``, default ``$XDG_CONFIG_HOME/deskmeter/config.toml``),
+built-in defaults. Every problem is reported as one line that names the key.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from deskmeter import paths
+
+_file_data: ContextVar[dict[str, Any]] = ContextVar("deskmeter_config_file")
+
+
+class ConfigError(ValueError):
+    """A configuration problem; ``str()`` is one line naming the key and the problem."""
+
+
+def system_timezone() -> str:
+    """The machine's time zone name (``TZ``, ``/etc/timezone``, ``/etc/localtime``), else UTC."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz:
+        return tz
+    try:
+        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+        if name:
+            return name
+    except OSError:
+        pass
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    return "UTC"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TrackerSettings(_Section):
+    source: Literal["auto", "x11", "wmctrl", "gnome"] = "auto"
+    #: How often the open interval's heartbeat is saved: at most this much is lost on a crash.
+    heartbeat_seconds: float = Field(30.0, gt=0, le=3600)
+    #: How often the ``wmctrl`` source polls.
+    poll_seconds: float = Field(1.0, gt=0, le=60)
+    #: A gap between wall clock and monotonic clock above this is taken as a suspend.
+    suspend_threshold_seconds: float = Field(5.0, gt=0)
+    #: Seconds to wait between attempts to reach the X server.
+    retry_seconds: float = Field(5.0, gt=0, le=300)
+
+
+class WorkspaceSettings(_Section):
+    #: Names for workspaces by index (first = workspace 1); they win over the X names.
+    labels: list[str] = Field(default_factory=list)
+
+
+class WebSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=1, le=65535)
+    mode: Literal["local", "portfolio"] = "local"
+    #: The bearer token that any writing endpoint requires (unset: nothing can write).
+    token: SecretStr | None = None
+    #: Portfolio privacy: show only the top level of task paths (``work/a/b`` → ``work``).
+    coarsen_tasks: bool = False
+
+
+class SyncSettings(_Section):
+    #: The remote MongoDB (through the SSH tunnel), e.g. ``mongodb://127.0.0.1:27018/deskmeter``.
+    remote: str | None = None
+    batch_size: int = Field(500, ge=1, le=100_000)
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    """The TOML file's values (read by ``load_settings``)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return _file_data.get({}).get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_file_data.get({}))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DESKMETER_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    #: A SQLite file path or a ``mongodb://`` URI.
+    store: str = Field(default_factory=lambda: str(paths.default_store()))
+    timezone: str = Field(default_factory=system_timezone)
+    task_file: Path = Field(default_factory=paths.default_task_file)
+    #: The name this machine writes into each switch.
+    host: str = Field(default_factory=socket.gethostname)
+    tracker: TrackerSettings = TrackerSettings()
+    workspaces: WorkspaceSettings = WorkspaceSettings()
+    web: WebSettings = WebSettings()
+    sync: SyncSettings = SyncSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from exc
+        return value
+
+    @field_validator("store")
+    @classmethod
+    def _store_given(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("empty: give a SQLite file path or a mongodb:// URI")
+        if "://" not in value:
+            return str(Path(value).expanduser())
+        return value
+
+    @field_validator("task_file")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def workspace_label(self, index: int, x_name: str = "") -> str:
+        labels = self.workspaces.labels
+        if 0 <= index < len(labels) and labels[index]:
+            return labels[index]
+        return x_name or f"workspace {index + 1}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _FileSource(settings_cls)
+
+
+def config_file_path(explicit: Path | str | None = None) -> tuple[Path, bool]:
+    """The config file to read and whether the user named it (then it must exist)."""
+    if explicit:
+        return Path(explicit).expanduser(), True
+    env = os.environ.get("DESKMETER_CONFIG")
+    if env:
+        return Path(env).expanduser(), True
+    return paths.default_config_file(), False
+
+
+def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f"config file {path}: not found") from None
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: cannot read: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path}: not valid TOML: {exc}") from exc
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown setting"
+    value = first.get("input")
+    shown = "" if isinstance(value, dict) or first["type"] == "missing" else f" (got {value!r})"
+    more = len(error.errors()) - 1
+    tail = f"; and {more} more problem{'s' if more > 1 else ''}" if more else ""
+    return f"{key}: {message}{shown}{tail}"
+
+
+def load_settings(config: Path | str | None = None, **overrides: Any) -> Settings:
+    """Read the settings; raise ``ConfigError`` with a one-line message on any problem."""
+    path, required = config_file_path(config)
+    data = read_config_file(path, required=required)
+    token = _file_data.set(data)
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        where = f" (config file {path}, DESKMETER_* environment or flags)"
+        raise ConfigError(f"bad setting {_describe(exc)}{where}") from None
+    finally:
+        _file_data.reset(token)

@@ -1,0 +1,160 @@
+"""The storage port: one interface, two backends (SQLite and MongoDB).
+
+Both backends pass the same contract suite (``tests/contract``). Writes of a record with an
+``id`` that already exists replace it, so every write is idempotent.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total
+from deskmeter.store.totals import Group, Period, cut_totals
+
+#: The collections (tables) of the data model, with the seed's names.
+COLLECTIONS: tuple[str, ...] = ("switch", "task", "task_history", "state")
+
+SortOrder = Literal["asc", "desc"]
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of a backend's change log: document ``doc_id`` of ``collection`` changed."""
+
+    seq: int
+    collection: str
+    doc_id: str
+    op: Literal["upsert", "delete"]
+    at: datetime
+
+
+class Store(ABC):
+    """What the tracker, the dashboard, sync and the CLI need from storage."""
+
+    #: A short name for logs and ``status`` output: ``sqlite`` or ``mongodb``.
+    kind: str = ""
+
+    # -- switches ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def add_switches(self, switches: Iterable[Switch]) -> int:
+        """Insert or replace switches by id; return how many were written."""
+
+    def add_switch(self, switch: Switch) -> None:
+        self.add_switches([switch])
+
+    @abstractmethod
+    def switches(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        order: SortOrder = "asc",
+    ) -> list[Switch]:
+        """Switches that *start* in ``[start, end)``, ordered by start then id."""
+
+    @abstractmethod
+    def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
+        """How many switches start in ``[start, end)``."""
+
+    @abstractmethod
+    def longest_switch(self) -> float:
+        """The largest ``delta`` stored, 0.0 when empty (bounds overlap queries)."""
+
+    def switches_overlapping(self, start: datetime, end: datetime) -> list[Switch]:
+        """Switches whose interval intersects ``[start, end)``, ordered by start."""
+        lookback = timedelta(seconds=self.longest_switch())
+        return [s for s in self.switches(start - lookback, end) if s.end > start]
+
+    def totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        by: Period | None = "day",
+    ) -> list[Total]:
+        """Seconds per task path (or workspace) per day/week/month cut in ``tz``.
+
+        Intervals that cross a period boundary (midnight, a DST change) are split.
+        """
+        return cut_totals(self.switches_overlapping(start, end), start, end, tz, group, by)
+
+    # -- tasks ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def upsert_tasks(self, tasks: Sequence[Task]) -> None:
+        """Insert or replace tasks by id."""
+
+    @abstractmethod
+    def tasks(self, *, include_inactive: bool = False) -> list[Task]:
+        """Tasks ordered by path."""
+
+    @abstractmethod
+    def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
+        """Record the paths tasks had from a moment on (idempotent)."""
+
+    @abstractmethod
+    def task_history(self, task_id: str | None = None) -> list[TaskHistoryEntry]:
+        """History entries (of one task, or all) ordered by task then time."""
+
+    def task_path_at(self, task_id: str, when: datetime) -> str | None:
+        """The path task ``task_id`` had at ``when``, or None if unknown."""
+        path = None
+        for entry in self.task_history(task_id):
+            if entry.since <= when:
+                path = entry.path
+        return path
+
+    # -- state ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def get_state(self) -> State | None:
+        """The open interval, or None when nothing is being tracked."""
+
+    @abstractmethod
+    def put_state(self, state: State | None) -> None:
+        """Replace the open interval (None clears it)."""
+
+    @abstractmethod
+    def close_interval(self, switch: Switch | None, state: State | None) -> None:
+        """Write ``switch`` and replace the state with ``state`` as one step.
+
+        SQLite does both in one transaction. MongoDB writes the switch first: its id is the
+        interval id, so a crash in between only repeats an idempotent write.
+        """
+
+    # -- key/value metadata (checkpoints, settings) -----------------------------------------
+
+    @abstractmethod
+    def get_meta(self, key: str) -> str | None: ...
+
+    @abstractmethod
+    def set_meta(self, key: str, value: str | None) -> None: ...
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """Where the data lives, for logs (no secrets)."""
+        return self.kind
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

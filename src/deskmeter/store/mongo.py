@@ -1,0 +1,207 @@
+"""The MongoDB backend (pymongo): the seed's production store.
+
+Collections ``switch``, ``task``, ``task_history``, ``state`` (the seed's names) and ``meta``
+(checkpoints; never synced). Datetimes are stored as UTC BSON dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, MongoClient, ReplaceOne
+from pymongo.collection import Collection
+from pymongo.database import Database
+from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
+from pymongo.uri_parser import parse_uri
+
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry
+from deskmeter.store.base import SortOrder, Store, StoreError
+from deskmeter.store.documents import (
+    STATE_ID,
+    Document,
+    history_from_doc,
+    history_to_doc,
+    state_from_doc,
+    state_to_doc,
+    switch_from_doc,
+    switch_to_doc,
+    task_from_doc,
+    task_to_doc,
+)
+
+DEFAULT_DATABASE = "deskmeter"
+
+#: The indexes the queries need, per collection.
+INDEXES: dict[str, list[list[tuple[str, int]]]] = {
+    "switch": [[("date", ASCENDING), ("_id", ASCENDING)], [("delta", DESCENDING)]],
+    "task": [[("path", ASCENDING)]],
+    "task_history": [[("task_id", ASCENDING), ("since", ASCENDING)]],
+}
+
+
+def _range(start: datetime | None, end: datetime | None) -> dict[str, Any]:
+    condition: dict[str, Any] = {}
+    if start is not None:
+        condition["$gte"] = start
+    if end is not None:
+        condition["$lt"] = end
+    return {"date": condition} if condition else {}
+
+
+def redact(uri: str) -> str:
+    """The URI without its password, for logs."""
+    if "@" not in uri:
+        return uri
+    scheme, rest = uri.split("://", 1)
+    return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+
+
+class MongoStore(Store):
+    """A store in a MongoDB database (a single-node replica set ``rs0`` for change streams)."""
+
+    kind = "mongodb"
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        client: MongoClient[Document] | None = None,
+        database: str | None = None,
+        timeout_ms: int = 5000,
+    ) -> None:
+        self.uri = uri
+        if client is None:
+            try:
+                parsed = parse_uri(uri)
+                client = MongoClient(
+                    uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms, connect=False
+                )
+            except (ConfigurationError, ValueError) as exc:
+                raise StoreError(f"bad MongoDB URI {redact(uri)}: {exc}") from exc
+            database = database or parsed.get("database") or DEFAULT_DATABASE
+        self.client: MongoClient[Document] = client
+        self.db: Database[Document] = client[database or DEFAULT_DATABASE]
+        self._ensure_indexes()
+
+    def describe(self) -> str:
+        return f"mongodb:{redact(self.uri)}/{self.db.name}"
+
+    def _ensure_indexes(self) -> None:
+        try:
+            for name, indexes in INDEXES.items():
+                for keys in indexes:
+                    self.db[name].create_index(keys)
+        except OperationFailure as exc:
+            raise StoreError(f"MongoDB refused {self.describe()}: {exc}") from exc
+        except PyMongoError as exc:
+            raise StoreError(f"cannot reach MongoDB at {self.describe()}: {exc}") from exc
+
+    def collection(self, name: str) -> Collection[Document]:
+        return self.db[name]
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- switches ---------------------------------------------------------------------------
+
+    def add_switches(self, switches: Iterable[Switch]) -> int:
+        ops = [ReplaceOne({"_id": s.id}, switch_to_doc(s), upsert=True) for s in switches]
+        if not ops:
+            return 0
+        self.db.switch.bulk_write(ops, ordered=False)
+        return len(ops)
+
+    def switches(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        order: SortOrder = "asc",
+    ) -> list[Switch]:
+        direction = DESCENDING if order == "desc" else ASCENDING
+        cursor = self.db.switch.find(_range(start, end)).sort(
+            [("date", direction), ("_id", direction)]
+        )
+        if offset:
+            cursor = cursor.skip(offset)
+        if limit is not None:
+            cursor = cursor.limit(limit)
+        return [switch_from_doc(doc) for doc in cursor]
+
+    def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
+        return int(self.db.switch.count_documents(_range(start, end)))
+
+    def longest_switch(self) -> float:
+        doc = self.db.switch.find_one({}, {"delta": 1}, sort=[("delta", DESCENDING)])
+        return float(doc["delta"]) if doc else 0.0
+
+    # -- tasks ------------------------------------------------------------------------------
+
+    def upsert_tasks(self, tasks: Sequence[Task]) -> None:
+        if tasks:
+            self.db.task.bulk_write(
+                [ReplaceOne({"_id": t.id}, task_to_doc(t), upsert=True) for t in tasks],
+                ordered=False,
+            )
+
+    def tasks(self, *, include_inactive: bool = False) -> list[Task]:
+        query = {} if include_inactive else {"active": True}
+        return [
+            task_from_doc(d)
+            for d in self.db.task.find(query).sort([("path", ASCENDING), ("_id", ASCENDING)])
+        ]
+
+    def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
+        if entries:
+            self.db.task_history.bulk_write(
+                [ReplaceOne({"_id": e.id}, history_to_doc(e), upsert=True) for e in entries],
+                ordered=False,
+            )
+
+    def task_history(self, task_id: str | None = None) -> list[TaskHistoryEntry]:
+        query = {} if task_id is None else {"task_id": task_id}
+        cursor = self.db.task_history.find(query).sort(
+            [("task_id", ASCENDING), ("since", ASCENDING)]
+        )
+        return [history_from_doc(d) for d in cursor]
+
+    # -- state ------------------------------------------------------------------------------
+
+    def get_state(self) -> State | None:
+        doc = self.db.state.find_one({"_id": STATE_ID})
+        return state_from_doc(doc) if doc else None
+
+    def put_state(self, state: State | None) -> None:
+        if state is None:
+            self.db.state.delete_one({"_id": STATE_ID})
+        else:
+            self.db.state.replace_one({"_id": STATE_ID}, state_to_doc(state), upsert=True)
+
+    def close_interval(self, switch: Switch | None, state: State | None) -> None:
+        if switch is not None:
+            self.add_switch(switch)
+        self.put_state(state)
+
+    # -- meta -------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        doc = self.db.meta.find_one({"_id": key})
+        return str(doc["value"]) if doc else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.db.meta.delete_one({"_id": key})
+        else:
+            self.db.meta.replace_one({"_id": key}, {"_id": key, "value": value}, upsert=True)
+
+    # -- documents (for sync) ---------------------------------------------------------------
+
+    def get_document(self, collection: str, doc_id: str) -> Document | None:
+        return self.db[collection].find_one({"_id": doc_id})
+
+    def documents(self, collection: str) -> Iterator[Document]:
+        return iter(self.db[collection].find({}))

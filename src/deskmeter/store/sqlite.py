@@ -1,0 +1,362 @@
+"""The embedded SQLite backend: the default, zero set-up store."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry
+from deskmeter.store.base import Change, SortOrder, Store, StoreError
+from deskmeter.store.documents import (
+    STATE_ID,
+    Document,
+    history_to_doc,
+    state_to_doc,
+    switch_to_doc,
+    task_to_doc,
+)
+from deskmeter.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+
+#: meta key: the highest changelog seq that was pruned (sync must resync below it).
+PRUNED_THROUGH = "changelog_pruned_through"
+
+_SWITCH_COLUMNS = "id, date, delta, workspace_index, workspace, task_id, task, host"
+
+
+def _ts(value: datetime) -> float:
+    return value.timestamp()
+
+
+def _dt(value: float) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def _switch(row: sqlite3.Row) -> Switch:
+    return Switch(
+        id=row["id"],
+        date=_dt(row["date"]),
+        delta=row["delta"],
+        workspace_index=row["workspace_index"],
+        workspace=row["workspace"],
+        task_id=row["task_id"],
+        task=row["task"],
+        host=row["host"],
+    )
+
+
+def _range(start: datetime | None, end: datetime | None) -> tuple[str, list[float]]:
+    clauses, params = [], []
+    if start is not None:
+        clauses.append("date >= ?")
+        params.append(_ts(start))
+    if end is not None:
+        clauses.append("date < ?")
+        params.append(_ts(end))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class SQLiteStore(Store):
+    """A store in one SQLite file (WAL mode), safe to share between threads."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).expanduser()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._migrate()
+
+    def describe(self) -> str:
+        return f"sqlite:{self.path}"
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} has schema version {version}, newer than this Deskmeter "
+                    f"understands ({SCHEMA_VERSION}); upgrade Deskmeter"
+                )
+            for number in range(version, SCHEMA_VERSION):
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _statements(MIGRATIONS[number]):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {number + 1}")
+                    self._db.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    self._db.execute("ROLLBACK")
+                    raise StoreError(
+                        f"migration {number + 1} of {self.path} failed: {exc}"
+                    ) from exc
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _write(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> int:
+        """Run statements in one transaction; return the number of statements run."""
+        count = 0
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, params in statements:
+                    self._db.execute(sql, params)
+                    count += 1
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return count
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- switches ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _switch_write(switch: Switch) -> tuple[str, Sequence[Any]]:
+        return (
+            f"INSERT OR REPLACE INTO switch ({_SWITCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                switch.id,
+                _ts(switch.date),
+                switch.delta,
+                switch.workspace_index,
+                switch.workspace,
+                switch.task_id,
+                switch.task,
+                switch.host,
+            ),
+        )
+
+    def add_switches(self, switches: Iterable[Switch]) -> int:
+        return self._write(self._switch_write(s) for s in switches)
+
+    def switches(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        order: SortOrder = "asc",
+    ) -> list[Switch]:
+        where, params = _range(start, end)
+        direction = "DESC" if order == "desc" else "ASC"
+        sql = (
+            f"SELECT {_SWITCH_COLUMNS} FROM switch{where} ORDER BY date {direction}, id {direction}"
+        )
+        args: list[Any] = list(params)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args += [-1 if limit is None else limit, offset]
+        return [_switch(row) for row in self._query(sql, args)]
+
+    def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
+        where, params = _range(start, end)
+        return int(self._query(f"SELECT COUNT(*) FROM switch{where}", params)[0][0])
+
+    def longest_switch(self) -> float:
+        rows = self._query("SELECT delta FROM switch ORDER BY delta DESC LIMIT 1")
+        return float(rows[0][0]) if rows else 0.0
+
+    # -- tasks ------------------------------------------------------------------------------
+
+    def upsert_tasks(self, tasks: Sequence[Task]) -> None:
+        self._write(
+            (
+                "INSERT OR REPLACE INTO task (id, path, active, updated) VALUES (?, ?, ?, ?)",
+                (t.id, t.path, int(t.active), _ts(t.updated)),
+            )
+            for t in tasks
+        )
+
+    def tasks(self, *, include_inactive: bool = False) -> list[Task]:
+        where = "" if include_inactive else " WHERE active = 1"
+        rows = self._query(f"SELECT id, path, active, updated FROM task{where} ORDER BY path, id")
+        return [
+            Task(id=r["id"], path=r["path"], active=bool(r["active"]), updated=_dt(r["updated"]))
+            for r in rows
+        ]
+
+    def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
+        self._write(
+            (
+                "INSERT OR REPLACE INTO task_history (id, task_id, path, since) "
+                "VALUES (?, ?, ?, ?)",
+                (e.id, e.task_id, e.path, _ts(e.since)),
+            )
+            for e in entries
+        )
+
+    def task_history(self, task_id: str | None = None) -> list[TaskHistoryEntry]:
+        where, params = ("", []) if task_id is None else (" WHERE task_id = ?", [task_id])
+        rows = self._query(
+            f"SELECT task_id, path, since FROM task_history{where} ORDER BY task_id, since", params
+        )
+        return [TaskHistoryEntry(r["task_id"], r["path"], _dt(r["since"])) for r in rows]
+
+    # -- state ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _state_write(state: State | None) -> tuple[str, Sequence[Any]]:
+        if state is None:
+            return "DELETE FROM state WHERE id = ?", (STATE_ID,)
+        return (
+            "INSERT OR REPLACE INTO state (id, workspace_index, workspace, since, heartbeat, "
+            "interval_id, task_id, task, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                STATE_ID,
+                state.workspace_index,
+                state.workspace,
+                _ts(state.since),
+                _ts(state.heartbeat),
+                state.interval_id,
+                state.task_id,
+                state.task,
+                state.host,
+            ),
+        )
+
+    def get_state(self) -> State | None:
+        rows = self._query("SELECT * FROM state WHERE id = ?", (STATE_ID,))
+        if not rows:
+            return None
+        r = rows[0]
+        return State(
+            workspace_index=r["workspace_index"],
+            workspace=r["workspace"],
+            since=_dt(r["since"]),
+            heartbeat=_dt(r["heartbeat"]),
+            interval_id=r["interval_id"],
+            task_id=r["task_id"],
+            task=r["task"],
+            host=r["host"],
+        )
+
+    def put_state(self, state: State | None) -> None:
+        self._write([self._state_write(state)])
+
+    def close_interval(self, switch: Switch | None, state: State | None) -> None:
+        writes = [self._state_write(state)]
+        if switch is not None:
+            writes.insert(0, self._switch_write(switch))
+        self._write(writes)
+
+    # -- meta -------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._write([("DELETE FROM meta WHERE key = ?", (key,))])
+        else:
+            self._write([("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))])
+
+    # -- change log (the sync source) -------------------------------------------------------
+
+    def changes_after(self, seq: int, limit: int = 1000) -> list[Change]:
+        """Change-log entries with a sequence number above ``seq``, oldest first."""
+        rows = self._query(
+            "SELECT seq, collection, doc_id, op, at FROM changelog WHERE seq > ? "
+            "ORDER BY seq LIMIT ?",
+            (seq, limit),
+        )
+        return [Change(r["seq"], r["collection"], r["doc_id"], r["op"], _dt(r["at"])) for r in rows]
+
+    def last_change_seq(self) -> int:
+        """The sequence number of the newest change ever logged (0 when none)."""
+        rows = self._query("SELECT seq FROM sqlite_sequence WHERE name = 'changelog'")
+        return int(rows[0][0]) if rows else 0
+
+    def pending_changes(self, seq: int) -> int:
+        return int(self._query("SELECT COUNT(*) FROM changelog WHERE seq > ?", (seq,))[0][0])
+
+    def pruned_through(self) -> int:
+        value = self.get_meta(PRUNED_THROUGH)
+        return int(value) if value else 0
+
+    def prune_changes(self, through: int) -> int:
+        """Drop change-log entries up to ``through``; return how many were dropped."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                dropped = self._db.execute("DELETE FROM changelog WHERE seq <= ?", (through,))
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    (PRUNED_THROUGH, str(max(through, self.pruned_through()))),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return int(dropped.rowcount)
+
+    def get_document(self, collection: str, doc_id: str) -> Document | None:
+        """The document ``doc_id`` of ``collection`` in its MongoDB shape, or None."""
+        docs = list(self._documents(collection, doc_id))
+        return docs[0] if docs else None
+
+    def documents(self, collection: str) -> Iterator[Document]:
+        """Every document of ``collection`` in its MongoDB shape."""
+        return self._documents(collection, None)
+
+    def _documents(self, collection: str, doc_id: str | None) -> Iterator[Document]:
+        where, params = ("", []) if doc_id is None else (" WHERE id = ?", [doc_id])
+        if collection == "switch":
+            for row in self._query(f"SELECT {_SWITCH_COLUMNS} FROM switch{where}", params):
+                yield switch_to_doc(_switch(row))
+        elif collection == "task":
+            for row in self._query(f"SELECT * FROM task{where}", params):
+                yield task_to_doc(
+                    Task(row["id"], row["path"], bool(row["active"]), _dt(row["updated"]))
+                )
+        elif collection == "task_history":
+            for row in self._query(f"SELECT * FROM task_history{where}", params):
+                yield history_to_doc(
+                    TaskHistoryEntry(row["task_id"], row["path"], _dt(row["since"]))
+                )
+        elif collection == "state":
+            if doc_id in (None, STATE_ID):
+                state = self.get_state()
+                if state is not None:
+                    yield state_to_doc(state)
+        else:
+            raise StoreError(f"unknown collection {collection!r}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (triggers contain ';' inside BEGIN…END)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer
+            buffer = ""
+    if buffer.strip():
+        yield buffer

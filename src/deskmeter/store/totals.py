@@ -1,0 +1,82 @@
+"""Cutting switches into totals per day, week or month in a time zone.
+
+An interval that crosses midnight (or a daylight-saving change) is split at the local
+boundary, so each period gets exactly the seconds that fell inside it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from deskmeter.models import NO_TASK, Switch, Total
+
+Group = Literal["task", "workspace"]
+Period = Literal["day", "week", "month"]
+
+GROUPS: tuple[str, ...] = ("task", "workspace")
+PERIODS: tuple[str, ...] = ("day", "week", "month")
+
+
+def period_start(day: date, by: Period) -> date:
+    """The first day of the period that contains ``day`` (weeks start on Monday)."""
+    if by == "day":
+        return day
+    if by == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The UTC instant at which local ``day`` begins in ``tz``."""
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def group_key(switch: Switch, group: Group) -> str:
+    if group == "task":
+        return switch.task or NO_TASK
+    return switch.workspace or f"workspace {switch.workspace_index + 1}"
+
+
+def split_by_day(start: datetime, end: datetime, tz: ZoneInfo) -> Iterable[tuple[date, float]]:
+    """Yield (local day, seconds) pieces of the UTC interval ``[start, end)``."""
+    cursor = start
+    while cursor < end:
+        day = cursor.astimezone(tz).date()
+        boundary = min(end, local_midnight(day + timedelta(days=1), tz))
+        if boundary <= cursor:  # defensive: never loop forever on odd zone data
+            boundary = end
+        yield day, (boundary - cursor).total_seconds()
+        cursor = boundary
+
+
+def cut_totals(
+    switches: Iterable[Switch],
+    start: datetime,
+    end: datetime,
+    tz: ZoneInfo,
+    group: Group,
+    by: Period | None,
+) -> list[Total]:
+    """Totals of ``switches`` clipped to ``[start, end)``, ordered by period then key."""
+    sums: dict[tuple[date | None, str], float] = defaultdict(float)
+    for switch in switches:
+        lo = max(switch.date, start)
+        hi = min(switch.end, end)
+        if hi <= lo:
+            continue
+        key = group_key(switch, group)
+        if by is None:
+            sums[(None, key)] += (hi - lo).total_seconds()
+            continue
+        for day, seconds in split_by_day(lo, hi, tz):
+            sums[(period_start(day, by), key)] += seconds
+    return [
+        Total(period=period, key=key, seconds=round(seconds, 3))
+        for (period, key), seconds in sorted(
+            sums.items(), key=lambda item: (item[0][0] or date.min, item[0][1])
+        )
+    ]

@@ -1,0 +1,175 @@
+"""The task file: one task path per line, edited by the user.
+
+Format::
+
+    # Lines starting with '#' are comments; blank lines are ignored.
+    work/deskmeter/sync           # a task path: segments of letters, digits, '.', '_', '-'
+    * work/deskmeter/web          # '* ' in front marks the current task (at most one line)
+    personal/reading @reading     # '@ID' names the task's id explicitly
+
+A task's id is its ``@ID`` when given, else its path. Ids never change by themselves, so
+reordering, commenting and adding tasks keep every id. To rename a task and keep its history
+under the same id, keep (or add) its ``@ID``: ``personal/books @personal/reading``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+PATH_RE = re.compile(rf"^{SEGMENT}(?:/{SEGMENT})*$")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+MAX_PATH = 200
+
+STARTER = """\
+# Deskmeter tasks: one task path per line, '/' separates levels.
+# '* ' in front marks the current task; `deskmeter task set PATH` moves the mark.
+# '@ID' after a path keeps a task's id (and so its history) when you rename it.
+# Lines starting with '#' are comments.
+* work/general
+work/meetings
+personal/learning
+"""
+
+
+class TaskFileError(ValueError):
+    """The task file is malformed; ``str()`` names the file, the line and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    path: str
+    id: str
+    current: bool
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFile:
+    tasks: tuple[TaskLine, ...]
+
+    @property
+    def current(self) -> TaskLine | None:
+        return next((t for t in self.tasks if t.current), None)
+
+    def by_path(self, path: str) -> TaskLine | None:
+        return next((t for t in self.tasks if t.path == path), None)
+
+
+def validate_path(path: str) -> str:
+    """Return ``path`` if it is a valid task path, else raise ``ValueError`` saying why."""
+    if not path:
+        raise ValueError("empty task path")
+    if len(path) > MAX_PATH:
+        raise ValueError(f"task path longer than {MAX_PATH} characters")
+    if any(ch.isspace() for ch in path):
+        raise ValueError(f"{path!r}: a task path has no spaces (use '-' or '_')")
+    if not PATH_RE.match(path):
+        raise ValueError(
+            f"{path!r}: use segments of letters, digits, '.', '_' or '-' separated by '/'"
+        )
+    return path
+
+
+def parse_task_file(text: str, name: str = "task file") -> TaskFile:
+    """Parse task-file text; raise ``TaskFileError`` naming the first bad line."""
+    tasks: list[TaskLine] = []
+    seen_paths: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
+    current_line = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+
+        def fail(problem: str, number: int = number) -> TaskFileError:
+            return TaskFileError(f"{name} line {number}: {problem}")
+
+        current = False
+        if line.startswith("*"):
+            current = True
+            line = line[1:].strip()
+        words = line.split()
+        task_id = None
+        if len(words) == 2 and words[1].startswith("@"):
+            task_id = words[1][1:]
+            if not ID_RE.match(task_id):
+                raise fail(f"bad task id {words[1]!r}")
+        elif len(words) != 1:
+            raise fail(f"{line!r}: one task path per line, optionally followed by @ID")
+        try:
+            path = validate_path(words[0])
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+        task_id = task_id or path
+        if path in seen_paths:
+            raise fail(f"{path!r} is listed twice (also line {seen_paths[path]})")
+        if task_id in seen_ids:
+            raise fail(f"id {task_id!r} is used twice (also line {seen_ids[task_id]})")
+        if current:
+            if current_line:
+                raise fail(f"two tasks marked current with '*' (also line {current_line})")
+            current_line = number
+        seen_paths[path] = number
+        seen_ids[task_id] = number
+        tasks.append(TaskLine(path=path, id=task_id, current=current, line=number))
+    return TaskFile(tuple(tasks))
+
+
+def read_task_file(path: Path) -> TaskFile:
+    """Read and parse the task file at ``path`` (a missing file has no tasks)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return TaskFile(())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TaskFileError(f"{path}: cannot read: {exc}") from exc
+    return parse_task_file(text, str(path))
+
+
+def mark_current(text: str, path: str) -> str:
+    """Return ``text`` with the '*' mark moved to ``path`` (appended when not listed).
+
+    Everything else (comments, order, ids, blank lines) stays as the user wrote it.
+    """
+    validate_path(path)
+    lines = text.splitlines()
+    found = False
+    out = []
+    for raw in lines:
+        body, hash_, comment = raw.partition("#")
+        stripped = body.strip()
+        if not stripped:
+            out.append(raw)
+            continue
+        unmarked = stripped[1:].strip() if stripped.startswith("*") else stripped
+        words = unmarked.split()
+        indent = body[: len(body) - len(body.lstrip())]
+        is_target = bool(words) and words[0] == path
+        found = found or is_target
+        tail = f" {hash_}{comment}" if hash_ else ""
+        out.append(f"{indent}{'* ' if is_target else ''}{unmarked}{tail}")
+    if not found:
+        out.append(f"* {path}")
+    return "\n".join(out) + "\n"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)  # noqa: PTH101
+        os.replace(tmp, path)  # noqa: PTH105
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

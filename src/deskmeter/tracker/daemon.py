@@ -1,0 +1,250 @@
+"""The tracker loop: one thread owns the open interval and writes every switch.
+
+Sources (X11, wmctrl, GNOME) and the task-file watcher run in their own threads and only put
+events on ``Tracker.events``. The loop wakes for an event or for the heartbeat, nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bson import ObjectId
+
+from deskmeter.config import Settings
+from deskmeter.models import State, Switch
+from deskmeter.store import Store
+from deskmeter.tasks.registry import CurrentTask, TaskRegistry
+from deskmeter.tasks.taskfile import TaskFileError
+from deskmeter.tracker.clock import Clock, SystemClock
+from deskmeter.tracker.events import (
+    Event,
+    SetTask,
+    Stop,
+    TaskFileChanged,
+    WorkspaceChanged,
+    WorkspaceLost,
+    WorkspaceNames,
+)
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[State | None], None]
+
+
+class StopTracking(Exception):  # noqa: N818 - a control-flow signal, like KeyboardInterrupt
+    """Raised (e.g. from the SIGTERM handler) to make the loop close cleanly."""
+
+
+def new_interval_id() -> str:
+    """A time-ordered unique id (a MongoDB ObjectId as text), like the original switch ids."""
+    return str(ObjectId())
+
+
+class Tracker:
+    """Turns workspace and task events into ``switch`` records and the ``state`` document."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        tasks: TaskRegistry,
+        clock: Clock | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.tasks = tasks
+        self.clock: Clock = clock or SystemClock()
+        self.events: queue.Queue[Event] = queue.Queue()
+        self.listeners: list[Listener] = []
+        self.state: State | None = None
+        self.workspace: WorkspaceChanged | None = None
+        self.names: tuple[str, ...] = ()
+        self.heartbeat = timedelta(seconds=settings.tracker.heartbeat_seconds)
+        self._last_wall = self.clock.now()
+        self._last_mono = self.clock.monotonic()
+        self._next_beat_mono = self._last_mono + self.heartbeat.total_seconds()
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def recover(self) -> Switch | None:
+        """Close an interval left open by a crash at its last heartbeat (never later)."""
+        stale = self.store.get_state()
+        if stale is None:
+            return None
+        switch = stale.closed_at(stale.heartbeat)
+        self.store.close_interval(switch if switch.delta > 0 else None, None)
+        log.warning(
+            "recovered an interval left open by an unclean stop: %s on %s, %.0f s, closed at "
+            "its last heartbeat %s",
+            switch.task or "(no task)",
+            switch.workspace,
+            switch.delta,
+            stale.heartbeat.isoformat(timespec="seconds"),
+        )
+        return switch
+
+    def start(self) -> None:
+        """Recover, load the task file, and get ready for the first workspace event."""
+        self.recover()
+        self.tasks.ensure_file()
+        self.tasks.reload(self.clock.now())
+        self._last_wall = self.clock.now()
+        self._last_mono = self.clock.monotonic()
+
+    def run(self) -> None:
+        """Handle events until ``Stop`` (or ``StopTracking``); always close the interval."""
+        try:
+            while True:
+                timeout = max(0.0, self._next_beat_mono - self.clock.monotonic())
+                try:
+                    event: Event | None = self.events.get(timeout=timeout)
+                except queue.Empty:
+                    event = None
+                if not self.step(event):
+                    break
+        except (StopTracking, KeyboardInterrupt):
+            log.info("stop requested")
+        finally:
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        if self.state is not None:
+            self._close_and_open(None)
+            log.info("closed the open interval; tracker stopped")
+
+    # -- one step ---------------------------------------------------------------------------
+
+    def step(self, event: Event | None) -> bool:
+        """Handle one event (None = heartbeat due). Return False when the loop should end."""
+        now = self.clock.now()
+        self._check_suspend(now)
+        if event is None or self.clock.monotonic() >= self._next_beat_mono:
+            self._beat(now)
+        match event:
+            case None:
+                pass
+            case WorkspaceChanged():
+                self._on_workspace(event, now)
+            case WorkspaceNames(names=names):
+                self.names = names
+                if self.workspace is not None:
+                    self._on_workspace(self.workspace, now)
+            case WorkspaceLost(reason=reason):
+                log.warning("lost the workspace source (%s); not counting until it is back", reason)
+                self.workspace = None
+                if self.state is not None:
+                    self._close_and_open(None)
+            case TaskFileChanged():
+                if self.tasks.reload(now):
+                    self._on_task(now)
+            case SetTask(path=path):
+                try:
+                    self.tasks.set_current(path)
+                except (TaskFileError, ValueError, OSError) as exc:
+                    log.error("cannot set task %r: %s", path, exc)
+                else:
+                    self.tasks.reload(now)
+                    self._on_task(now)
+            case Stop():
+                return False
+        return True
+
+    # -- transitions ------------------------------------------------------------------------
+
+    def _label(self, event: WorkspaceChanged) -> str:
+        x_name = event.name
+        if not x_name and 0 <= event.index < len(self.names):
+            x_name = self.names[event.index]
+        return self.settings.workspace_label(event.index, x_name)
+
+    def _new_state(self, workspace: WorkspaceChanged, now: datetime) -> State:
+        task = self.tasks.current
+        return State(
+            workspace_index=workspace.index,
+            workspace=self._label(workspace),
+            since=now,
+            heartbeat=now,
+            interval_id=new_interval_id(),
+            task_id=task.id if task else None,
+            task=task.path if task else None,
+            host=self.settings.host,
+        )
+
+    def _on_workspace(self, event: WorkspaceChanged, now: datetime) -> None:
+        self.workspace = event
+        label = self._label(event)
+        if self.state is not None and self.state.workspace_index == event.index:
+            if self.state.workspace != label:  # a rename, not a switch
+                self.state = replace(self.state, workspace=label)
+                self.store.put_state(self.state)
+                self._notify()
+            return
+        self._close_and_open(self._new_state(event, now))
+
+    def _on_task(self, now: datetime) -> None:
+        task: CurrentTask | None = self.tasks.current
+        if self.state is None:
+            if self.workspace is not None:
+                self._close_and_open(self._new_state(self.workspace, now))
+            return
+        if (task.id if task else None) == self.state.task_id and (
+            task.path if task else None
+        ) == self.state.task:
+            return
+        assert self.workspace is not None
+        self._close_and_open(self._new_state(self.workspace, now))
+
+    def _close_and_open(self, new_state: State | None, end: datetime | None = None) -> None:
+        """Close the open interval (at ``end`` or now) and open ``new_state`` in one write."""
+        if end is None:
+            end = new_state.since if new_state is not None else self.clock.now()
+        switch = None
+        if self.state is not None:
+            switch = self.state.closed_at(end)
+            if switch.delta <= 0:
+                switch = None
+        self.store.close_interval(switch, new_state)
+        if switch is not None:
+            log.info(
+                "switch: %s on %s for %.1f s",
+                switch.task or "(no task)",
+                switch.workspace,
+                switch.delta,
+            )
+        self.state = new_state
+        self._next_beat_mono = self.clock.monotonic() + self.heartbeat.total_seconds()
+        self._notify()
+
+    def _beat(self, now: datetime) -> None:
+        self._next_beat_mono = self.clock.monotonic() + self.heartbeat.total_seconds()
+        if self.state is not None:
+            self.state = self.state.beat(now)
+            self.store.put_state(self.state)
+
+    def _check_suspend(self, now: datetime) -> None:
+        """A wall clock that ran ahead of the monotonic clock means the machine slept.
+
+        The open interval is closed at the moment the machine went to sleep (the last check
+        plus the awake time since) and a new one opens now, so sleep never counts as work.
+        """
+        mono = self.clock.monotonic()
+        awake = mono - self._last_mono
+        gap = (now - self._last_wall).total_seconds() - awake
+        self._last_wall, self._last_mono = now, mono
+        if gap <= self.settings.tracker.suspend_threshold_seconds or self.state is None:
+            return
+        went_to_sleep = now - timedelta(seconds=gap)
+        log.info("the machine was suspended for %.0f s; not counting it", gap)
+        assert self.workspace is not None
+        self._close_and_open(self._new_state(self.workspace, now), end=went_to_sleep)
+
+    def _notify(self) -> None:
+        for listener in self.listeners:
+            try:
+                listener(self.state)
+            except Exception:
+                log.exception("a state listener failed")

@@ -1,0 +1,48 @@
+"""What the tracker loop reacts to. Sources and watchers put these on its queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceChanged:
+    """The active workspace is now ``index`` (0-based), named ``name`` by the desktop."""
+
+    index: int
+    name: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceNames:
+    """The desktop renamed its workspaces."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceLost:
+    """The source lost sight of the desktop (X server gone): stop counting."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFileChanged:
+    """The task file changed on disk."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetTask:
+    """Make ``path`` the current task (from D-Bus or another in-process caller)."""
+
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Close the open interval and leave the loop."""
+
+
+Event = WorkspaceChanged | WorkspaceNames | WorkspaceLost | TaskFileChanged | SetTask | Stop
