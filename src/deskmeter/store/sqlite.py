@@ -86,25 +86,33 @@ class SQLiteStore(Store):
     # -- plumbing ---------------------------------------------------------------------------
 
     def _migrate(self) -> None:
+        """Apply the missing migrations, each in its own write transaction.
+
+        The version is read inside the transaction, so two processes opening a new file at
+        the same moment do not both migrate it.
+        """
         with self._lock:
-            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            while True:
+                self._db.execute("BEGIN IMMEDIATE")
+                version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+                if version >= SCHEMA_VERSION:
+                    self._db.execute("COMMIT")
+                    break
+                try:
+                    for statement in _statements(MIGRATIONS[version]):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {version + 1}")
+                    self._db.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    self._db.execute("ROLLBACK")
+                    raise StoreError(
+                        f"migration {version + 1} of {self.path} failed: {exc}"
+                    ) from exc
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path} has schema version {version}, newer than this Deskmeter "
                     f"understands ({SCHEMA_VERSION}); upgrade Deskmeter"
                 )
-            for number in range(version, SCHEMA_VERSION):
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _statements(MIGRATIONS[number]):
-                        self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version = {number + 1}")
-                    self._db.execute("COMMIT")
-                except sqlite3.Error as exc:
-                    self._db.execute("ROLLBACK")
-                    raise StoreError(
-                        f"migration {number + 1} of {self.path} failed: {exc}"
-                    ) from exc
 
     def schema_version(self) -> int:
         with self._lock:

@@ -1,0 +1,5 @@
+"""``python -m deskmeter``."""
+
+from deskmeter.cli.main import main
+
+main()
