@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import signal
 import subprocess
 import time
@@ -37,7 +38,7 @@ def test_workspace_switches_become_exact_switch_records(
     assert [s.workspace_index for s in switches] == [0, 1, 2, 3]
     assert [s.workspace for s in switches] == ["desktop 1", "desktop 2", "desktop 3", "desktop 4"]
     assert {s.task for s in switches} == {"work/alpha"}
-    for before, after in zip(switches, switches[1:], strict=False):
+    for before, after in itertools.pairwise(switches):
         # contiguous (to the millisecond deltas are kept at): nothing lost, nothing twice
         assert abs((after.date - before.end).total_seconds()) < 0.001
     if source == "x11":

@@ -73,14 +73,14 @@ def test_pruning_records_how_far_it_went(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "d.db")
 
-    class Boom(Exception):
+    class BoomError(Exception):
         pass
 
     def writes():  # type: ignore[no-untyped-def]
         yield store._switch_write(Switch("x", T0, 1, 0, "w"))
-        raise Boom
+        raise BoomError
 
-    with pytest.raises(Boom):
+    with pytest.raises(BoomError):
         store._write(writes())
     assert store.count_switches() == 0
     assert store.changes_after(0) == []
