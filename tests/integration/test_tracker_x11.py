@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from tests.integration.conftest import TrackerRun, XServer, free_display, start_x, wait_for
+from tests.integration.conftest import TrackerRun
+from tests.support.xvfb import XServer, free_display, start_x, wait_for
 
 pytestmark = [pytest.mark.x11]
 

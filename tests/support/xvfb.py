@@ -1,0 +1,104 @@
+"""A real X server (Xvfb) with a real window manager (openbox): for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class MissingToolError(RuntimeError):
+    pass
+
+
+NEEDED = ("Xvfb", "openbox", "wmctrl")
+
+
+def free_display() -> int:
+    for number in range(90, 200):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            return number
+    raise RuntimeError("no free X display number")
+
+
+def wait_for(check: Callable[[], T], timeout: float = 10.0, interval: float = 0.05) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {check}")
+        time.sleep(interval)
+
+
+@dataclass
+class XServer:
+    display: str
+    procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "DISPLAY": self.display}
+
+    def wmctrl(self, *args: str) -> str:
+        return subprocess.run(
+            ["wmctrl", *args], env=self.env(), check=True, capture_output=True, text=True
+        ).stdout
+
+    def current(self) -> int:
+        for line in self.wmctrl("-d").splitlines():
+            if line.split()[1] == "*":
+                return int(line.split()[0])
+        raise AssertionError("no current desktop")
+
+    def switch(self, index: int) -> None:
+        self.wmctrl("-s", str(index))
+        wait_for(lambda: self.current() == index, timeout=5)
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def start_x(number: int) -> XServer:
+    missing = [tool for tool in NEEDED if shutil.which(tool) is None]
+    if missing:
+        raise MissingToolError(
+            f"missing {missing}: run the README's test command (it installs xvfb and openbox)"
+        )
+    server = XServer(f":{number}")
+    xvfb = subprocess.Popen(
+        ["Xvfb", server.display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server.procs.append(xvfb)
+    wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), timeout=10)
+    openbox = subprocess.Popen(
+        ["openbox"], env=server.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    server.procs.append(openbox)
+
+    def ewmh_ready() -> bool:
+        try:
+            server.wmctrl("-n", "4")
+            return len(server.wmctrl("-d").splitlines()) == 4
+        except subprocess.CalledProcessError:
+            return False
+
+    wait_for(ewmh_ready, timeout=15, interval=0.2)
+    return server
