@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import mongomock
 import pytest
 
 from deskmeter.config import Settings
+from deskmeter.store import Store
+from deskmeter.store.mongo import MongoStore
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tracker.clock import FakeClock
@@ -29,7 +32,22 @@ def clock() -> FakeClock:
     return FakeClock(T0)
 
 
-def make_tracker(tmp_path: Path, clock: FakeClock, tasks: str = "* work/a\nwork/b\n") -> Tracker:
+_MONGOMOCK = mongomock.MongoClient(tz_aware=True)
+
+
+def open_backend(kind: str, tmp_path: Path) -> Store:
+    if kind == "sqlite":
+        return SQLiteStore(tmp_path / "t.db")
+    # The MongoDB backend's code on mongomock (an in-memory imitation of the server).
+    return MongoStore("mongodb://mongomock.invalid", client=_MONGOMOCK, database=tmp_path.name)
+
+
+def make_tracker(
+    tmp_path: Path,
+    clock: FakeClock,
+    tasks: str = "* work/a\nwork/b\n",
+    backend: str = "sqlite",
+) -> Tracker:
     (tmp_path / "tasks.txt").write_text(tasks)
     settings = Settings(
         store=str(tmp_path / "t.db"),
@@ -39,7 +57,7 @@ def make_tracker(tmp_path: Path, clock: FakeClock, tasks: str = "* work/a\nwork/
         tracker={"heartbeat_seconds": 30, "suspend_threshold_seconds": 5},
         workspaces={"labels": ["Code"]},
     )
-    store = SQLiteStore(settings.store)
+    store = open_backend(backend, tmp_path)
     tracker = Tracker(store, settings, TaskRegistry(store, settings.task_file), clock)
     tracker.start()
     return tracker
@@ -49,8 +67,11 @@ def deltas(tracker: Tracker) -> list[tuple[int, str | None, float]]:
     return [(s.workspace_index, s.task, s.delta) for s in tracker.store.switches()]
 
 
-def test_each_workspace_change_closes_the_open_interval(tmp_path: Path, clock: FakeClock) -> None:
-    tracker = make_tracker(tmp_path, clock)
+@pytest.mark.parametrize("backend", ["sqlite", "mongomock"])
+def test_each_workspace_change_closes_the_open_interval(
+    tmp_path: Path, clock: FakeClock, backend: str
+) -> None:
+    tracker = make_tracker(tmp_path, clock, backend=backend)
     tracker.step(WorkspaceNames(("one", "two", "three")))
     tracker.step(WorkspaceChanged(0))
     clock.advance(10)
@@ -93,10 +114,11 @@ def test_a_malformed_task_file_keeps_the_current_task(tmp_path: Path, clock: Fak
     assert tracker.tasks.last_error is not None
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "mongomock"])
 def test_heartbeat_is_saved_and_a_crash_loses_at_most_one_heartbeat(
-    tmp_path: Path, clock: FakeClock
+    tmp_path: Path, clock: FakeClock, backend: str
 ) -> None:
-    tracker = make_tracker(tmp_path, clock)
+    tracker = make_tracker(tmp_path, clock, backend=backend)
     tracker.step(WorkspaceChanged(0))
     for _ in range(4):
         clock.advance(30)
@@ -106,7 +128,7 @@ def test_heartbeat_is_saved_and_a_crash_loses_at_most_one_heartbeat(
     assert saved is not None and saved.heartbeat == T0 + timedelta(seconds=120)
 
     clock.advance(600)  # restarted ten minutes later
-    again = make_tracker(tmp_path, clock)
+    again = make_tracker(tmp_path, clock, backend=backend)
     assert deltas(again) == [(0, "work/a", 120.0)]
     assert again.store.get_state() is None
     again.step(WorkspaceChanged(0))

@@ -68,21 +68,12 @@ app.add_typer(task_cmd.app, name="task")
 
 
 def main() -> None:
-    """Run the CLI; turn known errors into one line on stderr and a non-zero exit."""
+    """Run the CLI; turn known errors into one line on stderr and a non-zero exit.
+
+    Usage errors (bad options or values) are reported by typer itself with exit status 2.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except (ConfigError, StoreError, TaskFileError) as exc:
         print(f"deskmeter: error: {exc}", file=sys.stderr)
         sys.exit(2 if isinstance(exc, ConfigError) else 1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        print("deskmeter: aborted", file=sys.stderr)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors carry their own exit code and message
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
