@@ -1,7 +1,8 @@
 """Switch latency and idle CPU of the tracker, x11 (event-driven) beside wmctrl (polling).
 
 For each source a real ``deskmeter track`` runs under Xvfb + openbox with its own SQLite store.
-Latency: from just before ``wmctrl -s N`` is run to the moment the new interval is committed
+Switches come at random moments (0–1 s apart, so the polling source is not measured in phase
+with its own poll). Latency: from just before ``wmctrl -s N`` is run to the moment the new interval is committed
 (read back from the store by this process, polling every 0.5 ms). Idle CPU: the tracker's
 user+system CPU time over a stretch with no switching, from /proc/PID/stat.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sqlite3
 import statistics
 import subprocess
@@ -73,8 +75,10 @@ def run_source(source: str, x: XServer, switches: int, idle: float) -> dict[str,
         db = sqlite3.connect(home / "bench.db", timeout=5)
         wait_for(lambda: current_workspace(db) == 0, timeout=20)
         latencies = []
+        rng = random.Random(switches)
         for i in range(switches):
             target = (i % 3) + 1 if current_workspace(db) == 0 else 0
+            time.sleep(rng.uniform(0, 1.0))  # people switch at random moments, not in phase
             started = time.perf_counter()
             subprocess.run(["wmctrl", "-s", str(target)], env=x.env(), check=True)
             while current_workspace(db) != target:
