@@ -1,10 +1,10 @@
 """Switch latency and idle CPU of the tracker, x11 (event-driven) beside wmctrl (polling).
 
 For each source a real ``deskmeter track`` runs under Xvfb + openbox with its own SQLite store.
-Switches come at random moments (0–1 s apart, so the polling source is not measured in phase
-with its own poll). Latency: from just before ``wmctrl -s N`` is run to the moment the new
-interval is committed (read back from the store by this process, polling every 0.5 ms). Idle CPU: the tracker's
-user+system CPU time over a stretch with no switching, from /proc/PID/stat.
+Switches come at random moments (0-1 s apart), so the polling source is not measured in phase
+with its own poll. Latency: from just before ``wmctrl -s N`` is run to the moment the new
+interval is committed (read back from the store by this process, polling every 0.5 ms).
+Idle CPU: the tracker's user+system CPU time over a stretch with no switching (/proc/PID/stat).
 
     python -m benchmarks.tracker_latency [--switches 200] [--idle 60]
 
