@@ -34,11 +34,13 @@ class TrackerRun:
 
     @property
     def store_path(self) -> Path:
-        return self.home / "deskmeter.db"
+        """The default store: nothing configured, so SQLite under $XDG_DATA_HOME."""
+        return self.home / "data" / "deskmeter" / "deskmeter.db"
 
     @property
     def task_file(self) -> Path:
-        return self.home / "tasks.txt"
+        """The default task file under $XDG_CONFIG_HOME."""
+        return self.home / "config" / "deskmeter" / "tasks.txt"
 
     @property
     def log_path(self) -> Path:
@@ -97,16 +99,16 @@ def tracker_run(tmp_path: Path, xserver: XServer) -> Iterator[TrackerRun]:
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
-        "DESKMETER_STORE": str(home / "deskmeter.db"),
-        "DESKMETER_TASK_FILE": str(home / "tasks.txt"),
         "DESKMETER_TIMEZONE": "UTC",
         "DESKMETER_TRACKER__HEARTBEAT_SECONDS": "1",
         "DESKMETER_TRACKER__RETRY_SECONDS": "0.5",
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("DESKMETER_CONFIG", None)
-    (home / "tasks.txt").write_text("* work/alpha\nwork/beta\n")
+    for name in ("DESKMETER_CONFIG", "DESKMETER_STORE", "DESKMETER_TASK_FILE"):
+        env.pop(name, None)
     run = TrackerRun(home, env)
+    run.task_file.parent.mkdir(parents=True)
+    run.task_file.write_text("* work/alpha\nwork/beta\n")
     yield run
     if run.proc is not None and run.proc.poll() is None:
         run.proc.kill()
