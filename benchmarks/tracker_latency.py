@@ -4,7 +4,8 @@ For each source a real ``deskmeter track`` runs under Xvfb + openbox with its ow
 Switches come at random moments (0-1 s apart), so the polling source is not measured in phase
 with its own poll. Latency: from just before ``wmctrl -s N`` is run to the moment the new
 interval is committed (read back from the store by this process, polling every 0.5 ms).
-Idle CPU: the tracker's user+system CPU time over a stretch with no switching (/proc/PID/stat).
+Idle CPU: CPU time of all the tracker's threads over a stretch with no switching
+(/proc/PID/task/*/schedstat, nanoseconds).
 
     python -m benchmarks.tracker_latency [--switches 200] [--idle 60]
 
@@ -28,9 +29,6 @@ from typing import Any
 
 from tests.support.xvfb import XServer, free_display, start_x, wait_for
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * pct / 100
@@ -39,8 +37,14 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+    """CPU time of every thread of ``pid``, in ns resolution (/proc/PID/task/*/schedstat)."""
+    total = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            total += int(stat.read_text().split()[0])
+        except (OSError, IndexError, ValueError):  # a thread ended meanwhile
+            continue
+    return total / 1e9
 
 
 def current_workspace(db: sqlite3.Connection) -> int | None:
@@ -100,7 +104,7 @@ def run_source(source: str, x: XServer, switches: int, idle: float) -> dict[str,
         "latency_ms_p99": round(percentile(latencies, 99), 2),
         "latency_ms_mean": round(statistics.fmean(latencies), 2),
         "idle_seconds": idle,
-        "idle_cpu_seconds": round(idle_cpu, 3),
+        "idle_cpu_seconds": round(idle_cpu, 5),
         "idle_cpu_percent": round(100 * idle_cpu / idle, 3),
     }
 
