@@ -29,6 +29,7 @@ from typing import Any
 
 from tests.support.xvfb import XServer, free_display, start_x, wait_for
 
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * pct / 100
