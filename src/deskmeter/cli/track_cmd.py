@@ -11,9 +11,11 @@ from typing import Annotated
 import typer
 
 from deskmeter.cli.context import app_context
+from deskmeter.dbus.service import BusService, BusServiceError, serve_tracker
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tracker.daemon import StopTracking, Tracker
 from deskmeter.tracker.sources import SourceError, auto_source_name, make_source
+from deskmeter.tracker.sources.gnome import GnomeSource
 from deskmeter.tracker.taskwatch import TaskFileWatcher
 
 log = logging.getLogger("deskmeter.track")
@@ -37,9 +39,9 @@ def track(
     app = app_context(ctx)
     settings = app.settings
     name = source or settings.tracker.source
-    if name == "auto":
-        name = auto_source_name()
     try:
+        if name == "auto":
+            name = auto_source_name()
         workspace_source = make_source(
             name,
             poll_seconds=settings.tracker.poll_seconds,
@@ -59,6 +61,17 @@ def track(
         settings.timezone,
         settings.task_file,
     )
+    reporter = workspace_source if isinstance(workspace_source, GnomeSource) else None
+    try:
+        bus_service: BusService | None = serve_tracker(tracker, workspace_source.name, reporter)
+    except BusServiceError as exc:
+        if reporter is None:  # the panel indicator will say "not running"; tracking works
+            log.warning("no D-Bus service: %s", exc)
+            bus_service = None
+        else:  # the gnome source is fed through the service: nothing to track without it
+            typer.echo(f"deskmeter: error: the gnome source needs D-Bus: {exc}", err=True)
+            store.close()
+            raise typer.Exit(2) from exc
     stop = threading.Event()
     watcher = TaskFileWatcher(settings.task_file, tracker.events.put)
     watcher.start()
@@ -77,4 +90,6 @@ def track(
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         stop.set()
         watcher.stop()
+        if bus_service is not None:
+            bus_service.stop()
         store.close()

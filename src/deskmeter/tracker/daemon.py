@@ -190,6 +190,8 @@ class Tracker:
         if self.state is None:
             if self.workspace is not None:
                 self._close_and_open(self._new_state(self.workspace, now))
+            else:
+                self._notify()  # nothing to close, but listeners show the new task
             return
         if (task.id if task else None) == self.state.task_id and (
             task.path if task else None

@@ -2,14 +2,15 @@
 
 ``x11``    python-xlib, event-driven (PropertyNotify on the root window); the default on X11.
 ``wmctrl`` polls ``wmctrl -d`` once a second, as the original Deskmeter did; the fallback.
-``gnome``  fed over D-Bus by the GNOME Shell extension; the source on Wayland.
+``gnome``  fed over D-Bus by the GNOME Shell extension (``deskmeter.dbus``); the source on
+           Wayland, chosen by ``auto`` there when the extension is installed.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from deskmeter.tracker.events import Event
@@ -29,14 +30,31 @@ class SourceError(RuntimeError):
     """The source cannot work here; the message says why and what to use instead."""
 
 
-def auto_source_name(environ: dict[str, str] | None = None) -> str:
-    """The source to use when the configuration says ``auto``."""
+def is_wayland(environ: Mapping[str, str] | None = None) -> bool:
     env = os.environ if environ is None else environ
-    if env.get("XDG_SESSION_TYPE") == "wayland" or (
+    return env.get("XDG_SESSION_TYPE") == "wayland" or bool(
         env.get("WAYLAND_DISPLAY") and not env.get("DISPLAY")
-    ):
+    )
+
+
+def auto_source_name(environ: Mapping[str, str] | None = None) -> str:
+    """The source to use when the configuration says ``auto``.
+
+    ``gnome`` when the session is Wayland and the Deskmeter GNOME Shell extension is installed,
+    ``x11`` otherwise. On Wayland without the extension no source can see the workspaces
+    (X11 clients only see XWayland): that is a ``SourceError`` saying what to install.
+    """
+    if not is_wayland(environ):
+        return "x11"
+    from deskmeter.tracker.sources.gnome import EXTENSION_UUID, extension_installed
+
+    if extension_installed(environ):
         return "gnome"
-    return "x11"
+    raise SourceError(
+        "this is a Wayland session, where only the Deskmeter GNOME Shell extension can see the "
+        f"workspaces, and it is not installed ({EXTENSION_UUID}; see "
+        "files/gnome-extension/README.md); install it, or log in to an X11 session"
+    )
 
 
 def make_source(
@@ -53,12 +71,7 @@ def make_source(
 
         return WmctrlSource(poll_seconds=poll_seconds, retry_seconds=retry_seconds)
     if name == "gnome":
-        try:
-            from deskmeter.tracker.sources.gnome import GnomeSource  # type: ignore[import-not-found]
-        except ImportError as exc:
-            raise SourceError(
-                "the gnome source is not available in this build; use --source x11 or wmctrl"
-            ) from exc
-        source: WorkspaceSource = GnomeSource()
-        return source
+        from deskmeter.tracker.sources.gnome import GnomeSource
+
+        return GnomeSource()
     raise SourceError(f"unknown workspace source {name!r} (auto, x11, wmctrl, gnome)")

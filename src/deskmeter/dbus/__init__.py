@@ -1,0 +1,88 @@
+"""The tracker's D-Bus service on the session bus: what the GNOME Shell extension talks to.
+
+Bus name ``dev.deskmeter.Tracker``, object ``/dev/deskmeter/Tracker``, interface
+``dev.deskmeter.Tracker1`` (the trailing 1 is the interface version: an incompatible change
+gets ``Tracker2`` beside it). ``deskmeter track`` owns the name while it runs; a client watches
+the name to know whether the tracker is running.
+
+Properties (read-only; every change is announced with ``PropertiesChanged``):
+
+``Tracking`` b            an interval is open (a workspace is known)
+``CurrentTask`` s         the current task's path, ``""`` when none
+``CurrentTaskId`` s       its stable id
+``CurrentWorkspace`` s    the workspace's label, ``""`` when not tracking
+``CurrentWorkspaceIndex`` i  0-based, -1 when not tracking
+``Since`` x               start of the open interval, Unix seconds (UTC), 0 when not tracking
+``RecentTasks`` as        task paths, the current one and the most recently used first
+``DashboardUrl`` s        where ``deskmeter web`` serves the dashboard
+``WorkspaceSource`` s     the tracker's workspace source (``gnome``, ``x11``, ``wmctrl``)
+
+Signal ``StateChanged(task, workspace, workspace_index, since)`` whenever the interval changes.
+
+Methods: ``SetTask(path)`` makes ``path`` the current task, exactly like ``deskmeter task set``
+(the task file's ``*`` moves; an invalid path is ``org.freedesktop.DBus.Error.InvalidArgs``).
+``ReportWorkspace(index, name) -> accepted`` and ``ReportWorkspaceLost(reason) -> accepted``
+are how the extension feeds the ``gnome`` workspace source; with another source they are
+accepted as no-ops and return false.
+
+Try it: ``gdbus introspect --session -d dev.deskmeter.Tracker -o /dev/deskmeter/Tracker``,
+``gdbus call --session -d dev.deskmeter.Tracker -o /dev/deskmeter/Tracker -m
+dev.deskmeter.Tracker1.SetTask work/deskmeter/sync``.
+
+The introspection data (``INTROSPECTION_XML`` below; the extension embeds the same text in
+``files/gnome-extension/lib/logic.js``, and a test keeps the three in step)::
+
+    <node>
+      <interface name="dev.deskmeter.Tracker1">
+        <property name="Tracking" type="b" access="read"/>
+        <property name="CurrentTask" type="s" access="read"/>
+        <property name="CurrentTaskId" type="s" access="read"/>
+        <property name="CurrentWorkspace" type="s" access="read"/>
+        <property name="CurrentWorkspaceIndex" type="i" access="read"/>
+        <property name="Since" type="x" access="read"/>
+        <property name="RecentTasks" type="as" access="read"/>
+        <property name="DashboardUrl" type="s" access="read"/>
+        <property name="WorkspaceSource" type="s" access="read"/>
+        <signal name="StateChanged">
+          <arg name="task" type="s"/>
+          <arg name="workspace" type="s"/>
+          <arg name="workspace_index" type="i"/>
+          <arg name="since" type="x"/>
+        </signal>
+        <method name="SetTask">
+          <arg name="path" type="s" direction="in"/>
+        </method>
+        <method name="ReportWorkspace">
+          <arg name="index" type="i" direction="in"/>
+          <arg name="name" type="s" direction="in"/>
+          <arg name="accepted" type="b" direction="out"/>
+        </method>
+        <method name="ReportWorkspaceLost">
+          <arg name="reason" type="s" direction="in"/>
+          <arg name="accepted" type="b" direction="out"/>
+        </method>
+      </interface>
+    </node>
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+BUS_NAME = "dev.deskmeter.Tracker"
+OBJECT_PATH = "/dev/deskmeter/Tracker"
+INTERFACE = "dev.deskmeter.Tracker1"
+
+
+def _xml_from_docstring(doc: str) -> str:
+    if "<node>" not in doc:  # docstrings stripped (python -OO)
+        return ""
+    start = doc.index("    <node>")
+    end = doc.index("</node>", start) + len("</node>")
+    return textwrap.dedent(doc[start:end]) + "\n"
+
+
+#: The interface's introspection XML, as documented above.
+INTROSPECTION_XML = _xml_from_docstring(__doc__ or "")
+
+__all__ = ["BUS_NAME", "INTERFACE", "INTROSPECTION_XML", "OBJECT_PATH"]

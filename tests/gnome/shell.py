@@ -1,0 +1,478 @@
+"""A real headless GNOME Shell in private D-Bus buses, a private session bus, and a bus client.
+
+Used by the GNOME tests and by ``benchmarks/gnome_label_latency.py``. The recipe (checked on
+Debian 12, GNOME Shell 43): a private *system* bus (``dbus-daemon --config-file``), then inside
+``dbus-run-session``: ``gsettings`` (enabled extensions, four static named workspaces) and
+``gnome-shell --headless --no-x11 --virtual-monitor 1280x800``. HOME, XDG_* and
+XDG_RUNTIME_DIR are private and set *before* ``dbus-run-session`` so that the dconf service it
+activates writes where the shell reads. GNOME Shell 43 has no ``--unsafe-mode``: a test-only
+helper extension turns it on, so ``org.gnome.Shell.Eval`` and the Screenshot service answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from dbus_fast import Message, MessageType
+from dbus_fast.aio import MessageBus
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSION_DIR = ROOT / "files" / "gnome-extension"
+UUID = "deskmeter@deskmeter.dev"
+HELPER_UUID = "deskmeter-test-helper@deskmeter.dev"
+WORKSPACE_NAMES = ("Code", "Mail", "Web", "Chat")
+
+# org.gnome.Shell.Extensions states (js/misc/extensionUtils.js)
+ENABLED = 1
+ERROR = 3
+
+T = TypeVar("T")
+
+SYSTEM_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC
+ "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_type="method_return"/>
+    <allow send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="signal"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+  </policy>
+</busconfig>
+"""
+
+SESSION_SCRIPT = """set -e
+printf '%s' "$DBUS_SESSION_BUS_ADDRESS" > "$DESKMETER_TEST_ROOT/session-bus.tmp"
+mv "$DESKMETER_TEST_ROOT/session-bus.tmp" "$DESKMETER_TEST_ROOT/session-bus"
+gsettings set org.gnome.shell enabled-extensions "{extensions}"
+gsettings set org.gnome.mutter dynamic-workspaces false
+gsettings set org.gnome.desktop.wm.preferences num-workspaces {count}
+gsettings set org.gnome.desktop.wm.preferences workspace-names "{names}"
+exec gnome-shell --headless --no-x11 --virtual-monitor 1280x800
+"""
+
+NEEDED_TOOLS = ("gnome-shell", "dbus-daemon", "dbus-run-session", "gsettings", "gjs")
+
+
+def missing_tools() -> list[str]:
+    return [tool for tool in NEEDED_TOOLS if shutil.which(tool) is None]
+
+
+def wait_for(check: Callable[[], T], timeout: float = 10.0, interval: float = 0.05) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {check}")
+        time.sleep(interval)
+
+
+def pack_extension(out: Path) -> dict[str, Path]:
+    """Run pack.sh into ``out``; return the zips and unpacked trees by flavour."""
+    result = subprocess.run(
+        [str(EXTENSION_DIR / "pack.sh"), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"pack.sh failed:\n{result.stdout}\n{result.stderr}")
+    return {
+        "legacy-zip": out / f"{UUID}.v42-44.shell-extension.zip",
+        "esm-zip": out / f"{UUID}.v45+.shell-extension.zip",
+        "legacy": out / "legacy",
+        "esm": out / "esm",
+    }
+
+
+class BusCallError(RuntimeError):
+    def __init__(self, name: str, text: str) -> None:
+        super().__init__(f"{name}: {text}")
+        self.name = name
+
+
+class BusClient:
+    """A blocking D-Bus client (dbus-fast on a private event loop) for tests."""
+
+    def __init__(self, address: str) -> None:
+        self.loop = asyncio.new_event_loop()
+
+        async def connect() -> MessageBus:  # dbus-fast wants a running loop
+            return await MessageBus(bus_address=address).connect()
+
+        self.bus: MessageBus = self.loop.run_until_complete(connect())
+        self.signals: list[Message] = []
+
+        def keep(msg: Message) -> None:
+            if msg.message_type is MessageType.SIGNAL:
+                self.signals.append(msg)
+
+        self.bus.add_message_handler(keep)
+
+    def call(
+        self,
+        destination: str,
+        path: str,
+        interface: str,
+        member: str,
+        signature: str = "",
+        body: Sequence[Any] = (),
+        timeout: float = 10.0,
+    ) -> list[Any]:
+        message = Message(
+            destination=destination,
+            path=path,
+            interface=interface,
+            member=member,
+            signature=signature,
+            body=list(body),
+        )
+        reply = self.loop.run_until_complete(asyncio.wait_for(self.bus.call(message), timeout))
+        assert reply is not None
+        if reply.message_type is MessageType.ERROR:
+            raise BusCallError(reply.error_name or "?", str(reply.body[0] if reply.body else ""))
+        return list(reply.body)
+
+    def add_match(self, rule: str) -> None:
+        self.call(
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus",
+            "AddMatch",
+            "s",
+            [rule],
+        )
+
+    def pump(self, seconds: float = 0.05) -> None:
+        """Let the loop read incoming messages (signals) for a while."""
+        self.loop.run_until_complete(asyncio.sleep(seconds))
+
+    def name_has_owner(self, name: str) -> bool:
+        body = self.call(
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus",
+            "NameHasOwner",
+            "s",
+            [name],
+        )
+        return bool(body[0])
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.bus.disconnect()
+            self.loop.run_until_complete(asyncio.sleep(0.05))
+        self.loop.close()
+
+
+@dataclass
+class PrivateBus:
+    """A private ``dbus-daemon`` (session or system configuration)."""
+
+    address: str
+    pid: int
+
+    @classmethod
+    def start(cls, config: str | Path = "/usr/share/dbus-1/session.conf") -> PrivateBus:
+        out = subprocess.run(
+            [
+                "dbus-daemon",
+                f"--config-file={config}",
+                "--fork",
+                "--print-address=1",
+                "--print-pid=1",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=20,
+        ).stdout.split()
+        return cls(address=out[0], pid=int(out[1]))
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+
+
+@dataclass
+class GnomeShell:
+    """A headless GNOME Shell with its own HOME, XDG dirs, system bus and session bus."""
+
+    root: Path
+    extensions: dict[str, Path]
+    log_path: Path = field(init=False)
+    env: dict[str, str] = field(init=False)
+    proc: subprocess.Popen[bytes] | None = None
+    system_bus: PrivateBus | None = None
+    client: BusClient | None = None
+    bus_address: str = ""
+
+    def __post_init__(self) -> None:
+        self.log_path = self.root / "gnome-shell.log"
+        home = self.root / "home"
+        runtime = self.root / "run"
+        shutil.rmtree(runtime, ignore_errors=True)  # a stale runtime dir breaks the next shell
+        runtime.mkdir(parents=True, mode=0o700)
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DBUS_", "XDG_", "WAYLAND_", "DESKMETER_"))
+            and key not in ("DISPLAY", "HOME")
+        }
+        self.env.update(
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_DATA_HOME=str(home / ".local/share"),
+            XDG_CACHE_HOME=str(home / ".cache"),
+            XDG_RUNTIME_DIR=str(runtime),
+            DESKMETER_TEST_ROOT=str(self.root),
+            GSETTINGS_BACKEND="dconf",
+            NO_AT_BRIDGE="1",
+        )
+
+    def install(self, uuid: str, source: Path) -> Path:
+        """Copy an unpacked extension into the private user's extensions directory."""
+        target = Path(self.env["XDG_DATA_HOME"]) / "gnome-shell" / "extensions" / uuid
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
+        return target
+
+    def start(self, timeout: float = 60.0) -> None:
+        for uuid, source in self.extensions.items():
+            self.install(uuid, source)
+        config = self.root / "system-bus.conf"
+        config.write_text(SYSTEM_BUS_CONFIG.format(socket=self.root / "system-bus"))
+        self.system_bus = PrivateBus.start(config)
+        self.env["DBUS_SYSTEM_BUS_ADDRESS"] = self.system_bus.address
+        names = "[" + ", ".join(f"'{n}'" for n in WORKSPACE_NAMES) + "]"
+        enabled = "[" + ", ".join(f"'{u}'" for u in self.extensions) + "]"
+        script = SESSION_SCRIPT.format(extensions=enabled, count=len(WORKSPACE_NAMES), names=names)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            ["dbus-run-session", "--", "sh", "-c", script],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() ends every child
+        )
+        address_file = self.root / "session-bus"
+        wait_for(lambda: address_file.exists() or self.proc.poll() is not None, timeout=20)  # type: ignore[union-attr]
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"dbus-run-session exited early:\n{self.log()}")
+        self.bus_address = address_file.read_text()
+        self.client = BusClient(self.bus_address)
+
+        def ready() -> bool:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"gnome-shell exited ({self.proc.returncode}):\n{self.log()}")
+            try:
+                return self.eval("global.context.unsafe_mode") is True
+            except BusCallError:
+                return False
+
+        wait_for(ready, timeout=timeout, interval=0.2)
+        self.eval("Main.overview.hide(); 1")  # the shell starts in the overview
+
+    # -- talking to the shell ---------------------------------------------------------------
+
+    def call(self, *args: Any, **kwargs: Any) -> list[Any]:
+        assert self.client is not None
+        return self.client.call(*args, **kwargs)
+
+    def eval(self, code: str) -> Any:
+        """Run JavaScript in the shell (unsafe mode); return its JSON-decoded value."""
+        ok, result = self.call(
+            "org.gnome.Shell", "/org/gnome/Shell", "org.gnome.Shell", "Eval", "s", [code]
+        )
+        if not ok:
+            raise BusCallError("Eval", result or "Eval refused (unsafe mode off?)")
+        return json.loads(result) if result else None
+
+    def extension_info(self, uuid: str) -> dict[str, Any]:
+        (info,) = self.call(
+            "org.gnome.Shell",
+            "/org/gnome/Shell",
+            "org.gnome.Shell.Extensions",
+            "GetExtensionInfo",
+            "s",
+            [uuid],
+        )
+        return {key: variant.value for key, variant in info.items()}
+
+    def label(self) -> str | None:
+        """The Deskmeter indicator's panel label, None when there is no indicator."""
+        value = self.eval(
+            f"(Main.panel.statusArea['{UUID}'] || null) && "
+            f"Main.panel.statusArea['{UUID}'].first_child.text"
+        )
+        return value if isinstance(value, str) else None
+
+    def menu_items(self) -> list[str]:
+        """The labels of the indicator's recent-tasks section."""
+        items = self.eval(
+            f"Main.panel.statusArea['{UUID}'].menu._getMenuItems()"
+            ".find(i => i instanceof imports.ui.popupMenu.PopupMenuSection)"
+            "._getMenuItems().map(i => i.label.text)"
+        )
+        return list(items or [])
+
+    def activate_menu_item(self, text: str) -> None:
+        self.eval(
+            f"Main.panel.statusArea['{UUID}'].menu._getMenuItems()"
+            ".find(i => i instanceof imports.ui.popupMenu.PopupMenuSection)"
+            f"._getMenuItems().find(i => i.label.text === {json.dumps(text)}).activate(null); 1"
+        )
+
+    def activate_workspace(self, index: int) -> None:
+        self.eval(
+            f"global.workspace_manager.get_workspace_by_index({index})"
+            ".activate(global.get_current_time()); 1"
+        )
+
+    def screenshot(self, path: Path, area: tuple[int, int, int, int] | None = None) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if area is None:
+            ok, used = self.call(
+                "org.gnome.Shell.Screenshot",
+                "/org/gnome/Shell/Screenshot",
+                "org.gnome.Shell.Screenshot",
+                "Screenshot",
+                "bbs",
+                [False, False, str(path)],
+            )
+        else:
+            ok, used = self.call(
+                "org.gnome.Shell.Screenshot",
+                "/org/gnome/Shell/Screenshot",
+                "org.gnome.Shell.Screenshot",
+                "ScreenshotArea",
+                "iiiibs",
+                [*area, False, str(path)],
+            )
+        assert ok, f"screenshot failed: {used}"
+        return Path(used)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(Exception):
+                self.eval("Main.overview.hide(); global.context.terminate(); 1")
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(20)
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):  # leftovers of the session
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(5)
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        if self.system_bus is not None:
+            self.system_bus.stop()
+            self.system_bus = None
+
+
+@dataclass
+class Tracker:
+    """A real ``deskmeter track --source gnome`` on a given session bus."""
+
+    home: Path
+    bus_address: str
+    proc: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def store_path(self) -> Path:
+        return self.home / "deskmeter.db"
+
+    @property
+    def task_file(self) -> Path:
+        return self.home / "config" / "deskmeter" / "tasks.txt"
+
+    @property
+    def log_path(self) -> Path:
+        return self.home / "track.log"
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DESKMETER_")}
+        env.update(
+            HOME=str(self.home),
+            XDG_CONFIG_HOME=str(self.home / "config"),
+            XDG_DATA_HOME=str(self.home / "data"),
+            DBUS_SESSION_BUS_ADDRESS=self.bus_address,
+            DESKMETER_TIMEZONE="UTC",
+            DESKMETER_TRACKER__HEARTBEAT_SECONDS="1",
+            PYTHONUNBUFFERED="1",
+            **self.extra_env,
+        )
+        env.pop("DISPLAY", None)
+        env.pop("WAYLAND_DISPLAY", None)
+        return env
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "deskmeter", "--store", str(self.store_path), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+
+    def start(self, *args: str) -> None:
+        self.task_file.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "deskmeter",
+                "--store",
+                str(self.store_path),
+                "track",
+                "--source",
+                "gnome",
+                *args,
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop(self) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(15)
+        self.proc = None
+        return code
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
