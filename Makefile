@@ -5,3 +5,6 @@ help:  ## list the targets
 
 test:  ## install what the tests need (as root) and run every test
 	./scripts/test.sh $(ARGS)
+
+local:  ## provision this workstation: Ansible in a virtualenv, then ansible-playbook local.yml (ARGS=...)
+	./scripts/local.sh $(ARGS)

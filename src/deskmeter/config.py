@@ -81,12 +81,40 @@ class WebSettings(_Section):
     token: SecretStr | None = None
     #: Portfolio privacy: show only the top level of task paths (``work/a/b`` → ``work``).
     coarsen_tasks: bool = False
+    #: The name in the page title and header.
+    title: str = Field("Deskmeter", min_length=1, max_length=60)
+    #: Rows per page of the switches list (the API's ``per_page`` default).
+    per_page: int = Field(50, ge=1, le=500)
+    #: gunicorn worker processes (``deskmeter web --gunicorn``).
+    workers: int = Field(2, ge=1, le=64)
+    #: How many reverse proxies (Nginx) set ``X-Forwarded-*`` in front of the dashboard.
+    proxies: int = Field(0, ge=0, le=5)
 
 
 class SyncSettings(_Section):
     #: The remote MongoDB (through the SSH tunnel), e.g. ``mongodb://127.0.0.1:27018/deskmeter``.
     remote: str | None = None
+    #: Changes applied to the remote per ``bulk_write`` (and per checkpoint).
     batch_size: int = Field(500, ge=1, le=100_000)
+    #: How often the SQLite change log is polled when there is nothing to send.
+    poll_seconds: float = Field(0.2, gt=0, le=60)
+    #: First wait after a failure; doubled after each further failure ...
+    backoff_initial_seconds: float = Field(1.0, gt=0, le=3600)
+    #: ... up to this cap (the remote may be away for hours: keep trying, never give up).
+    backoff_max_seconds: float = Field(300.0, gt=0, le=86_400)
+    #: How long to wait for the remote to answer before counting it as unreachable.
+    timeout_seconds: float = Field(10.0, gt=0, le=600)
+    #: How often the daemon records that it is alive (``deskmeter sync status``).
+    heartbeat_seconds: float = Field(15.0, gt=0, le=3600)
+
+    @field_validator("remote")
+    @classmethod
+    def _mongodb_uri(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("mongodb://", "mongodb+srv://")):
+            raise ValueError("must be a mongodb:// or mongodb+srv:// URI")
+        return value.strip()
 
 
 class _FileSource(PydanticBaseSettingsSource):

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from deskmeter import __version__
-from deskmeter.cli import export_cmd, status_cmd, task_cmd, track_cmd
+from deskmeter.cli import export_cmd, import_cmd, status_cmd, sync_cmd, task_cmd, track_cmd, web_cmd
 from deskmeter.cli.context import AppContext
 from deskmeter.config import ConfigError
 from deskmeter.logs import setup_logging
@@ -64,7 +64,10 @@ def main_options(
 app.command("track")(track_cmd.track)
 app.command("status")(status_cmd.status)
 app.command("export")(export_cmd.export)
+app.command("web")(web_cmd.web)
 app.add_typer(task_cmd.app, name="task")
+app.add_typer(sync_cmd.app, name="sync")
+app.command("import")(import_cmd.import_)
 
 
 def main() -> None:

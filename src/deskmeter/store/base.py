@@ -92,6 +92,16 @@ class Store(ABC):
         """
         return cut_totals(self.switches_overlapping(start, end), start, end, tz, group, by)
 
+    def day_totals(
+        self, start: datetime, end: datetime, tz: ZoneInfo, *, group: Group = "task"
+    ) -> list[Total]:
+        """The same as ``totals(start, end, tz, group=group, by="day")``.
+
+        The dashboard's hot path (calendar, totals API): backends may compute it inside the
+        database (SQLite does), so a month or a year costs one query, not one per day.
+        """
+        return self.totals(start, end, tz, group=group, by="day")
+
     # -- tasks ------------------------------------------------------------------------------
 
     @abstractmethod

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry
+from deskmeter.models import NO_TASK, State, Switch, Task, TaskHistoryEntry, Total
 from deskmeter.store.base import Change, SortOrder, Store, StoreError
 from deskmeter.store.documents import (
     STATE_ID,
@@ -20,11 +21,20 @@ from deskmeter.store.documents import (
     task_to_doc,
 )
 from deskmeter.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+from deskmeter.store.totals import Group, local_midnight
 
 #: meta key: the highest changelog seq that was pruned (sync must resync below it).
 PRUNED_THROUGH = "changelog_pruned_through"
 
 _SWITCH_COLUMNS = "id, date, delta, workspace_index, workspace, task_id, task, host"
+
+#: The grouping key of ``day_totals``, as ``group_key`` in store/totals.py computes it.
+_GROUP_KEY_SQL = {
+    "task": "COALESCE(NULLIF(s.task, ''), ?)",
+    "workspace": "COALESCE(NULLIF(s.workspace, ''), 'workspace ' || (s.workspace_index + 1))",
+}
+#: Days per ``day_totals`` query (4 bound values each, well under SQLite's limit).
+_DAYS_PER_QUERY = 2000
 
 
 def _ts(value: datetime) -> float:
@@ -190,6 +200,48 @@ class SQLiteStore(Store):
         rows = self._query("SELECT delta FROM switch ORDER BY delta DESC LIMIT 1")
         return float(rows[0][0]) if rows else 0.0
 
+    def day_totals(
+        self, start: datetime, end: datetime, tz: ZoneInfo, *, group: Group = "task"
+    ) -> list[Total]:
+        """Seconds per local day and key, summed by SQLite in one indexed query.
+
+        The local day boundaries (23 or 25 hours long on a daylight-saving change) are
+        computed here and joined as a table of days; each day reads its switches through the
+        ``date`` index, looking back by the longest switch, and clips them to the day.
+        """
+        if end <= start:
+            return []
+        lookback = self.longest_switch()
+        days: list[tuple[str, float, float, float]] = []
+        day = start.astimezone(tz).date()
+        while True:
+            lo = max(local_midnight(day, tz), start)
+            if lo >= end:
+                break
+            hi = min(local_midnight(day + timedelta(days=1), tz), end)
+            days.append((day.isoformat(), _ts(lo), _ts(hi), _ts(lo) - lookback))
+            day += timedelta(days=1)
+        sums: dict[tuple[str, str], float] = {}
+        for first in range(0, len(days), _DAYS_PER_QUERY):
+            chunk = days[first : first + _DAYS_PER_QUERY]
+            values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+            key_params: list[Any] = [NO_TASK] if group == "task" else []
+            sql = (
+                f"WITH days (day, lo, hi, scan) AS (VALUES {values}) "
+                f"SELECT days.day, {_GROUP_KEY_SQL[group]} AS key, "
+                "SUM(MIN(s.date + s.delta, days.hi) - MAX(s.date, days.lo)) AS seconds "
+                "FROM days JOIN switch AS s ON s.date >= days.scan AND s.date < days.hi "
+                "WHERE s.date + s.delta > days.lo GROUP BY days.day, key"
+            )
+            params = [v for row in chunk for v in row]
+            for row in self._query(sql, [*params, *key_params]):
+                sums[(row[0], row[1])] = float(row[2])
+        return [
+            Total(period=date.fromisoformat(day_text), key=key, seconds=round(seconds, 3))
+            for (day_text, key), seconds in sorted(sums.items())
+            if seconds > 0
+        ]
+
     # -- tasks ------------------------------------------------------------------------------
 
     def upsert_tasks(self, tasks: Sequence[Task]) -> None:
@@ -333,8 +385,30 @@ class SQLiteStore(Store):
         """Every document of ``collection`` in its MongoDB shape."""
         return self._documents(collection, None)
 
-    def _documents(self, collection: str, doc_id: str | None) -> Iterator[Document]:
+    def last_document_id(self, collection: str) -> str | None:
+        """The highest id in ``collection`` (None when it is empty)."""
+        if collection not in ("switch", "task", "task_history", "state"):
+            raise StoreError(f"unknown collection {collection!r}")
+        rows = self._query(f"SELECT MAX(id) FROM {collection}")
+        return None if rows[0][0] is None else str(rows[0][0])
+
+    def documents_page(self, collection: str, after: str | None, limit: int) -> list[Document]:
+        """Up to ``limit`` documents of ``collection`` with an id above ``after``, by id.
+
+        Sync's full copy pages through a collection with it and resumes after a crash.
+        """
+        where, params = ("", []) if after is None else (" WHERE id > ?", [after])
+        return list(self._documents(collection, None, (where, [*params, limit])))
+
+    def _documents(
+        self,
+        collection: str,
+        doc_id: str | None,
+        page: tuple[str, list[Any]] | None = None,
+    ) -> Iterator[Document]:
         where, params = ("", []) if doc_id is None else (" WHERE id = ?", [doc_id])
+        if page is not None:
+            where, params = page[0] + " ORDER BY id LIMIT ?", page[1]
         if collection == "switch":
             for row in self._query(f"SELECT {_SWITCH_COLUMNS} FROM switch{where}", params):
                 yield switch_to_doc(_switch(row))
@@ -349,7 +423,8 @@ class SQLiteStore(Store):
                     TaskHistoryEntry(row["task_id"], row["path"], _dt(row["since"]))
                 )
         elif collection == "state":
-            if doc_id in (None, STATE_ID):
+            after = page[1][0] if page is not None and len(page[1]) > 1 else None
+            if doc_id in (None, STATE_ID) and (after is None or after < STATE_ID):
                 state = self.get_state()
                 if state is not None:
                     yield state_to_doc(state)

@@ -1,0 +1,321 @@
+"""Dashboard benchmark: server time of the heavy pages on SQLite at 1 and 10 years of data.
+
+For each store size it measures p50/p99 of the time the app spends on a request (in-process
+WSGI, so the figure is the server's, no network) for
+
+* the calendar month page, the totals API for a month (by day) and for a year (by month),
+  the switches list (first page and a deep page), and the day page;
+* the same requests on a straightforward implementation: a per-day query for every day of
+  the calendar or the totals (``Store.totals`` one day at a time) and a list that reads the
+  whole range and slices it in Python; the ratio shows what the real implementation buys;
+
+then the requests/s of the month page under gunicorn on loopback, driven by ``wrk`` (Debian
+package) or, without it, a small threaded Python client. Goal: month page p99 < 50 ms at
+ten years. Prints a table and writes ``$DESKMETER_ARTIFACTS/benchmarks/web.json``.
+
+    python -m benchmarks.web_bench                 # 1 and 10 years (a few minutes)
+    python -m benchmarks.web_bench --years 1 --requests 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from benchmarks.synthetic import populate
+from deskmeter.config import Settings
+from deskmeter.store.sqlite import SQLiteStore
+from deskmeter.store.totals import local_midnight
+from deskmeter.web import create_app
+
+TZ_NAME = "Europe/Madrid"
+TZ = ZoneInfo(TZ_NAME)
+LAST_DAY = date(2025, 12, 31)
+CLOCK = datetime(2025, 12, 31, 17, 0, tzinfo=UTC)
+GOAL_MS = 50.0
+
+
+class NaiveStore:
+    """The straightforward implementation: one query per day, whole-range lists."""
+
+    def __init__(self, inner: SQLiteStore) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def day_totals(self, start: datetime, end: datetime, tz: ZoneInfo, *, group: str = "task"):  # type: ignore[no-untyped-def]
+        out = []
+        day = start.astimezone(tz).date()
+        while (lo := max(local_midnight(day, tz), start)) < end:
+            hi = min(local_midnight(day + timedelta(days=1), tz), end)
+            out += self._inner.totals(lo, hi, tz, group=group, by="day")  # type: ignore[arg-type]
+            day += timedelta(days=1)
+        return out
+
+    def switches(self, start=None, end=None, *, limit=None, offset=0, order="asc"):  # type: ignore[no-untyped-def]
+        everything = self._inner.switches(start, end, order=order)
+        return everything[offset:] if limit is None else everything[offset : offset + limit]
+
+    def count_switches(self, start=None, end=None):  # type: ignore[no-untyped-def]
+        return len(self._inner.switches(start, end))
+
+
+def build_store(folder: Path, years: float) -> tuple[Path, int, float]:
+    path = folder / f"bench-{years:g}y.db"
+    days = max(1, round(365.25 * years))
+    began = time.perf_counter()
+    with SQLiteStore(path) as store:
+        count = populate(store, LAST_DAY - timedelta(days=days - 1), days, TZ)
+    return path, count, time.perf_counter() - began
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(get: Callable[[str], int], urls: list[str], requests: int) -> dict[str, float]:
+    for url in urls[:2]:  # warm up templates and caches
+        get(url)
+    samples = []
+    for i in range(requests):
+        url = urls[i % len(urls)]
+        began = time.perf_counter()
+        status = get(url)
+        samples.append((time.perf_counter() - began) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{url}: HTTP {status}")
+    return {
+        "p50_ms": round(statistics.median(samples), 2),
+        "p99_ms": round(percentile(samples, 0.99), 2),
+        "n": len(samples),
+    }
+
+
+def scenarios(years: float, total: int, per_page: int) -> dict[str, list[str]]:
+    first_year = LAST_DAY.year - max(0, int(years) - 1)
+    months = [f"/calendar/{LAST_DAY.year}/{m}" for m in range(1, 13)]
+    deep = max(1, total // per_page // 2)
+    return {
+        "calendar month page": months,
+        "totals API, a month by day": [
+            f"/api/v1/totals?start={LAST_DAY.year}-{m:02d}-01&end={LAST_DAY.year}-{m:02d}-28"
+            for m in range(1, 13)
+        ],
+        "totals API, a year by month": [
+            f"/api/v1/totals?start={y}-01-01&end={y}-12-31&by=month"
+            for y in range(first_year, LAST_DAY.year + 1)
+        ],
+        "switches page 1": ["/switches"],
+        f"switches page {deep} (deep)": [f"/switches?page={deep}"],
+        "day page": [f"/day/{LAST_DAY.year}-{m:02d}-15" for m in range(1, 13)],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def load_test(db: Path, seconds: float, workers: int, connections: int) -> dict[str, Any]:
+    """Requests/s of the month page under gunicorn on loopback."""
+    port = free_port()
+    env = dict(os.environ, DESKMETER_STORE=str(db), DESKMETER_TIMEZONE=TZ_NAME)
+    env["DESKMETER_WEB__MODE"] = "portfolio"
+    env["GUNICORN_LOGLEVEL"] = "warning"
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:deskmeter.web.gunicorn_conf",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/calendar/{LAST_DAY.year}/6"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        wrk = shutil.which("wrk")
+        if wrk:
+            out = subprocess.run(
+                [wrk, "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            return {
+                "tool": "wrk",
+                "requests_per_s": rps,
+                "non_2xx": int(errors.group(1)) if errors else 0,
+                "workers": workers,
+                "connections": connections,
+                "seconds": seconds,
+            }
+        return {**python_load(url, seconds, connections), "workers": workers}
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+def python_load(url: str, seconds: float, connections: int) -> dict[str, Any]:
+    done = [0] * connections
+    failed = [0] * connections
+    stop = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        while time.monotonic() < stop:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    response.read()
+                done[i] += 1
+            except OSError:
+                failed[i] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - began
+    return {
+        "tool": "python threads",
+        "requests_per_s": round(sum(done) / elapsed, 1),
+        "non_2xx": sum(failed),
+        "connections": connections,
+        "seconds": seconds,
+    }
+
+
+def status_of(client: Any) -> Callable[[str], int]:
+    def get(url: str) -> int:
+        return int(client.get(url).status_code)
+
+    return get
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="deskmeter-web-bench-"))
+    results: dict[str, Any] = {"timezone": TZ_NAME, "goal_month_p99_ms": GOAL_MS, "sizes": []}
+    try:
+        for years in args.years:
+            db, count, build_s = build_store(folder, years)
+            settings = Settings(store=str(db), timezone=TZ_NAME, task_file=folder / "tasks.txt")
+            store = SQLiteStore(db)
+            fast = create_app(settings, store=store, clock=lambda: CLOCK).test_client()
+            naive = create_app(settings, store=NaiveStore(store), clock=lambda: CLOCK)  # type: ignore[arg-type]
+            naive_client = naive.test_client()
+            size: dict[str, Any] = {
+                "years": years,
+                "switches": count,
+                "build_seconds": round(build_s, 1),
+                "rows": [],
+            }
+            for name, urls in scenarios(years, count, settings.web.per_page).items():
+                ours = measure(status_of(fast), urls, args.requests)
+                plain = measure(status_of(naive_client), urls, max(3, args.requests // 6))
+                size["rows"].append(
+                    {
+                        "scenario": name,
+                        "ours": ours,
+                        "naive": plain,
+                        "ratio_p50": round(plain["p50_ms"] / max(ours["p50_ms"], 1e-6), 1),
+                    }
+                )
+                print_row(years, count, size["rows"][-1])
+            if args.load_seconds > 0:
+                size["load"] = load_test(db, args.load_seconds, args.workers, args.connections)
+                load = size["load"]
+                print(
+                    f"  month page under gunicorn ({load['workers']} workers, {load['tool']}, "
+                    f"{load['connections']} connections): {load['requests_per_s']:.0f} req/s, "
+                    f"{load['non_2xx']} errors"
+                )
+            store.close()
+            results["sizes"].append(size)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return results
+
+
+HEADER = (
+    f"{'data':>14}  {'scenario':<30} {'p50 ms':>8} {'p99 ms':>8} │ "
+    f"{'naive p50':>9} {'naive p99':>9} {'ratio':>6}"
+)
+
+
+def print_row(years: float, count: int, row: dict[str, Any]) -> None:
+    ours, naive = row["ours"], row["naive"]
+    label = f"{years:g}y {count:,}"
+    print(
+        f"{label:>14}  {row['scenario']:<30} {ours['p50_ms']:>8.2f} {ours['p99_ms']:>8.2f} │ "
+        f"{naive['p50_ms']:>9.2f} {naive['p99_ms']:>9.2f} {row['ratio_p50']:>5.1f}x",
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--years", type=float, nargs="+", default=[1, 10])
+    parser.add_argument("--requests", type=int, default=60, help="timed requests per scenario")
+    parser.add_argument("--load-seconds", type=float, default=8.0, help="0 skips the load test")
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path(os.environ.get("DESKMETER_ARTIFACTS", "artifacts"))
+        / "benchmarks"
+        / "web.json",
+    )
+    args = parser.parse_args(argv)
+    print(HEADER)
+    results = run(args)
+    month = [
+        row["ours"]["p99_ms"]
+        for size in results["sizes"]
+        for row in size["rows"]
+        if row["scenario"] == "calendar month page"
+    ]
+    results["goal_met"] = bool(month) and max(month) < GOAL_MS
+    print(f"month page p99 at the largest size: {month[-1]:.2f} ms (goal < {GOAL_MS:.0f} ms)")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

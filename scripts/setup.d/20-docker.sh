@@ -1,0 +1,49 @@
+# Sourced by scripts/test.sh (bash, set -euo pipefail): dockerd for the Molecule scenarios and
+# their systemd test image. Idempotent; a second run only checks.
+#
+#   DESKMETER_TEST_IMAGE       the image the role scenarios boot (default deskmeter-test/systemd:bookworm)
+#   DESKMETER_TEST_BASE_IMAGE  what that image is built FROM (default: a debootstrap rootfs made
+#                              here; e.g. debian:bookworm where images can be pulled)
+#   DESKMETER_SKIP_DOCKER=1    skip all of this (the Molecule tests then skip themselves)
+export DESKMETER_TEST_IMAGE=${DESKMETER_TEST_IMAGE:-deskmeter-test/systemd:bookworm}
+# The deskmeter, sync_tunnel and gnome_extension scenarios need these in the test image:
+# an X server + window manager with workspaces (the tracker unit really tracks), sshd (the tunnel's
+# far end), the org.gnome.shell GSettings schema + dconf (enabling the extension), curl.
+DESKMETER_TEST_IMAGE_PACKAGES=${DESKMETER_TEST_IMAGE_PACKAGES:-"xvfb openbox wmctrl x11-utils \
+openssh-server openssh-client gnome-shell-common libglib2.0-bin dconf-gsettings-backend dconf-service curl"}
+
+if [[ ${DESKMETER_SKIP_DOCKER:-0} != 1 ]] && command -v docker >/dev/null 2>&1; then
+  if ! docker info >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]] && command -v dockerd >/dev/null 2>&1; then
+    log "starting dockerd (log: /var/log/deskmeter-dockerd.log)"
+    (setsid dockerd >/var/log/deskmeter-dockerd.log 2>&1 &)
+    for _ in $(seq 1 60); do
+      docker info >/dev/null 2>&1 && break
+      sleep 1
+    done
+  fi
+  if docker info >/dev/null 2>&1; then
+    scripts/build-test-image.sh -p "$DESKMETER_TEST_IMAGE_PACKAGES" "$DESKMETER_TEST_IMAGE" \
+      || log "building $DESKMETER_TEST_IMAGE failed: the Molecule tests will fail"
+  else
+    log "dockerd is not running: the Molecule tests will be skipped"
+  fi
+fi
+
+# Wheels of deskmeter's dependencies (and the build backend) for the scenarios that pip-install
+# the package in a container: installing from them takes seconds and needs no index. Rebuilt when
+# pyproject.toml changes.
+export DESKMETER_TEST_WHEELHOUSE=${DESKMETER_TEST_WHEELHOUSE:-${DESKMETER_CACHE_DIR:-$HOME/.cache/deskmeter}/wheels}
+wheel_stamp=$DESKMETER_TEST_WHEELHOUSE/.pyproject.sha256
+wheel_want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [[ ! -f $wheel_stamp || $(cat "$wheel_stamp") != "$wheel_want" ]]; then
+  log "wheelhouse for the Molecule scenarios: $DESKMETER_TEST_WHEELHOUSE"
+  mkdir -p "$DESKMETER_TEST_WHEELHOUSE"
+  if .venv/bin/python -m pip wheel -q --wheel-dir "$DESKMETER_TEST_WHEELHOUSE" . "setuptools>=68" wheel >/dev/null 2>&1; then
+    echo "$wheel_want" >"$wheel_stamp"
+  else
+    log "could not build the wheelhouse: the scenarios install from the package index"
+  fi
+fi
+if [[ -f $wheel_stamp ]]; then
+  export DESKMETER_TEST_PIP_ARGS="--no-index --find-links /wheels"
+fi

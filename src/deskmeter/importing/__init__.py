@@ -1,0 +1,17 @@
+"""``deskmeter import``: switches from an original Deskmeter database or a JSON export.
+
+Every record keeps (or gets) a stable id, and the store replaces by id, so importing the same
+source twice leaves the same data: no duplicates.
+"""
+
+from deskmeter.importing.loader import ImportResult, import_switches
+from deskmeter.importing.readers import ImportSourceError, open_source
+from deskmeter.importing.records import record_to_switch
+
+__all__ = [
+    "ImportResult",
+    "ImportSourceError",
+    "import_switches",
+    "open_source",
+    "record_to_switch",
+]

@@ -1,0 +1,101 @@
+"""Where imported records come from: a MongoDB database or a JSON file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bson import json_util
+from bson.errors import InvalidBSON
+from pymongo import MongoClient
+from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
+
+from deskmeter.store.mongo import DEFAULT_DATABASE, redact
+
+_JSON_OPTIONS = json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True)
+
+
+class ImportSourceError(RuntimeError):
+    """The source cannot be read; the message says why."""
+
+
+@dataclass
+class ImportSource:
+    """Records to import, with their number when known (for progress)."""
+
+    name: str
+    records: Iterator[Mapping[str, Any]]
+    total: int | None
+
+
+def _json_records(path: Path) -> ImportSource:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ImportSourceError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        data = json_util.loads(text, json_options=_JSON_OPTIONS)
+    except (json.JSONDecodeError, InvalidBSON, TypeError, ValueError):
+        data = _json_lines(path, text)  # mongoexport writes one document per line
+    if isinstance(data, Mapping):
+        data = [data]
+    if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
+        raise ImportSourceError(f"{path}: expected a JSON array of switch records")
+    return ImportSource(str(path), iter(data), len(data))
+
+
+def _json_lines(path: Path, text: str) -> list[Any]:
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json_util.loads(line, json_options=_JSON_OPTIONS))
+        except (json.JSONDecodeError, InvalidBSON, TypeError, ValueError) as exc:
+            raise ImportSourceError(f"{path}:{number}: not JSON: {exc}") from None
+    return records
+
+
+def mongo_records(
+    uri: str,
+    *,
+    collection: str = "switch",
+    client: MongoClient[dict[str, Any]] | None = None,
+    timeout_seconds: float = 10.0,
+) -> ImportSource:
+    """The ``collection`` of the database in ``uri`` (default ``deskmeter``, as the original)."""
+    try:
+        if client is None:
+            client = MongoClient(
+                uri, tz_aware=True, serverSelectionTimeoutMS=int(timeout_seconds * 1000)
+            )
+        database = client.get_default_database(DEFAULT_DATABASE)
+        source = database[collection]
+        total = int(source.estimated_document_count())
+    except ConfigurationError as exc:
+        raise ImportSourceError(f"bad MongoDB URI {redact(uri)}: {exc}") from exc
+    except OperationFailure as exc:
+        raise ImportSourceError(f"MongoDB at {redact(uri)} refused: {exc}") from exc
+    except PyMongoError as exc:
+        raise ImportSourceError(f"cannot reach MongoDB at {redact(uri)}: {exc}") from exc
+
+    def records() -> Iterator[Mapping[str, Any]]:
+        try:
+            yield from source.find({}).sort("_id", 1)
+        except PyMongoError as exc:
+            raise ImportSourceError(f"reading {redact(uri)} failed: {exc}") from exc
+
+    return ImportSource(f"{redact(uri)} ({database.name}.{collection})", records(), total)
+
+
+def open_source(spec: str, *, collection: str = "switch") -> ImportSource:
+    """A ``mongodb://`` URI (an original Deskmeter database) or a JSON file path."""
+    if spec.startswith(("mongodb://", "mongodb+srv://")):
+        return mongo_records(spec, collection=collection)
+    path = Path(spec).expanduser()
+    if not path.is_file():
+        raise ImportSourceError(f"{spec}: no such file (give a JSON file or a mongodb:// URI)")
+    return _json_records(path)

@@ -1,0 +1,359 @@
+"""Sources of ordered changes with a resume position.
+
+* ``SQLiteSource``: the change log the SQLite backend fills by triggers in the same
+  transaction as each change; the position is the log's sequence number. A log row names the
+  document only: the document is read as it is *now* (a later row for it will follow if it
+  changes again, so reading the newest value is always right).
+* ``MongoSource``: a change stream on the local database (``watch`` with the resume token,
+  ``full_document="updateLookup"``); the position is the resume token.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from typing import Any, Protocol
+
+from bson.timestamp import Timestamp
+from pymongo.errors import OperationFailure, PyMongoError
+
+from deskmeter.models import as_utc
+from deskmeter.store.base import COLLECTIONS
+from deskmeter.store.documents import Document
+from deskmeter.store.mongo import MongoStore
+from deskmeter.store.sqlite import SQLiteStore
+from deskmeter.sync.changes import (
+    Batch,
+    DocChange,
+    LocalUnavailableError,
+    Position,
+    PositionLostError,
+    SyncConfigError,
+)
+
+
+class Source(Protocol):
+    """Where changes come from."""
+
+    kind: str
+    #: Seconds to wait after an empty read (the MongoDB source already waited in the server).
+    idle_wait: float
+
+    def describe(self) -> str: ...
+
+    def start_position(self) -> Position:
+        """A position taken *now*: a copy made after it, then reading from it, misses nothing."""
+
+    def count(self) -> int:
+        """How many documents a full copy sends (for progress)."""
+
+    def last_id(self, collection: str) -> Any:
+        """The highest ``_id`` of ``collection`` now (None when empty).
+
+        A full copy stops there: a document with a higher id was created after the copy's
+        start position, so the change log or stream delivers it anyway.
+        """
+
+    def snapshot(self, collection: str, after: Any = None, until: Any = None) -> Iterator[Document]:
+        """The documents of ``collection`` as they are now, by ``_id``, in (after, until]."""
+
+    def ids(self, collection: str) -> set[Any]:
+        """Every ``_id`` of ``collection`` now."""
+
+    def read(self, position: Position, limit: int) -> Batch:
+        """Up to ``limit`` changes after ``position`` (maybe none); raise PositionLostError."""
+
+    def pending(self, position: Position) -> int | None:
+        """Changes after ``position`` not yet read, or None when the source cannot tell."""
+
+    def oldest_pending(self, position: Position) -> datetime | None:
+        """When the oldest change after ``position`` was made (None: none or unknown)."""
+
+    def compact(self, position: Position) -> None:
+        """Forget what is at or before ``position`` (applied and checkpointed)."""
+
+    def close(self) -> None: ...
+
+
+#: Documents read per query during a full copy.
+PAGE = 1000
+
+
+# -- SQLite -----------------------------------------------------------------------------------
+
+
+class SQLiteSource:
+    """The SQLite backend's change log."""
+
+    kind = "sqlite"
+
+    def __init__(self, store: SQLiteStore, *, poll_seconds: float = 0.2) -> None:
+        self.store = store
+        self.idle_wait = poll_seconds
+
+    def describe(self) -> str:
+        return self.store.describe()
+
+    def start_position(self) -> int:
+        with _local_errors():
+            return self.store.last_change_seq()
+
+    def count(self) -> int:
+        with _local_errors():
+            return sum(self._count(name) for name in COLLECTIONS)
+
+    def _count(self, collection: str) -> int:
+        if collection == "switch":
+            return self.store.count_switches()
+        return sum(1 for _ in self.store.documents(collection))
+
+    def last_id(self, collection: str) -> Any:
+        with _local_errors():
+            return self.store.last_document_id(collection)
+
+    def snapshot(self, collection: str, after: Any = None, until: Any = None) -> Iterator[Document]:
+        while until is not None:
+            with _local_errors():
+                page = self.store.documents_page(collection, after, PAGE)
+            for doc in page:
+                if doc["_id"] > until:
+                    return
+                yield doc
+            if len(page) < PAGE:
+                return
+            after = page[-1]["_id"]
+
+    def ids(self, collection: str) -> set[Any]:
+        with _local_errors():
+            return {d["_id"] for d in self.store.documents(collection)}
+
+    def read(self, position: Position, limit: int) -> Batch:
+        seq = int(position)
+        with _local_errors():
+            pruned = self.store.pruned_through()
+            if seq < pruned:
+                raise PositionLostError(
+                    f"the SQLite change log was pruned through {pruned}, past the checkpoint {seq}"
+                )
+            entries = self.store.changes_after(seq, limit)
+            if not entries and seq > self.store.last_change_seq():
+                raise PositionLostError(
+                    f"the checkpoint {seq} is ahead of the change log "
+                    f"({self.store.last_change_seq()}): the local store was replaced"
+                )
+            changes = [
+                DocChange(e.collection, e.doc_id, self.store.get_document(e.collection, e.doc_id))
+                for e in entries
+            ]
+        if not entries:
+            return Batch([], seq)
+        return Batch(changes, entries[-1].seq, entries[-1].at, read=len(entries))
+
+    def pending(self, position: Position) -> int:
+        with _local_errors():
+            return self.store.pending_changes(int(position))
+
+    def oldest_pending(self, position: Position) -> datetime | None:
+        with _local_errors():
+            entries = self.store.changes_after(int(position), 1)
+        return entries[0].at if entries else None
+
+    def compact(self, position: Position) -> None:
+        with _local_errors():
+            self.store.prune_changes(int(position))
+
+    def close(self) -> None:
+        self.store.close()
+
+
+@contextmanager
+def _local_errors() -> Iterator[None]:
+    """Turn SQLite's errors (locked, I/O, file replaced) into LocalUnavailableError."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise LocalUnavailableError(f"the local SQLite store failed: {exc}") from exc
+
+
+# -- MongoDB ----------------------------------------------------------------------------------
+
+#: Server error codes that mean the resume token cannot be used any more.
+HISTORY_LOST_CODES = frozenset({286, 280, 136})  # ChangeStreamHistoryLost, ...FatalError, Capped
+#: Change-stream events after which the stream cannot continue (or has a gap).
+ENDING_EVENTS = frozenset({"invalidate", "drop", "dropDatabase", "rename"})
+#: Errors that mean the local MongoDB cannot serve change streams at all.
+NOT_A_REPLICA_SET = 40573
+
+WATCH_PIPELINE: list[dict[str, Any]] = [
+    {
+        "$match": {
+            "$or": [
+                {"ns.coll": {"$in": list(COLLECTIONS)}},
+                {"operationType": {"$in": ["invalidate", "dropDatabase"]}},
+            ]
+        }
+    }
+]
+
+
+def event_time(event: dict[str, Any]) -> datetime | None:
+    """When the change happened: ``wallTime`` (MongoDB 6+), else ``clusterTime``."""
+    wall = event.get("wallTime")
+    if isinstance(wall, datetime):
+        return as_utc(wall)
+    cluster = event.get("clusterTime")
+    if isinstance(cluster, Timestamp):
+        return cluster.as_datetime()
+    return None
+
+
+def event_change(event: dict[str, Any]) -> DocChange | None:
+    """The change an event carries (None for events that change no synced document)."""
+    op = event["operationType"]
+    if op not in ("insert", "update", "replace", "delete"):
+        return None
+    collection = event["ns"]["coll"]
+    doc_id = event["documentKey"]["_id"]
+    document = None if op == "delete" else event.get("fullDocument")
+    # An update whose lookup found nothing: the document is gone (its delete follows).
+    return DocChange(collection, doc_id, document)
+
+
+class MongoSource:
+    """A change stream on the local MongoDB database (a replica set, e.g. ``rs0``)."""
+
+    kind = "mongodb"
+    idle_wait = 0.0
+
+    def __init__(self, store: MongoStore, *, max_await_seconds: float = 0.2) -> None:
+        self.store = store
+        self.max_await_ms = max(1, int(max_await_seconds * 1000))
+        self._stream: Any = None
+        self._stream_at: Position = None
+
+    def describe(self) -> str:
+        return self.store.describe()
+
+    def _open(self, position: Position) -> Any:
+        self._close_stream()
+        try:
+            return self.store.db.watch(
+                WATCH_PIPELINE,
+                full_document="updateLookup",
+                resume_after=position,
+                max_await_time_ms=self.max_await_ms,
+            )
+        except OperationFailure as exc:
+            raise _classify(exc) from exc
+        except PyMongoError as exc:
+            raise LocalUnavailableError(f"cannot reach the local MongoDB: {exc}") from exc
+
+    def _close_stream(self) -> None:
+        if self._stream is not None:
+            with suppress(PyMongoError):
+                self._stream.close()
+        self._stream = None
+        self._stream_at = None
+
+    def start_position(self) -> Position:
+        stream = self._open(None)
+        try:
+            stream.try_next()
+            token = stream.resume_token
+        except OperationFailure as exc:
+            raise _classify(exc) from exc
+        except PyMongoError as exc:
+            raise LocalUnavailableError(f"the local change stream failed: {exc}") from exc
+        finally:
+            stream.close()
+        if token is None:
+            raise LocalUnavailableError("the local MongoDB gave no resume token")
+        return token
+
+    def count(self) -> int:
+        try:
+            return sum(int(self.store.db[name].estimated_document_count()) for name in COLLECTIONS)
+        except PyMongoError as exc:
+            raise LocalUnavailableError(f"cannot reach the local MongoDB: {exc}") from exc
+
+    def last_id(self, collection: str) -> Any:
+        try:
+            last = self.store.db[collection].find_one({}, {"_id": 1}, sort=[("_id", -1)])
+        except PyMongoError as exc:
+            raise LocalUnavailableError(f"cannot read the local MongoDB: {exc}") from exc
+        return None if last is None else last["_id"]
+
+    def snapshot(self, collection: str, after: Any = None, until: Any = None) -> Iterator[Document]:
+        if until is None:
+            return
+        bounds = {"$lte": until} if after is None else {"$gt": after, "$lte": until}
+        query = {"_id": bounds}
+        try:
+            yield from self.store.db[collection].find(query).sort("_id", 1)
+        except PyMongoError as exc:
+            raise LocalUnavailableError(f"cannot read the local MongoDB: {exc}") from exc
+
+    def ids(self, collection: str) -> set[Any]:
+        try:
+            return {d["_id"] for d in self.store.db[collection].find({}, {"_id": 1})}
+        except PyMongoError as exc:
+            raise LocalUnavailableError(f"cannot read the local MongoDB: {exc}") from exc
+
+    def read(self, position: Position, limit: int) -> Batch:
+        if self._stream is None or self._stream_at != position:
+            self._stream = self._open(position)
+            self._stream_at = position
+        changes: list[DocChange] = []
+        last, when, read = position, None, 0
+        try:
+            while read < limit:
+                event = self._stream.try_next()
+                if event is None:
+                    break
+                read += 1
+                op = event["operationType"]
+                if op in ENDING_EVENTS:
+                    self._close_stream()
+                    raise PositionLostError(f"the local change stream ended with a {op!r} event")
+                change = event_change(event)
+                if change is not None:
+                    changes.append(change)
+                last, when = event["_id"], event_time(event)
+            if not read and self._stream.resume_token is not None:
+                last = self._stream.resume_token  # the server's high-water mark while idle
+        except OperationFailure as exc:
+            self._close_stream()
+            raise _classify(exc) from exc
+        except PyMongoError as exc:
+            self._close_stream()
+            raise LocalUnavailableError(f"the local change stream failed: {exc}") from exc
+        self._stream_at = last
+        return Batch(changes, last, when, read=read)
+
+    def pending(self, position: Position) -> int | None:
+        return None  # a change stream cannot count what is ahead of it
+
+    def oldest_pending(self, position: Position) -> datetime | None:
+        return None
+
+    def compact(self, position: Position) -> None:
+        """The server trims its own oplog."""
+
+    def close(self) -> None:
+        self._close_stream()
+        self.store.close()
+
+
+def _classify(exc: OperationFailure) -> Exception:
+    if exc.code in HISTORY_LOST_CODES:
+        return PositionLostError(f"the local change stream cannot resume (code {exc.code}): {exc}")
+    if exc.code == NOT_A_REPLICA_SET:
+        return SyncConfigError(
+            "the local MongoDB is not a replica set: change streams need one "
+            "(start mongod with --replSet rs0 and run rs.initiate())"
+        )
+    if exc.code in (13, 18):
+        return SyncConfigError(f"the local MongoDB refused access: {exc}")
+    return LocalUnavailableError(f"the local MongoDB failed: {exc}")

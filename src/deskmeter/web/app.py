@@ -1,0 +1,147 @@
+"""The app factory: settings, store, blueprints, error handling, security headers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from deskmeter.config import Settings, load_settings
+from deskmeter.models import utcnow
+from deskmeter.store import Store, StoreError
+from deskmeter.web import formatting
+from deskmeter.web.blueprints import api, control, health, pages
+from deskmeter.web.context import (
+    EXTENSION,
+    REPORTS_EXTENSION,
+    ReportsFactory,
+    StoreHolder,
+    WebContext,
+    current_reports,
+    web_context,
+)
+from deskmeter.web.params import ParameterError
+from deskmeter.web.reports import Reports
+from deskmeter.web.security import add_security_headers, csrf_token, session_secret, signed_in
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings_or_config: Settings | Path | str | None = None,
+    *,
+    store: Store | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    reports: ReportsFactory = Reports,
+) -> Flask:
+    """Build the dashboard.
+
+    ``settings_or_config`` is a ``Settings`` object, or a config file path (None: the usual
+    lookup with ``DESKMETER_*`` overrides). ``store`` replaces the configured store (tests);
+    ``reports`` replaces the figures' implementation (the benchmark's naive variant).
+    """
+    settings = (
+        settings_or_config
+        if isinstance(settings_or_config, Settings)
+        else load_settings(settings_or_config)
+    )
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=session_secret(settings),
+        SESSION_COOKIE_NAME="deskmeter_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        MAX_CONTENT_LENGTH=64 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if settings.web.proxies:
+        proxies = settings.web.proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
+    context = WebContext(settings=settings, stores=StoreHolder(settings.store, store), clock=clock)
+    app.extensions[EXTENSION] = context
+    app.extensions[REPORTS_EXTENSION] = reports
+
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(api.blueprint)
+    app.register_blueprint(health.blueprint)
+    if settings.web.mode == "local":
+        app.register_blueprint(control.blueprint)
+
+    app.after_request(add_security_headers)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+    return app
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _error(status: int, message: str, parameter: str | None = None) -> tuple[Response | str, int]:
+    if wants_json():
+        body: dict[str, Any] = {"error": message, "status": status}
+        if parameter is not None:
+            body["parameter"] = parameter
+        return jsonify(body), status
+    shown = f"{parameter}: {message}" if parameter else message
+    return render_template("error.html", status=status, message=shown), status
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ParameterError)
+    def bad_parameter(exc: ParameterError) -> tuple[Response | str, int]:
+        return _error(400, exc.message, exc.name)
+
+    @app.errorhandler(StoreError)
+    def store_error(exc: StoreError) -> tuple[Response | str, int]:
+        log.error("store unavailable: %s", exc)
+        return _error(503, "the store is unavailable; try again shortly")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[Response | str, int] | HTTPException:
+        if exc.code is None:
+            return exc
+        message = exc.description or exc.name
+        if exc.code == 404:
+            message = "no such page"
+        return _error(exc.code, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> tuple[Response | str, int]:
+        log.exception("unexpected error on %s", request.path)
+        return _error(500, "internal error (logged)")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["duration"] = formatting.duration
+    app.jinja_env.filters["hours"] = formatting.hours
+    app.jinja_env.filters["short_path"] = formatting.short_path
+    app.jinja_env.autoescape = True
+
+    @app.template_filter("local")
+    def local(value: datetime, fmt: str = "%H:%M") -> str:
+        return formatting.local_time(value, web_context().tz, fmt)
+
+    @app.context_processor
+    def globals_for_templates() -> dict[str, Any]:
+        context = web_context()
+        return {
+            "title": context.settings.web.title,
+            "portfolio": context.portfolio,
+            "can_write": context.can_write,
+            "signed_in": signed_in,
+            "csrf_token": csrf_token,
+            "timezone": context.settings.timezone,
+            "header_state": lambda: current_reports().current(),
+            "today": lambda: current_reports().today(),
+            "task_paths": lambda: [t.path for t in current_reports().store.tasks()],
+        }

@@ -1,0 +1,1 @@
+"""The dashboard's blueprints: pages, the JSON API, writing controls (local mode), health."""

@@ -1,0 +1,177 @@
+"""The read-only JSON API under ``/api/v1`` (the writing operation is in ``control``)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from deskmeter.cli.export_cmd import switch_record, write_csv, write_json
+from deskmeter.models import Switch
+from deskmeter.store.base import SortOrder
+from deskmeter.store.totals import Group, Period
+from deskmeter.web.context import current_reports, web_context
+from deskmeter.web.openapi import openapi_document
+from deskmeter.web.params import MAX_PAGE, parse_choice, parse_int, parse_range
+from deskmeter.web.reports import Reports, day_bounds
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+
+GROUPS: tuple[Group, ...] = ("task", "workspace")
+BYS = ("day", "week", "month", "all")
+ORDERS: tuple[SortOrder, ...] = ("desc", "asc")
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def public_switch(reports: Reports, switch: Switch) -> dict[str, Any]:
+    record = switch_record(switch)
+    if reports.coarse and switch.task is not None:
+        record["task"] = reports.label(switch.task)
+        record["task_id"] = None
+    return record
+
+
+def month_so_far(reports: Reports) -> tuple[datetime, datetime]:
+    today = reports.today()
+    start, _ = day_bounds(today.replace(day=1), reports.tz)
+    _, end = day_bounds(today, reports.tz)
+    return start, end
+
+
+def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
+    """``start``/``end`` from the query; by default this month up to the end of today.
+
+    With only a start at or after the end of today, the range is that start's day.
+    """
+    usual_start, usual_end = month_so_far(reports)
+    start, end = parse_range(request.args, reports.tz, default_start=usual_start, default_end=None)
+    assert start is not None
+    if end is None:
+        end = usual_end if start < usual_end else start + timedelta(days=1)
+    return start, end
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document(writable=not web_context().portfolio))
+
+
+@blueprint.get("/state")
+def state() -> Response:
+    context = web_context()
+    reports = current_reports()
+    current = reports.current()
+    return jsonify(
+        {
+            "mode": context.settings.web.mode,
+            "timezone": context.settings.timezone,
+            "now": reports.now.isoformat(),
+            "current": None
+            if current is None
+            else {
+                "task": current.task,
+                "workspace": current.workspace,
+                "since": current.since.isoformat(),
+                "heartbeat": current.heartbeat.isoformat(),
+                "seconds": round(current.seconds, 1),
+                "live": current.live,
+            },
+        }
+    )
+
+
+@blueprint.get("/switches")
+def switches() -> Response:
+    context = web_context()
+    reports = current_reports()
+    start, end = parse_range(
+        request.args, reports.tz, default_start=None, default_end=None, max_days=None
+    )
+    page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
+    per_page = parse_int(request.args, "per_page", context.settings.web.per_page, 1, 500)
+    order = parse_choice(request.args, "order", ORDERS, "desc")
+    total = reports.store.count_switches(start, end)
+    items = reports.store.switches(
+        start, end, limit=per_page, offset=(page - 1) * per_page, order=order
+    )
+    return jsonify(
+        {
+            "start": iso(start),
+            "end": iso(end),
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+            "pages": (total + per_page - 1) // per_page,
+            "items": [public_switch(reports, s) for s in items],
+        }
+    )
+
+
+@blueprint.get("/totals")
+def totals() -> Response:
+    reports = current_reports()
+    start, end = range_or_month_so_far(reports)
+    group = parse_choice(request.args, "group", GROUPS, "task")
+    by_name = parse_choice(request.args, "by", BYS, "day")
+    by: Period | None = None if by_name == "all" else by_name  # type: ignore[assignment]
+    found = reports.totals(start, end, group, by)
+    return jsonify(
+        {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "group": group,
+            "by": by_name,
+            "timezone": reports.settings.timezone,
+            "totals": [
+                {
+                    "period": None if t.period is None else t.period.isoformat(),
+                    "key": t.key,
+                    "seconds": t.seconds,
+                }
+                for t in found
+            ],
+            "seconds": round(sum(t.seconds for t in found), 3),
+        }
+    )
+
+
+@blueprint.get("/tasks")
+def tasks() -> Response:
+    reports = current_reports()
+    seen: dict[str, dict[str, Any]] = {}
+    for task in reports.store.tasks():
+        path = reports.label(task.path)
+        if path not in seen:
+            task_id = path if reports.coarse else task.id
+            seen[path] = {"id": task_id, "path": path, "active": task.active}
+    state = reports.state()
+    current = reports.label(state.task) if state is not None and state.task else None
+    return jsonify({"tasks": list(seen.values()), "current": current})
+
+
+@blueprint.get("/export")
+def export() -> Response:
+    reports = current_reports()
+    start, end = range_or_month_so_far(reports)
+    fmt = parse_choice(request.args, "format", ("json", "csv"), "json")
+    found = reports.store.switches(start, end)
+    if reports.coarse:
+        found = [
+            replace(s, task=reports.label(s.task), task_id=None) if s.task else s for s in found
+        ]
+    out = io.StringIO()
+    (write_csv if fmt == "csv" else write_json)(found, out)
+    first = start.astimezone(reports.tz).date()
+    last = (end - timedelta(microseconds=1)).astimezone(reports.tz).date()
+    name = f"deskmeter-{first}-{last}.{fmt}"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv" if fmt == "csv" else "application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,145 @@
+"""Writing (local mode only; never registered in portfolio mode): switch the current task.
+
+* ``POST /api/v1/task`` JSON ``{"path": ...}`` with ``Authorization: Bearer TOKEN``;
+* the pages' form: ``GET/POST /login`` (the token, once, into a signed session),
+  ``POST /task`` and ``POST /logout``, each with the session's CSRF token.
+
+With no token configured every one of them answers 403: nothing can write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.exceptions import Forbidden
+from werkzeug.wrappers import Response as BaseResponse
+
+from deskmeter.tasks.registry import TaskRegistry
+from deskmeter.tasks.taskfile import TaskFileError, validate_path
+from deskmeter.web.context import web_context
+from deskmeter.web.security import (
+    SESSION_CSRF,
+    SESSION_SIGNED_IN,
+    bearer_token,
+    csrf_ok,
+    signed_in,
+    token_matches,
+)
+
+blueprint = Blueprint("control", __name__)
+
+WRITING_DISABLED = "no token is configured (web.token): writing is disabled"
+
+
+def _error(status: int, message: str, parameter: str | None = None) -> tuple[Response, int]:
+    body: dict[str, Any] = {"error": message, "status": status}
+    if parameter:
+        body["parameter"] = parameter
+    response = jsonify(body)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="deskmeter"'
+    return response, status
+
+
+def _set_task(path: str) -> tuple[str, str]:
+    """Mark ``path`` current in the task file; return (id, path). Raises ValueError."""
+    validate_path(path)
+    context = web_context()
+    registry = TaskRegistry(context.store, context.settings.task_file)
+    try:
+        line = registry.set_current(path)
+    except (TaskFileError, OSError) as exc:
+        raise ValueError(str(exc)) from exc
+    return line.id, line.path
+
+
+def _safe_next(target: str | None) -> str:
+    """A local path to go back to (never another site)."""
+    if not target:
+        return url_for("pages.today")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("pages.today")
+    return target
+
+
+def _require_token_configured() -> None:
+    if not web_context().can_write:
+        raise Forbidden(WRITING_DISABLED)
+
+
+@blueprint.post("/api/v1/task")
+def api_set_task() -> tuple[Response, int]:
+    context = web_context()
+    if not context.can_write:
+        return _error(403, WRITING_DISABLED)
+    if not token_matches(context.settings, bearer_token()):
+        return _error(401, "a valid 'Authorization: Bearer TOKEN' header is required")
+    if not request.is_json:
+        return _error(415, "send the body as application/json")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, 'expected a JSON object like {"path": "work/x"}', "path")
+    path = body.get("path")
+    if not isinstance(path, str):
+        return _error(400, "a task path (string) is required", "path")
+    try:
+        task_id, task_path = _set_task(path)
+    except ValueError as exc:
+        return _error(400, str(exc), "path")
+    return jsonify({"id": task_id, "path": task_path}), 200
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> str | BaseResponse:
+    _require_token_configured()
+    next_url = _safe_next(request.values.get("next"))
+    if request.method == "POST":
+        if not csrf_ok():
+            raise Forbidden("the form expired (CSRF check failed); reload and try again")
+        if token_matches(web_context().settings, request.form.get("token")):
+            session.clear()
+            session[SESSION_SIGNED_IN] = True
+            flash("Signed in: you can switch tasks from the header.")
+            return redirect(next_url)
+        flash("That token is not the one configured.")
+    return render_template("login.html", next_url=next_url)
+
+
+@blueprint.post("/logout")
+def logout() -> BaseResponse:
+    _require_token_configured()
+    if not csrf_ok():
+        raise Forbidden("the form expired (CSRF check failed); reload and try again")
+    session.pop(SESSION_SIGNED_IN, None)
+    session.pop(SESSION_CSRF, None)
+    return redirect(url_for("pages.today"))
+
+
+@blueprint.post("/task")
+def form_set_task() -> BaseResponse:
+    _require_token_configured()
+    if not signed_in():
+        raise Forbidden("sign in with the token first")
+    if not csrf_ok():
+        raise Forbidden("the form expired (CSRF check failed); reload and try again")
+    path = request.form.get("path", "").strip()
+    try:
+        _, task_path = _set_task(path)
+    except ValueError as exc:
+        flash(f"Task not changed: {exc}")
+    else:
+        flash(f"Current task: {task_path} (the tracker switches within a moment).")
+    return redirect(_safe_next(request.form.get("next")))

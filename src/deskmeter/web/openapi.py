@@ -1,0 +1,286 @@
+"""The OpenAPI 3.1 document of ``/api/v1`` (served at ``/api/v1/openapi.json``).
+
+Portfolio mode leaves out the writing operation, since it is not registered there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deskmeter import __version__
+from deskmeter.web.params import MAX_PAGE
+
+DAY_OR_INSTANT = (
+    "A date `YYYY-MM-DD` (a whole day in the configured time zone; as `end` that day is "
+    "included) or an ISO 8601 date-time with its UTC offset (as `end` it is excluded)."
+)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+BAD_REQUEST = _json(_ref("Error"), "A parameter is wrong: `parameter` names it")
+RANGE = [
+    _query("start", {"type": "string"}, "First moment. " + DAY_OR_INSTANT),
+    _query("end", {"type": "string"}, "Last moment. " + DAY_OR_INSTANT),
+]
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "status"],
+        "properties": {
+            "error": {"type": "string"},
+            "status": {"type": "integer"},
+            "parameter": {"type": "string"},
+        },
+    },
+    "Current": {
+        "type": "object",
+        "required": ["task", "workspace", "since", "heartbeat", "seconds", "live"],
+        "properties": {
+            "task": {"type": "string"},
+            "workspace": {"type": "string"},
+            "since": {"type": "string", "format": "date-time"},
+            "heartbeat": {
+                "type": "string",
+                "format": "date-time",
+                "description": "The last heartbeat: in portfolio mode, the time of the last sync.",
+            },
+            "seconds": {"type": "number", "minimum": 0},
+            "live": {"type": "boolean", "description": "The tracker beat recently."},
+        },
+    },
+    "State": {
+        "type": "object",
+        "required": ["mode", "timezone", "now", "current"],
+        "properties": {
+            "mode": {"enum": ["local", "portfolio"]},
+            "timezone": {"type": "string"},
+            "now": {"type": "string", "format": "date-time"},
+            "current": {"oneOf": [{"type": "null"}, _ref("Current")]},
+        },
+    },
+    "Switch": {
+        "type": "object",
+        "required": ["id", "date", "end", "delta", "workspace_index", "workspace", "task"],
+        "properties": {
+            "id": {"type": "string"},
+            "date": {"type": "string", "format": "date-time"},
+            "end": {"type": "string", "format": "date-time"},
+            "delta": {"type": "number", "minimum": 0},
+            "workspace_index": {"type": "integer"},
+            "workspace": {"type": "string"},
+            "task_id": NULLABLE_STRING,
+            "task": NULLABLE_STRING,
+            "host": {"type": "string"},
+        },
+    },
+    "SwitchPage": {
+        "type": "object",
+        "required": ["start", "end", "page", "per_page", "total", "pages", "items"],
+        "properties": {
+            "start": NULLABLE_STRING,
+            "end": NULLABLE_STRING,
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "total": {"type": "integer", "minimum": 0},
+            "pages": {"type": "integer", "minimum": 0},
+            "items": {"type": "array", "items": _ref("Switch")},
+        },
+    },
+    "Total": {
+        "type": "object",
+        "required": ["period", "key", "seconds"],
+        "properties": {
+            "period": {"type": ["string", "null"], "format": "date"},
+            "key": {"type": "string"},
+            "seconds": {"type": "number", "minimum": 0},
+        },
+    },
+    "Totals": {
+        "type": "object",
+        "required": ["start", "end", "group", "by", "timezone", "totals", "seconds"],
+        "properties": {
+            "start": {"type": "string", "format": "date-time"},
+            "end": {"type": "string", "format": "date-time"},
+            "group": {"enum": ["task", "workspace"]},
+            "by": {"enum": ["day", "week", "month", "all"]},
+            "timezone": {"type": "string"},
+            "totals": {"type": "array", "items": _ref("Total")},
+            "seconds": {"type": "number", "minimum": 0},
+        },
+    },
+    "Task": {
+        "type": "object",
+        "required": ["id", "path", "active"],
+        "properties": {
+            "id": {"type": "string"},
+            "path": {"type": "string"},
+            "active": {"type": "boolean"},
+        },
+    },
+    "Tasks": {
+        "type": "object",
+        "required": ["tasks", "current"],
+        "properties": {
+            "tasks": {"type": "array", "items": _ref("Task")},
+            "current": NULLABLE_STRING,
+        },
+    },
+    "SetTask": {
+        "type": "object",
+        "required": ["path"],
+        "properties": {"path": {"type": "string", "minLength": 1, "maxLength": 200}},
+    },
+    "TaskSet": {
+        "type": "object",
+        "required": ["id", "path"],
+        "properties": {"id": {"type": "string"}, "path": {"type": "string"}},
+    },
+}
+
+
+def _read_paths() -> dict[str, Any]:
+    return {
+        "/api/v1/state": {
+            "get": {
+                "operationId": "getState",
+                "summary": "What runs now (portfolio: as of the last sync)",
+                "responses": {"200": _json(_ref("State"), "The current state")},
+            }
+        },
+        "/api/v1/switches": {
+            "get": {
+                "operationId": "listSwitches",
+                "summary": "Switches that start in the range, a page at a time",
+                "parameters": [
+                    *RANGE,
+                    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page"),
+                    _query(
+                        "per_page",
+                        {"type": "integer", "minimum": 1, "maximum": 500},
+                        "Switches per page",
+                    ),
+                    _query("order", {"enum": ["asc", "desc"]}, "Oldest or newest first"),
+                ],
+                "responses": {
+                    "200": _json(_ref("SwitchPage"), "One page of switches"),
+                    "400": BAD_REQUEST,
+                },
+            }
+        },
+        "/api/v1/totals": {
+            "get": {
+                "operationId": "getTotals",
+                "summary": "Seconds per task or workspace per day, week or month",
+                "description": "Cut in the configured time zone; intervals that cross midnight "
+                "or a daylight-saving change are split. Defaults: this month so far, by day.",
+                "parameters": [
+                    *RANGE,
+                    _query("group", {"enum": ["task", "workspace"]}, "What to sum by"),
+                    _query("by", {"enum": ["day", "week", "month", "all"]}, "Period"),
+                ],
+                "responses": {"200": _json(_ref("Totals"), "The totals"), "400": BAD_REQUEST},
+            }
+        },
+        "/api/v1/tasks": {
+            "get": {
+                "operationId": "listTasks",
+                "summary": "The tasks of the task file",
+                "responses": {"200": _json(_ref("Tasks"), "The tasks")},
+            }
+        },
+        "/api/v1/export": {
+            "get": {
+                "operationId": "exportSwitches",
+                "summary": "The switches of a range as a CSV or JSON download",
+                "parameters": [
+                    *RANGE,
+                    _query("format", {"enum": ["csv", "json"]}, "File format (default json)"),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The switches",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": _ref("Switch")}
+                            },
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "400": BAD_REQUEST,
+                },
+            }
+        },
+    }
+
+
+def _write_paths() -> dict[str, Any]:
+    return {
+        "/api/v1/task": {
+            "post": {
+                "operationId": "setTask",
+                "summary": "Make a task current (local mode; needs the configured token)",
+                "security": [{"bearer": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("SetTask")}},
+                },
+                "responses": {
+                    "200": _json(_ref("TaskSet"), "The task is now current"),
+                    "400": BAD_REQUEST,
+                    "401": _json(_ref("Error"), "No or a wrong bearer token"),
+                    "403": _json(_ref("Error"), "No token is configured: nothing can write"),
+                    "415": _json(_ref("Error"), "The body is not JSON"),
+                },
+            }
+        }
+    }
+
+
+def openapi_document(*, writable: bool) -> dict[str, Any]:
+    paths = _read_paths()
+    components: dict[str, Any] = {"schemas": SCHEMAS}
+    if writable:
+        paths.update(_write_paths())
+        components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Deskmeter API",
+            "version": __version__,
+            "description": "Time per workspace and task. Every error is JSON with the "
+            "parameter it concerns.",
+        },
+        "paths": {
+            **paths,
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenAPI",
+                    "summary": "This document",
+                    "responses": {
+                        "200": _json({"type": "object"}, "The OpenAPI document"),
+                    },
+                }
+            },
+        },
+        "components": components,
+    }

@@ -1,0 +1,52 @@
+"""A sync process for the torture test: the real engine and SQLite source, the remote sink
+reached through ``remote_server.RemoteManager`` (see there why).
+
+    python -m tests.sync.torture_runner STORE HOST PORT AUTHKEY_HEX
+
+SIGTERM stops it the way ``deskmeter sync`` stops (after the batch in flight).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+
+from deskmeter.config import SyncSettings
+from deskmeter.logs import setup_logging
+from deskmeter.store.sqlite import SQLiteStore
+from deskmeter.sync.engine import SyncEngine
+from deskmeter.sync.source import SQLiteSource
+from tests.sync.remote_server import RemoteManager
+
+SETTINGS = SyncSettings(
+    batch_size=1000,
+    poll_seconds=0.01,
+    backoff_initial_seconds=0.05,
+    backoff_max_seconds=0.5,
+    heartbeat_seconds=1.0,
+)
+
+
+def main(argv: list[str]) -> int:
+    path, host, port, key = argv
+    setup_logging()
+    manager = RemoteManager(address=(host, int(port)), authkey=bytes.fromhex(key))
+    manager.connect()
+    remote = manager.remote()  # type: ignore[attr-defined]
+    store = SQLiteStore(path)
+    engine = SyncEngine(
+        SQLiteSource(store, poll_seconds=SETTINGS.poll_seconds), remote, store, SETTINGS
+    )
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        engine.request_stop()
+
+    signal.signal(signal.SIGTERM, on_term)
+    engine.run()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Tests of the dashboard (dmweb): pages, API, modes, security, fuzz, real browser."""

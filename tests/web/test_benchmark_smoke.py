@@ -1,0 +1,38 @@
+"""The web benchmark runs end to end on a tiny store (the real run is not part of the tests)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from benchmarks import web_bench
+from benchmarks.synthetic import generate
+
+
+def test_synthetic_history_is_about_33000_switches_a_year_and_never_overlaps() -> None:
+    switches = list(generate(date(2024, 1, 1), 365, ZoneInfo("Europe/Madrid")))
+    assert 30_000 <= len(switches) <= 36_000
+    for before, after in pairwise(switches):
+        assert before.end <= after.date
+
+
+def test_benchmark_prints_its_table_and_writes_json(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "web.json"
+    results = web_bench.main(
+        ["--years", "0.03", "--requests", "3", "--load-seconds", "1", "--output", str(out)]
+    )
+    printed = capsys.readouterr().out
+    assert "calendar month page" in printed and "req/s" in printed
+    written = json.loads(out.read_text())
+    assert written == json.loads(json.dumps(results))
+    size = written["sizes"][0]
+    assert size["switches"] > 0 and size["load"]["requests_per_s"] > 0
+    assert {row["scenario"] for row in size["rows"]} >= {
+        "calendar month page",
+        "totals API, a month by day",
+        "totals API, a year by month",
+        "switches page 1",
+    }

@@ -1,0 +1,277 @@
+"""Real-browser tests: headless Chromium opens every view of a seeded dashboard.
+
+Each view must load with no console error (a Content-Security-Policy violation is one), show
+the numbers the store holds, and leave a screenshot under
+``$DESKMETER_ARTIFACTS/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from benchmarks.synthetic import populate
+from pydantic import SecretStr
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from deskmeter.config import Settings, TrackerSettings, WebSettings
+from deskmeter.models import State
+from deskmeter.store import Store
+from deskmeter.store.base import Store as BaseStore
+from deskmeter.store.sqlite import SQLiteStore
+from deskmeter.web import create_app
+from deskmeter.web.formatting import duration
+from tests.web.conftest import MADRID, TOKEN
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--window-size=1440,1000",
+    "--lang=en-GB",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="needs Debian's chromium and chromium-driver (scripts/apt/web.txt)",
+    ),
+]
+
+webdriver = pytest.importorskip("selenium.webdriver")
+By = pytest.importorskip("selenium.webdriver.common.by").By
+
+
+@dataclass
+class Served:
+    url: str
+    store: Store
+    settings: Settings
+    server: BaseWSGIServer
+
+
+def serve(tmp: Path, **web: Any) -> Served:
+    settings = Settings(
+        store=str(tmp / "browser.db"),
+        timezone="Europe/Madrid",
+        task_file=tmp / "tasks.txt",
+        tracker=TrackerSettings(heartbeat_seconds=3600),
+        web=WebSettings(**web),
+    )
+    store = SQLiteStore(tmp / "browser.db")
+    app = create_app(settings, store=store)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return Served(f"http://127.0.0.1:{server.server_port}", store, settings, server)
+
+
+def seed_history(store: Store) -> None:
+    """150 days of synthetic history up to today, and a task running for 47 minutes."""
+    today = datetime.now(MADRID).date()
+    populate(store, today - timedelta(days=150), 151, MADRID, seed=11)
+    now = datetime.now(UTC)
+    store.put_state(
+        State(
+            workspace_index=0,
+            workspace="code",
+            since=now - timedelta(minutes=47),
+            heartbeat=now,
+            interval_id="open-browser",
+            task_id="work/deskmeter/web",
+            task="work/deskmeter/web",
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def dashboards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Served]]:
+    local = serve(tmp_path_factory.mktemp("local"), token=SecretStr(TOKEN))
+    portfolio = serve(tmp_path_factory.mktemp("portfolio"), mode="portfolio", coarsen_tasks=True)
+    for served in (local, portfolio):
+        seed_history(served.store)
+    yield {"local": local, "portfolio": portfolio}
+    for served in (local, portfolio):
+        served.server.shutdown()
+        served.store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def shots(artifacts: Path) -> Path:
+    folder = artifacts / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def open_page(driver: Any, url: str) -> None:
+    driver.get_log("browser")  # drop what earlier pages logged
+    driver.get(url)
+
+
+def console_errors(driver: Any) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def screenshot(driver: Any, folder: Path, name: str) -> Path:
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1440, max(900, min(int(height) + 40, 4000)))
+    path = folder / f"{name}.png"
+    driver.save_screenshot(str(path))
+    driver.set_window_size(1440, 1000)
+    return path
+
+
+def expected_day(store: Store, day: date) -> float:
+    """The reference figure: the store's own cut of that local day."""
+    lo = datetime.combine(day, datetime.min.time(), tzinfo=MADRID).astimezone(UTC)
+    hi = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=MADRID)
+    return sum(t.seconds for t in BaseStore.totals(store, lo, hi.astimezone(UTC), MADRID, by=None))
+
+
+def busy_past_day(store: Store) -> date:
+    day = datetime.now(MADRID).date() - timedelta(days=3)
+    while expected_day(store, day) < 3600:
+        day -= timedelta(days=1)
+    return day
+
+
+def test_day_view_shows_the_store_total_and_a_timeline(
+    browser: Any, dashboards: dict[str, Served], shots: Path
+) -> None:
+    served = dashboards["local"]
+    day = busy_past_day(served.store)
+    open_page(browser, f"{served.url}/day/{day.isoformat()}")
+    assert browser.find_element(By.ID, "day-total").text == duration(
+        expected_day(served.store, day)
+    )
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#timeline rect.seg")) > 10
+    assert console_errors(browser) == []
+    assert screenshot(browser, shots, "day").stat().st_size > 10_000
+
+
+def test_today_view_counts_the_running_task(
+    browser: Any, dashboards: dict[str, Served], shots: Path
+) -> None:
+    served = dashboards["local"]
+    open_page(browser, served.url + "/")
+    assert browser.find_element(By.ID, "current-task").text == "work/deskmeter/web"
+    lanes = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#timeline .lane-label")]
+    assert any(label.startswith("work/deskmeter/web") for label in lanes)
+    assert browser.find_elements(By.CSS_SELECTOR, "#timeline rect.seg.running")
+    assert console_errors(browser) == []
+    screenshot(browser, shots, "today")
+
+
+def test_calendar_shows_store_totals_and_navigates(
+    browser: Any, dashboards: dict[str, Served], shots: Path
+) -> None:
+    served = dashboards["local"]
+    last_month = (datetime.now(MADRID).date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    open_page(browser, f"{served.url}/calendar/{last_month.year}/{last_month.month}")
+    assert console_errors(browser) == []
+    cells = browser.find_elements(By.CSS_SELECTOR, "#calendar td.day:not(.outside)")
+    assert len(cells) >= 28
+    for cell in cells[:10]:
+        day = date.fromisoformat(cell.get_attribute("data-day"))
+        assert float(cell.get_attribute("data-seconds")) == pytest.approx(
+            expected_day(served.store, day), abs=0.01
+        )
+    month_total = sum(
+        expected_day(served.store, date.fromisoformat(c.get_attribute("data-day"))) for c in cells
+    )
+    assert browser.find_element(By.ID, "month-total").text == duration(month_total)
+    screenshot(browser, shots, "calendar")
+    browser.find_element(By.CSS_SELECTOR, ".pager a[rel=next]").click()
+    this_month = datetime.now(MADRID).date()
+    assert browser.find_element(By.ID, "month-title").text == this_month.strftime("%B %Y")
+
+
+def test_switches_view_lists_and_pages(
+    browser: Any, dashboards: dict[str, Served], shots: Path
+) -> None:
+    served = dashboards["local"]
+    open_page(browser, served.url + "/switches")
+    assert console_errors(browser) == []
+    rows = browser.find_elements(By.CSS_SELECTOR, "#switches tbody tr")
+    assert len(rows) == served.settings.web.per_page
+    total = served.store.count_switches()
+    assert f"of {total:,} switches" in browser.find_element(By.ID, "switch-count").text
+    screenshot(browser, shots, "switches")
+    browser.find_element(By.CSS_SELECTOR, ".pagination a[rel=next]").click()
+    assert browser.current_url.endswith("/switches?page=2")
+    assert console_errors(browser) == []
+
+
+def test_tasks_view_rolls_up_the_hierarchy(
+    browser: Any, dashboards: dict[str, Served], shots: Path
+) -> None:
+    served = dashboards["local"]
+    open_page(browser, served.url + "/tasks")
+    assert console_errors(browser) == []
+    rows = browser.find_elements(By.CSS_SELECTOR, "#task-tree tbody tr")
+    seconds = {r.get_attribute("data-path"): float(r.get_attribute("data-seconds")) for r in rows}
+    children = [v for k, v in seconds.items() if k.startswith("work/deskmeter/")]
+    assert seconds["work/deskmeter"] == pytest.approx(sum(children), abs=0.01)
+    screenshot(browser, shots, "tasks")
+
+
+def test_signing_in_and_switching_task_from_the_header(
+    browser: Any, dashboards: dict[str, Served], shots: Path
+) -> None:
+    served = dashboards["local"]
+    open_page(browser, served.url + "/login")
+    screenshot(browser, shots, "login")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    browser.find_element(By.CSS_SELECTOR, "form.stack button").click()
+    field = browser.find_element(By.ID, "switch-path")
+    field.send_keys("work/deskmeter/release")
+    browser.find_element(By.CSS_SELECTOR, "form.switch-task button").click()
+    assert (
+        "Current task: work/deskmeter/release"
+        in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    )
+    assert "* work/deskmeter/release" in served.settings.task_file.read_text()
+    assert console_errors(browser) == []
+    screenshot(browser, shots, "signed-in")
+
+
+def test_portfolio_shows_last_sync_and_coarse_tasks(
+    browser: Any, dashboards: dict[str, Served], shots: Path
+) -> None:
+    served = dashboards["portfolio"]
+    open_page(browser, served.url + "/")
+    assert browser.find_element(By.ID, "current-task").text == "work"
+    assert "last sync" in browser.find_element(By.ID, "current-state").text
+    assert not browser.find_elements(By.ID, "switch-path")
+    assert console_errors(browser) == []
+    screenshot(browser, shots, "portfolio-today")
+    open_page(browser, served.url + "/calendar")
+    assert console_errors(browser) == []
+    screenshot(browser, shots, "portfolio-calendar")
