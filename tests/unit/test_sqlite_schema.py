@@ -84,3 +84,21 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
         store._write(writes())
     assert store.count_switches() == 0
     assert store.changes_after(0) == []
+
+
+def test_a_version_1_file_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    from deskmeter.store.sqlite import _statements
+    from deskmeter.store.sqlite_schema import MIGRATIONS
+
+    db = sqlite3.connect(tmp_path / "v1.db")
+    for statement in _statements(MIGRATIONS[0]):
+        db.execute(statement)
+    db.execute("INSERT INTO switch VALUES ('old', 1.0e9, 5.0, 0, 'w', NULL, NULL, '')")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    store = SQLiteStore(tmp_path / "v1.db")
+    assert store.schema_version() == SCHEMA_VERSION >= 2
+    assert [s.id for s in store.switches()] == ["old"]
+    indexes = {r[1] for r in store._query("PRAGMA index_list(switch)")}
+    assert "switch_totals" in indexes

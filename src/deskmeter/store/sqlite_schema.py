@@ -79,6 +79,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX changelog_by_doc ON changelog (collection, doc_id);
     """
     + _CHANGELOG_TRIGGERS,
+    # 2: a covering index for the dashboard's day totals (range on date, sums of delta per
+    #    task or workspace), so the hot query never touches the table rows.
+    """
+    CREATE INDEX switch_totals ON switch (date, delta, task, workspace, workspace_index);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
