@@ -38,7 +38,7 @@ wheel_want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [[ ! -f $wheel_stamp || $(cat "$wheel_stamp") != "$wheel_want" ]]; then
   log "wheelhouse for the Molecule scenarios: $DESKMETER_TEST_WHEELHOUSE"
   mkdir -p "$DESKMETER_TEST_WHEELHOUSE"
-  if .venv/bin/python -m pip wheel -q --wheel-dir "$DESKMETER_TEST_WHEELHOUSE" . "setuptools>=68" wheel >/dev/null 2>&1; then
+  if .venv/bin/python -m pip wheel -q --wheel-dir "$DESKMETER_TEST_WHEELHOUSE" . "setuptools>=77" wheel >/dev/null 2>&1; then
     echo "$wheel_want" >"$wheel_stamp"
   else
     log "could not build the wheelhouse: the scenarios install from the package index"
