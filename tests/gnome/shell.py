@@ -19,14 +19,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
+
+from tests.support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = ROOT / "files" / "gnome-extension"
@@ -38,7 +39,6 @@ WORKSPACE_NAMES = ("Code", "Mail", "Web", "Chat")
 ENABLED = 1
 ERROR = 3
 
-T = TypeVar("T")
 
 SYSTEM_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC
  "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -77,17 +77,6 @@ NEEDED_TOOLS = ("gnome-shell", "dbus-daemon", "dbus-run-session", "gsettings", "
 
 def missing_tools() -> list[str]:
     return [tool for tool in NEEDED_TOOLS if shutil.which(tool) is None]
-
-
-def wait_for(check: Callable[[], T], timeout: float = 10.0, interval: float = 0.05) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {check}")
-        time.sleep(interval)
 
 
 def pack_extension(out: Path) -> dict[str, Path]:
