@@ -127,6 +127,8 @@ def test_sigkill_torture_leaves_the_remote_exactly_equal_to_local(
         writer.join()
 
         final = start()
+        # SIGTERM must reach the engine, not Python's start-up (which would just die of it).
+        assert wait_for_work(watcher, final), "the final sync run never started its loop"
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             saved = Checkpoints(watcher).load()
