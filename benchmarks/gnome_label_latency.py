@@ -21,8 +21,6 @@ Prints a table and writes JSON to $DESKMETER_ARTIFACTS/benchmarks/gnome_label.js
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
 import sys
 import tempfile
@@ -41,6 +39,7 @@ from tests.gnome.shell import (
     wait_for,
 )
 
+from benchmarks.stats import percentile, write_json
 from deskmeter.dbus import BUS_NAME, INTERFACE, OBJECT_PATH
 
 HOOK = f"""
@@ -50,13 +49,6 @@ label.connect('notify::text', () => global._deskmeterBench.push(
     [label.text, imports.gi.GLib.get_real_time()]));
 1
 """
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * pct / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def label_time(shell: GnomeShell, text: str, timeout: float = 10.0) -> float:
@@ -143,18 +135,13 @@ def main() -> None:
             f"{r['path']:20} {r['n']:>4} {r['p50_ms']:>8} {r['p99_ms']:>8} "
             f"{r['mean_ms']:>8} {r['max_ms']:>8}"
         )
-    out = Path(os.environ.get("DESKMETER_ARTIFACTS", "artifacts")) / "benchmarks"
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "gnome_label.json"
-    target.write_text(
-        json.dumps(
-            {
-                "gnome_shell": "43 (headless, legacy build)",
-                "changes": args.changes,
-                "results": results,
-            },
-            indent=2,
-        )
+    target = write_json(
+        "gnome_label.json",
+        {
+            "gnome_shell": "43 (headless, legacy build)",
+            "changes": args.changes,
+            "results": results,
+        },
     )
     print(f"wrote {target}")
 

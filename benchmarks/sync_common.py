@@ -1,10 +1,7 @@
-"""Shared by the sync benchmarks: stores, sinks, percentiles, the JSON output."""
+"""Shared by the sync benchmarks: stores and sinks."""
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
 from typing import Any
 
 import mongomock
@@ -48,19 +45,4 @@ class NullSink:
         return set()
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * pct / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def write_json(name: str, data: dict[str, Any]) -> Path:
-    out = Path(os.environ.get("DESKMETER_ARTIFACTS", "artifacts")) / "benchmarks"
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / name
-    target.write_text(json.dumps(data, indent=2) + "\n")
-    return target
-
-
-__all__ = ["COLLECTIONS", "NullSink", "mongomock_sink", "percentile", "write_json"]
+__all__ = ["COLLECTIONS", "NullSink", "mongomock_sink"]

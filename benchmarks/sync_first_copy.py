@@ -28,7 +28,8 @@ from typing import Any
 
 from tests.sync.support import seed
 
-from benchmarks.sync_common import NullSink, mongomock_sink, write_json
+from benchmarks.stats import write_json
+from benchmarks.sync_common import NullSink, mongomock_sink
 from deskmeter.config import SyncSettings
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync.engine import SyncEngine

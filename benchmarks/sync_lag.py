@@ -26,7 +26,8 @@ from typing import Any
 
 from tests.sync.support import seed, switch
 
-from benchmarks.sync_common import mongomock_sink, percentile, write_json
+from benchmarks.stats import percentile, write_json
+from benchmarks.sync_common import mongomock_sink
 from deskmeter.config import SyncSettings
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync.changes import DocChange

@@ -15,8 +15,6 @@ Prints a table and writes JSON to $DESKMETER_ARTIFACTS/benchmarks/tracker.json.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
 import sqlite3
 import statistics
@@ -29,12 +27,7 @@ from typing import Any
 
 from tests.support.xvfb import XServer, free_display, start_x, wait_for
 
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * pct / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+from benchmarks.stats import percentile, write_json
 
 
 def cpu_seconds(pid: int) -> float:
@@ -143,10 +136,7 @@ def main() -> None:
             f"{r['latency_ms_p99']:>8} {r['idle_cpu_seconds']:>10} {r['idle_cpu_percent']:>7}"
         )
     print("ratios (wmctrl / x11):", ratios)
-    out = Path(os.environ.get("DESKMETER_ARTIFACTS", "artifacts")) / "benchmarks"
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "tracker.json"
-    target.write_text(json.dumps({"results": results, "ratios": ratios}, indent=2))
+    target = write_json("tracker.json", {"results": results, "ratios": ratios})
     print(f"wrote {target}")
 
 
