@@ -20,7 +20,7 @@ from deskmeter.sync.source import SQLiteSource
 from tests.sync.remote_server import RemoteManager
 
 SETTINGS = SyncSettings(
-    batch_size=1000,
+    batch_size=500,
     poll_seconds=0.01,
     backoff_initial_seconds=0.05,
     backoff_max_seconds=0.5,

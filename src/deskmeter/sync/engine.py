@@ -13,6 +13,7 @@ import random
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, TextIO
 
@@ -21,6 +22,7 @@ from pymongo.errors import PyMongoError
 from deskmeter.config import SyncSettings
 from deskmeter.models import utcnow
 from deskmeter.store.base import COLLECTIONS, Store
+from deskmeter.sync import failpoints
 from deskmeter.sync.changes import (
     DocChange,
     LocalUnavailableError,
@@ -75,6 +77,7 @@ class SyncEngine:
         stop: threading.Event | None = None,
         progress_stream: TextIO | None = None,
     ) -> None:
+        failpoints.load()  # crash tests only; SyncConfigError for a bad specification
         self.source, self.sink, self.store = source, sink, store
         self.settings = settings or SyncSettings()
         self.stop = stop or threading.Event()
@@ -185,8 +188,9 @@ class SyncEngine:
         batch = self.source.read(self.checkpoint.position, self.settings.batch_size)
         self._caught_up = not batch.read and not self.source.pending(batch.position)
         if batch.changes:
-            self.sink.apply(batch.changes)  # returns once the remote acknowledged
+            self._write(batch.changes)  # returns once the remote acknowledged
         if batch.read or batch.changes:
+            failpoints.hit("before_checkpoint")
             self._save(batch.position, batch.position_time, len(batch.changes))
             self._track_catchup(batch.read)
             return True
@@ -197,6 +201,12 @@ class SyncEngine:
             self._last_idle_save = time.monotonic()
             self._save(batch.position, None, 0)
         return False
+
+    def _write(self, changes: Sequence[DocChange]) -> None:
+        """The one place changes go to the sink (and the failpoints around it)."""
+        failpoints.hit("before_write")
+        self.sink.apply(changes)
+        failpoints.hit("after_write")
 
     def _save(self, position: Any, when: Any, count: int) -> None:
         assert self.checkpoint is not None
@@ -268,6 +278,7 @@ class SyncEngine:
             self._copy_chunk(checkpoint, collection, chunk, progress)
             if collection in copying.get("sweep", COLLECTIONS):
                 removed += self._remove_extra(collection)
+            failpoints.hit("between_collections")
             following = COLLECTIONS.index(collection) + 1
             if following < len(COLLECTIONS):
                 copying.update(collection=COLLECTIONS[following], after=None)
@@ -292,11 +303,12 @@ class SyncEngine:
         self, checkpoint: Checkpoint, collection: str, chunk: list[DocChange], progress: Progress
     ) -> Checkpoint:
         if chunk:
-            self.sink.apply(chunk)
+            self._write(chunk)
             progress.update(len(chunk))
             copying = dict(checkpoint.copying or {}, collection=collection, after=chunk[-1].doc_id)
             checkpoint = replace(checkpoint, copying=copying)
             self.checkpoints.save(checkpoint)
+            failpoints.hit("copy_batch")
         if self.stop.is_set():
             raise _StopRequestedError
         return checkpoint
@@ -304,8 +316,9 @@ class SyncEngine:
     def _remove_extra(self, collection: str) -> int:
         """Delete remote documents of ``collection`` that the local store does not have."""
         extra = self.sink.ids(collection) - self.source.ids(collection)
+        failpoints.hit("sweep")
         if extra:
-            self.sink.apply([DocChange(collection, doc_id, None) for doc_id in extra])
+            self._write([DocChange(collection, doc_id, None) for doc_id in extra])
         return len(extra)
 
     # -- catching up ------------------------------------------------------------------------
