@@ -44,6 +44,11 @@ def switch(i: int, delta: float = 60.0) -> Switch:
     )
 
 
+def delete_switch(store: Any, number: int) -> None:
+    """Delete switch number ``number`` directly (maintenance; the tracker never deletes)."""
+    store._write([("DELETE FROM switch WHERE id = ?", (f"{number:024x}",))])
+
+
 def seed(store: Store, switches: int) -> None:
     store.add_switches(switch(i) for i in range(switches))
     store.upsert_tasks([Task(f"t{i}", f"work/p{i}", updated=T0) for i in range(7)])
