@@ -14,7 +14,13 @@ from tests.support.xvfb import XServer, free_display, start_x, wait_for
 
 pytestmark = [pytest.mark.x11]
 
+#: How long each workspace stays active: the point of the sleep is an interval of known length.
 DWELL = 0.4
+#: Dates are kept to the microsecond and durations to the millisecond.
+ROUNDING = 0.002
+#: The heartbeat the fixture configures, and how late a loaded 2-core machine may run it.
+HEARTBEAT = 1.0
+LOAD_SLACK = 1.0
 
 
 def on_workspace(index: int):  # type: ignore[no-untyped-def]
@@ -28,11 +34,14 @@ def test_workspace_switches_become_exact_switch_records(
     xserver.switch(0)
     tracker_run.start("--source", source)
     tracker_run.wait_state(on_workspace(0))
+    asked: list[float] = []  # just before each ``wmctrl -s``
+    seen: list[float] = []  # once the store showed that switch
     for index in (1, 2, 3):
-        time.sleep(DWELL if source == "x11" else 1.5)
+        time.sleep(DWELL)  # the point: the interval before this switch lasts at least DWELL
+        asked.append(time.time())
         xserver.switch(index)
-        tracker_run.wait_state(on_workspace(index), timeout=5)
-    time.sleep(0.3)
+        tracker_run.wait_state(on_workspace(index), timeout=15)  # wmctrl polls once a second
+        seen.append(time.time())
     assert tracker_run.stop() == 0
     store = tracker_run.store()
     switches = store.switches()
@@ -42,9 +51,12 @@ def test_workspace_switches_become_exact_switch_records(
     for before, after in itertools.pairwise(switches):
         # contiguous (to the millisecond deltas are kept at): nothing lost, nothing twice
         assert abs((after.date - before.end).total_seconds()) < 0.001
-    if source == "x11":
-        for middle in switches[1:3]:
-            assert middle.delta == pytest.approx(DWELL, abs=0.25)
+    # Each switch is recorded between the moment it was asked for and the moment the store
+    # showed it, however loaded the machine: bounds the test observed, not a guessed latency.
+    for k, recorded in enumerate(switches[1:]):
+        assert asked[k] - ROUNDING <= recorded.date.timestamp() <= seen[k] + ROUNDING
+    for k, middle in enumerate(switches[1:3]):
+        assert DWELL - ROUNDING <= middle.delta <= seen[k + 1] - asked[k] + ROUNDING
     assert store.get_state() is None  # SIGTERM closed the open interval
     assert "closed the open interval" in tracker_run.log()
 
@@ -54,8 +66,7 @@ def test_task_set_switches_task_without_a_restart(
 ) -> None:
     xserver.switch(1)
     tracker_run.start("--source", "x11")
-    tracker_run.wait_state(on_workspace(1))
-    time.sleep(0.3)
+    tracker_run.wait_state(on_workspace(1))  # the task-file watcher runs before any state
     result = tracker_run.cli("task", "set", "work/beta")
     assert result.returncode == 0, result.stderr
     tracker_run.wait_state(lambda s: s is not None and s.task == "work/beta")
@@ -94,16 +105,28 @@ def test_kill_9_loses_at_most_one_heartbeat_and_counts_nothing_twice(
     store = tracker_run.store()
     started = store.get_state()
     assert started is not None
-    wait_for(lambda: (s := store.get_state()) is not None and s.heartbeat > started.since)
-    time.sleep(1.6)
+    beats = [started.heartbeat]
+
+    def a_new_heartbeat() -> bool:
+        state = store.get_state()
+        if state is None or state.heartbeat <= beats[-1]:
+            return False
+        beats.append(state.heartbeat)
+        return True
+
+    for _ in range(2):  # the tracker beats on its own (every second here), twice
+        wait_for(a_new_heartbeat, timeout=10)
     first.kill()
     first.wait()
     killed_at = time.time()
     left = store.get_state()
     assert left is not None and left.interval_id == started.interval_id
-    assert killed_at - left.heartbeat.timestamp() <= 1.0 + 0.5  # one heartbeat (+ slack)
+    assert left.heartbeat >= beats[-1]
+    assert killed_at - left.heartbeat.timestamp() <= HEARTBEAT + LOAD_SLACK  # one heartbeat
+    for before, after in itertools.pairwise(beats):
+        assert (after - before).total_seconds() <= HEARTBEAT + LOAD_SLACK
 
-    time.sleep(1.0)
+    time.sleep(1.0)  # the point: time after the kill that must not be counted
     tracker_run.start("--source", "x11")
     tracker_run.wait_state(lambda s: s is not None and s.interval_id != started.interval_id)
     tracker_run.stop()
@@ -120,7 +143,7 @@ def test_the_tracker_waits_for_a_missing_x_server_then_connects(tracker_run: Tra
     tracker_run.env["DISPLAY"] = f":{number}"
     proc = tracker_run.start("--source", "x11")
     wait_for(lambda: "waiting for the X server" in tracker_run.log(), timeout=10)
-    time.sleep(1.5)
+    time.sleep(1.5)  # the point: three retry periods (0.5 s) in which nothing may change
     assert proc.poll() is None  # still alive: no crash loop
     assert tracker_run.log().count("waiting for the X server") == 1  # one clear line
     late = start_x(number)

@@ -9,13 +9,18 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def wait_for(check: Callable[[], T], timeout: float = 10.0, interval: float = 0.05) -> T:
-    """Call ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
+def wait_for(
+    check: Callable[[], T], timeout: float = 10.0, interval: float = 0.05, *, what: str = ""
+) -> T:
+    """Call ``check`` until it returns something truthy; fail after ``timeout`` seconds.
+
+    ``what`` names the awaited condition in the failure (the function's repr otherwise).
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {check}")
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or check}")
         time.sleep(interval)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -73,15 +72,6 @@ def remote_documents(sink: MongoSink) -> dict[str, dict[Any, dict[str, Any]]]:
         result[c] = {d["_id"]: as_bson(d) for d in docs}
         assert len(result[c]) == len(docs), f"duplicate _id in remote {c}"
     return result
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
 
 
 @contextmanager

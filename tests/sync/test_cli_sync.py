@@ -16,6 +16,7 @@ from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync.engine import SyncEngine
 from deskmeter.sync.sink import MongoSink
 from deskmeter.sync.source import SQLiteSource
+from tests.support.waiting import wait_for
 from tests.sync.support import FAST, seed, switch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,13 +85,17 @@ def test_sigterm_stops_a_daemon_that_is_backing_off_and_status_shows_the_error(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if store.exists() and "cannot reach" in (
-                SQLiteStore(store).get_meta("sync.status") or ""
-            ):
-                break
-            time.sleep(0.1)
+
+        def backing_off() -> bool:
+            if not store.exists():
+                return False
+            local = SQLiteStore(store)
+            try:
+                return "cannot reach" in (local.get_meta("sync.status") or "")
+            finally:
+                local.close()
+
+        wait_for(backing_off, timeout=30, what="the daemon to record its first failure")
         proc.send_signal(signal.SIGTERM)
         _, stderr = proc.communicate(timeout=20)
     finally:
@@ -116,7 +121,7 @@ def test_status_reports_position_pending_and_lag_truthfully(tmp_path: Path, xdg:
     assert synced["applied_at"] is not None
 
     store.add_switches([switch(i) for i in range(100, 105)])
-    time.sleep(0.3)
+    time.sleep(0.3)  # the point: changes that have waited this long (a lower bound below)
     behind = json.loads(cli("--store", str(path), "sync", "status", "--json").stdout)
     assert behind["pending"] == 5
     assert behind["lag_seconds"] >= 0.3

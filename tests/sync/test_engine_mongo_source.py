@@ -21,6 +21,7 @@ from deskmeter.sync.checkpoint import Checkpoints
 from deskmeter.sync.engine import SyncEngine
 from deskmeter.sync.sink import MongoSink
 from deskmeter.sync.source import MongoSource, event_change
+from tests.support.waiting import wait_for
 from tests.sync.fake_change_stream import ChangeLog, token
 from tests.sync.support import (
     FAST,
@@ -30,7 +31,6 @@ from tests.sync.support import (
     running,
     seed,
     switch,
-    wait_until,
 )
 
 
@@ -171,15 +171,15 @@ def test_local_server_restart_and_outage_are_retried_then_caught_up(
     seed(local, 10)
     engine = engine_for(local, remote_on_mongomock)
     with running(engine):
-        wait_until(lambda: engine.copies == 1, what="the first copy")
+        wait_for(lambda: engine.copies == 1, what="the first copy")
         change_log.broken_reads = 3  # the connection drops three times (a restart)
         local.add_switches([switch(i) for i in range(10, 60)])
-        wait_until(lambda: change_log.broken_reads == 0, what="the broken reads")
+        wait_for(lambda: change_log.broken_reads == 0, what="the broken reads")
         change_log.down = True
         local.put_state(State(3, "ws3", T0, T0 + timedelta(minutes=1), "zz", host="box"))
-        wait_until(lambda: engine.backoff.failures >= 3, what="backoff while the server is down")
+        wait_for(lambda: engine.backoff.failures >= 3, what="backoff while the server is down")
         change_log.down = False
-        wait_until(
+        wait_for(
             lambda: remote_documents(remote_on_mongomock) == local_documents(local),
             what="catching up after the local restart",
         )

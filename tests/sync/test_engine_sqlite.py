@@ -15,6 +15,7 @@ from deskmeter.sync.checkpoint import Checkpoints
 from deskmeter.sync.engine import SyncEngine
 from deskmeter.sync.sink import MongoSink
 from deskmeter.sync.source import SQLiteSource
+from tests.support.waiting import wait_for
 from tests.sync.support import (
     FAST,
     T0,
@@ -23,7 +24,6 @@ from tests.sync.support import (
     running,
     seed,
     switch,
-    wait_until,
 )
 
 
@@ -193,18 +193,18 @@ def test_remote_down_for_a_while_then_back_gets_everything(
 
     engine = engine_for(local_sqlite, FlakyLink())
     with running(engine):
-        wait_until(lambda: engine.copies == 1, what="the first copy")
+        wait_for(lambda: engine.copies == 1, what="the first copy")
         outage["down"] = True
         for i in range(20, 1020):
             local_sqlite.add_switch(switch(i))
         local_sqlite.put_state(State(2, "ws2", T0, T0 + timedelta(hours=1), "abc", host="box"))
-        wait_until(lambda: outage["refused"] >= 8, what="retries during the outage")
+        wait_for(lambda: outage["refused"] >= 8, what="retries during the outage")
         assert engine.backoff.failures >= 8
         assert len(remote_documents(remote_on_mongomock)["switch"]) <= 20 + FAST.batch_size
         status = local_sqlite.get_meta("sync.status") or ""
         assert "tunnel down" in status
         outage["down"] = False
-        wait_until(
+        wait_for(
             lambda: remote_documents(remote_on_mongomock) == local_documents(local_sqlite),
             what="catching up after the outage",
         )

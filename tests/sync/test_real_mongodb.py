@@ -16,6 +16,7 @@ from deskmeter.store.mongo import MongoStore
 from deskmeter.sync.engine import SyncEngine
 from deskmeter.sync.sink import MongoSink
 from deskmeter.sync.source import MongoSource
+from tests.support.waiting import wait_for
 from tests.sync.support import (
     FAST,
     local_documents,
@@ -23,7 +24,6 @@ from tests.sync.support import (
     running,
     seed,
     switch,
-    wait_until,
 )
 
 URI = os.environ.get("DESKMETER_TEST_MONGODB_URI", "")
@@ -57,11 +57,11 @@ def test_real_change_stream_to_real_sink_copies_then_streams_and_resumes(
     seed(local, 300)
     engine = SyncEngine(MongoSource(local, max_await_seconds=0.1), sink, local, FAST)
     with running(engine):
-        wait_until(lambda: engine.copies == 1, timeout=60, what="the first copy")
+        wait_for(lambda: engine.copies == 1, timeout=60, what="the first copy")
         local.add_switches([switch(i) for i in range(300, 400)])
         local.add_switch(switch(3, delta=7))
         local.db["switch"].delete_one({"_id": f"{4:024x}"})
-        wait_until(lambda: remote_documents(sink) == local_documents(local), timeout=60)
+        wait_for(lambda: remote_documents(sink) == local_documents(local), timeout=60)
     # Restarted from the saved resume token: no second copy, later changes still arrive.
     local.add_switches([switch(i) for i in range(400, 420)])
     engine = SyncEngine(MongoSource(local, max_await_seconds=0.1), sink, local, FAST)
