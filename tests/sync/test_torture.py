@@ -49,9 +49,9 @@ from tests.sync.torture_runner import SETTINGS
 ROOT = Path(__file__).resolve().parents[2]
 #: The user's history before the first sync: several copy batches (see ``SCHEDULE``).
 HISTORY = 8 * SETTINGS.batch_size
-#: Switches in the store when the writer stops.
-SWITCHES = 14_000
-#: Kills at random moments after the scheduled ones (more while the writer still writes).
+#: The writer writes until the random kills are done (about 200 switches a second), at most this.
+MAX_SWITCHES = 60_000
+#: Kills at random moments after the scheduled ones, all while the writer writes.
 RANDOM_KILLS = 6
 #: Documents the test deletes while sync is down, before the resync that must sweep them.
 SWEPT = 5
@@ -72,7 +72,7 @@ class Planned:
 
 
 #: Every failpoint, in the phase where it matters most. ``None``: a plain run that finishes
-#: the first copy and is killed once the checkpoint says it streams.
+#: the copy in progress and is killed once the checkpoint says it streams.
 SCHEDULE: list[Planned | None] = [
     Planned("copy_batch:2", "first copy", moves=True, writes=2),
     Planned("after_write:1", "first copy", moves=False, writes=1),  # written, not checkpointed
@@ -85,16 +85,19 @@ SCHEDULE: list[Planned | None] = [
     # Here the test deletes SWEPT switches and prunes the change log: a full resync follows.
     Planned("sweep:1", "resync", moves=True, writes=None),  # extras listed, not deleted
     Planned("between_collections:1", "resync", moves=False, writes=1),  # swept, not recorded
+    None,  # the random kills follow while it streams
 ]
 
 
-def write_like_a_tracker(path: Path, rng: random.Random, log: dict[str, int]) -> None:
-    """Switches up to SWITCHES in small transactions, with rewrites, deletes, tasks and state."""
+def write_like_a_tracker(
+    path: Path, rng: random.Random, log: dict[str, int], stop: threading.Event
+) -> None:
+    """Switches in small transactions until ``stop``, with rewrites, deletes, tasks and state."""
     store = SQLiteStore(path)
     written = store.count_switches()
     chunk_no = 0
-    while written < SWITCHES:
-        n = min(rng.randint(1, 200), SWITCHES - written)
+    while not stop.is_set() and written < MAX_SWITCHES:
+        n = min(rng.randint(1, 60), MAX_SWITCHES - written)
         store.add_switches(switch(i) for i in range(written, written + n))
         written += n
         chunk_no += 1
@@ -110,7 +113,8 @@ def write_like_a_tracker(path: Path, rng: random.Random, log: dict[str, int]) ->
         if chunk_no % 20 == 0:
             store.upsert_tasks([Task(f"t{chunk_no}", f"work/{chunk_no}", updated=T0)])
             store.add_task_history([TaskHistoryEntry(f"t{chunk_no}", "old", T0)])
-        time.sleep(rng.uniform(0, 0.3))  # the point: writes spread over the whole run
+        log["written"] = written
+        stop.wait(rng.uniform(0, 0.3))  # the point: writes spread over the whole run
     store.close()
 
 
@@ -263,8 +267,11 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
 ) -> None:
     writer_rng = random.Random(f"{torture.seed}:writer")
     killer_rng = random.Random(f"{torture.seed}:killer")
-    log = {"rewrites": 0, "deletes": 0}
-    writer = threading.Thread(target=write_like_a_tracker, args=(torture.db, writer_rng, log))
+    log = {"rewrites": 0, "deletes": 0, "written": HISTORY}
+    enough = threading.Event()
+    writer = threading.Thread(
+        target=write_like_a_tracker, args=(torture.db, writer_rng, log, enough)
+    )
     watcher = torture.watcher
     random_kills: list[dict[str, Any]] = []
     swept: list[str] = []
@@ -273,7 +280,7 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
     try:
         writer.start()
         for plan in SCHEDULE:
-            if plan is None:  # finish the first copy, kill once it streams
+            if plan is None:  # finish the copy, kill once it streams
                 torture.finish_the_copy()
                 continue
             if plan.phase == "resync" and not swept:
@@ -294,7 +301,7 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
         gone = set(swept) - {d["_id"] for d in watcher.documents("switch")}  # not rewritten since
         assert not gone & torture.remote.ids("switch"), torture.why("the sweep left extras")
 
-        while len(random_kills) < RANDOM_KILLS or writer.is_alive():
+        while len(random_kills) < RANDOM_KILLS:
             proc = torture.start()
             torture.loop_started(proc)
             time.sleep(killer_rng.uniform(0.0, 1.0))  # the point: a moment nobody chose
@@ -304,6 +311,7 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
                 {"phase": torture.phase(), "writer_alive": writer.is_alive(), "behind": behind}
             )
             torture.kill(proc)
+        enough.set()
         writer.join()
 
         final = torture.start()
@@ -321,7 +329,7 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
         expected = local_documents(watcher)
         actual = torture.remote.documents()
         result.update(switches_local=len(expected["switch"]), switches_remote=len(actual["switch"]))
-        assert len(expected["switch"]) >= SWITCHES - log["deletes"] - SWEPT
+        assert len(expected["switch"]) >= log["written"] - log["deletes"] - SWEPT
         assert set(actual) == set(expected)
         for collection in expected:
             missing = expected[collection].keys() - actual[collection].keys()
@@ -338,6 +346,7 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
         result["error"] = f"{type(exc).__name__}: {exc}"[:3000]
         raise
     finally:
+        enough.set()
         writer.join(60)
         result.update(
             kills=torture.kills,
@@ -350,7 +359,7 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
             random_kills_while_writing=sum(k["writer_alive"] for k in random_kills),
             random_kills_with_sync_behind=sum(k["behind"] for k in random_kills),
             switches_history=HISTORY,
-            switches_written=SWITCHES,
+            switches_written=log["written"],
             batch_size=SETTINGS.batch_size,
             rewrites=log["rewrites"],
             deletes=log["deletes"],
