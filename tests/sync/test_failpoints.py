@@ -182,8 +182,8 @@ def test_copy_batch_kills_after_n_copy_batches_were_checkpointed(
     seed(local_sqlite, SWITCHES)
     saved = crash_at("copy_batch:2", local_sqlite, remote_on_mongomock)
     assert saved is not None and saved.copying is not None
-    assert saved.copying["collection"] == "switch"
-    assert saved.copying["after"] == f"{199:024x}"
+    assert saved.copying.collection == "switch"
+    assert saved.copying.after == f"{199:024x}"
     assert remote_switches(remote_on_mongomock) == 200
     assert restart_recovers(local_sqlite, remote_on_mongomock).copies == 1
 
@@ -193,7 +193,7 @@ def test_before_write_kills_before_anything_reaches_the_remote(
 ) -> None:
     seed(local_sqlite, SWITCHES)
     saved = crash_at("before_write:1", local_sqlite, remote_on_mongomock)
-    assert saved is not None and saved.copying is not None and saved.copying["after"] is None
+    assert saved is not None and saved.copying is not None and saved.copying.after is None
     assert remote_switches(remote_on_mongomock) == 0
     restart_recovers(local_sqlite, remote_on_mongomock)
 
@@ -204,7 +204,7 @@ def test_after_write_kills_between_a_copy_write_and_its_checkpoint(
     seed(local_sqlite, SWITCHES)
     saved = crash_at("after_write:1", local_sqlite, remote_on_mongomock)
     assert saved is not None and saved.copying is not None
-    assert saved.copying["after"] is None  # the batch is on the remote, not in the checkpoint
+    assert saved.copying.after is None  # the batch is on the remote, not in the checkpoint
     assert remote_switches(remote_on_mongomock) == 100
     restart_recovers(local_sqlite, remote_on_mongomock)
 
@@ -215,7 +215,7 @@ def test_between_collections_kills_after_a_whole_collection(
     seed(local_sqlite, SWITCHES)
     saved = crash_at("between_collections:1", local_sqlite, remote_on_mongomock)
     assert saved is not None and saved.copying is not None
-    assert saved.copying["collection"] == "switch"
+    assert saved.copying.collection == "switch"
     assert remote_switches(remote_on_mongomock) == SWITCHES
     assert remote_on_mongomock.db["task"].count_documents({}) == 0
     restart_recovers(local_sqlite, remote_on_mongomock)
@@ -243,7 +243,7 @@ def test_sweep_kills_with_the_extra_remote_documents_listed_but_not_deleted(
     local_sqlite.add_switch(switch(1000))
     local_sqlite.prune_changes(local_sqlite.last_change_seq())  # past the checkpoint: resync
     saved = crash_at("sweep:1", local_sqlite, remote_on_mongomock)
-    assert saved is not None and saved.copying is not None and "switch" in saved.copying["sweep"]
+    assert saved is not None and saved.copying is not None and "switch" in saved.copying.sweep
     assert remote_on_mongomock.db["switch"].find_one({"_id": f"{7:024x}"}) is not None
     assert restart_recovers(local_sqlite, remote_on_mongomock).copies == 1
     assert remote_on_mongomock.db["switch"].find_one({"_id": f"{7:024x}"}) is None

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NewType, TypeAlias
 
 from deskmeter.config import ConfigError
 from deskmeter.store.documents import Document
 
-#: A source's resume position: the SQLite change-log sequence number (int) or a MongoDB
-#: change-stream resume token (a document). Always JSON-able through ``bson.json_util``.
-Position = Any
+#: A MongoDB change-stream resume token: an opaque document such as ``{"_data": "8265..."}``.
+ResumeToken = NewType("ResumeToken", dict[str, Any])
+#: A source's resume position: the SQLite change log's sequence number or a MongoDB resume
+#: token. Both are JSON-able through ``bson.json_util`` (the checkpoint stores them so).
+Position: TypeAlias = int | ResumeToken
+#: A document's ``_id``: any BSON value (the tracker's are 24 hex digits, imports keep theirs).
+DocId: TypeAlias = Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +23,7 @@ class DocChange:
     """Document ``doc_id`` of ``collection`` is now ``document`` (None: it was deleted)."""
 
     collection: str
-    doc_id: Any
+    doc_id: DocId
     document: Document | None
 
 
@@ -41,7 +45,7 @@ def latest_per_document(changes: list[DocChange]) -> list[DocChange]:
     The sink applies a batch with ``ordered=False``: two changes to one document in one
     batch could land in either order, so only the newest may be sent.
     """
-    last: dict[tuple[str, Any], DocChange] = {}
+    last: dict[tuple[str, DocId], DocChange] = {}
     for change in changes:
         key = (change.collection, change.doc_id)
         last.pop(key, None)

@@ -8,16 +8,69 @@ sync at another remote starts with a full copy.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from bson import json_util
 
-from deskmeter.store.base import Store
-from deskmeter.sync.changes import Position
+from deskmeter.store.base import COLLECTIONS, Store
+from deskmeter.sync.changes import DocId, Position, ResumeToken
+from deskmeter.sync.errors import translate_errors
 
 KEY = "sync.checkpoint"
+#: The beginning of the error message when the store cannot load or save the checkpoint.
+STORE_FAILED = "the local store failed"
+
+
+@dataclass(frozen=True, slots=True)
+class CopyProgress:
+    """A full copy in progress: what is done, and where it ends.
+
+    Collections are copied in ``COLLECTIONS`` order by ``_id``: ``collection`` is the one being
+    copied, ``after`` the last ``_id`` of it the remote acknowledged (None: none yet).
+    """
+
+    collection: str
+    after: DocId | None = None
+    #: Collections in which the remote may hold documents the local store deleted: after
+    #: their copy, remote documents the local store lacks are removed.
+    sweep: tuple[str, ...] = COLLECTIONS
+    #: The highest ``_id`` of each collection when the copy began (None: it was empty);
+    #: anything above was created after the copy's position, so it is streamed anyway.
+    until: Mapping[str, DocId | None] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "collection": self.collection,
+            "after": self.after,
+            "sweep": list(self.sweep),
+            "until": dict(self.until),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> CopyProgress:
+        """The progress in ``data``; TypeError if it is not one (the copy then starts over)."""
+        if not isinstance(data, dict):
+            raise TypeError("the copy progress is not a document")
+        until, sweep = data.get("until"), data.get("sweep", list(COLLECTIONS))
+        if data.get("collection") not in COLLECTIONS:
+            raise TypeError(f"the copy progress names no collection: {data.get('collection')!r}")
+        if not isinstance(until, dict) or not set(COLLECTIONS) <= set(until):
+            raise TypeError("the copy progress does not say where each collection ends")
+        if not isinstance(sweep, list) or not set(sweep) <= set(COLLECTIONS):
+            raise TypeError("the copy progress names unknown collections to sweep")
+        return cls(str(data["collection"]), data.get("after"), tuple(sweep), until)
+
+
+def position_from_json(value: object) -> Position:
+    """A saved position; TypeError for anything that cannot be one."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, dict):
+        return ResumeToken(value)
+    raise TypeError(f"not a sync position: {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +84,8 @@ class Checkpoint:
     applied_at: datetime
     #: Changes applied since the last full copy (for status).
     applied_total: int = 0
-    #: A full copy in progress: ``{"collection": name, "after": last _id copied or None}``.
-    #: ``position`` is then the position taken before the copy began.
-    copying: dict[str, Any] | None = None
+    #: A full copy in progress; ``position`` is then the position taken before it began.
+    copying: CopyProgress | None = None
 
     def advanced(
         self, position: Position, position_time: datetime | None, at: datetime, count: int
@@ -55,7 +107,7 @@ def encode(checkpoint: Checkpoint) -> str:
         "position_time": checkpoint.position_time,
         "applied_at": checkpoint.applied_at,
         "applied_total": checkpoint.applied_total,
-        "copying": checkpoint.copying,
+        "copying": checkpoint.copying.to_json() if checkpoint.copying else None,
     }
     return json_util.dumps(data, json_options=json_util.RELAXED_JSON_OPTIONS)
 
@@ -66,16 +118,17 @@ def decode(text: str) -> Checkpoint | None:
         data = json_util.loads(
             text, json_options=json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True)
         )
+        copying = data.get("copying")
         return Checkpoint(
             source=str(data["source"]),
             remote=str(data["remote"]),
-            position=data["position"],
+            position=position_from_json(data["position"]),
             position_time=data.get("position_time"),
             applied_at=data["applied_at"],
             applied_total=int(data.get("applied_total", 0)),
-            copying=data.get("copying"),
+            copying=None if copying is None else CopyProgress.from_json(copying),
         )
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError):
         return None
 
 
@@ -86,11 +139,14 @@ class Checkpoints:
         self.store = store
 
     def load(self) -> Checkpoint | None:
-        text = self.store.get_meta(KEY)
+        with translate_errors("local", STORE_FAILED):
+            text = self.store.get_meta(KEY)
         return decode(text) if text else None
 
     def save(self, checkpoint: Checkpoint) -> None:
-        self.store.set_meta(KEY, encode(checkpoint))
+        with translate_errors("local", STORE_FAILED):
+            self.store.set_meta(KEY, encode(checkpoint))
 
     def clear(self) -> None:
-        self.store.set_meta(KEY, None)
+        with translate_errors("local", STORE_FAILED):
+            self.store.set_meta(KEY, None)

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import logging
 import random
-import sqlite3
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, TextIO
-
-from pymongo.errors import PyMongoError
+from datetime import datetime
+from typing import TextIO
 
 from deskmeter.config import SyncSettings
 from deskmeter.models import utcnow
@@ -25,12 +23,14 @@ from deskmeter.store.base import COLLECTIONS, Store
 from deskmeter.sync import failpoints
 from deskmeter.sync.changes import (
     DocChange,
+    DocId,
     LocalUnavailableError,
+    Position,
     PositionLostError,
     RemoteUnavailableError,
     SyncConfigError,
 )
-from deskmeter.sync.checkpoint import Checkpoint, Checkpoints
+from deskmeter.sync.checkpoint import Checkpoint, Checkpoints, CopyProgress
 from deskmeter.sync.progress import Progress
 from deskmeter.sync.sink import Sink
 from deskmeter.sync.source import Source
@@ -111,6 +111,7 @@ class SyncEngine:
         self.status.started()
         try:
             while not self.stop.is_set():
+                # One iteration: one step (a batch, or a whole full copy) and its errors.
                 if self._attempt() and until_caught_up and self._caught_up:
                     break
         except SyncConfigError as exc:
@@ -138,12 +139,7 @@ class SyncEngine:
         except _StopRequestedError:
             log.info("stop requested during the full copy: it resumes there next time")
             return False
-        except (
-            RemoteUnavailableError,
-            LocalUnavailableError,
-            sqlite3.DatabaseError,
-            PyMongoError,
-        ) as exc:
+        except (RemoteUnavailableError, LocalUnavailableError) as exc:
             self._failed(exc)
             return False
         self.backoff.reset()
@@ -153,9 +149,7 @@ class SyncEngine:
             self._idle()
         return True
 
-    def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, sqlite3.DatabaseError | PyMongoError):
-            exc = LocalUnavailableError(f"the local store failed: {exc}")
+    def _failed(self, exc: RemoteUnavailableError | LocalUnavailableError) -> None:
         delay = self.backoff.next()
         log.warning("%s; retrying in %.1fs", exc, delay)
         self._sink_checked = isinstance(exc, LocalUnavailableError) and self._sink_checked
@@ -208,7 +202,7 @@ class SyncEngine:
         self.sink.apply(changes)
         failpoints.hit("after_write")
 
-    def _save(self, position: Any, when: Any, count: int) -> None:
+    def _save(self, position: Position, when: datetime | None, count: int) -> None:
         assert self.checkpoint is not None
         self.checkpoint = self.checkpoint.advanced(position, when, utcnow(), count)
         self.checkpoints.save(self.checkpoint)
@@ -247,42 +241,38 @@ class SyncEngine:
             sweep = [c for c in COLLECTIONS if self.sink.count(c)]
             position = self.source.start_position()
             # Taken after the position: anything above these ids is new, so streamed later.
-            until = {c: self.source.last_id(c) for c in COLLECTIONS}
+            ends = {c: self.source.last_id(c) for c in COLLECTIONS}
             checkpoint = Checkpoint(
                 source=self.source.kind,
                 remote=self.remote,
                 position=position,
                 position_time=None,
                 applied_at=utcnow(),
-                copying={
-                    "collection": COLLECTIONS[0],
-                    "after": None,
-                    "sweep": sweep,
-                    "until": until,
-                },
+                copying=CopyProgress(COLLECTIONS[0], None, tuple(sweep), ends),
             )
             self.checkpoints.save(checkpoint)
         self.status.set_state("copying")
         progress = Progress("copy", self.source.count(), stream=self._progress_stream, logger=log)
-        copying = dict(checkpoint.copying or {})
+        assert checkpoint.copying is not None
+        started = checkpoint.copying
         removed = 0
-        for collection in COLLECTIONS[COLLECTIONS.index(copying["collection"]) :]:
-            after = copying["after"] if collection == copying["collection"] else None
+        for collection in COLLECTIONS[COLLECTIONS.index(started.collection) :]:
+            after = started.after if collection == started.collection else None
             chunk: list[DocChange] = []
-            until = copying["until"][collection]
+            until = started.until[collection]
             for doc in self.source.snapshot(collection, after, until):
                 chunk.append(DocChange(collection, doc["_id"], doc))
                 if len(chunk) >= self.settings.batch_size:
                     checkpoint = self._copy_chunk(checkpoint, collection, chunk, progress)
                     chunk = []
-            self._copy_chunk(checkpoint, collection, chunk, progress)
-            if collection in copying.get("sweep", COLLECTIONS):
+            checkpoint = self._copy_chunk(checkpoint, collection, chunk, progress)
+            if collection in started.sweep:
                 removed += self._remove_extra(collection)
             failpoints.hit("between_collections")
             following = COLLECTIONS.index(collection) + 1
             if following < len(COLLECTIONS):
-                copying.update(collection=COLLECTIONS[following], after=None)
-                checkpoint = replace(checkpoint, copying=dict(copying))
+                copying = replace(started, collection=COLLECTIONS[following], after=None)
+                checkpoint = replace(checkpoint, copying=copying)
                 self.checkpoints.save(checkpoint)
         elapsed = progress.close()
         checkpoint = replace(checkpoint, copying=None, applied_at=utcnow(), applied_total=0)
@@ -303,9 +293,11 @@ class SyncEngine:
         self, checkpoint: Checkpoint, collection: str, chunk: list[DocChange], progress: Progress
     ) -> Checkpoint:
         if chunk:
+            assert checkpoint.copying is not None
             self._write(chunk)
             progress.update(len(chunk))
-            copying = dict(checkpoint.copying or {}, collection=collection, after=chunk[-1].doc_id)
+            last: DocId = chunk[-1].doc_id
+            copying = replace(checkpoint.copying, collection=collection, after=last)
             checkpoint = replace(checkpoint, copying=copying)
             self.checkpoints.save(checkpoint)
             failpoints.hit("copy_batch")

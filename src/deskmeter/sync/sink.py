@@ -8,32 +8,22 @@ between "applied" and "checkpoint saved" only repeats work.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Protocol
 
 from pymongo import DeleteOne, MongoClient, ReplaceOne
-from pymongo.errors import (
-    BulkWriteError,
-    ConfigurationError,
-    OperationFailure,
-    PyMongoError,
-)
+from pymongo.errors import ConfigurationError
 from pymongo.uri_parser import parse_uri
 
 from deskmeter.store.base import COLLECTIONS
 from deskmeter.store.documents import Document
 from deskmeter.store.mongo import DEFAULT_DATABASE, redact
-from deskmeter.sync.changes import (
-    DocChange,
-    RemoteUnavailableError,
-    SyncConfigError,
-    latest_per_document,
-)
+from deskmeter.sync.changes import DocChange, DocId, SyncConfigError, latest_per_document
+from deskmeter.sync.errors import translate_errors
 
 #: Up to this many documents, ``distinct`` lists the ids in one reply (under 16 MB).
 DISTINCT_LIMIT = 200_000
-#: Server codes that no retry will fix: wrong credentials, not allowed.
-AUTH_CODES = frozenset({13, 18, 8000})
 
 
 class Sink(Protocol):
@@ -51,7 +41,7 @@ class Sink(Protocol):
     def count(self, collection: str) -> int:
         """How many documents ``collection`` holds."""
 
-    def ids(self, collection: str) -> set[Any]:
+    def ids(self, collection: str) -> set[DocId]:
         """Every ``_id`` in ``collection`` (to remove what the local store no longer has)."""
 
 
@@ -68,24 +58,13 @@ def operations(changes: Iterable[DocChange]) -> dict[str, list[ReplaceOne[Docume
     return ops
 
 
-def short_error(exc: BaseException) -> str:
-    """pymongo's message without the topology dump it appends to timeouts."""
-    text = str(exc).split(", Timeout:", 1)[0].split(" (configured timeouts", 1)[0]
-    return text if len(text) <= 300 else text[:297] + "..."
-
-
-def remote_error(exc: PyMongoError, where: str) -> Exception:
-    """SyncConfigError for errors no retry fixes, RemoteUnavailableError for the rest."""
-    if isinstance(exc, OperationFailure) and exc.code in AUTH_CODES:
-        return SyncConfigError(f"the remote {where} refused the credentials or access: {exc}")
-    if isinstance(exc, ConfigurationError):
-        return SyncConfigError(f"the remote {where} is misconfigured: {exc}")
-    if isinstance(exc, BulkWriteError):
-        first = (exc.details.get("writeErrors") or [{}])[0]
-        return RemoteUnavailableError(
-            f"the remote {where} rejected writes: {first.get('errmsg', exc)}"
-        )
-    return RemoteUnavailableError(f"cannot reach the remote {where}: {short_error(exc)}")
+@contextmanager
+def bad_uri(uri: str) -> Iterator[None]:
+    """A malformed remote URI as SyncConfigError (without its credentials)."""
+    try:
+        yield
+    except (ConfigurationError, ValueError) as exc:
+        raise SyncConfigError(f"bad remote URI {redact(uri)}: {exc}") from exc
 
 
 def uri_parts(uri: str) -> tuple[str, str]:
@@ -109,15 +88,13 @@ class MongoSink:
         self.uri = uri
         hosts, path_db = uri_parts(uri)
         if not uri.startswith("mongodb+srv://"):  # +srv would need DNS: MongoClient checks it
-            try:
+            with bad_uri(uri):
                 parse_uri(uri)
-            except (ConfigurationError, ValueError) as exc:
-                raise SyncConfigError(f"bad remote URI {redact(uri)}: {exc}") from exc
         name = database or path_db or DEFAULT_DATABASE
         self._where = f"{uri.split('://', 1)[0]}://{hosts}/{name}"
         if client is None:
             ms = int(timeout_seconds * 1000)
-            try:
+            with bad_uri(uri):
                 client = MongoClient(
                     uri,
                     tz_aware=True,
@@ -126,8 +103,6 @@ class MongoSink:
                     connectTimeoutMS=ms,
                     socketTimeoutMS=max(ms, 60_000),
                 )
-            except (ConfigurationError, ValueError) as exc:
-                raise SyncConfigError(f"bad remote URI {redact(uri)}: {exc}") from exc
         self.client: MongoClient[Document] = client
         self.db = client[name]
 
@@ -135,38 +110,30 @@ class MongoSink:
         return self._where
 
     def check(self) -> None:
-        try:
+        with translate_errors("remote", self._where):
             self.db.command("ping")
             # Writing needs more rights than ping: prove them on a collection sync owns.
             self.db[COLLECTIONS[0]].find_one({}, {"_id": 1})
-        except PyMongoError as exc:
-            raise remote_error(exc, self.describe()) from exc
 
     def apply(self, changes: Sequence[DocChange]) -> int:
         written = 0
-        try:
+        with translate_errors("remote", self._where):
             for collection, ops in operations(changes).items():
                 if ops:
                     self.db[collection].bulk_write(ops, ordered=False)
                     written += len(ops)
-        except PyMongoError as exc:
-            raise remote_error(exc, self.describe()) from exc
         return written
 
     def count(self, collection: str) -> int:
-        try:
+        with translate_errors("remote", self._where):
             return int(self.db[collection].count_documents({}))
-        except PyMongoError as exc:
-            raise remote_error(exc, self.describe()) from exc
 
-    def ids(self, collection: str) -> set[Any]:
-        try:
+    def ids(self, collection: str) -> set[DocId]:
+        with translate_errors("remote", self._where):
             source = self.db[collection]
             if source.estimated_document_count() <= DISTINCT_LIMIT:
                 return set(source.distinct("_id"))  # one reply, well under 16 MB
             return {doc["_id"] for doc in source.find({}, {"_id": 1})}
-        except PyMongoError as exc:
-            raise remote_error(exc, self.describe()) from exc
 
     def close(self) -> None:
         self.client.close()

@@ -10,14 +10,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from datetime import datetime
 from typing import Any, Protocol
 
 from bson.timestamp import Timestamp
-from pymongo.errors import OperationFailure, PyMongoError
+from pymongo.errors import PyMongoError
 
 from deskmeter.models import as_utc
 from deskmeter.store.base import COLLECTIONS
@@ -27,11 +26,13 @@ from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync.changes import (
     Batch,
     DocChange,
+    DocId,
     LocalUnavailableError,
     Position,
     PositionLostError,
-    SyncConfigError,
+    ResumeToken,
 )
+from deskmeter.sync.errors import translate_errors
 
 
 class Source(Protocol):
@@ -49,17 +50,19 @@ class Source(Protocol):
     def count(self) -> int:
         """How many documents a full copy sends (for progress)."""
 
-    def last_id(self, collection: str) -> Any:
+    def last_id(self, collection: str) -> DocId | None:
         """The highest ``_id`` of ``collection`` now (None when empty).
 
         A full copy stops there: a document with a higher id was created after the copy's
         start position, so the change log or stream delivers it anyway.
         """
 
-    def snapshot(self, collection: str, after: Any = None, until: Any = None) -> Iterator[Document]:
+    def snapshot(
+        self, collection: str, after: DocId | None = None, until: DocId | None = None
+    ) -> Iterator[Document]:
         """The documents of ``collection`` as they are now, by ``_id``, in (after, until]."""
 
-    def ids(self, collection: str) -> set[Any]:
+    def ids(self, collection: str) -> set[DocId]:
         """Every ``_id`` of ``collection`` now."""
 
     def read(self, position: Position, limit: int) -> Batch:
@@ -79,6 +82,26 @@ class Source(Protocol):
 
 #: Documents read per query during a full copy.
 PAGE = 1000
+#: The beginning of every error message about the local SQLite store.
+SQLITE_FAILED = "the local SQLite store failed"
+
+
+def change_seq(position: Position) -> int:
+    """The SQLite change-log sequence number ``position`` must be."""
+    if isinstance(position, int):
+        return position
+    raise PositionLostError("the checkpoint holds a change-stream token, not a change-log position")
+
+
+def resume_token(position: Position | None) -> ResumeToken | None:
+    """The change-stream resume token ``position`` must be (None: start now)."""
+    if position is None or isinstance(position, dict):
+        return position
+    raise PositionLostError("the checkpoint holds a change-log position, not a resume token")
+
+
+def as_token(value: Mapping[str, Any]) -> ResumeToken:
+    return ResumeToken(dict(value))
 
 
 # -- SQLite -----------------------------------------------------------------------------------
@@ -97,11 +120,11 @@ class SQLiteSource:
         return self.store.describe()
 
     def start_position(self) -> int:
-        with _local_errors():
+        with translate_errors("local", SQLITE_FAILED):
             return self.store.last_change_seq()
 
     def count(self) -> int:
-        with _local_errors():
+        with translate_errors("local", SQLITE_FAILED):
             return sum(self._count(name) for name in COLLECTIONS)
 
     def _count(self, collection: str) -> int:
@@ -109,13 +132,15 @@ class SQLiteSource:
             return self.store.count_switches()
         return sum(1 for _ in self.store.documents(collection))
 
-    def last_id(self, collection: str) -> Any:
-        with _local_errors():
+    def last_id(self, collection: str) -> DocId | None:
+        with translate_errors("local", SQLITE_FAILED):
             return self.store.last_document_id(collection)
 
-    def snapshot(self, collection: str, after: Any = None, until: Any = None) -> Iterator[Document]:
+    def snapshot(
+        self, collection: str, after: DocId | None = None, until: DocId | None = None
+    ) -> Iterator[Document]:
         while until is not None:
-            with _local_errors():
+            with translate_errors("local", SQLITE_FAILED):
                 page = self.store.documents_page(collection, after, PAGE)
             for doc in page:
                 if doc["_id"] > until:
@@ -125,13 +150,13 @@ class SQLiteSource:
                 return
             after = page[-1]["_id"]
 
-    def ids(self, collection: str) -> set[Any]:
-        with _local_errors():
+    def ids(self, collection: str) -> set[DocId]:
+        with translate_errors("local", SQLITE_FAILED):
             return {d["_id"] for d in self.store.documents(collection)}
 
     def read(self, position: Position, limit: int) -> Batch:
-        seq = int(position)
-        with _local_errors():
+        seq = change_seq(position)
+        with translate_errors("local", SQLITE_FAILED):
             pruned = self.store.pruned_through()
             if seq < pruned:
                 raise PositionLostError(
@@ -152,39 +177,30 @@ class SQLiteSource:
         return Batch(changes, entries[-1].seq, entries[-1].at, read=len(entries))
 
     def pending(self, position: Position) -> int:
-        with _local_errors():
-            return self.store.pending_changes(int(position))
+        with translate_errors("local", SQLITE_FAILED):
+            return self.store.pending_changes(change_seq(position))
 
     def oldest_pending(self, position: Position) -> datetime | None:
-        with _local_errors():
-            entries = self.store.changes_after(int(position), 1)
+        with translate_errors("local", SQLITE_FAILED):
+            entries = self.store.changes_after(change_seq(position), 1)
         return entries[0].at if entries else None
 
     def compact(self, position: Position) -> None:
-        with _local_errors():
-            self.store.prune_changes(int(position))
+        with translate_errors("local", SQLITE_FAILED):
+            self.store.prune_changes(change_seq(position))
 
     def close(self) -> None:
         self.store.close()
 
 
-@contextmanager
-def _local_errors() -> Iterator[None]:
-    """Turn SQLite's errors (locked, I/O, file replaced) into LocalUnavailableError."""
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:
-        raise LocalUnavailableError(f"the local SQLite store failed: {exc}") from exc
-
-
 # -- MongoDB ----------------------------------------------------------------------------------
 
-#: Server error codes that mean the resume token cannot be used any more.
-HISTORY_LOST_CODES = frozenset({286, 280, 136})  # ChangeStreamHistoryLost, ...FatalError, Capped
 #: Change-stream events after which the stream cannot continue (or has a gap).
 ENDING_EVENTS = frozenset({"invalidate", "drop", "dropDatabase", "rename"})
-#: Errors that mean the local MongoDB cannot serve change streams at all.
-NOT_A_REPLICA_SET = 40573
+#: The beginnings of the error messages about the local MongoDB.
+UNREACHABLE = "cannot reach the local MongoDB"
+UNREADABLE = "cannot read the local MongoDB"
+STREAM_FAILED = "the local change stream failed"
 
 WATCH_PIPELINE: list[dict[str, Any]] = [
     {
@@ -231,24 +247,20 @@ class MongoSource:
         self.store = store
         self.max_await_ms = max(1, int(max_await_seconds * 1000))
         self._stream: Any = None
-        self._stream_at: Position = None
+        self._stream_at: Position | None = None
 
     def describe(self) -> str:
         return self.store.describe()
 
-    def _open(self, position: Position) -> Any:
+    def _open(self, position: Position | None) -> Any:
         self._close_stream()
-        try:
+        with translate_errors("local", UNREACHABLE):
             return self.store.db.watch(
                 WATCH_PIPELINE,
                 full_document="updateLookup",
-                resume_after=position,
+                resume_after=resume_token(position),
                 max_await_time_ms=self.max_await_ms,
             )
-        except OperationFailure as exc:
-            raise _classify(exc) from exc
-        except PyMongoError as exc:
-            raise LocalUnavailableError(f"cannot reach the local MongoDB: {exc}") from exc
 
     def _close_stream(self) -> None:
         if self._stream is not None:
@@ -257,49 +269,40 @@ class MongoSource:
         self._stream = None
         self._stream_at = None
 
-    def start_position(self) -> Position:
+    def start_position(self) -> ResumeToken:
         stream = self._open(None)
         try:
-            stream.try_next()
-            token = stream.resume_token
-        except OperationFailure as exc:
-            raise _classify(exc) from exc
-        except PyMongoError as exc:
-            raise LocalUnavailableError(f"the local change stream failed: {exc}") from exc
+            with translate_errors("local", STREAM_FAILED):
+                stream.try_next()
+                token = stream.resume_token
         finally:
             stream.close()
         if token is None:
             raise LocalUnavailableError("the local MongoDB gave no resume token")
-        return token
+        return as_token(token)
 
     def count(self) -> int:
-        try:
+        with translate_errors("local", UNREACHABLE):
             return sum(int(self.store.db[name].estimated_document_count()) for name in COLLECTIONS)
-        except PyMongoError as exc:
-            raise LocalUnavailableError(f"cannot reach the local MongoDB: {exc}") from exc
 
-    def last_id(self, collection: str) -> Any:
-        try:
+    def last_id(self, collection: str) -> DocId | None:
+        with translate_errors("local", UNREADABLE):
             last = self.store.db[collection].find_one({}, {"_id": 1}, sort=[("_id", -1)])
-        except PyMongoError as exc:
-            raise LocalUnavailableError(f"cannot read the local MongoDB: {exc}") from exc
         return None if last is None else last["_id"]
 
-    def snapshot(self, collection: str, after: Any = None, until: Any = None) -> Iterator[Document]:
+    def snapshot(
+        self, collection: str, after: DocId | None = None, until: DocId | None = None
+    ) -> Iterator[Document]:
         if until is None:
             return
         bounds = {"$lte": until} if after is None else {"$gt": after, "$lte": until}
         query = {"_id": bounds}
-        try:
+        with translate_errors("local", UNREADABLE):
             yield from self.store.db[collection].find(query).sort("_id", 1)
-        except PyMongoError as exc:
-            raise LocalUnavailableError(f"cannot read the local MongoDB: {exc}") from exc
 
-    def ids(self, collection: str) -> set[Any]:
-        try:
+    def ids(self, collection: str) -> set[DocId]:
+        with translate_errors("local", UNREADABLE):
             return {d["_id"] for d in self.store.db[collection].find({}, {"_id": 1})}
-        except PyMongoError as exc:
-            raise LocalUnavailableError(f"cannot read the local MongoDB: {exc}") from exc
 
     def read(self, position: Position, limit: int) -> Batch:
         if self._stream is None or self._stream_at != position:
@@ -307,7 +310,7 @@ class MongoSource:
             self._stream_at = position
         changes: list[DocChange] = []
         last, when, read = position, None, 0
-        try:
+        with translate_errors("local", STREAM_FAILED, cleanup=self._close_stream):
             while read < limit:
                 event = self._stream.try_next()
                 if event is None:
@@ -320,15 +323,9 @@ class MongoSource:
                 change = event_change(event)
                 if change is not None:
                     changes.append(change)
-                last, when = event["_id"], event_time(event)
+                last, when = as_token(event["_id"]), event_time(event)
             if not read and self._stream.resume_token is not None:
-                last = self._stream.resume_token  # the server's high-water mark while idle
-        except OperationFailure as exc:
-            self._close_stream()
-            raise _classify(exc) from exc
-        except PyMongoError as exc:
-            self._close_stream()
-            raise LocalUnavailableError(f"the local change stream failed: {exc}") from exc
+                last = as_token(self._stream.resume_token)  # the server's high-water mark
         self._stream_at = last
         return Batch(changes, last, when, read=read)
 
@@ -344,16 +341,3 @@ class MongoSource:
     def close(self) -> None:
         self._close_stream()
         self.store.close()
-
-
-def _classify(exc: OperationFailure) -> Exception:
-    if exc.code in HISTORY_LOST_CODES:
-        return PositionLostError(f"the local change stream cannot resume (code {exc.code}): {exc}")
-    if exc.code == NOT_A_REPLICA_SET:
-        return SyncConfigError(
-            "the local MongoDB is not a replica set: change streams need one "
-            "(start mongod with --replSet rs0 and run rs.initiate())"
-        )
-    if exc.code in (13, 18):
-        return SyncConfigError(f"the local MongoDB refused access: {exc}")
-    return LocalUnavailableError(f"the local MongoDB failed: {exc}")

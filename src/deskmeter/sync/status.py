@@ -15,7 +15,8 @@ from typing import Any
 
 from deskmeter.models import utcnow
 from deskmeter.store.base import Store
-from deskmeter.sync.checkpoint import Checkpoints
+from deskmeter.sync.checkpoint import STORE_FAILED, Checkpoints
+from deskmeter.sync.errors import translate_errors
 from deskmeter.sync.source import Source
 
 KEY = "sync.status"
@@ -82,7 +83,8 @@ class StatusBook:
 
     def save(self) -> None:
         self.status.heartbeat_at = utcnow()
-        self.store.set_meta(KEY, self.status.to_json())
+        with translate_errors("local", STORE_FAILED):
+            self.store.set_meta(KEY, self.status.to_json())
 
     def started(self) -> None:
         self.status.started_at = utcnow()
