@@ -25,6 +25,7 @@ from pydantic_settings import (
 )
 
 from deskmeter import paths
+from deskmeter.models import workspace_label
 
 _file_data: ContextVar[dict[str, Any]] = ContextVar("deskmeter_config_file")
 
@@ -174,7 +175,7 @@ class Settings(BaseSettings):
         labels = self.workspaces.labels
         if 0 <= index < len(labels) and labels[index]:
             return labels[index]
-        return x_name or f"workspace {index + 1}"
+        return workspace_label(index, x_name)
 
     @classmethod
     def settings_customise_sources(

@@ -56,7 +56,7 @@ def write_like_a_tracker(path: Path, rng: random.Random, log: dict[str, int]) ->
             log["rewrites"] += 1
         if chunk_no % 13 == 0:  # a deletion (maintenance; the tracker never deletes)
             victim = f"{rng.randrange(written):024x}"
-            store._write([("DELETE FROM switch WHERE id = ?", (victim,))])
+            store.delete_switches([victim])
             log["deletes"] += 1
         if chunk_no % 20 == 0:
             store.upsert_tasks([Task(f"t{chunk_no}", f"work/{chunk_no}", updated=T0)])
@@ -123,7 +123,7 @@ def test_sigkill_torture_leaves_the_remote_exactly_equal_to_local(
             position = saved.position if saved and not saved.copying else 0
             during_copy += saved is None or saved.copying is not None
             positions.append(watcher.get_meta("sync.checkpoint") or "")
-            behind_at_kill += watcher.last_change_seq() > position
+            behind_at_kill += watcher.changelog.last_seq() > position
         writer.join()
 
         final = start()
@@ -132,7 +132,7 @@ def test_sigkill_torture_leaves_the_remote_exactly_equal_to_local(
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             saved = Checkpoints(watcher).load()
-            if saved and saved.position == watcher.last_change_seq():
+            if saved and saved.position == watcher.changelog.last_seq():
                 break
             time.sleep(0.05)
         final.send_signal(signal.SIGTERM)
