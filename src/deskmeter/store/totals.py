@@ -17,8 +17,8 @@ from deskmeter.models import NO_TASK, Switch, Total
 Group = Literal["task", "workspace"]
 Period = Literal["day", "week", "month"]
 
-GROUPS: tuple[str, ...] = ("task", "workspace")
-PERIODS: tuple[str, ...] = ("day", "week", "month")
+#: The ways totals can be grouped (the API's ``group`` choices).
+GROUPS: tuple[Group, ...] = ("task", "workspace")
 
 
 def period_start(day: date, by: Period) -> date:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from deskmeter.models import Switch
 from deskmeter.records import SwitchRecord, write_csv, write_json
 from deskmeter.store.base import SortOrder
-from deskmeter.store.totals import Group, Period
+from deskmeter.store.totals import GROUPS, Period
 from deskmeter.web import payloads
 from deskmeter.web.context import current_reports, web_context
 from deskmeter.web.openapi import openapi_document
@@ -21,7 +21,6 @@ from deskmeter.web.reports import Reports, day_bounds
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-GROUPS: tuple[Group, ...] = ("task", "workspace")
 BYS = ("day", "week", "month", "all")
 ORDERS: tuple[SortOrder, ...] = ("desc", "asc")
 
