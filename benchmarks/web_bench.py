@@ -10,8 +10,11 @@ WSGI, so the figure is the server's, no network) for
   whole range and slices it in Python; the ratio shows what the real implementation buys;
 
 then the requests/s of the month page under gunicorn on loopback, driven by ``wrk`` (Debian
-package) or, without it, a small threaded Python client. Goal: month page p99 < 50 ms at
-ten years. Prints a table and writes ``$DESKMETER_ARTIFACTS/benchmarks/web.json``.
+package) or, without it, a small threaded Python client: with ``--workers`` processes, and
+with ONE process of 1, 2 and 4 threads (``--threads``), which shows whether SQLite reads
+scale over threads (one connection per thread) instead of queueing on one lock. Goal: month
+page p99 < 50 ms at ten years. Prints a table and writes
+``$DESKMETER_ARTIFACTS/benchmarks/web.json``.
 
     python -m benchmarks.web_bench                 # 1 and 10 years (a few minutes)
     python -m benchmarks.web_bench --years 1 --requests 30
@@ -136,12 +139,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def load_test(db: Path, seconds: float, workers: int, connections: int) -> dict[str, Any]:
+def load_test(
+    db: Path, seconds: float, workers: int, connections: int, threads: int = 4
+) -> dict[str, Any]:
     """Requests/s of the month page under gunicorn on loopback."""
     port = free_port()
     env = dict(os.environ, DESKMETER_STORE=str(db), DESKMETER_TIMEZONE=TZ_NAME)
     env["DESKMETER_WEB__MODE"] = "portfolio"
     env["GUNICORN_LOGLEVEL"] = "warning"
+    env["GUNICORN_THREADS"] = str(threads)
     command = [
         sys.executable,
         "-m",
@@ -180,10 +186,11 @@ def load_test(db: Path, seconds: float, workers: int, connections: int) -> dict[
                 "requests_per_s": rps,
                 "non_2xx": int(errors.group(1)) if errors else 0,
                 "workers": workers,
+                "threads": threads,
                 "connections": connections,
                 "seconds": seconds,
             }
-        return {**python_load(url, seconds, connections), "workers": workers}
+        return {**python_load(url, seconds, connections), "workers": workers, "threads": threads}
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -263,6 +270,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     f"{load['connections']} connections): {load['requests_per_s']:.0f} req/s, "
                     f"{load['non_2xx']} errors"
                 )
+                size["threads"] = []
+                for threads in args.threads:
+                    run = load_test(
+                        db, args.load_seconds, 1, max(args.connections, threads), threads
+                    )
+                    size["threads"].append(run)
+                    print(
+                        f"  month page, 1 gunicorn worker with {threads} thread(s): "
+                        f"{run['requests_per_s']:.0f} req/s, {run['non_2xx']} errors",
+                        flush=True,
+                    )
             store.close()
             results["sizes"].append(size)
     finally:
@@ -293,6 +311,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--load-seconds", type=float, default=8.0, help="0 skips the load test")
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--threads", type=int, nargs="*", default=[1, 2, 4], help="threads of one worker"
+    )
     parser.add_argument(
         "--output",
         type=Path,

@@ -24,7 +24,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from deskmeter import paths
+from deskmeter import localzone, paths
+from deskmeter.models import workspace_label
 
 _file_data: ContextVar[dict[str, Any]] = ContextVar("deskmeter_config_file")
 
@@ -34,22 +35,11 @@ class ConfigError(ValueError):
 
 
 def system_timezone() -> str:
-    """The machine's time zone name (``TZ``, ``/etc/timezone``, ``/etc/localtime``), else UTC."""
-    tz = os.environ.get("TZ", "").lstrip(":")
-    if tz:
-        return tz
-    try:
-        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
-        if name:
-            return name
-    except OSError:
-        pass
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        target = str(localtime.resolve())
-        if "zoneinfo/" in target:
-            return target.split("zoneinfo/", 1)[1]
-    return "UTC"
+    """The machine's time zone name (``TZ``, ``/etc/timezone``, ``/etc/localtime``), else UTC.
+
+    A copied (not symlinked) ``/etc/localtime`` is recognised too: see deskmeter/localzone.py.
+    """
+    return localzone.system_timezone()
 
 
 class _Section(BaseModel):
@@ -174,7 +164,7 @@ class Settings(BaseSettings):
         labels = self.workspaces.labels
         if 0 <= index < len(labels) and labels[index]:
             return labels[index]
-        return x_name or f"workspace {index + 1}"
+        return workspace_label(index, x_name)
 
     @classmethod
     def settings_customise_sources(

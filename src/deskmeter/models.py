@@ -1,6 +1,7 @@
 """The records Deskmeter stores: switches, tasks, task history, the tracker state.
 
-All datetimes are timezone-aware and in UTC. Durations are seconds (float).
+All datetimes are timezone-aware and in UTC. Durations are seconds (float), kept to the
+millisecond (the precision the tracker measures and the stores keep).
 """
 
 from __future__ import annotations
@@ -8,7 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
+#: The label of time spent with no task set.
 NO_TASK = "(no task)"
+
+
+def workspace_label(index: int, name: str = "") -> str:
+    """What a workspace is called: its name, else ``workspace N`` (N counted from 1)."""
+    return name or f"workspace {index + 1}"
+
+
+def stale_after(heartbeat_seconds: float) -> timedelta:
+    """How long after its last heartbeat the tracker counts as not running any more."""
+    return timedelta(seconds=heartbeat_seconds * 2 + 5)
 
 
 def utcnow() -> datetime:
@@ -44,10 +56,15 @@ class Switch:
     def end(self) -> datetime:
         return self.date + timedelta(seconds=self.delta)
 
+    @property
+    def workspace_label(self) -> str:
+        return workspace_label(self.workspace_index, self.workspace)
+
     def __post_init__(self) -> None:
         if self.delta < 0:
             raise ValueError(f"switch {self.id}: negative delta {self.delta}")
         object.__setattr__(self, "date", as_utc(self.date))
+        object.__setattr__(self, "delta", round(float(self.delta), 3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +106,10 @@ class State:
     task_id: str | None = None
     task: str | None = None
     host: str = ""
+
+    def is_live(self, now: datetime, heartbeat_seconds: float) -> bool:
+        """True while the tracker's heartbeat is recent: it is running and counting."""
+        return now - self.heartbeat <= stale_after(heartbeat_seconds)
 
     def beat(self, when: datetime) -> State:
         return replace(self, heartbeat=when)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry
+from deskmeter.models import NO_TASK, State, Switch, Task, TaskHistoryEntry, workspace_label
 from deskmeter.store import Store
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -168,3 +168,36 @@ def test_meta_values(store: Store) -> None:
 def test_a_negative_duration_is_refused(delta: float) -> None:
     with pytest.raises(ValueError, match="negative delta"):
         sw(1, T0, delta)
+
+
+def test_unnamed_workspaces_and_no_task_get_the_one_fallback_label(store: Store) -> None:
+    unnamed = Switch("u1", T0, 600, workspace_index=2, workspace="", task=None, host="box")
+    empty_task = Switch("u2", T0 + timedelta(hours=1), 300, 0, "ws0", task="", host="box")
+    store.add_switches([unnamed, empty_task])
+    lo, hi = T0 - timedelta(hours=1), T0 + timedelta(hours=3)
+    by_day = store.day_totals(lo, hi, MADRID, group="workspace")
+    assert {(t.key, t.seconds) for t in by_day} == {("workspace 3", 600.0), ("ws0", 300.0)}
+    assert {t.key for t in store.day_totals(lo, hi, MADRID)} == {NO_TASK}
+    assert sum(t.seconds for t in store.day_totals(lo, hi, MADRID)) == 900.0
+    assert {t.key for t in store.totals(lo, hi, MADRID, group="workspace")} == {
+        workspace_label(2),
+        "ws0",
+    }
+    assert store.switches()[0].workspace_label == "workspace 3"
+
+
+def test_a_state_is_live_while_its_heartbeat_is_recent(store: Store) -> None:
+    store.put_state(State(0, "ws0", T0, T0 + timedelta(seconds=60), "iv", host="box"))
+    state = store.get_state()
+    assert state is not None
+    assert state.is_live(T0 + timedelta(seconds=60 + 65), heartbeat_seconds=30)
+    assert not state.is_live(T0 + timedelta(seconds=60 + 66), heartbeat_seconds=30)
+
+
+def test_durations_are_kept_to_the_millisecond_and_starts_to_the_microsecond(
+    store: Store,
+) -> None:
+    start = T0 + timedelta(microseconds=123000)
+    store.add_switch(Switch("ms", start, 1.23456, 0, "ws0"))
+    (back,) = store.switches()
+    assert back.delta == 1.235 and back.date == start

@@ -45,7 +45,7 @@ def switch(i: int, delta: float = 60.0) -> Switch:
 
 def delete_switch(store: Any, number: int) -> None:
     """Delete switch number ``number`` directly (maintenance; the tracker never deletes)."""
-    store._write([("DELETE FROM switch WHERE id = ?", (f"{number:024x}",))])
+    store.delete_switches([f"{number:024x}"])
 
 
 def seed(store: Store, switches: int) -> None:

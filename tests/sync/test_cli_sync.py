@@ -116,7 +116,7 @@ def test_status_reports_position_pending_and_lag_truthfully(tmp_path: Path, xdg:
     SyncEngine(SQLiteSource(store), sink, store, FAST).run(until_caught_up=True)
     synced = json.loads(cli("--store", str(path), "sync", "status", "--json").stdout)
     assert synced["pending"] == 0 and synced["lag_seconds"] == 0.0
-    assert synced["position"] == store.last_change_seq()
+    assert synced["position"] == store.changelog.last_seq()
     assert synced["remote"] == "mongodb://remote.test/deskmeter"
     assert synced["applied_at"] is not None
 

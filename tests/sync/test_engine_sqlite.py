@@ -86,9 +86,9 @@ def test_a_pruned_change_log_triggers_a_logged_full_resync(
     engine = engine_for(local_sqlite, remote_on_mongomock)
     engine.run(until_caught_up=True)
     # While sync is away: a delete and new switches, then the log is pruned past them.
-    local_sqlite._write([("DELETE FROM switch WHERE id = ?", (f"{3:024x}",))])
+    local_sqlite.delete_switches([f"{3:024x}"])
     local_sqlite.add_switches([switch(i) for i in range(100, 120)])
-    local_sqlite.prune_changes(local_sqlite.last_change_seq())
+    local_sqlite.changelog.prune(local_sqlite.changelog.last_seq())
     caplog.set_level(logging.INFO, "deskmeter.sync")
     engine = engine_for(local_sqlite, remote_on_mongomock)
     engine.run(until_caught_up=True)
@@ -161,7 +161,7 @@ def test_sigterm_during_a_batch_finishes_it_and_saves_the_checkpoint(
     assert saved is not None
     applied = remote_documents(remote_on_mongomock)["switch"]
     assert len(applied) == 5 + 100, "exactly the batch in flight was finished"
-    assert local_sqlite.pending_changes(saved.position) == 200
+    assert local_sqlite.changelog.pending(saved.position) == 200
     status = local_sqlite.get_meta("sync.status") or ""
     assert '"state": "stopped"' in status
 

@@ -172,7 +172,7 @@ def test_a_checkpoint_from_the_untyped_code_still_resumes_its_copy(
     old = {  # as the earlier code wrote it: a plain dict, no "sweep" key
         "source": "sqlite",
         "remote": "mongodb://remote.test:27018/deskmeter",
-        "position": local_sqlite.last_change_seq(),
+        "position": local_sqlite.changelog.last_seq(),
         "position_time": None,
         "applied_at": APPLIED,
         "applied_total": 0,

@@ -241,7 +241,7 @@ def test_sweep_kills_with_the_extra_remote_documents_listed_but_not_deleted(
     engine_for(local_sqlite, remote_on_mongomock).run(until_caught_up=True)
     delete_switch(local_sqlite, 7)
     local_sqlite.add_switch(switch(1000))
-    local_sqlite.prune_changes(local_sqlite.last_change_seq())  # past the checkpoint: resync
+    local_sqlite.changelog.prune(local_sqlite.changelog.last_seq())  # past the checkpoint: resync
     saved = crash_at("sweep:1", local_sqlite, remote_on_mongomock)
     assert saved is not None and saved.copying is not None and "switch" in saved.copying.sweep
     assert remote_on_mongomock.db["switch"].find_one({"_id": f"{7:024x}"}) is not None

@@ -104,7 +104,7 @@ def write_like_a_tracker(
     def backlog() -> int:
         saved = checkpoints.load()
         at = saved.position if saved is not None and isinstance(saved.position, int) else 0
-        return store.last_change_seq() - at
+        return store.changelog.last_seq() - at
 
     while not stop.is_set() and written < MAX_SWITCHES:
         if backlog() > MAX_BACKLOG:
@@ -208,8 +208,8 @@ class Torture:
         """Make sure the change log holds something the remote lacks (a streamed batch)."""
         saved = self.checkpoint()
         at = saved.position if saved else 0
-        wait_for(lambda: self.watcher.last_change_seq() > at or not writer.is_alive(), 30)
-        if self.watcher.last_change_seq() <= at:  # the writer is done: the test writes
+        wait_for(lambda: self.watcher.changelog.last_seq() > at or not writer.is_alive(), 30)
+        if self.watcher.changelog.last_seq() <= at:  # the writer is done: the test writes
             self.watcher.put_state(State(0, "ws", T0, T0 + timedelta(days=1), "f" * 24))
 
     def run_planned(self, plan: Planned) -> None:
@@ -305,7 +305,7 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
                 swept = killer_rng.sample(ids[: len(ids) // 2], SWEPT)
                 for doc_id in swept:
                     delete_switch(watcher, int(doc_id, 16))
-                watcher.prune_changes(watcher.last_change_seq())
+                watcher.changelog.prune(watcher.changelog.last_seq())
             if plan.phase == "stream":
                 torture.make_pending(writer)
             torture.run_planned(plan)
@@ -319,7 +319,7 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
             torture.loop_started(proc)
             time.sleep(killer_rng.uniform(0.0, 1.0))  # the point: a moment nobody chose
             saved = torture.checkpoint()
-            behind = saved is None or watcher.last_change_seq() > saved.position
+            behind = saved is None or watcher.changelog.last_seq() > saved.position
             random_kills.append(
                 {"phase": torture.phase(), "writer_alive": writer.is_alive(), "behind": behind}
             )
@@ -333,7 +333,7 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
 
         def caught_up() -> bool:
             saved = torture.checkpoint()
-            return bool(saved and not saved.copying and saved.position == watcher.last_change_seq())
+            return bool(saved and not saved.copying and saved.position == watcher.changelog.last_seq())
 
         wait_for(caught_up, timeout=120)
         final.send_signal(signal.SIGTERM)

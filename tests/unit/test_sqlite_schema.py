@@ -41,64 +41,65 @@ def test_an_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
         SQLiteStore(blocker / "d.db")
 
 
+def test_nothing_is_logged_until_sync_starts_the_change_log(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "d.db")
+    store.add_switch(Switch("a", T0, 1, 0, "w"))
+    store.put_state(State(0, "w", T0, T0, "iv"))
+    assert not store.changelog.enabled()
+    assert store.changelog.changes_after(0) == []
+    assert store.changelog.start() == 0
+    store.add_switch(Switch("b", T0, 1, 0, "w"))
+    assert [c.doc_id for c in store.changelog.changes_after(0)] == ["b"]
+
+
 def test_every_change_is_logged_once_per_document_in_order(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "d.db")
+    store.changelog.start()
     store.add_switch(Switch("a", T0, 1, 0, "w"))
     store.add_switch(Switch("b", T0, 1, 0, "w"))
     store.put_state(State(0, "w", T0, T0, "iv"))
     store.add_switch(Switch("a", T0, 2, 0, "w"))  # a replaces its older log row
-    changes = store.changes_after(0)
+    changes = store.changelog.changes_after(0)
     assert [(c.collection, c.doc_id, c.op) for c in changes] == [
         ("switch", "b", "upsert"),
         ("state", "current", "upsert"),
         ("switch", "a", "upsert"),
     ]
     store.put_state(None)
-    last = store.changes_after(changes[-1].seq)
+    last = store.changelog.changes_after(changes[-1].seq)
     assert [(c.collection, c.op) for c in last] == [("state", "delete")]
-    assert store.last_change_seq() == last[0].seq
+    assert store.changelog.last_seq() == last[0].seq
     assert store.get_document("switch", "a") is not None
     assert store.get_document("switch", "a")["delta"] == 2  # type: ignore[index]
+    store.put_state(None)  # nothing to delete: nothing logged
+    assert store.changelog.last_seq() == last[0].seq
 
 
 def test_pruning_records_how_far_it_went(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "d.db")
+    store.changelog.start()
     for n in range(5):
         store.add_switch(Switch(f"s{n}", T0, 1, 0, "w"))
-    assert store.prune_changes(3) == 3
-    assert store.pruned_through() == 3
-    assert [c.doc_id for c in store.changes_after(0)] == ["s3", "s4"]
+    assert store.changelog.prune(3) == 3
+    assert store.changelog.pruned_through() == 3
+    assert [c.doc_id for c in store.changelog.changes_after(0)] == ["s3", "s4"]
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "d.db")
+    store.changelog.start()
 
     class BoomError(Exception):
         pass
 
-    def writes():  # type: ignore[no-untyped-def]
-        yield store._switch_write(Switch("x", T0, 1, 0, "w"))
+    def switches():  # type: ignore[no-untyped-def]
+        yield Switch("x", T0, 1, 0, "new workspace")
         raise BoomError
 
     with pytest.raises(BoomError):
-        store._write(writes())
+        store.add_switches(switches())
     assert store.count_switches() == 0
-    assert store.changes_after(0) == []
-
-
-def test_a_version_1_file_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
-    from deskmeter.store.sqlite import _statements
-    from deskmeter.store.sqlite_schema import MIGRATIONS
-
-    db = sqlite3.connect(tmp_path / "v1.db")
-    for statement in _statements(MIGRATIONS[0]):
-        db.execute(statement)
-    db.execute("INSERT INTO switch VALUES ('old', 1.0e9, 5.0, 0, 'w', NULL, NULL, '')")
-    db.execute("PRAGMA user_version = 1")
-    db.commit()
-    db.close()
-    store = SQLiteStore(tmp_path / "v1.db")
-    assert store.schema_version() == SCHEMA_VERSION >= 2
-    assert [s.id for s in store.switches()] == ["old"]
-    indexes = {r[1] for r in store._query("PRAGMA index_list(switch)")}
-    assert "switch_totals" in indexes
+    assert store.changelog.changes_after(0) == []
+    # The label made in the rolled-back transaction is not reused from a stale cache.
+    store.add_switch(Switch("y", T0, 1, 0, "new workspace"))
+    assert store.switches()[0].workspace == "new workspace"

@@ -22,7 +22,19 @@ def test_synthetic_history_is_about_33000_switches_a_year_and_never_overlaps() -
 def test_benchmark_prints_its_table_and_writes_json(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "web.json"
     results = web_bench.main(
-        ["--years", "0.03", "--requests", "3", "--load-seconds", "1", "--output", str(out)]
+        [
+            "--years",
+            "0.03",
+            "--requests",
+            "3",
+            "--load-seconds",
+            "1",
+            "--threads",
+            "1",
+            "2",
+            "--output",
+            str(out),
+        ]
     )
     printed = capsys.readouterr().out
     assert "calendar month page" in printed and "req/s" in printed
@@ -30,6 +42,8 @@ def test_benchmark_prints_its_table_and_writes_json(tmp_path: Path, capsys) -> N
     assert written == json.loads(json.dumps(results))
     size = written["sizes"][0]
     assert size["switches"] > 0 and size["load"]["requests_per_s"] > 0
+    assert [run["threads"] for run in size["threads"]] == [1, 2]
+    assert all(run["requests_per_s"] > 0 and run["workers"] == 1 for run in size["threads"])
     assert {row["scenario"] for row in size["rows"]} >= {
         "calendar month page",
         "totals API, a month by day",

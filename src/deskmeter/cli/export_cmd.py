@@ -1,53 +1,23 @@
-"""``deskmeter export``: the switches of a date range as JSON or CSV."""
+"""``deskmeter export``: the switches of a date range as JSON or CSV (``SwitchRecord``)."""
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
 from deskmeter.cli.context import app_context
-from deskmeter.models import Switch
-
-FIELDS = ("id", "date", "end", "delta", "workspace_index", "workspace", "task_id", "task", "host")
+from deskmeter.records import write_csv, write_json
 
 
 class Format(StrEnum):
     json = "json"
     csv = "csv"
-
-
-def switch_record(switch: Switch) -> dict[str, Any]:
-    return {
-        "id": switch.id,
-        "date": switch.date.isoformat(),
-        "end": switch.end.isoformat(),
-        "delta": switch.delta,
-        "workspace_index": switch.workspace_index,
-        "workspace": switch.workspace,
-        "task_id": switch.task_id,
-        "task": switch.task,
-        "host": switch.host,
-    }
-
-
-def write_json(switches: list[Switch], out: TextIO) -> None:
-    json.dump([switch_record(s) for s in switches], out, indent=1)
-    out.write("\n")
-
-
-def write_csv(switches: list[Switch], out: TextIO) -> None:
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for switch in switches:
-        writer.writerow(switch_record(switch))
 
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:

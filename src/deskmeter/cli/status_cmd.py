@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
@@ -33,11 +32,10 @@ def status(
     with app.open_store() as store:
         state = store.get_state()
     now = utcnow()
-    stale_after = timedelta(seconds=settings.tracker.heartbeat_seconds * 2 + 5)
     info: dict[str, Any] = {"tracking": False, "store": store.describe()}
     if state is not None:
         info.update(
-            tracking=now - state.heartbeat <= stale_after,
+            tracking=state.is_live(now, settings.tracker.heartbeat_seconds),
             workspace=state.workspace,
             workspace_index=state.workspace_index,
             task=state.task,

@@ -10,8 +10,8 @@ from typing import TextIO
 from deskmeter.importing.readers import ImportSource
 from deskmeter.importing.records import RecordError, record_to_switch
 from deskmeter.models import Switch
+from deskmeter.progress import Progress
 from deskmeter.store.base import Store
-from deskmeter.sync.progress import Progress
 
 log = logging.getLogger("deskmeter.import")
 

@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
+from pydantic import ValidationError
 
 from deskmeter.models import Switch, as_utc
+from deskmeter.records import SwitchRecord
 
 
 class RecordError(ValueError):
@@ -48,7 +50,10 @@ def _id(record: Mapping[str, Any], date: datetime, workspace: str, delta: float)
 
 
 def record_to_switch(record: Mapping[str, Any], labels: Sequence[str] = ()) -> Switch:
-    """The switch of ``record``; ``labels`` give the workspace index of a name (else -1)."""
+    """The switch of ``record``; ``labels`` give the workspace index of a name (else -1).
+
+    The record is checked by ``SwitchRecord``, the definition export and the API use.
+    """
     if "date" not in record or "delta" not in record:
         raise RecordError("no 'date' or no 'delta'")
     date = _date(record["date"])
@@ -62,17 +67,19 @@ def record_to_switch(record: Mapping[str, Any], labels: Sequence[str] = ()) -> S
     index = record.get("workspace_index")
     if not isinstance(index, int) or isinstance(index, bool):
         index = labels.index(workspace) if workspace in labels else -1
-    return Switch(
-        id=_id(record, date, workspace, delta),
-        date=date,
-        delta=delta,
-        workspace_index=index,
-        workspace=workspace,
-        task_id=_text(record.get("task_id")),
-        task=_text(record.get("task")),
-        host=str(record.get("host") or ""),
-    )
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+    fields = {
+        "id": _id(record, date, workspace, delta),
+        "date": date,
+        "delta": delta,
+        "workspace_index": index,
+        "workspace": workspace,
+        "task_id": record.get("task_id"),
+        "task": record.get("task"),
+        "host": record.get("host") or "",
+    }
+    try:
+        return SwitchRecord.model_validate(fields).to_switch()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "record"
+        raise RecordError(f"{where}: {first['msg']}") from None

@@ -1,17 +1,36 @@
-"""The embedded SQLite backend: the default, zero set-up store."""
+"""The embedded SQLite backend: the default, zero set-up store.
+
+One connection per thread (gunicorn's threads read in parallel; WAL lets them while another
+writes). Writes take the store's write lock and ``BEGIN IMMEDIATE``, so they are serialized
+inside the process and, through SQLite's file lock, between processes.
+
+The schema (store/sqlite_schema.py) keeps a switch in about 60 bytes; store/sqlite_codec.py
+packs and unpacks rows; store/sqlite_changelog.py is the change log sync reads.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from deskmeter.models import NO_TASK, State, Switch, Task, TaskHistoryEntry, Total
-from deskmeter.store.base import Change, SortOrder, Store, StoreError
+from deskmeter.models import (
+    NO_TASK,
+    State,
+    Switch,
+    Task,
+    TaskHistoryEntry,
+    Total,
+    workspace_label,
+)
+from deskmeter.store.base import SortOrder, Store, StoreError
 from deskmeter.store.documents import (
     STATE_ID,
     Document,
@@ -20,21 +39,28 @@ from deskmeter.store.documents import (
     switch_to_doc,
     task_to_doc,
 )
-from deskmeter.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+from deskmeter.store.sqlite_changelog import ChangeLog
+from deskmeter.store.sqlite_codec import (
+    SWITCH_COLUMNS,
+    Key,
+    Labels,
+    decode_id,
+    encode_id,
+    row_switch,
+    switch_rows,
+    switch_texts,
+    to_us,
+)
+from deskmeter.store.sqlite_migrate import create, upgrade_legacy
+from deskmeter.store.sqlite_schema import SCHEMA_VERSION, SYNCED_TABLES
 from deskmeter.store.totals import Group, local_midnight
 
-#: meta key: the highest changelog seq that was pruned (sync must resync below it).
-PRUNED_THROUGH = "changelog_pruned_through"
+log = logging.getLogger(__name__)
 
-_SWITCH_COLUMNS = "id, date, delta, workspace_index, workspace, task_id, task, host"
-
-#: The grouping key of ``day_totals``, as ``group_key`` in store/totals.py computes it.
-_GROUP_KEY_SQL = {
-    "task": "COALESCE(NULLIF(s.task, ''), ?)",
-    "workspace": "COALESCE(NULLIF(s.workspace, ''), 'workspace ' || (s.workspace_index + 1))",
-}
 #: Days per ``day_totals`` query (4 bound values each, well under SQLite's limit).
 _DAYS_PER_QUERY = 2000
+#: Rows per INSERT batch inside one transaction.
+_WRITE_CHUNK = 10_000
 
 
 def _ts(value: datetime) -> float:
@@ -45,27 +71,14 @@ def _dt(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
-def _switch(row: sqlite3.Row) -> Switch:
-    return Switch(
-        id=row["id"],
-        date=_dt(row["date"]),
-        delta=row["delta"],
-        workspace_index=row["workspace_index"],
-        workspace=row["workspace"],
-        task_id=row["task_id"],
-        task=row["task"],
-        host=row["host"],
-    )
-
-
-def _range(start: datetime | None, end: datetime | None) -> tuple[str, list[float]]:
+def _range(start: datetime | None, end: datetime | None) -> tuple[str, list[int]]:
     clauses, params = [], []
     if start is not None:
-        clauses.append("date >= ?")
-        params.append(_ts(start))
+        clauses.append("start >= ?")
+        params.append(to_us(start))
     if end is not None:
-        clauses.append("date < ?")
-        params.append(_ts(end))
+        clauses.append("start < ?")
+        params.append(to_us(end))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -76,101 +89,177 @@ class SQLiteStore(Store):
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path).expanduser()
+        self._local = threading.local()
+        self._connections: dict[int, sqlite3.Connection] = {}
+        self._connections_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._closed = False
+        self._labels = Labels()
+        #: Labels made by the switch transaction in progress (cached once it commits).
+        self._pending_labels: dict[str, int] = {}
+        #: The change log sync's SQLite source reads (store/sqlite_changelog.py).
+        self.changelog = ChangeLog(self._db, self._transaction)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                self.path, timeout=30, isolation_level=None, check_same_thread=False
-            )
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
-        self._lock = threading.RLock()
         self._migrate()
 
     def describe(self) -> str:
         return f"sqlite:{self.path}"
 
-    # -- plumbing ---------------------------------------------------------------------------
+    # -- connections ------------------------------------------------------------------------
 
-    def _migrate(self) -> None:
-        """Apply the missing migrations, each in its own write transaction.
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
 
-        The version is read inside the transaction, so two processes opening a new file at
-        the same moment do not both migrate it.
-        """
-        with self._lock:
-            while True:
-                self._db.execute("BEGIN IMMEDIATE")
-                version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-                if version >= SCHEMA_VERSION:
-                    self._db.execute("COMMIT")
-                    break
-                try:
-                    for statement in _statements(MIGRATIONS[version]):
-                        self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version = {version + 1}")
-                    self._db.execute("COMMIT")
-                except sqlite3.Error as exc:
-                    self._db.execute("ROLLBACK")
-                    raise StoreError(
-                        f"migration {version + 1} of {self.path} failed: {exc}"
-                    ) from exc
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} has schema version {version}, newer than this Deskmeter "
-                    f"understands ({SCHEMA_VERSION}); upgrade Deskmeter"
-                )
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use, and anew in a forked child)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is not None and self._local.pid == os.getpid():
+            return db
+        if self._closed:
+            raise sqlite3.ProgrammingError(f"the store {self.path} is closed")
+        db = self._open()
+        self._local.db, self._local.pid = db, os.getpid()
+        with self._connections_lock:
+            alive = {t.ident for t in threading.enumerate()}
+            for ident in [i for i in self._connections if i not in alive]:
+                self._connections.pop(ident).close()  # its thread has ended
+            self._connections[threading.get_ident()] = db
+        return db
 
-    def schema_version(self) -> int:
-        with self._lock:
-            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
-
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
-
-    def _write(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> int:
-        """Run statements in one transaction; return the number of statements run."""
-        count = 0
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction on this thread's connection: all of it commits, or nothing."""
+        with self._write_lock:
+            db = self._db()
+            if db.in_transaction:  # nested: part of the transaction already open
+                yield db
+                return
+            db.execute("BEGIN IMMEDIATE")
             try:
-                for sql, params in statements:
-                    self._db.execute(sql, params)
-                    count += 1
-                self._db.execute("COMMIT")
+                yield db
+                db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
-        return count
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._db().execute(sql, params).fetchall()
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        with self._connections_lock:
+            self._closed = True
+            for db in self._connections.values():
+                db.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Bring the file to the current schema in one write transaction.
+
+        The version is read inside the transaction, so two processes opening a new file at
+        the same moment do not both migrate it; a failure rolls everything back.
+        """
+        try:
+            with self._transaction() as db:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                if version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.path} has schema version {version}, newer than this Deskmeter "
+                        f"understands ({SCHEMA_VERSION}); upgrade Deskmeter"
+                    )
+                if version == SCHEMA_VERSION:
+                    return
+                if version == 0:
+                    create(db)
+                    return
+                moved = upgrade_legacy(db)
+        except sqlite3.Error as exc:
+            raise StoreError(f"migration of {self.path} to version 3 failed: {exc}") from exc
+        log.info("migrated %s to schema %d (%d switches)", self.path, SCHEMA_VERSION, moved)
+        self._compact_file()
+
+    def _compact_file(self) -> None:
+        """Give back the space the old layout used (best effort: the data is already safe)."""
+        try:
+            db = self._db()
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            log.warning("could not compact %s after the migration: %s", self.path, exc)
+
+    def schema_version(self) -> int:
+        return int(self._query("PRAGMA user_version")[0][0])
 
     # -- switches ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _switch_write(switch: Switch) -> tuple[str, Sequence[Any]]:
-        return (
-            f"INSERT OR REPLACE INTO switch ({_SWITCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                switch.id,
-                _ts(switch.date),
-                switch.delta,
-                switch.workspace_index,
-                switch.workspace,
-                switch.task_id,
-                switch.task,
-                switch.host,
-            ),
+    def _put_switches(self, db: sqlite3.Connection, switches: Sequence[Switch]) -> int:
+        """Write ``switches`` (replacing by id) inside the open transaction ``db``.
+
+        EVERY switch write goes through here (``add_switches``, ``close_interval``): the
+        place for anything that must change in the same transaction as a switch.
+        """
+        if not switches:
+            return 0
+        numbers = self._labels.numbers(db, switch_texts(switches))
+        self._pending_labels.update(numbers)
+        rows = switch_rows(switches, numbers)
+        db.executemany(
+            f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
+        db.execute(
+            "UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1",
+            (max(r[2] for r in rows),),
+        )
+        ChangeLog.record(db, "switch", (s.id for s in switches), "upsert")
+        return len(rows)
+
+    @contextmanager
+    def _switch_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction whose new labels are cached only once it committed."""
+        with self._write_lock:
+            self._pending_labels = {}
+            with self._transaction() as db:
+                yield db
+            self._labels.remember(self._pending_labels)
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
-        return self._write(self._switch_write(s) for s in switches)
+        written = 0
+        with self._switch_transaction() as db:
+            chunk: list[Switch] = []
+            for switch in switches:
+                chunk.append(switch)
+                if len(chunk) >= _WRITE_CHUNK:
+                    written += self._put_switches(db, chunk)
+                    chunk = []
+            written += self._put_switches(db, chunk)
+        return written
+
+    def delete_switches(self, ids: Iterable[str]) -> int:
+        """Remove switches by id (maintenance; the tracker never deletes); return how many."""
+        wanted = list(ids)
+        with self._transaction() as db:
+            gone = db.executemany(
+                "DELETE FROM switch WHERE id = ?", [(encode_id(i),) for i in wanted]
+            ).rowcount
+            ChangeLog.record(db, "switch", wanted, "delete")
+        return int(gone)
+
+    def _switches(self, sql: str, params: Sequence[Any]) -> list[Switch]:
+        db = self._db()
+        rows = db.execute(sql, params).fetchall()
+        self._labels.load(db, (n for r in rows for n in r[4:]))
+        return [row_switch(r, self._labels) for r in rows]
 
     def switches(
         self,
@@ -184,107 +273,110 @@ class SQLiteStore(Store):
         where, params = _range(start, end)
         direction = "DESC" if order == "desc" else "ASC"
         sql = (
-            f"SELECT {_SWITCH_COLUMNS} FROM switch{where} ORDER BY date {direction}, id {direction}"
+            f"SELECT {SWITCH_COLUMNS} FROM switch{where} ORDER BY start {direction}, id {direction}"
         )
         args: list[Any] = list(params)
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             args += [-1 if limit is None else limit, offset]
-        return [_switch(row) for row in self._query(sql, args)]
+        return self._switches(sql, args)
 
     def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
         where, params = _range(start, end)
         return int(self._query(f"SELECT COUNT(*) FROM switch{where}", params)[0][0])
 
     def longest_switch(self) -> float:
-        rows = self._query("SELECT delta FROM switch ORDER BY delta DESC LIMIT 1")
-        return float(rows[0][0]) if rows else 0.0
+        """The longest delta ever written (an upper bound once a switch was shortened)."""
+        rows = self._query("SELECT longest FROM switch_stats WHERE id = 1")
+        return int(rows[0][0]) / 1000 if rows else 0.0
 
     def day_totals(
         self, start: datetime, end: datetime, tz: ZoneInfo, *, group: Group = "task"
     ) -> list[Total]:
-        """Seconds per local day and key, summed by SQLite in one indexed query.
+        """Seconds per local day and key, summed by SQLite in one query over the table.
 
         The local day boundaries (23 or 25 hours long on a daylight-saving change) are
         computed here and joined as a table of days; each day reads its switches through the
-        ``date`` index, looking back by the longest switch, and clips them to the day.
+        clustered ``(start, id)`` key, looking back by the longest switch, clips them to the
+        day and sums by label number; the numbers become names (and fallback labels) here.
         """
         if end <= start:
             return []
-        lookback = self.longest_switch()
-        days: list[tuple[str, float, float, float]] = []
+        lookback = round(self.longest_switch() * 1_000_000)
+        days: list[tuple[str, int, int, int]] = []
         day = start.astimezone(tz).date()
         while True:
             lo = max(local_midnight(day, tz), start)
             if lo >= end:
                 break
             hi = min(local_midnight(day + timedelta(days=1), tz), end)
-            days.append((day.isoformat(), _ts(lo), _ts(hi), _ts(lo) - lookback))
+            days.append((day.isoformat(), to_us(lo), to_us(hi), to_us(lo) - lookback))
             day += timedelta(days=1)
-        sums: dict[tuple[str, str], float] = {}
+        keys = "s.task, NULL" if group == "task" else "s.workspace, s.workspace_index"
+        sums: dict[tuple[str, str], int] = {}
+        db = self._db()
         for first in range(0, len(days), _DAYS_PER_QUERY):
             chunk = days[first : first + _DAYS_PER_QUERY]
             values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
-            key_params: list[Any] = [NO_TASK] if group == "task" else []
             sql = (
                 f"WITH days (day, lo, hi, scan) AS (VALUES {values}) "
-                f"SELECT days.day, {_GROUP_KEY_SQL[group]} AS key, "
-                "SUM(MIN(s.date + s.delta, days.hi) - MAX(s.date, days.lo)) AS seconds "
-                "FROM days JOIN switch AS s ON s.date >= days.scan AND s.date < days.hi "
-                "WHERE s.date + s.delta > days.lo GROUP BY days.day, key"
+                f"SELECT days.day, {keys}, "
+                "SUM(MIN(s.start + s.delta * 1000, days.hi) - MAX(s.start, days.lo)) "
+                "FROM days JOIN switch AS s ON s.start >= days.scan AND s.start < days.hi "
+                "WHERE s.start + s.delta * 1000 > days.lo GROUP BY days.day, 2, 3"
             )
-            params = [v for row in chunk for v in row]
-            for row in self._query(sql, [*params, *key_params]):
-                sums[(row[0], row[1])] = float(row[2])
+            rows = db.execute(sql, [v for row in chunk for v in row]).fetchall()
+            self._labels.load(db, (r[1] for r in rows))
+            for day_text, label, index, micros in rows:
+                name = "" if label is None else self._labels.text(label)
+                key = (name or NO_TASK) if group == "task" else workspace_label(index, name)
+                sums[(day_text, key)] = sums.get((day_text, key), 0) + int(micros)
         return [
-            Total(period=date.fromisoformat(day_text), key=key, seconds=round(seconds, 3))
-            for (day_text, key), seconds in sorted(sums.items())
-            if seconds > 0
+            Total(period=date.fromisoformat(day_text), key=key, seconds=round(micros / 1e6, 3))
+            for (day_text, key), micros in sorted(sums.items())
+            if micros > 0
         ]
 
     # -- tasks ------------------------------------------------------------------------------
 
     def upsert_tasks(self, tasks: Sequence[Task]) -> None:
-        self._write(
-            (
+        with self._transaction() as db:
+            db.executemany(
                 "INSERT OR REPLACE INTO task (id, path, active, updated) VALUES (?, ?, ?, ?)",
-                (t.id, t.path, int(t.active), _ts(t.updated)),
+                [(t.id, t.path, int(t.active), _ts(t.updated)) for t in tasks],
             )
-            for t in tasks
-        )
+            ChangeLog.record(db, "task", (t.id for t in tasks), "upsert")
 
     def tasks(self, *, include_inactive: bool = False) -> list[Task]:
         where = "" if include_inactive else " WHERE active = 1"
         rows = self._query(f"SELECT id, path, active, updated FROM task{where} ORDER BY path, id")
-        return [
-            Task(id=r["id"], path=r["path"], active=bool(r["active"]), updated=_dt(r["updated"]))
-            for r in rows
-        ]
+        return [Task(id=r[0], path=r[1], active=bool(r[2]), updated=_dt(r[3])) for r in rows]
 
     def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
-        self._write(
-            (
+        with self._transaction() as db:
+            db.executemany(
                 "INSERT OR REPLACE INTO task_history (id, task_id, path, since) "
                 "VALUES (?, ?, ?, ?)",
-                (e.id, e.task_id, e.path, _ts(e.since)),
+                [(e.id, e.task_id, e.path, _ts(e.since)) for e in entries],
             )
-            for e in entries
-        )
+            ChangeLog.record(db, "task_history", (e.id for e in entries), "upsert")
 
     def task_history(self, task_id: str | None = None) -> list[TaskHistoryEntry]:
         where, params = ("", []) if task_id is None else (" WHERE task_id = ?", [task_id])
         rows = self._query(
             f"SELECT task_id, path, since FROM task_history{where} ORDER BY task_id, since", params
         )
-        return [TaskHistoryEntry(r["task_id"], r["path"], _dt(r["since"])) for r in rows]
+        return [TaskHistoryEntry(r[0], r[1], _dt(r[2])) for r in rows]
 
     # -- state ------------------------------------------------------------------------------
 
     @staticmethod
-    def _state_write(state: State | None) -> tuple[str, Sequence[Any]]:
+    def _put_state(db: sqlite3.Connection, state: State | None) -> None:
         if state is None:
-            return "DELETE FROM state WHERE id = ?", (STATE_ID,)
-        return (
+            if db.execute("DELETE FROM state WHERE id = ?", (STATE_ID,)).rowcount:
+                ChangeLog.record(db, "state", [STATE_ID], "delete")
+            return
+        db.execute(
             "INSERT OR REPLACE INTO state (id, workspace_index, workspace, since, heartbeat, "
             "interval_id, task_id, task, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -299,31 +391,37 @@ class SQLiteStore(Store):
                 state.host,
             ),
         )
+        ChangeLog.record(db, "state", [STATE_ID], "upsert")
 
     def get_state(self) -> State | None:
-        rows = self._query("SELECT * FROM state WHERE id = ?", (STATE_ID,))
+        rows = self._query(
+            "SELECT workspace_index, workspace, since, heartbeat, interval_id, task_id, task, "
+            "host FROM state WHERE id = ?",
+            (STATE_ID,),
+        )
         if not rows:
             return None
         r = rows[0]
         return State(
-            workspace_index=r["workspace_index"],
-            workspace=r["workspace"],
-            since=_dt(r["since"]),
-            heartbeat=_dt(r["heartbeat"]),
-            interval_id=r["interval_id"],
-            task_id=r["task_id"],
-            task=r["task"],
-            host=r["host"],
+            workspace_index=r[0],
+            workspace=r[1],
+            since=_dt(r[2]),
+            heartbeat=_dt(r[3]),
+            interval_id=r[4],
+            task_id=r[5],
+            task=r[6],
+            host=r[7],
         )
 
     def put_state(self, state: State | None) -> None:
-        self._write([self._state_write(state)])
+        with self._transaction() as db:
+            self._put_state(db, state)
 
     def close_interval(self, switch: Switch | None, state: State | None) -> None:
-        writes = [self._state_write(state)]
-        if switch is not None:
-            writes.insert(0, self._switch_write(switch))
-        self._write(writes)
+        with self._switch_transaction() as db:
+            if switch is not None:
+                self._put_switches(db, [switch])
+            self._put_state(db, state)
 
     # -- meta -------------------------------------------------------------------------------
 
@@ -332,114 +430,71 @@ class SQLiteStore(Store):
         return str(rows[0][0]) if rows else None
 
     def set_meta(self, key: str, value: str | None) -> None:
-        if value is None:
-            self._write([("DELETE FROM meta WHERE key = ?", (key,))])
-        else:
-            self._write([("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))])
+        with self._transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
-    # -- change log (the sync source) -------------------------------------------------------
-
-    def changes_after(self, seq: int, limit: int = 1000) -> list[Change]:
-        """Change-log entries with a sequence number above ``seq``, oldest first."""
-        rows = self._query(
-            "SELECT seq, collection, doc_id, op, at FROM changelog WHERE seq > ? "
-            "ORDER BY seq LIMIT ?",
-            (seq, limit),
-        )
-        return [Change(r["seq"], r["collection"], r["doc_id"], r["op"], _dt(r["at"])) for r in rows]
-
-    def last_change_seq(self) -> int:
-        """The sequence number of the newest change ever logged (0 when none)."""
-        rows = self._query("SELECT seq FROM sqlite_sequence WHERE name = 'changelog'")
-        return int(rows[0][0]) if rows else 0
-
-    def pending_changes(self, seq: int) -> int:
-        return int(self._query("SELECT COUNT(*) FROM changelog WHERE seq > ?", (seq,))[0][0])
-
-    def pruned_through(self) -> int:
-        value = self.get_meta(PRUNED_THROUGH)
-        return int(value) if value else 0
-
-    def prune_changes(self, through: int) -> int:
-        """Drop change-log entries up to ``through``; return how many were dropped."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                dropped = self._db.execute("DELETE FROM changelog WHERE seq <= ?", (through,))
-                self._db.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    (PRUNED_THROUGH, str(max(through, self.pruned_through()))),
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return int(dropped.rowcount)
+    # -- documents (sync reads them in their MongoDB shape) ---------------------------------
 
     def get_document(self, collection: str, doc_id: str) -> Document | None:
         """The document ``doc_id`` of ``collection`` in its MongoDB shape, or None."""
-        docs = list(self._documents(collection, doc_id))
+        docs = self._documents(collection, " WHERE id = ?", [self._key(collection, doc_id)])
         return docs[0] if docs else None
 
     def documents(self, collection: str) -> Iterator[Document]:
         """Every document of ``collection`` in its MongoDB shape."""
-        return self._documents(collection, None)
+        return iter(self._documents(collection, "", []))
+
+    def count_documents(self, collection: str) -> int:
+        _check(collection)
+        return int(self._query(f"SELECT COUNT(*) FROM {collection}")[0][0])
 
     def last_document_id(self, collection: str) -> str | None:
-        """The highest id in ``collection`` (None when it is empty)."""
-        if collection not in ("switch", "task", "task_history", "state"):
-            raise StoreError(f"unknown collection {collection!r}")
+        """The highest id in ``collection`` in the store's id order (None when empty)."""
+        _check(collection)
         rows = self._query(f"SELECT MAX(id) FROM {collection}")
-        return None if rows[0][0] is None else str(rows[0][0])
+        return None if rows[0][0] is None else decode_id(rows[0][0])
 
-    def documents_page(self, collection: str, after: str | None, limit: int) -> list[Document]:
-        """Up to ``limit`` documents of ``collection`` with an id above ``after``, by id.
+    def documents_page(
+        self, collection: str, after: str | None, limit: int, until: str | None = None
+    ) -> list[Document]:
+        """Up to ``limit`` documents of ``collection`` with ids in (after, until], by id.
 
-        Sync's full copy pages through a collection with it and resumes after a crash.
+        Sync's full copy pages through a collection with it and resumes after a crash. The
+        order is the store's own (text ids before ObjectId ids): compare ids only here.
         """
-        where, params = ("", []) if after is None else (" WHERE id > ?", [after])
-        return list(self._documents(collection, None, (where, [*params, limit])))
+        clauses, params = [], []
+        if after is not None:
+            clauses.append("id > ?")
+            params.append(self._key(collection, after))
+        if until is not None:
+            clauses.append("id <= ?")
+            params.append(self._key(collection, until))
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return self._documents(collection, where + " ORDER BY id LIMIT ?", [*params, limit])
 
-    def _documents(
-        self,
-        collection: str,
-        doc_id: str | None,
-        page: tuple[str, list[Any]] | None = None,
-    ) -> Iterator[Document]:
-        where, params = ("", []) if doc_id is None else (" WHERE id = ?", [doc_id])
-        if page is not None:
-            where, params = page[0] + " ORDER BY id LIMIT ?", page[1]
+    @staticmethod
+    def _key(collection: str, doc_id: str) -> Key:
+        return encode_id(doc_id) if collection == "switch" else doc_id
+
+    def _documents(self, collection: str, where: str, params: list[Any]) -> list[Document]:
+        _check(collection)
         if collection == "switch":
-            for row in self._query(f"SELECT {_SWITCH_COLUMNS} FROM switch{where}", params):
-                yield switch_to_doc(_switch(row))
-        elif collection == "task":
-            for row in self._query(f"SELECT * FROM task{where}", params):
-                yield task_to_doc(
-                    Task(row["id"], row["path"], bool(row["active"]), _dt(row["updated"]))
-                )
-        elif collection == "task_history":
-            for row in self._query(f"SELECT * FROM task_history{where}", params):
-                yield history_to_doc(
-                    TaskHistoryEntry(row["task_id"], row["path"], _dt(row["since"]))
-                )
-        elif collection == "state":
-            after = page[1][0] if page is not None and len(page[1]) > 1 else None
-            if doc_id in (None, STATE_ID) and (after is None or after < STATE_ID):
-                state = self.get_state()
-                if state is not None:
-                    yield state_to_doc(state)
-        else:
-            raise StoreError(f"unknown collection {collection!r}")
+            sql = f"SELECT {SWITCH_COLUMNS} FROM switch{where}"
+            return [switch_to_doc(s) for s in self._switches(sql, params)]
+        if collection == "task":
+            rows = self._query(f"SELECT id, path, active, updated FROM task{where}", params)
+            return [task_to_doc(Task(r[0], r[1], bool(r[2]), _dt(r[3]))) for r in rows]
+        if collection == "task_history":
+            rows = self._query(f"SELECT task_id, path, since FROM task_history{where}", params)
+            return [history_to_doc(TaskHistoryEntry(r[0], r[1], _dt(r[2]))) for r in rows]
+        rows = self._query(f"SELECT id FROM state{where}", params)
+        state = self.get_state() if rows else None
+        return [] if state is None else [state_to_doc(state)]
 
 
-def _statements(script: str) -> Iterator[str]:
-    """Split a migration script into statements (triggers contain ';' inside BEGIN…END)."""
-    buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            if buffer.strip():
-                yield buffer
-            buffer = ""
-    if buffer.strip():
-        yield buffer
+def _check(collection: str) -> None:
+    if collection not in SYNCED_TABLES:
+        raise StoreError(f"unknown collection {collection!r}")

@@ -1,14 +1,92 @@
-"""The SQLite schema, as numbered migrations applied in order (``PRAGMA user_version``).
+"""The SQLite schema (``PRAGMA user_version`` 3) and the scripts of the versions before it.
 
-Every change to ``switch``, ``task``, ``task_history`` and ``state`` is written to ``changelog``
-by triggers, in the same transaction as the change itself: sync reads it as its source.
-A document keeps only its newest changelog row (sync ships the document as it is now), so
-the log stays as small as the number of unsynced documents.
+Version 3 is compact (about 60 bytes a switch):
+
+* ``switch`` is a WITHOUT ROWID table clustered on ``(start, id)``: the rows themselves are
+  the one index that serves the range scans, the paging and the day totals. ``start`` is the
+  interval start in integer microseconds (UTC), ``delta`` the length in integer milliseconds,
+  ``id`` a 12-byte BLOB when it is an ObjectId's 24 hex digits (TEXT otherwise); workspace,
+  task, task id and host are numbers from the small ``label`` table. ``switch_by_id`` keeps
+  writes replacing by id and lets sync page by id.
+* ``switch_stats`` holds the longest ``delta`` ever written (the look-back of overlap
+  queries), so no index on ``delta`` is needed.
+* ``changelog`` is written by ``ChangeLog`` (store/sqlite_changelog.py) only once sync has
+  been configured, and holds only changes sync has not yet applied.
+
+Versions 1 and 2 (REAL seconds, TEXT columns, three indexes, change-log triggers) are kept as
+scripts: ``store/sqlite_migrate.py`` moves their data to version 3, and the tests build such
+files with them.
 """
 
 from __future__ import annotations
 
-_CHANGELOG_TRIGGERS = "\n".join(
+import sqlite3
+from collections.abc import Iterator
+
+SCHEMA_VERSION = 3
+
+#: The current schema, for a new file.
+SCHEMA = """
+CREATE TABLE label (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+);
+CREATE TABLE switch (
+    start INTEGER NOT NULL,          -- interval start, unix microseconds (UTC)
+    id NOT NULL,                     -- 12-byte BLOB for 24 hex digits, else TEXT
+    delta INTEGER NOT NULL CHECK (delta >= 0),  -- milliseconds
+    workspace_index INTEGER NOT NULL,
+    workspace INTEGER NOT NULL,      -- label.id
+    task INTEGER,                    -- label.id (NULL: no task)
+    task_id INTEGER,                 -- label.id
+    host INTEGER NOT NULL,           -- label.id
+    PRIMARY KEY (start, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX switch_by_id ON switch (id);
+CREATE TABLE switch_stats (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    longest INTEGER NOT NULL         -- the longest delta ever written, milliseconds
+);
+INSERT INTO switch_stats (id, longest) VALUES (1, 0);
+CREATE TABLE task (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    updated REAL NOT NULL
+);
+CREATE TABLE task_history (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    since REAL NOT NULL
+);
+CREATE INDEX task_history_by_task ON task_history (task_id, since);
+CREATE TABLE state (
+    id TEXT PRIMARY KEY CHECK (id = 'current'),
+    workspace_index INTEGER NOT NULL,
+    workspace TEXT NOT NULL,
+    since REAL NOT NULL,
+    heartbeat REAL NOT NULL,
+    interval_id TEXT NOT NULL,
+    task_id TEXT,
+    task TEXT,
+    host TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE changelog (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    collection TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+    at REAL NOT NULL
+);
+CREATE INDEX changelog_by_doc ON changelog (collection, doc_id);
+"""
+
+#: The tables whose documents sync ships (the change log names them).
+SYNCED_TABLES: tuple[str, ...] = ("switch", "task", "task_history", "state")
+
+_LEGACY_TRIGGERS = "\n".join(
     f"""
 CREATE TRIGGER {table}_changelog_insert AFTER INSERT ON {table} BEGIN
     DELETE FROM changelog WHERE collection = '{table}' AND doc_id = NEW.id;
@@ -26,11 +104,18 @@ CREATE TRIGGER {table}_changelog_delete AFTER DELETE ON {table} BEGIN
         VALUES ('{table}', OLD.id, 'delete', (julianday('now') - 2440587.5) * 86400.0);
 END;
 """
-    for table in ("switch", "task", "task_history", "state")
+    for table in SYNCED_TABLES
 )
 
-MIGRATIONS: list[str] = [
-    # 1: the data model, its indexes, the change log.
+#: The triggers versions 1 and 2 had (dropped by the migration to 3).
+LEGACY_TRIGGER_NAMES: tuple[str, ...] = tuple(
+    f"{table}_changelog_{event}"
+    for table in SYNCED_TABLES
+    for event in ("insert", "update", "delete")
+)
+
+#: Version 1's schema and version 2's addition, as they were shipped.
+LEGACY_MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE switch (
         id TEXT PRIMARY KEY,
@@ -78,12 +163,21 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX changelog_by_doc ON changelog (collection, doc_id);
     """
-    + _CHANGELOG_TRIGGERS,
-    # 2: a covering index for the dashboard's day totals (range on date, sums of delta per
-    #    task or workspace), so the hot query never touches the table rows.
+    + _LEGACY_TRIGGERS,
     """
     CREATE INDEX switch_totals ON switch (date, delta, task, workspace, workspace_index);
     """,
-]
+)
 
-SCHEMA_VERSION = len(MIGRATIONS)
+
+def statements(script: str) -> Iterator[str]:
+    """Split a script into statements (triggers contain ';' inside BEGIN…END)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer
+            buffer = ""
+    if buffer.strip():
+        yield buffer

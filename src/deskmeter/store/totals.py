@@ -17,8 +17,8 @@ from deskmeter.models import NO_TASK, Switch, Total
 Group = Literal["task", "workspace"]
 Period = Literal["day", "week", "month"]
 
-GROUPS: tuple[str, ...] = ("task", "workspace")
-PERIODS: tuple[str, ...] = ("day", "week", "month")
+#: The ways totals can be grouped (the API's ``group`` choices).
+GROUPS: tuple[Group, ...] = ("task", "workspace")
 
 
 def period_start(day: date, by: Period) -> date:
@@ -38,7 +38,7 @@ def local_midnight(day: date, tz: ZoneInfo) -> datetime:
 def group_key(switch: Switch, group: Group) -> str:
     if group == "task":
         return switch.task or NO_TASK
-    return switch.workspace or f"workspace {switch.workspace_index + 1}"
+    return switch.workspace_label
 
 
 def split_by_day(start: datetime, end: datetime, tz: ZoneInfo) -> Iterable[tuple[date, float]]:

@@ -1,9 +1,9 @@
 """Sources of ordered changes with a resume position.
 
-* ``SQLiteSource``: the change log the SQLite backend fills by triggers in the same
-  transaction as each change; the position is the log's sequence number. A log row names the
-  document only: the document is read as it is *now* (a later row for it will follow if it
-  changes again, so reading the newest value is always right).
+* ``SQLiteSource``: the SQLite backend's change log (store/sqlite_changelog.py), written in
+  the same transaction as each change once sync started; the position is its sequence
+  number. A log row names the document only: the document is read as it is *now* (a later
+  row for it will follow if it changes again, so reading the newest value is always right).
 * ``MongoSource``: a change stream on the local database (``watch`` with the resume token,
   ``full_document="updateLookup"``); the position is the resume token.
 """
@@ -121,16 +121,11 @@ class SQLiteSource:
 
     def start_position(self) -> int:
         with translate_errors("local", SQLITE_FAILED):
-            return self.store.last_change_seq()
+            return self.store.changelog.start()  # from now on every write is logged
 
     def count(self) -> int:
         with translate_errors("local", SQLITE_FAILED):
-            return sum(self._count(name) for name in COLLECTIONS)
-
-    def _count(self, collection: str) -> int:
-        if collection == "switch":
-            return self.store.count_switches()
-        return sum(1 for _ in self.store.documents(collection))
+            return sum(self.store.count_documents(name) for name in COLLECTIONS)
 
     def last_id(self, collection: str) -> DocId | None:
         with translate_errors("local", SQLITE_FAILED):
@@ -139,13 +134,11 @@ class SQLiteSource:
     def snapshot(
         self, collection: str, after: DocId | None = None, until: DocId | None = None
     ) -> Iterator[Document]:
+        # The store compares ids itself (its id order is not Python's string order).
         while until is not None:
             with translate_errors("local", SQLITE_FAILED):
-                page = self.store.documents_page(collection, after, PAGE)
-            for doc in page:
-                if doc["_id"] > until:
-                    return
-                yield doc
+                page = self.store.documents_page(collection, after, PAGE, until)
+            yield from page
             if len(page) < PAGE:
                 return
             after = page[-1]["_id"]
@@ -156,17 +149,22 @@ class SQLiteSource:
 
     def read(self, position: Position, limit: int) -> Batch:
         seq = change_seq(position)
+        log = self.store.changelog
         with translate_errors("local", SQLITE_FAILED):
-            pruned = self.store.pruned_through()
+            if not log.enabled():
+                raise PositionLostError("the SQLite change log is not recording: full copy")
+            pruned = log.pruned_through()
             if seq < pruned:
                 raise PositionLostError(
                     f"the SQLite change log was pruned through {pruned}, past the checkpoint {seq}"
                 )
-            entries = self.store.changes_after(seq, limit)
-            if not entries and seq > self.store.last_change_seq():
+            if seq > pruned:  # applied and checkpointed: the log keeps only unsynced changes
+                log.prune(seq)
+            entries = log.changes_after(seq, limit)
+            if not entries and seq > log.last_seq():
                 raise PositionLostError(
                     f"the checkpoint {seq} is ahead of the change log "
-                    f"({self.store.last_change_seq()}): the local store was replaced"
+                    f"({log.last_seq()}): the local store was replaced"
                 )
             changes = [
                 DocChange(e.collection, e.doc_id, self.store.get_document(e.collection, e.doc_id))
@@ -178,16 +176,16 @@ class SQLiteSource:
 
     def pending(self, position: Position) -> int:
         with translate_errors("local", SQLITE_FAILED):
-            return self.store.pending_changes(change_seq(position))
+            return self.store.changelog.pending(change_seq(position))
 
     def oldest_pending(self, position: Position) -> datetime | None:
         with translate_errors("local", SQLITE_FAILED):
-            entries = self.store.changes_after(change_seq(position), 1)
+            entries = self.store.changelog.changes_after(change_seq(position), 1)
         return entries[0].at if entries else None
 
     def compact(self, position: Position) -> None:
         with translate_errors("local", SQLITE_FAILED):
-            self.store.prune_changes(change_seq(position))
+            self.store.changelog.prune(change_seq(position))
 
     def close(self) -> None:
         self.store.close()

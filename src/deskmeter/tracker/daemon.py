@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bson import ObjectId
-
 from deskmeter.config import Settings
-from deskmeter.models import State, Switch
+from deskmeter.ids import new_id
+from deskmeter.models import NO_TASK, State, Switch
 from deskmeter.store import Store
 from deskmeter.tasks.registry import CurrentTask, TaskRegistry
 from deskmeter.tasks.taskfile import TaskFileError
@@ -40,8 +39,8 @@ class StopTracking(Exception):  # noqa: N818 - a control-flow signal, like Keybo
 
 
 def new_interval_id() -> str:
-    """A time-ordered unique id (a MongoDB ObjectId as text), like the original switch ids."""
-    return str(ObjectId())
+    """A time-ordered unique id (an ObjectId's shape), like the original switch ids."""
+    return new_id()
 
 
 class Tracker:
@@ -80,7 +79,7 @@ class Tracker:
         log.warning(
             "recovered an interval left open by an unclean stop: %s on %s, %.0f s, closed at "
             "its last heartbeat %s",
-            switch.task or "(no task)",
+            switch.task or NO_TASK,
             switch.workspace,
             switch.delta,
             stale.heartbeat.isoformat(timespec="seconds"),
@@ -213,7 +212,7 @@ class Tracker:
         if switch is not None:
             log.info(
                 "switch: %s on %s for %.1f s",
-                switch.task or "(no task)",
+                switch.task or NO_TASK,
                 switch.workspace,
                 switch.delta,
             )

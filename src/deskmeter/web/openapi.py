@@ -1,14 +1,18 @@
 """The OpenAPI 3.1 document of ``/api/v1`` (served at ``/api/v1/openapi.json``).
 
-Portfolio mode leaves out the writing operation, since it is not registered there.
+The paths are described here; every schema is generated from the pydantic models the API
+serializes through (web/payloads.py, and ``SwitchRecord`` for a switch). Portfolio mode
+leaves out the writing operation, since it is not registered there.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from deskmeter import __version__
 from deskmeter.web.params import MAX_PAGE
+from deskmeter.web.payloads import component_schemas
 
 DAY_OR_INSTANT = (
     "A date `YYYY-MM-DD` (a whole day in the configured time zone; as `end` that day is "
@@ -39,123 +43,6 @@ RANGE = [
     _query("start", {"type": "string"}, "First moment. " + DAY_OR_INSTANT),
     _query("end", {"type": "string"}, "Last moment. " + DAY_OR_INSTANT),
 ]
-
-NULLABLE_STRING = {"type": ["string", "null"]}
-
-SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["error", "status"],
-        "properties": {
-            "error": {"type": "string"},
-            "status": {"type": "integer"},
-            "parameter": {"type": "string"},
-        },
-    },
-    "Current": {
-        "type": "object",
-        "required": ["task", "workspace", "since", "heartbeat", "seconds", "live"],
-        "properties": {
-            "task": {"type": "string"},
-            "workspace": {"type": "string"},
-            "since": {"type": "string", "format": "date-time"},
-            "heartbeat": {
-                "type": "string",
-                "format": "date-time",
-                "description": "The last heartbeat: in portfolio mode, the time of the last sync.",
-            },
-            "seconds": {"type": "number", "minimum": 0},
-            "live": {"type": "boolean", "description": "The tracker beat recently."},
-        },
-    },
-    "State": {
-        "type": "object",
-        "required": ["mode", "timezone", "now", "current"],
-        "properties": {
-            "mode": {"enum": ["local", "portfolio"]},
-            "timezone": {"type": "string"},
-            "now": {"type": "string", "format": "date-time"},
-            "current": {"oneOf": [{"type": "null"}, _ref("Current")]},
-        },
-    },
-    "Switch": {
-        "type": "object",
-        "required": ["id", "date", "end", "delta", "workspace_index", "workspace", "task"],
-        "properties": {
-            "id": {"type": "string"},
-            "date": {"type": "string", "format": "date-time"},
-            "end": {"type": "string", "format": "date-time"},
-            "delta": {"type": "number", "minimum": 0},
-            "workspace_index": {"type": "integer"},
-            "workspace": {"type": "string"},
-            "task_id": NULLABLE_STRING,
-            "task": NULLABLE_STRING,
-            "host": {"type": "string"},
-        },
-    },
-    "SwitchPage": {
-        "type": "object",
-        "required": ["start", "end", "page", "per_page", "total", "pages", "items"],
-        "properties": {
-            "start": NULLABLE_STRING,
-            "end": NULLABLE_STRING,
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1},
-            "total": {"type": "integer", "minimum": 0},
-            "pages": {"type": "integer", "minimum": 0},
-            "items": {"type": "array", "items": _ref("Switch")},
-        },
-    },
-    "Total": {
-        "type": "object",
-        "required": ["period", "key", "seconds"],
-        "properties": {
-            "period": {"type": ["string", "null"], "format": "date"},
-            "key": {"type": "string"},
-            "seconds": {"type": "number", "minimum": 0},
-        },
-    },
-    "Totals": {
-        "type": "object",
-        "required": ["start", "end", "group", "by", "timezone", "totals", "seconds"],
-        "properties": {
-            "start": {"type": "string", "format": "date-time"},
-            "end": {"type": "string", "format": "date-time"},
-            "group": {"enum": ["task", "workspace"]},
-            "by": {"enum": ["day", "week", "month", "all"]},
-            "timezone": {"type": "string"},
-            "totals": {"type": "array", "items": _ref("Total")},
-            "seconds": {"type": "number", "minimum": 0},
-        },
-    },
-    "Task": {
-        "type": "object",
-        "required": ["id", "path", "active"],
-        "properties": {
-            "id": {"type": "string"},
-            "path": {"type": "string"},
-            "active": {"type": "boolean"},
-        },
-    },
-    "Tasks": {
-        "type": "object",
-        "required": ["tasks", "current"],
-        "properties": {
-            "tasks": {"type": "array", "items": _ref("Task")},
-            "current": NULLABLE_STRING,
-        },
-    },
-    "SetTask": {
-        "type": "object",
-        "required": ["path"],
-        "properties": {"path": {"type": "string", "minLength": 1, "maxLength": 200}},
-    },
-    "TaskSet": {
-        "type": "object",
-        "required": ["id", "path"],
-        "properties": {"id": {"type": "string"}, "path": {"type": "string"}},
-    },
-}
 
 
 def _read_paths() -> dict[str, Any]:
@@ -256,9 +143,14 @@ def _write_paths() -> dict[str, Any]:
     }
 
 
+@cache
+def schemas() -> dict[str, Any]:
+    return component_schemas()
+
+
 def openapi_document(*, writable: bool) -> dict[str, Any]:
     paths = _read_paths()
-    components: dict[str, Any] = {"schemas": SCHEMAS}
+    components: dict[str, Any] = {"schemas": schemas()}
     if writable:
         paths.update(_write_paths())
         components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}

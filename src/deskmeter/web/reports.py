@@ -179,14 +179,11 @@ class Reports:
             self._state_read = True
         return self._state
 
-    def stale_after(self) -> timedelta:
-        return timedelta(seconds=self.settings.tracker.heartbeat_seconds * 2 + 5)
-
     def current(self) -> CurrentState | None:
         state = self.state()
         if state is None:
             return None
-        live = self.now - state.heartbeat <= self.stale_after()
+        live = state.is_live(self.now, self.settings.tracker.heartbeat_seconds)
         until = self.now if live else state.heartbeat
         return CurrentState(
             task=self.label(state.task),
@@ -310,7 +307,7 @@ class Reports:
                 start=max(s.date, start),
                 end=min(s.end, end),
                 task=self.label(s.task),
-                workspace=s.workspace or f"workspace {s.workspace_index + 1}",
+                workspace=s.workspace_label,
                 running=running is not None and s.id == running.id,
             )
             for s in switches

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
+from pydantic import BaseModel
 
-from deskmeter.cli.export_cmd import switch_record, write_csv, write_json
 from deskmeter.models import Switch
+from deskmeter.records import SwitchRecord, write_csv, write_json
 from deskmeter.store.base import SortOrder
-from deskmeter.store.totals import Group, Period
+from deskmeter.store.totals import GROUPS, Period
+from deskmeter.web import payloads
 from deskmeter.web.context import current_reports, web_context
 from deskmeter.web.openapi import openapi_document
 from deskmeter.web.params import MAX_PAGE, parse_choice, parse_int, parse_range
@@ -20,21 +21,19 @@ from deskmeter.web.reports import Reports, day_bounds
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-GROUPS: tuple[Group, ...] = ("task", "workspace")
 BYS = ("day", "week", "month", "all")
 ORDERS: tuple[SortOrder, ...] = ("desc", "asc")
 
 
-def iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def public_switch(reports: Reports, switch: Switch) -> dict[str, Any]:
-    record = switch_record(switch)
+def public_switch(reports: Reports, switch: Switch) -> Switch:
+    """``switch`` as this mode may show it (portfolio: coarse task, no task id)."""
     if reports.coarse and switch.task is not None:
-        record["task"] = reports.label(switch.task)
-        record["task_id"] = None
-    return record
+        return replace(switch, task=reports.label(switch.task), task_id=None)
+    return switch
+
+
+def send(payload: BaseModel) -> Response:
+    return jsonify(payload.model_dump(mode="json"))
 
 
 def month_so_far(reports: Reports) -> tuple[datetime, datetime]:
@@ -67,22 +66,22 @@ def state() -> Response:
     context = web_context()
     reports = current_reports()
     current = reports.current()
-    return jsonify(
-        {
-            "mode": context.settings.web.mode,
-            "timezone": context.settings.timezone,
-            "now": reports.now.isoformat(),
-            "current": None
+    return send(
+        payloads.State(
+            mode=context.settings.web.mode,
+            timezone=context.settings.timezone,
+            now=reports.now,
+            current=None
             if current is None
-            else {
-                "task": current.task,
-                "workspace": current.workspace,
-                "since": current.since.isoformat(),
-                "heartbeat": current.heartbeat.isoformat(),
-                "seconds": round(current.seconds, 1),
-                "live": current.live,
-            },
-        }
+            else payloads.Current(
+                task=current.task,
+                workspace=current.workspace,
+                since=current.since,
+                heartbeat=current.heartbeat,
+                seconds=round(current.seconds, 1),
+                live=current.live,
+            ),
+        )
     )
 
 
@@ -100,16 +99,16 @@ def switches() -> Response:
     items = reports.store.switches(
         start, end, limit=per_page, offset=(page - 1) * per_page, order=order
     )
-    return jsonify(
-        {
-            "start": iso(start),
-            "end": iso(end),
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-            "pages": (total + per_page - 1) // per_page,
-            "items": [public_switch(reports, s) for s in items],
-        }
+    return send(
+        payloads.SwitchPage(
+            start=start,
+            end=end,
+            page=page,
+            per_page=per_page,
+            total=total,
+            pages=(total + per_page - 1) // per_page,
+            items=[SwitchRecord.of(public_switch(reports, s)) for s in items],
+        )
     )
 
 
@@ -121,38 +120,31 @@ def totals() -> Response:
     by_name = parse_choice(request.args, "by", BYS, "day")
     by: Period | None = None if by_name == "all" else by_name  # type: ignore[assignment]
     found = reports.totals(start, end, group, by)
-    return jsonify(
-        {
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "group": group,
-            "by": by_name,
-            "timezone": reports.settings.timezone,
-            "totals": [
-                {
-                    "period": None if t.period is None else t.period.isoformat(),
-                    "key": t.key,
-                    "seconds": t.seconds,
-                }
-                for t in found
-            ],
-            "seconds": round(sum(t.seconds for t in found), 3),
-        }
+    return send(
+        payloads.Totals(
+            start=start,
+            end=end,
+            group=group,
+            by=by_name,
+            timezone=reports.settings.timezone,
+            totals=[payloads.Total(period=t.period, key=t.key, seconds=t.seconds) for t in found],
+            seconds=round(sum(t.seconds for t in found), 3),
+        )
     )
 
 
 @blueprint.get("/tasks")
 def tasks() -> Response:
     reports = current_reports()
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[str, payloads.Task] = {}
     for task in reports.store.tasks():
         path = reports.label(task.path)
         if path not in seen:
             task_id = path if reports.coarse else task.id
-            seen[path] = {"id": task_id, "path": path, "active": task.active}
+            seen[path] = payloads.Task(id=task_id, path=path, active=task.active)
     state = reports.state()
     current = reports.label(state.task) if state is not None and state.task else None
-    return jsonify({"tasks": list(seen.values()), "current": current})
+    return send(payloads.Tasks(tasks=list(seen.values()), current=current))
 
 
 @blueprint.get("/export")
@@ -160,11 +152,7 @@ def export() -> Response:
     reports = current_reports()
     start, end = range_or_month_so_far(reports)
     fmt = parse_choice(request.args, "format", ("json", "csv"), "json")
-    found = reports.store.switches(start, end)
-    if reports.coarse:
-        found = [
-            replace(s, task=reports.label(s.task), task_id=None) if s.task else s for s in found
-        ]
+    found = [public_switch(reports, s) for s in reports.store.switches(start, end)]
     out = io.StringIO()
     (write_csv if fmt == "csv" else write_json)(found, out)
     first = start.astimezone(reports.tz).date()

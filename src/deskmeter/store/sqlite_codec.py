@@ -1,0 +1,150 @@
+"""How the SQLite backend packs a switch into its compact row and back.
+
+Times are integer microseconds since the Unix epoch (exact: a ``datetime`` has microsecond
+resolution), durations integer milliseconds (``Switch`` keeps them to the millisecond), an
+ObjectId's 24 hex digits 12 bytes, and names small integers from the ``label`` table.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from deskmeter.ids import HEX_ID, is_hex_id
+from deskmeter.models import Switch
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_HEX = HEX_ID
+
+Key = str | bytes
+
+
+def to_us(value: datetime) -> int:
+    """``value`` as integer microseconds since the epoch (exact)."""
+    return (value - EPOCH) // _MICROSECOND
+
+
+def from_us(value: int) -> datetime:
+    return EPOCH + timedelta(microseconds=value)
+
+
+def to_ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def encode_id(doc_id: str) -> Key:
+    """An ObjectId's hex text as its 12 bytes (same order among themselves), else the text."""
+    return bytes.fromhex(doc_id) if is_hex_id(doc_id) else doc_id
+
+
+def decode_id(value: Key) -> str:
+    return value.hex() if isinstance(value, bytes) else str(value)
+
+
+class Labels:
+    """The ``label`` table (workspace, task and host names) with a cache shared by threads.
+
+    A label's number never changes once committed, so the cache is valid in every
+    connection and process. Numbers found or made inside a write transaction are cached only
+    after it commits (``remember``), so a rolled-back number is never reused.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ids: dict[str, int] = {}
+        self._texts: dict[int, str] = {}
+
+    def text(self, label_id: int) -> str:
+        return self._texts[label_id]
+
+    def load(self, db: sqlite3.Connection, wanted: Iterable[int | None]) -> None:
+        """Make sure every label number in ``wanted`` is cached (one query for the missing)."""
+        missing = {i for i in wanted if i is not None and i not in self._texts}
+        if not missing:
+            return
+        rows: list[tuple[int, str]] = []
+        ordered = sorted(missing)
+        for first in range(0, len(ordered), 500):
+            chunk = ordered[first : first + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows += db.execute(
+                f"SELECT id, text FROM label WHERE id IN ({marks})", chunk
+            ).fetchall()
+        self._cache(rows)
+
+    def numbers(self, db: sqlite3.Connection, texts: Iterable[str]) -> dict[str, int]:
+        """The numbers of ``texts``, adding the new ones; call inside a write transaction."""
+        found: dict[str, int] = {}
+        for text in texts:
+            if text in found:
+                continue
+            number = self._ids.get(text)
+            if number is None:
+                db.execute("INSERT OR IGNORE INTO label (text) VALUES (?)", (text,))
+                number = int(
+                    db.execute("SELECT id FROM label WHERE text = ?", (text,)).fetchone()[0]
+                )
+            found[text] = number
+        return found
+
+    def remember(self, found: dict[str, int]) -> None:
+        """Cache numbers once their transaction committed."""
+        self._cache([(number, text) for text, number in found.items()])
+
+    def _cache(self, rows: Iterable[tuple[int, str]]) -> None:
+        with self._lock:
+            for number, text in rows:
+                self._ids[text] = number
+                self._texts[number] = text
+
+
+#: The columns of a switch row, in the order ``switch_rows`` gives them.
+SWITCH_COLUMNS = "start, id, delta, workspace_index, workspace, task, task_id, host"
+
+Row = tuple[int, Key, int, int, int, int | None, int | None, int]
+
+
+def switch_texts(switches: Iterable[Switch]) -> set[str]:
+    """The names in ``switches`` that go into the ``label`` table."""
+    texts: set[str | None] = {t for s in switches for t in (s.workspace, s.host, s.task, s.task_id)}
+    texts.discard(None)
+    return texts  # type: ignore[return-value]
+
+
+def switch_rows(switches: Iterable[Switch], numbers: dict[str, int]) -> list[Row]:
+    """The rows of ``switches`` (one comprehension: bulk imports go through here)."""
+    hex_id, from_hex, epoch, micro = _HEX.fullmatch, bytes.fromhex, EPOCH, _MICROSECOND
+    number = numbers.get  # .get(None) is None: no task
+    return [
+        (
+            (s.date - epoch) // micro,
+            from_hex(s.id) if hex_id(s.id) else s.id,
+            round(s.delta * 1000),
+            s.workspace_index,
+            numbers[s.workspace],
+            number(s.task),  # type: ignore[arg-type]
+            number(s.task_id),  # type: ignore[arg-type]
+            numbers[s.host],
+        )
+        for s in switches
+    ]
+
+
+def row_switch(row: Sequence[Any], labels: Labels) -> Switch:
+    """The switch of a row read with ``SWITCH_COLUMNS`` (labels loaded beforehand)."""
+    start, key, delta, index, workspace, task, task_id, host = row
+    text = labels.text
+    return Switch(
+        id=decode_id(key),
+        date=from_us(start),
+        delta=delta / 1000,
+        workspace_index=index,
+        workspace=text(workspace),
+        task=None if task is None else text(task),
+        task_id=None if task_id is None else text(task_id),
+        host=text(host),
+    )

@@ -1,0 +1,112 @@
+"""Creating a new SQLite file, and moving a version 1 or 2 file to version 3 in place.
+
+Everything runs inside the caller's write transaction (``BEGIN IMMEDIATE``): a crash or an
+error at any point leaves the file as it was, in its old version. The data is checked before
+the old table goes: every switch is read back in the new layout and compared with the old.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from deskmeter.models import Switch
+from deskmeter.store.base import StoreError
+from deskmeter.store.sqlite_changelog import ENABLED
+from deskmeter.store.sqlite_codec import (
+    SWITCH_COLUMNS,
+    Labels,
+    encode_id,
+    row_switch,
+    switch_rows,
+    switch_texts,
+)
+from deskmeter.store.sqlite_schema import LEGACY_TRIGGER_NAMES, SCHEMA, SCHEMA_VERSION, statements
+
+_LEGACY_COLUMNS = "id, date, delta, workspace_index, workspace, task_id, task, host"
+_CHUNK = 5000
+
+
+def create(db: sqlite3.Connection) -> None:
+    """Lay out the current schema in an empty file."""
+    for statement in statements(SCHEMA):
+        db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def legacy_switch(row: Sequence[Any]) -> Switch:
+    """A switch as versions 1 and 2 stored it (REAL seconds, TEXT names)."""
+    return Switch(
+        id=row[0],
+        date=datetime.fromtimestamp(row[1], UTC),
+        delta=row[2],
+        workspace_index=row[3],
+        workspace=row[4],
+        task_id=row[5],
+        task=row[6],
+        host=row[7],
+    )
+
+
+def _legacy_chunks(db: sqlite3.Connection) -> Iterator[list[Switch]]:
+    cursor = db.execute(f"SELECT {_LEGACY_COLUMNS} FROM switch_v2 ORDER BY id")
+    while rows := cursor.fetchmany(_CHUNK):
+        yield [legacy_switch(r) for r in rows]
+
+
+def upgrade_legacy(db: sqlite3.Connection) -> int:
+    """Move a version 1 or 2 file to version 3; return the number of switches moved."""
+    sync_seen = (
+        db.execute("SELECT 1 FROM meta WHERE key LIKE 'sync.%' LIMIT 1").fetchone() is not None
+    )
+    for name in LEGACY_TRIGGER_NAMES:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for index in ("switch_by_date", "switch_by_delta", "switch_totals"):
+        db.execute(f"DROP INDEX IF EXISTS {index}")
+    db.execute("ALTER TABLE switch RENAME TO switch_v2")
+    for statement in statements(SCHEMA):
+        if statement.lstrip().startswith(("CREATE TABLE label", "CREATE TABLE switch")) or (
+            "switch_by_id" in statement or "INTO switch_stats" in statement
+        ):
+            db.execute(statement)
+    labels = Labels()
+    moved = 0
+    for chunk in _legacy_chunks(db):
+        numbers = labels.numbers(db, switch_texts(chunk))
+        labels.remember(numbers)
+        db.executemany(
+            f"INSERT INTO switch ({SWITCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            switch_rows(chunk, numbers),
+        )
+        moved += len(chunk)
+    db.execute("UPDATE switch_stats SET longest = (SELECT COALESCE(MAX(delta), 0) FROM switch)")
+    verify_copy(db, labels, moved)
+    db.execute("DROP TABLE switch_v2")
+    if sync_seen:  # keep what sync has not applied yet, and go on recording
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (ENABLED,))
+    else:  # sync never ran: the first copy will send everything anyway
+        db.execute("DELETE FROM changelog")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return moved
+
+
+def verify_copy(db: sqlite3.Connection, labels: Labels, expected: int) -> None:
+    """Every old switch reads back identical from the new table; raise StoreError if not."""
+    count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
+    if count != expected:
+        raise StoreError(f"migration check: {count} switches in the new table, {expected} old")
+    for chunk in _legacy_chunks(db):
+        keys = [encode_id(s.id) for s in chunk]
+        marks = ", ".join("?" * len(keys))
+        rows = db.execute(
+            f"SELECT {SWITCH_COLUMNS} FROM switch WHERE id IN ({marks})", keys
+        ).fetchall()
+        labels.load(db, (n for r in rows for n in r[4:]))
+        moved = {s.id: s for s in (row_switch(r, labels) for r in rows)}
+        for old in chunk:
+            if moved.get(old.id) != old:
+                raise StoreError(
+                    f"migration check: switch {old.id} reads back as {moved.get(old.id)}, not {old}"
+                )

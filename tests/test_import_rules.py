@@ -1,0 +1,85 @@
+"""Which package may import which: read from the source's syntax trees (nothing is imported).
+
+* nothing outside ``cli/`` imports ``deskmeter.cli`` (the CLI is the outermost layer; only
+  ``__main__.py``, the entry point, starts it);
+* ``importing/`` does not depend on ``sync/``;
+* the tracker needs no pymongo or bson (MongoDB stays inside its backend and sync);
+* the store depends on none of the layers that use it (cli, web, sync, tracker).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "deskmeter"
+
+#: (the package whose files are checked, the imports they must not have).
+RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("*", ("deskmeter.cli",)),
+    ("importing", ("deskmeter.sync",)),
+    ("tracker", ("pymongo", "bson")),
+    ("store", ("deskmeter.cli", "deskmeter.web", "deskmeter.sync", "deskmeter.tracker")),
+]
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path) -> set[str]:
+    """Every module ``path`` imports (relative imports resolved; ``from a import b`` gives a.b)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = module_name(path)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def breaks(name: str, forbidden: tuple[str, ...]) -> bool:
+    return any(name == f or name.startswith(f + ".") for f in forbidden)
+
+
+def files_of(scope: str) -> list[Path]:
+    if scope == "*":
+        return sorted(
+            p
+            for p in PACKAGE.rglob("*.py")
+            if p.relative_to(PACKAGE).parts[0] not in ("cli", "__main__.py")
+        )
+    return sorted((PACKAGE / scope).rglob("*.py"))
+
+
+@pytest.mark.parametrize(("scope", "forbidden"), RULES, ids=[r[0] for r in RULES])
+def test_layers_import_only_what_they_may(scope: str, forbidden: tuple[str, ...]) -> None:
+    files = files_of(scope)
+    assert files, f"no sources under {scope}"
+    wrong = sorted(
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in files
+        for name in imported(path)
+        if breaks(name, forbidden)
+    )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_checker_sees_imports_of_every_form(tmp_path: Path) -> None:
+    sample = PACKAGE / "web" / "blueprints" / "api.py"
+    names = imported(sample)
+    assert "deskmeter.records" in names and "flask.Blueprint" in names
+    assert breaks("deskmeter.cli.export_cmd", ("deskmeter.cli",))
+    assert not breaks("deskmeter.client", ("deskmeter.cli",))
