@@ -167,6 +167,7 @@ def test_copy_progress_and_both_kinds_of_position_survive_a_round_trip() -> None
 def test_a_checkpoint_from_the_untyped_code_still_resumes_its_copy(
     local_sqlite: SQLiteStore, remote_on_mongomock: MongoSink
 ) -> None:
+    local_sqlite.changelog.start()  # a store that sync already used records its changes
     seed(local_sqlite, 250)
     last = f"{249:024x}"
     old = {  # as the earlier code wrote it: a plain dict, no "sweep" key
