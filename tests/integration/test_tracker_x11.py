@@ -171,8 +171,22 @@ def test_logs_under_systemd_carry_syslog_priorities(
 
 
 def test_help_is_available_on_every_command() -> None:
+    """The real entry point once (a process), then every command in this process (fast)."""
     import sys
 
+    from typer.testing import CliRunner
+
+    from deskmeter.cli.main import app
+
+    result = subprocess.run(
+        [sys.executable, "-m", "deskmeter", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout
+    runner = CliRunner()
     for args in (
         [],
         ["track"],
@@ -182,12 +196,9 @@ def test_help_is_available_on_every_command() -> None:
         ["task", "list"],
         ["task", "set"],
         ["task", "current"],
+        ["sync"],
+        ["sync", "status"],
     ):
-        result = subprocess.run(
-            [sys.executable, "-m", "deskmeter", *args, "--help"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, (args, result.stderr)
-        assert "Usage" in result.stdout
+        invoked = runner.invoke(app, [*args, "--help"])
+        assert invoked.exit_code == 0, (args, invoked.output)
+        assert "Usage" in invoked.output
