@@ -2,9 +2,9 @@
 
 GNOME Shell 43 is the host's (Debian 12). Newer shells run from a Debian root file system in a
 chroot (tests/gnome/shell.py): the path comes from ``DESKMETER_GNOME<VERSION>_ROOTFS`` (set by
-scripts/setup.d/25-gnome48.sh, which builds it once and caches it), else the fixture runs
-scripts/build-gnome-rootfs.sh itself (a no-op when the cache is there). A newer shell that
-cannot be had FAILS its tests with the reason: they are required, not optional.
+scripts/setup.d/25-gnome48.sh, which builds it once and caches it; empty when that failed),
+else the fixture runs scripts/build-gnome-rootfs.sh itself (a no-op when the cache is there).
+A newer shell that cannot be had FAILS its tests with the reason: they are required.
 
 Timings: ``artifacts/gnome/times.json`` holds, for every GNOME test, the durations pytest
 itself reports for its setup, call and teardown (their sum is the time the JUnit file shows),
@@ -67,7 +67,13 @@ def rootfs_for(version: str) -> Path:
     assert suite is not None, f"GNOME Shell {version} is the host's"
     variable = f"DESKMETER_GNOME{version}_ROOTFS"
     given = os.environ.get(variable)
-    if not given:
+    if given == "":  # scripts/setup.d/25-gnome48.sh tried and failed
+        pytest.fail(
+            f"GNOME Shell {version}: building the Debian {suite} root file system failed in "
+            f"scripts/setup.d (see its output; log: ~/.cache/deskmeter/gnome-rootfs-{suite}.log)",
+            pytrace=False,
+        )
+    if given is None:
         started = time.monotonic()
         result = subprocess.run(
             [str(ROOT / "scripts" / "build-gnome-rootfs.sh"), suite],

@@ -474,6 +474,15 @@ class GnomeShell:
         self.eval(f"{menu}.{'open' if is_open else 'close'}(false); 1")
         wait_for(lambda: self.eval(f"{menu}.isOpen && {menu}.actor.mapped") is is_open, timeout=10)
 
+    def x11_env(self) -> dict[str, str]:
+        """DISPLAY and XAUTHORITY of the shell's Xwayland (started with ``x11=True``)."""
+        display_name, xauthority = self.eval(
+            "[imports.gi.GLib.getenv('DISPLAY'), imports.gi.GLib.getenv('XAUTHORITY')]"
+        )
+        if not display_name:
+            raise AssertionError("the shell has no X11 display (started without x11=True?)")
+        return {"DISPLAY": display_name, "XAUTHORITY": xauthority or ""}
+
     def active_workspace(self) -> int:
         return int(self.eval("global.workspace_manager.get_active_workspace_index()"))
 
@@ -534,12 +543,18 @@ class GnomeShell:
 
 @dataclass
 class Tracker:
-    """A real ``deskmeter track --source gnome`` on a given session bus."""
+    """A real ``deskmeter track --source SOURCE`` (``gnome`` by default) on a given session bus.
+
+    ``x11_env`` (DISPLAY, XAUTHORITY) is for the ``x11`` source; without it the tracker sees no
+    X display.
+    """
 
     home: Path
     bus_address: str
     proc: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    source: str = "gnome"
+    x11_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def store_path(self) -> Path:
@@ -567,7 +582,9 @@ class Tracker:
             **self.extra_env,
         )
         env.pop("DISPLAY", None)
+        env.pop("XAUTHORITY", None)
         env.pop("WAYLAND_DISPLAY", None)
+        env.update(self.x11_env)
         return env
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -592,7 +609,7 @@ class Tracker:
                 str(self.store_path),
                 "track",
                 "--source",
-                "gnome",
+                self.source,
                 *args,
             ],
             env=self.env,
