@@ -45,6 +45,9 @@ mirror=${DEBIAN_MIRROR:-$(apt_mirror)}
 key=$( (echo "$suite"; echo "$packages" | tr -s ' \t\n' '\n' | sort; sed -n '/^# -- build --/,$p' "$0") \
   | sha256sum | cut -c1-12)
 dir=$cache/gnome-rootfs-$suite-$key
+mkdir -p "$cache"
+exec 9>"$cache/gnome-rootfs-$suite.lock"
+flock 9  # one build at a time (scripts/setup.d and a test fixture may both ask)
 if [[ -f $dir/.deskmeter-complete ]]; then
   say "$dir is up to date"
   echo "$dir"
@@ -55,7 +58,6 @@ fi
 [[ $(id -u) -eq 0 ]] || die "must run as root (debootstrap, chroot)"
 command -v debootstrap >/dev/null || die "debootstrap is not installed (apt: debootstrap)"
 command -v unshare >/dev/null || die "unshare is not installed (apt: util-linux)"
-mkdir -p "$cache"
 for old in "$cache"/gnome-rootfs-"$suite"-*; do
   [[ -d $old && $old != "$dir" ]] || continue
   say "removing the outdated $old"
