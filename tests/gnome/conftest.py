@@ -34,7 +34,7 @@ from tests.gnome.shell import (
 
 #: Shell versions the real-shell tests run on, and the Debian suite each one's chroot is built
 #: from (None: the host's shell).
-SHELL_SUITES: dict[str, str | None] = {"43": None, "48": "trixie"}
+SHELL_SUITES: dict[str, str | None] = {"43": None, "48": "trixie", "51": "sid"}
 
 
 @pytest.fixture(scope="session")
