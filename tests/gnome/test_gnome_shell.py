@@ -1,11 +1,11 @@
-"""The extension in a real headless GNOME Shell, 43 and 48, with the real tracker on the same bus.
+"""The extension in real headless GNOME Shells (43, 48, 51) with the real tracker on the same bus.
 
-The same tests for every shell version; each test id names it (``[43]``, ``[48]``):
+The same tests for every shell version; each test id names it (``[43]``, ``[48]``, ``[51]``):
 
 * 43: the host's GNOME Shell (Debian 12) runs the legacy build (42-44), next to the test-only
   helper extension that turns on unsafe mode (so that Eval and the Screenshot service answer);
-* 48: Debian 13's GNOME Shell, from a root file system built once by
-  scripts/build-gnome-rootfs.sh and run as a chroot (tests/gnome/shell.py), runs the ES module
+* 48 (Debian 13) and 51 (Debian unstable): a root file system built once by
+  scripts/build-gnome-rootfs.sh and run as a chroot (tests/gnome/shell.py) runs the ES module
   build (45+) with ``--unsafe-mode``. The tracker runs on the host, on the chroot's session bus.
 
 One shell per version for the module (it boots in the setup of the first test, which checks
