@@ -355,6 +355,11 @@ class GnomeShell:
     def start(self, timeout: float = 60.0) -> None:
         for uuid, source in self.extensions.items():
             self.install(uuid, source)
+        if self.x11:  # Xwayland's sockets: the host's /tmp is the chroot's /tmp
+            x11_unix = Path("/tmp/.X11-unix")
+            if not x11_unix.is_dir():
+                x11_unix.mkdir(exist_ok=True)
+                x11_unix.chmod(0o1777)
         config = self.root / "system-bus.conf"
         config.write_text(SYSTEM_BUS_CONFIG.format(socket=self.root / "system-bus"))
         self.system_bus = PrivateBus.start(config)
