@@ -19,7 +19,11 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-IFACE_XML=$HERE/../../src/deskmeter/dbus/dev.deskmeter.Tracker1.xml
+IFACE_XML=${DESKMETER_IFACE_XML:-$HERE/../../src/deskmeter/dbus/dev.deskmeter.Tracker1.xml}
+[[ -f $IFACE_XML ]] || {
+  echo "pack.sh: no interface XML at $IFACE_XML (run it from a Deskmeter checkout, or set DESKMETER_IFACE_XML)" >&2
+  exit 1
+}
 OUT=${1:-$HERE/../../build/gnome-extension}
 UUID=deskmeter@deskmeter.dev
 mkdir -p "$OUT"
