@@ -95,7 +95,7 @@ mount -t proc proc "$rootfs/proc"
 mount --rbind /sys "$rootfs/sys"
 mount --rbind /dev "$rootfs/dev"
 mount -t tmpfs -o mode=0755 tmpfs "$rootfs/run"
-mount --rbind /tmp "$rootfs/tmp"
+mount --bind /tmp "$rootfs/tmp"  # not --rbind: other tests' mounts under /tmp stay out
 case $root in
   /tmp/*) ;;
   *) mkdir -p "$rootfs$root"; mount --bind "$root" "$rootfs$root" ;;
