@@ -13,9 +13,14 @@ not that of this process's polling. Three paths are timed for each change:
 ``SetTask -> label``    from just before a D-Bus ``SetTask`` call (what the menu does) to the
                         label change
 
-    python -m benchmarks.gnome_label_latency [--changes 40]
+    python -m benchmarks.gnome_label_latency [--changes 40] [--rootfs DIR]
 
-Prints a table and writes JSON to $DESKMETER_ARTIFACTS/benchmarks/gnome_label.json.
+``--rootfs`` runs a newer shell from a root file system made by scripts/build-gnome-rootfs.sh
+(e.g. GNOME Shell 48: ``--rootfs $(scripts/build-gnome-rootfs.sh trixie)``) with the ES module
+build, as the GNOME tests do; without it, the host's GNOME Shell 43 with the legacy build.
+
+Prints a table and writes JSON to $DESKMETER_ARTIFACTS/benchmarks/gnome_label.json (43) or
+gnome_label-<major>.json (a newer shell).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from tests.gnome.shell import (
     Tracker,
     missing_tools,
     pack_extension,
+    rootfs_problem,
     wait_for,
 )
 
@@ -75,19 +81,24 @@ def summary(name: str, values_ms: list[float]) -> dict[str, Any]:
     }
 
 
-def run(changes: int) -> list[dict[str, Any]]:
+def run(changes: int, rootfs: Path | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """The shell's version and the three latency summaries."""
     root = Path(tempfile.mkdtemp(prefix="deskmeter-bench-gnome-"))
     built = pack_extension(root / "build")
-    shell = GnomeShell(
-        root / "shell",
-        extensions={UUID: built["legacy"], HELPER_UUID: EXTENSION_DIR / "test-helper"},
-    )
+    if rootfs is None:
+        shell = GnomeShell(
+            root / "shell",
+            extensions={UUID: built["legacy"], HELPER_UUID: EXTENSION_DIR / "test-helper"},
+        )
+    else:
+        shell = GnomeShell(root / "shell", extensions={UUID: built["esm"]}, rootfs=rootfs)
     tracker = Tracker(root / "tracker", "")
     cli_ms: list[float] = []
     file_ms: list[float] = []
     dbus_ms: list[float] = []
     try:
         shell.start()
+        version = shell.version()
         tracker.bus_address = shell.bus_address
         tracker.task_file.parent.mkdir(parents=True)
         tracker.task_file.write_text("* bench/start\n")
@@ -114,7 +125,7 @@ def run(changes: int) -> list[dict[str, Any]]:
         if tracker.proc is not None:
             tracker.stop()
         shell.stop()
-    return [
+    return version, [
         summary("task set -> label", cli_ms),
         summary("file -> label", file_ms),
         summary("SetTask -> label", dbus_ms),
@@ -124,21 +135,26 @@ def run(changes: int) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=40)
+    parser.add_argument("--rootfs", type=Path, help="a root file system with a newer shell")
     args = parser.parse_args()
-    missing = missing_tools()
+    missing = missing_tools(chroot=args.rootfs is not None)
     if missing:
         sys.exit(f"not installed: {', '.join(missing)} (see scripts/apt/gnome.txt)")
-    results = run(args.changes)
+    if args.rootfs is not None and (problem := rootfs_problem(args.rootfs)):
+        sys.exit(problem)
+    version, results = run(args.changes, args.rootfs)
     print(f"{'path':20} {'n':>4} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'max ms':>8}")
     for r in results:
         print(
             f"{r['path']:20} {r['n']:>4} {r['p50_ms']:>8} {r['p99_ms']:>8} "
             f"{r['mean_ms']:>8} {r['max_ms']:>8}"
         )
+    major = version.split(".")[0]
+    build = "legacy" if args.rootfs is None else "esm"
     target = write_json(
-        "gnome_label.json",
+        "gnome_label.json" if args.rootfs is None else f"gnome_label-{major}.json",
         {
-            "gnome_shell": "43 (headless, legacy build)",
+            "gnome_shell": f"{version} (headless, {build} build)",
             "changes": args.changes,
             "results": results,
         },

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dbus_fast import Message
 
 from deskmeter.dbus import BUS_NAME, INTERFACE, INTROSPECTION_XML, OBJECT_PATH
 from deskmeter.dbus.service import BusService, BusServiceError
@@ -122,12 +123,11 @@ def test_set_task_moves_the_mark_and_announces_the_change(
     assert "* work/alpha" not in tracker.task_file.read_text()
     assert prop(client, "RecentTasks")[:2] == ["work/gamma", "work/alpha"]  # type: ignore[index]
 
-    def announced() -> bool:
-        client.pump()
-        names = [m.member for m in client.signals]
+    def announced(signals: list[Message]) -> bool:
+        names = [m.member for m in signals]
         return "PropertiesChanged" in names and "StateChanged" in names
 
-    wait_for(announced, timeout=5)
+    client.wait_for_signals(announced, timeout=10)
     changed = next(m for m in client.signals if m.member == "PropertiesChanged")
     assert changed.body[0] == INTERFACE
     assert changed.body[1]["CurrentTask"].value == "work/gamma"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from deskmeter.dbus import INTROSPECTION_XML
+from deskmeter.dbus import INTROSPECTION_FILE, INTROSPECTION_XML
 from tests.gnome.shell import EXTENSION_DIR, HELPER_UUID, ROOT, UUID
 
 needs_gjs = pytest.mark.skipif(shutil.which("gjs") is None, reason="gjs is not installed")
@@ -43,12 +43,18 @@ def test_the_legacy_build_loads_as_legacy_gjs_modules(built: dict[str, Path]) ->
 def test_pack_makes_two_installable_zips_for_42_to_44_and_45_on(built: dict[str, Path]) -> None:
     expected = {
         "legacy-zip": ["42", "43", "44"],
-        "esm-zip": ["45", "46", "47", "48", "49"],
+        "esm-zip": ["45", "46", "47", "48", "49", "50", "51"],
     }
     for key, versions in expected.items():
         with zipfile.ZipFile(built[key]) as archive:
             names = set(archive.namelist())
-            assert {"extension.js", "metadata.json", "lib/logic.js", "lib/indicator.js"} <= names
+            assert {
+                "extension.js",
+                "metadata.json",
+                "lib/logic.js",
+                "lib/indicator.js",
+                "lib/iface.js",
+            } <= names
             assert not any("test" in name for name in names), names  # no helper, no tests
             metadata = json.loads(archive.read("metadata.json"))
             assert metadata["uuid"] == UUID
@@ -64,18 +70,23 @@ def test_pack_makes_two_installable_zips_for_42_to_44_and_45_on(built: dict[str,
     assert HELPER_UUID not in built["legacy-zip"].read_bytes().decode("latin-1")
 
 
-def test_the_extension_and_the_service_share_one_interface_definition() -> None:
-    logic = (EXTENSION_DIR / "lib" / "logic.js").read_text()
-    match = re.search(r"TRACKER_IFACE_XML = `(<node>.*?</node>\n)`", logic, re.DOTALL)
-    assert match, "TRACKER_IFACE_XML not found in logic.js"
-    js_xml = match.group(1)
-    py_xml = INTROSPECTION_XML
-    assert py_xml.strip(), "deskmeter.dbus documents no XML"
-
-    def normalise(xml: str) -> list[str]:
-        return [line.strip() for line in xml.strip().splitlines()]
-
-    assert normalise(js_xml) == normalise(py_xml)
+def test_the_interface_xml_has_one_home_that_both_builds_embed(built: dict[str, Path]) -> None:
+    """src/deskmeter/dbus/dev.deskmeter.Tracker1.xml is the only definition of the interface."""
+    xml_file = ROOT / "src" / "deskmeter" / "dbus" / INTROSPECTION_FILE
+    assert xml_file.read_text() == INTROSPECTION_XML  # what the Python side uses
+    node = INTROSPECTION_XML[INTROSPECTION_XML.index("<node>") :].rstrip() + "\n"
+    for flavour in ("legacy", "esm"):
+        module = (built[flavour] / "lib" / "iface.js").read_text()
+        match = re.search(r"TRACKER_IFACE_XML = `(<node>.*?</node>\n)`;", module, re.DOTALL)
+        assert match, f"{flavour}/lib/iface.js embeds no interface XML"
+        assert match.group(1) == node, flavour
+    # ... and no source file of the extension or the package writes it out again
+    copies = [
+        path
+        for path in [*EXTENSION_DIR.rglob("*.js"), *(ROOT / "src").rglob("*.py")]
+        if "<node>" in path.read_text()
+    ]
+    assert copies == []
 
 
 def test_eslint_finds_nothing_in_the_extension() -> None:

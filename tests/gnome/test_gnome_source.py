@@ -15,6 +15,7 @@ from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.tracker.events import Event, WorkspaceChanged, WorkspaceLost
 from deskmeter.tracker.sources import SourceError, auto_source_name, make_source
 from deskmeter.tracker.sources.gnome import EXTENSION_UUID, GnomeSource
+from tests.support.waiting import wait_for
 
 
 def run_source(source: GnomeSource) -> tuple[list[Event], threading.Event, threading.Thread]:
@@ -29,10 +30,7 @@ def test_reports_become_workspace_events_of_the_gnome_source() -> None:
     source = GnomeSource(hint_after=0.01)
     events, stop, thread = run_source(source)
     try:
-        for _ in range(100):
-            if source._emit is not None:
-                break
-            threading.Event().wait(0.01)
+        wait_for(lambda: source._emit is not None, timeout=10)
         assert source.report(2, "Web") is True
         assert source.lost("screen locked") is True
     finally:
@@ -60,10 +58,11 @@ def test_the_source_says_where_to_look_when_nothing_reports(
 ) -> None:
     source = GnomeSource(hint_after=0.05)
     _, stop, thread = run_source(source)
-    threading.Event().wait(0.3)
-    stop.set()
-    thread.join(2)
-    assert f"gnome-extensions enable {EXTENSION_UUID}" in caplog.text
+    try:
+        wait_for(lambda: f"gnome-extensions enable {EXTENSION_UUID}" in caplog.text, timeout=10)
+    finally:
+        stop.set()
+        thread.join(2)
 
 
 def install_extension(root: Path) -> None:

@@ -9,9 +9,11 @@
 // changes.
 
 import {
-    NOT_RUNNING_TEXT, TRACKER_BUS_NAME, TRACKER_IFACE_NAME, TRACKER_IFACE_XML,
-    TRACKER_OBJECT_PATH, recentChanged, viewOf,
+    NOT_RUNNING_TEXT, TRACKER_BUS_NAME, TRACKER_IFACE_NAME, TRACKER_OBJECT_PATH, recentChanged,
+    viewOf,
 } from './logic.js';
+// Written by pack.sh from src/deskmeter/dbus/dev.deskmeter.Tracker1.xml (not in the sources).
+import {TRACKER_IFACE_XML} from './iface.js';
 
 const PROPERTY_NAMES = [
     'Tracking', 'CurrentTask', 'CurrentTaskId', 'CurrentWorkspace', 'CurrentWorkspaceIndex',

@@ -11,39 +11,8 @@ export const TRACKER_BUS_NAME = 'dev.deskmeter.Tracker';
 export const TRACKER_OBJECT_PATH = '/dev/deskmeter/Tracker';
 export const TRACKER_IFACE_NAME = 'dev.deskmeter.Tracker1';
 
-// The same text as the Python service documents (deskmeter.dbus); a test keeps them in step.
-export const TRACKER_IFACE_XML = `<node>
-  <interface name="dev.deskmeter.Tracker1">
-    <property name="Tracking" type="b" access="read"/>
-    <property name="CurrentTask" type="s" access="read"/>
-    <property name="CurrentTaskId" type="s" access="read"/>
-    <property name="CurrentWorkspace" type="s" access="read"/>
-    <property name="CurrentWorkspaceIndex" type="i" access="read"/>
-    <property name="Since" type="x" access="read"/>
-    <property name="RecentTasks" type="as" access="read"/>
-    <property name="DashboardUrl" type="s" access="read"/>
-    <property name="WorkspaceSource" type="s" access="read"/>
-    <signal name="StateChanged">
-      <arg name="task" type="s"/>
-      <arg name="workspace" type="s"/>
-      <arg name="workspace_index" type="i"/>
-      <arg name="since" type="x"/>
-    </signal>
-    <method name="SetTask">
-      <arg name="path" type="s" direction="in"/>
-    </method>
-    <method name="ReportWorkspace">
-      <arg name="index" type="i" direction="in"/>
-      <arg name="name" type="s" direction="in"/>
-      <arg name="accepted" type="b" direction="out"/>
-    </method>
-    <method name="ReportWorkspaceLost">
-      <arg name="reason" type="s" direction="in"/>
-      <arg name="accepted" type="b" direction="out"/>
-    </method>
-  </interface>
-</node>
-`;
+// The interface's introspection XML (TRACKER_IFACE_XML) is not written here: pack.sh embeds
+// its one definition, src/deskmeter/dbus/dev.deskmeter.Tracker1.xml, as lib/iface.js.
 
 export const DEFAULT_DASHBOARD_URL = 'http://127.0.0.1:8765/';
 export const NOT_RUNNING_TEXT = 'Deskmeter not running';

@@ -22,8 +22,15 @@ function check(name, ok, detail = '') {
 }
 
 const logic = imports.lib.logic;
-check('the constants are exported', logic.TRACKER_BUS_NAME === 'dev.deskmeter.Tracker' &&
-    logic.TRACKER_IFACE_XML.includes('dev.deskmeter.Tracker1'));
+check('the constants are exported', logic.TRACKER_BUS_NAME === 'dev.deskmeter.Tracker');
+const iface = imports.lib.iface;
+check('the embedded interface XML parses and names the interface and its members', (() => {
+    const info = imports.gi.Gio.DBusNodeInfo.new_for_xml(iface.TRACKER_IFACE_XML)
+        .lookup_interface(logic.TRACKER_IFACE_NAME);
+    return info !== null && info.lookup_method('SetTask') !== null &&
+        info.lookup_method('ReportWorkspace') !== null && info.lookup_signal('StateChanged') !== null &&
+        info.lookup_property('CurrentTask') !== null;
+})());
 const short = logic.shortenTask('work/clients/acme-corporation/website/redesign-2026', 32);
 check('shortenTask works', short === '\u2026/website/redesign-2026', short);
 check('formatElapsed works', logic.formatElapsed(3900) === '1h 05m', logic.formatElapsed(3900));

@@ -1,7 +1,7 @@
 // Unit tests of the shell-free logic. Run: gjs -m files/gnome-extension/tests/test_logic.js
 import {assertEqual, assertThrows, assertTrue, run, test} from './harness.js';
 import {
-    ELLIPSIS, LABEL_MAX_CHARS, NOT_RUNNING_TEXT, RECENT_MENU_SIZE, TRACKER_IFACE_XML,
+    ELLIPSIS, LABEL_MAX_CHARS, NOT_RUNNING_TEXT, RECENT_MENU_SIZE,
     formatElapsed, normalizeProperties, recentChanged, secondsUntilNextMinute, shortenTask,
     viewOf,
 } from '../lib/logic.js';
@@ -135,12 +135,6 @@ test('the menu is rebuilt only when the recent list or its mark changes', () => 
     assertTrue(recentChanged(null, a));
     assertTrue(!recentChanged(a, later));
     assertTrue(recentChanged(a, other));
-});
-
-test('the interface XML names the versioned interface and its members', () => {
-    const names = ['dev.deskmeter.Tracker1', 'SetTask', 'ReportWorkspace', 'StateChanged', 'CurrentTask'];
-    for (const name of names)
-        assertTrue(TRACKER_IFACE_XML.includes(name), name);
 });
 
 run();

@@ -29,60 +29,24 @@ Try it: ``gdbus introspect --session -d dev.deskmeter.Tracker -o /dev/deskmeter/
 ``gdbus call --session -d dev.deskmeter.Tracker -o /dev/deskmeter/Tracker -m
 dev.deskmeter.Tracker1.SetTask work/deskmeter/sync``.
 
-The introspection data (``INTROSPECTION_XML`` below; the extension embeds the same text in
-``files/gnome-extension/lib/logic.js``, and a test keeps the three in step)::
-
-    <node>
-      <interface name="dev.deskmeter.Tracker1">
-        <property name="Tracking" type="b" access="read"/>
-        <property name="CurrentTask" type="s" access="read"/>
-        <property name="CurrentTaskId" type="s" access="read"/>
-        <property name="CurrentWorkspace" type="s" access="read"/>
-        <property name="CurrentWorkspaceIndex" type="i" access="read"/>
-        <property name="Since" type="x" access="read"/>
-        <property name="RecentTasks" type="as" access="read"/>
-        <property name="DashboardUrl" type="s" access="read"/>
-        <property name="WorkspaceSource" type="s" access="read"/>
-        <signal name="StateChanged">
-          <arg name="task" type="s"/>
-          <arg name="workspace" type="s"/>
-          <arg name="workspace_index" type="i"/>
-          <arg name="since" type="x"/>
-        </signal>
-        <method name="SetTask">
-          <arg name="path" type="s" direction="in"/>
-        </method>
-        <method name="ReportWorkspace">
-          <arg name="index" type="i" direction="in"/>
-          <arg name="name" type="s" direction="in"/>
-          <arg name="accepted" type="b" direction="out"/>
-        </method>
-        <method name="ReportWorkspaceLost">
-          <arg name="reason" type="s" direction="in"/>
-          <arg name="accepted" type="b" direction="out"/>
-        </method>
-      </interface>
-    </node>
+The introspection data is ``dev.deskmeter.Tracker1.xml`` beside this file, the interface's one
+definition: ``INTROSPECTION_XML`` below is read from it, and ``files/gnome-extension/pack.sh``
+embeds the same file into both builds of the extension.
 """
 
 from __future__ import annotations
 
-import textwrap
+from importlib import resources
 
 BUS_NAME = "dev.deskmeter.Tracker"
 OBJECT_PATH = "/dev/deskmeter/Tracker"
 INTERFACE = "dev.deskmeter.Tracker1"
 
 
-def _xml_from_docstring(doc: str) -> str:
-    if "<node>" not in doc:  # docstrings stripped (python -OO)
-        return ""
-    start = doc.index("    <node>")
-    end = doc.index("</node>", start) + len("</node>")
-    return textwrap.dedent(doc[start:end]) + "\n"
+#: The file that defines the interface (package data).
+INTROSPECTION_FILE = "dev.deskmeter.Tracker1.xml"
 
+#: The interface's introspection XML.
+INTROSPECTION_XML = resources.files(__name__).joinpath(INTROSPECTION_FILE).read_text("utf-8")
 
-#: The interface's introspection XML, as documented above.
-INTROSPECTION_XML = _xml_from_docstring(__doc__ or "")
-
-__all__ = ["BUS_NAME", "INTERFACE", "INTROSPECTION_XML", "OBJECT_PATH"]
+__all__ = ["BUS_NAME", "INTERFACE", "INTROSPECTION_FILE", "INTROSPECTION_XML", "OBJECT_PATH"]
