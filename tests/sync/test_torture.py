@@ -333,7 +333,8 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
 
         def caught_up() -> bool:
             saved = torture.checkpoint()
-            return bool(saved and not saved.copying and saved.position == watcher.changelog.last_seq())
+            last = watcher.changelog.last_seq()
+            return bool(saved and not saved.copying and saved.position == last)
 
         wait_for(caught_up, timeout=120)
         final.send_signal(signal.SIGTERM)
