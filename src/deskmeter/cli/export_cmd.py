@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from deskmeter.cli.context import app_context
+from deskmeter.csvsafe import csv_row
 from deskmeter.models import Switch
 
 FIELDS = ("id", "date", "end", "delta", "workspace_index", "workspace", "task_id", "task", "host")
@@ -47,7 +48,7 @@ def write_csv(switches: list[Switch], out: TextIO) -> None:
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for switch in switches:
-        writer.writerow(switch_record(switch))
+        writer.writerow(csv_row(switch_record(switch)))
 
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:

@@ -16,6 +16,7 @@ from pymongo.database import Database
 from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from deskmeter import limits
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry
 from deskmeter.store.base import SortOrder, Store, StoreError
 from deskmeter.store.documents import (
@@ -130,14 +131,14 @@ class MongoStore(Store):
             cursor = cursor.skip(offset)
         if limit is not None:
             cursor = cursor.limit(limit)
-        return [switch_from_doc(doc) for doc in cursor]
+        return list(limits.readable(cursor, switch_from_doc))
 
     def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
         return int(self.db.switch.count_documents(_range(start, end)))
 
     def longest_switch(self) -> float:
         doc = self.db.switch.find_one({}, {"delta": 1}, sort=[("delta", DESCENDING)])
-        return float(doc["delta"]) if doc else 0.0
+        return limits.clamp_delta(float(doc["delta"])) if doc else 0.0
 
     # -- tasks ------------------------------------------------------------------------------
 
@@ -173,7 +174,7 @@ class MongoStore(Store):
 
     def get_state(self) -> State | None:
         doc = self.db.state.find_one({"_id": STATE_ID})
-        return state_from_doc(doc) if doc else None
+        return limits.readable_one(doc, state_from_doc, "state")
 
     def put_state(self, state: State | None) -> None:
         if state is None:

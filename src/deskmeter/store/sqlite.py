@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from deskmeter import limits
 from deskmeter.models import NO_TASK, State, Switch, Task, TaskHistoryEntry, Total
 from deskmeter.store.base import Change, SortOrder, Store, StoreError
 from deskmeter.store.documents import (
@@ -190,7 +191,7 @@ class SQLiteStore(Store):
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             args += [-1 if limit is None else limit, offset]
-        return [_switch(row) for row in self._query(sql, args)]
+        return list(limits.readable(self._query(sql, args), _switch))
 
     def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
         where, params = _range(start, end)
@@ -198,7 +199,7 @@ class SQLiteStore(Store):
 
     def longest_switch(self) -> float:
         rows = self._query("SELECT delta FROM switch ORDER BY delta DESC LIMIT 1")
-        return float(rows[0][0]) if rows else 0.0
+        return limits.clamp_delta(float(rows[0][0])) if rows else 0.0
 
     def day_totals(
         self, start: datetime, end: datetime, tz: ZoneInfo, *, group: Group = "task"
@@ -231,7 +232,8 @@ class SQLiteStore(Store):
                 f"SELECT days.day, {_GROUP_KEY_SQL[group]} AS key, "
                 "SUM(MIN(s.date + s.delta, days.hi) - MAX(s.date, days.lo)) AS seconds "
                 "FROM days JOIN switch AS s ON s.date >= days.scan AND s.date < days.hi "
-                "WHERE s.date + s.delta > days.lo GROUP BY days.day, key"
+                f"WHERE s.date + s.delta > days.lo AND s.delta <= {limits.MAX_DELTA} "
+                "GROUP BY days.day, key"
             )
             params = [v for row in chunk for v in row]
             for row in self._query(sql, [*params, *key_params]):
@@ -302,9 +304,10 @@ class SQLiteStore(Store):
 
     def get_state(self) -> State | None:
         rows = self._query("SELECT * FROM state WHERE id = ?", (STATE_ID,))
-        if not rows:
-            return None
-        r = rows[0]
+        return limits.readable_one(rows[0] if rows else None, self._state_row, "state")
+
+    @staticmethod
+    def _state_row(r: sqlite3.Row) -> State:
         return State(
             workspace_index=r["workspace_index"],
             workspace=r["workspace"],
@@ -410,8 +413,9 @@ class SQLiteStore(Store):
         if page is not None:
             where, params = page[0] + " ORDER BY id LIMIT ?", page[1]
         if collection == "switch":
-            for row in self._query(f"SELECT {_SWITCH_COLUMNS} FROM switch{where}", params):
-                yield switch_to_doc(_switch(row))
+            rows = self._query(f"SELECT {_SWITCH_COLUMNS} FROM switch{where}", params)
+            for found in limits.readable(rows, _switch):
+                yield switch_to_doc(found)
         elif collection == "task":
             for row in self._query(f"SELECT * FROM task{where}", params):
                 yield task_to_doc(
