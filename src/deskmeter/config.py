@@ -59,7 +59,8 @@ class _Section(BaseModel):
 class TrackerSettings(_Section):
     source: Literal["auto", "x11", "wmctrl", "gnome"] = "auto"
     #: How often the open interval's heartbeat is saved: at most this much is lost on a crash.
-    heartbeat_seconds: float = Field(30.0, gt=0, le=3600)
+    #: At least 1 s: a tiny value would spin the CPU and write the store in a loop.
+    heartbeat_seconds: float = Field(30.0, ge=1, le=3600)
     #: How often the ``wmctrl`` source polls.
     poll_seconds: float = Field(1.0, gt=0, le=60)
     #: A gap between wall clock and monotonic clock above this is taken as a suspend.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -144,7 +145,8 @@ class SQLiteStore(Store):
                     count += 1
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):  # never hide the real error
+                    self._db.execute("ROLLBACK")
                 raise
         return count
 
