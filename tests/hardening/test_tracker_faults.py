@@ -3,8 +3,8 @@
 The disk is really full (a small tmpfs; a read-only remount is refused with EBUSY while
 SQLite holds its files open for writing, so "read-only" reaches SQLite the same way, as an
 ``OperationalError`` on write): the tracker logs once, keeps the closed intervals in
-memory, retries at each heartbeat and writes them when it can. A wall clock stepped back closes the open interval
-at the last good time.
+memory, retries at each heartbeat and writes them when it can. A wall clock stepped back
+closes the open interval at the last good time.
 """
 
 from __future__ import annotations
