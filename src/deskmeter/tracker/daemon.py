@@ -163,8 +163,13 @@ class Tracker:
                 self.workspace = None
                 if self.state is not None:
                     self._close_and_open(None)
-            case TaskFileChanged():
-                if self.tasks.reload(now):
+            case TaskFileChanged(tasks=parsed, error=error):
+                if error is not None:
+                    self.tasks.failed(error)
+                elif parsed is not None:
+                    self.tasks.apply(parsed, now)
+                    self._on_task(now)
+                elif self.tasks.reload(now):
                     self._on_task(now)
             case SetTask(path=path):
                 try:
