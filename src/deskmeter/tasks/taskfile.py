@@ -132,6 +132,12 @@ _KINDS = {
 }
 
 
+def _check_regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "something else")
+        raise TaskFileError(f"{path}: is {kind}, not a regular file")
+
+
 def read_text(path: Path, limit: int = MAX_BYTES) -> str | None:
     """The text of the regular file at ``path`` (None when there is none).
 
@@ -139,6 +145,7 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str | None:
     blocking (``O_NONBLOCK``) or reading it, and so is a file over ``limit`` bytes.
     """
     try:
+        _check_regular(path, path.stat().st_mode)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
     except FileNotFoundError:
         return None
@@ -146,9 +153,7 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str | None:
         raise TaskFileError(f"{path}: cannot read: {exc.strerror}") from exc
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-            raise TaskFileError(f"{path}: is {kind}, not a regular file; keeping the last tasks")
+        _check_regular(path, info.st_mode)  # again: it may have been swapped meanwhile
         if info.st_size > limit:
             raise TaskFileError(
                 f"{path}: {info.st_size} bytes, more than the {limit} a task file may have"
