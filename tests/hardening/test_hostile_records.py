@@ -270,3 +270,25 @@ def test_validation_limits_are_the_documented_ones() -> None:
         fields["workspace"] = "w"
         with pytest.raises(limits.LimitError):
             Switch(**(fields | bad))
+
+
+def test_hostile_task_paths_through_the_web_edit_paths_are_refused_not_500(
+    tmp_path: Path,
+) -> None:
+    store = open_store("sqlite", tmp_path)
+    app = app_on(store, tmp_path, token="t" * 20)
+    client = app.test_client()
+    auth = {"Authorization": "Bearer " + "t" * 20}
+
+    @settings(max_examples=30, deadline=None)
+    @given(path=HOSTILE_TEXT | st.sampled_from(["/a", "a//b", "a/", "a" * 201, "é/x", "a\nb"]))
+    def check(path: str) -> None:
+        response = client.post("/api/v1/task", json={"path": path}, headers=auth)
+        assert response.status_code in (200, 400, 413), (path[:40], response.status_code)
+        for url in ("/", "/api/v1/tasks", "/api/v1/state"):
+            assert client.get(url).status_code < 500, url
+
+    check()
+    for url, status, body in fetch_all(app):
+        assert status < 500, f"{url} answered {status}: {body[:200]}"
+    store.close()

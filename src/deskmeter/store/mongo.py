@@ -51,6 +51,11 @@ def _range(start: datetime | None, end: datetime | None) -> dict[str, Any]:
     return {"date": condition} if condition else {}
 
 
+def _checked_doc(switch: Switch) -> Document:
+    limits.validate_switch(switch)  # refuse what the queries cannot handle
+    return switch_to_doc(switch)
+
+
 def redact(uri: str) -> str:
     """The URI without its password, for logs."""
     if "@" not in uri:
@@ -108,7 +113,7 @@ class MongoStore(Store):
     # -- switches ---------------------------------------------------------------------------
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
-        ops = [ReplaceOne({"_id": s.id}, switch_to_doc(s), upsert=True) for s in switches]
+        ops = [ReplaceOne({"_id": s.id}, _checked_doc(s), upsert=True) for s in switches]
         if not ops:
             return 0
         self.db.switch.bulk_write(ops, ordered=False)

@@ -158,6 +158,7 @@ class SQLiteStore(Store):
 
     @staticmethod
     def _switch_write(switch: Switch) -> tuple[str, Sequence[Any]]:
+        limits.validate_switch(switch)  # refuse what the queries cannot handle
         return (
             f"INSERT OR REPLACE INTO switch ({_SWITCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
