@@ -1,8 +1,8 @@
 """Issue 12, case 6: a full disk, a read-only store and a clock stepped back mid-run.
 
-The disk is really full (a small tmpfs; a read-only remount is refused with EBUSY while
-SQLite holds its files open for writing, so "read-only" reaches SQLite the same way, as an
-``OperationalError`` on write): the tracker logs once, keeps the closed intervals in
+The disk is really full (a small tmpfs) and the store really read-only (its files made
+immutable on a loop-mounted ext4; a read-only remount is refused with EBUSY while SQLite holds
+the files open for writing): the tracker logs once, keeps the closed intervals in
 memory, retries at each heartbeat and writes them when it can. A wall clock stepped back
 closes the open interval at the last good time.
 """
@@ -98,6 +98,57 @@ def test_disk_full_mid_run_keeps_the_intervals_and_writes_them_later(
     assert tracker.unsaved == []
     found = saved(small_fs / "t.db")
     assert found[0] == (0, 10.0) and [d for _, d in found[1:]] == [40.0] * 38  # none lost
+    tracker.store.close()
+
+
+@pytest.fixture
+def ext4(tmp_path: Path) -> Iterator[Path]:
+    """A real ext4 file system on a loop device (it supports the immutable attribute)."""
+    image = tmp_path / "ext4.img"
+    with image.open("wb") as handle:
+        handle.truncate(16 * 1024 * 1024)
+    subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], check=True)
+    mount = tmp_path / "ext4"
+    mount.mkdir()
+    subprocess.run(["mount", "-o", "loop", str(image), str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def _immutable(flag: str, *paths: Path) -> None:
+    subprocess.run(["chattr", flag, *map(str, paths)], check=True)
+
+
+@needs_root
+def test_a_store_made_read_only_mid_run_loses_nothing_once_writable(
+    ext4: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The read-only remount is refused (EBUSY) while SQLite has its files open for writing,
+    # so the store's files themselves are made read-only (immutable) on a real ext4.
+    clock = FakeClock(T0)
+    tracker = tracker_on(ext4, clock)
+    tracker.step(WorkspaceChanged(0))
+    clock.advance(10)
+    tracker.step(WorkspaceChanged(1))
+    files = (ext4 / "t.db", ext4 / "t.db-wal")
+    caplog.set_level(logging.ERROR, "deskmeter.tracker.daemon")
+    _immutable("+i", *files)
+    try:
+        for index in (2, 0, 1):
+            clock.advance(20)
+            tracker.step(WorkspaceChanged(index))
+            clock.advance(30)
+            tracker.step(None)
+        assert len(tracker.unsaved) == 3
+    finally:
+        _immutable("-i", *files)
+    assert sum("cannot write to the store" in r.getMessage() for r in caplog.records) == 1
+    clock.advance(30)
+    tracker.step(None)
+    assert tracker.unsaved == []
+    assert saved(ext4 / "t.db") == [(0, 10.0), (1, 20.0), (2, 50.0), (0, 50.0)]
     tracker.store.close()
 
 
