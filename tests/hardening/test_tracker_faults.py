@@ -114,7 +114,7 @@ def ext4(tmp_path: Path) -> Iterator[Path]:
     try:
         yield mount
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def _immutable(flag: str, *paths: Path) -> None:
