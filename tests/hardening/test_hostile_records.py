@@ -179,6 +179,7 @@ def assert_views_up(store: Store, tmp_path: Path) -> None:
         assert datetime(1970, 1, 1, tzinfo=UTC) <= found.date < datetime(2200, 1, 1, tzinfo=UTC)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sqlite", "mongomock"])
 def test_hostile_records_through_every_entry_point_break_no_view(kind: str, tmp_path: Path) -> None:
     @settings(

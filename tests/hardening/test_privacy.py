@@ -32,6 +32,7 @@ def paths(draw: st.DrawFn) -> tuple[str, list[str]]:
     return (lead + body + trail)[:500], hidden
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sqlite", "mongomock"])
 def test_coarsening_hides_every_lower_level_everywhere(kind: str, tmp_path: Path) -> None:
     @settings(
