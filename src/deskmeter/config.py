@@ -25,6 +25,7 @@ from pydantic_settings import (
 )
 
 from deskmeter import localzone, paths
+from deskmeter.logs import redact, register_secret
 from deskmeter.models import workspace_label
 
 _file_data: ContextVar[dict[str, Any]] = ContextVar("deskmeter_config_file")
@@ -49,7 +50,8 @@ class _Section(BaseModel):
 class TrackerSettings(_Section):
     source: Literal["auto", "x11", "wmctrl", "gnome"] = "auto"
     #: How often the open interval's heartbeat is saved: at most this much is lost on a crash.
-    heartbeat_seconds: float = Field(30.0, gt=0, le=3600)
+    #: At least 1 s: a tiny value would spin the CPU and write the store in a loop.
+    heartbeat_seconds: float = Field(30.0, ge=1, le=3600)
     #: How often the ``wmctrl`` source polls.
     poll_seconds: float = Field(1.0, gt=0, le=60)
     #: A gap between wall clock and monotonic clock above this is taken as a suspend.
@@ -79,6 +81,23 @@ class WebSettings(_Section):
     workers: int = Field(2, ge=1, le=64)
     #: How many reverse proxies (Nginx) set ``X-Forwarded-*`` in front of the dashboard.
     proxies: int = Field(0, ge=0, le=5)
+    #: A sign-in lasts this long (then the token is asked again); logout ends it at once.
+    session_hours: float = Field(12.0, gt=0, le=24 * 31)
+    #: Sign-in attempts allowed per client address per minute (then 429, Retry-After).
+    login_attempts_per_minute: int = Field(5, ge=1, le=1000)
+    #: The random per-installation key that signs session cookies (created 0600 on first
+    #: use; default ``$XDG_DATA_HOME/deskmeter/web-session.key``).
+    session_key_file: Path | None = None
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        """``token = ""`` (or ``DESKMETER_WEB__TOKEN=`` set empty) means no token at all."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, SecretStr) and not value.get_secret_value().strip():
+            return None
+        return value
 
 
 class SyncSettings(_Section):
@@ -138,8 +157,10 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from exc
+        except (ZoneInfoNotFoundError, ValueError, OSError, UnicodeError) as exc:
+            # OSError: a name that is a directory or unreadable ("Europe", "/etc"); ValueError
+            # also covers NUL bytes and paths outside the zone database.
+            raise ValueError(f"unknown time zone {value[:60]!r} (use an IANA name)") from exc
         return value
 
     @field_validator("store")
@@ -178,6 +199,12 @@ class Settings(BaseSettings):
         return init_settings, env_settings, _FileSource(settings_cls)
 
 
+def register_secrets(settings: Settings) -> None:
+    """Make the token never appear in a log line (URI passwords are redacted anyway)."""
+    if settings.web.token is not None:
+        register_secret(settings.web.token.get_secret_value())
+
+
 def config_file_path(explicit: Path | str | None = None) -> tuple[Path, bool]:
     """The config file to read and whether the user named it (then it must exist)."""
     if explicit:
@@ -203,14 +230,24 @@ def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
         raise ConfigError(f"config file {path}: not valid TOML: {exc}") from exc
 
 
+#: Settings whose values are never shown in an error (they are, or may hold, secrets).
+SECRET_KEYS = ("web.token", "token", "sync.remote", "remote", "store")
+
+
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    message = first["msg"]
+    message = redact(str(first["msg"]))
     if first["type"] == "extra_forbidden":
         message = "unknown setting"
     value = first.get("input")
-    shown = "" if isinstance(value, dict) or first["type"] == "missing" else f" (got {value!r})"
+    secret = any(key == k or key.startswith(k + ".") for k in SECRET_KEYS)
+    if isinstance(value, dict) or first["type"] == "missing":
+        shown = ""
+    elif secret:
+        shown = " (value not shown: it may hold a secret)"
+    else:
+        shown = f" (got {redact(repr(value))[:120]})"
     more = len(error.errors()) - 1
     tail = f"; and {more} more problem{'s' if more > 1 else ''}" if more else ""
     return f"{key}: {message}{shown}{tail}"
@@ -222,7 +259,9 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
     data = read_config_file(path, required=required)
     token = _file_data.set(data)
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        register_secrets(settings)
+        return settings
     except ValidationError as exc:
         where = f" (config file {path}, DESKMETER_* environment or flags)"
         raise ConfigError(f"bad setting {_describe(exc)}{where}") from None

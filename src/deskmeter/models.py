@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
+from deskmeter import limits
+
 #: The label of time spent with no task set.
 NO_TASK = "(no task)"
 
@@ -61,10 +63,14 @@ class Switch:
         return workspace_label(self.workspace_index, self.workspace)
 
     def __post_init__(self) -> None:
-        if self.delta < 0:
-            raise ValueError(f"switch {self.id}: negative delta {self.delta}")
-        object.__setattr__(self, "date", as_utc(self.date))
-        object.__setattr__(self, "delta", round(float(self.delta), 3))
+        if isinstance(self.date, datetime):
+            object.__setattr__(self, "date", as_utc(self.date))
+        if isinstance(self.delta, int | float):
+            object.__setattr__(self, "delta", round(float(self.delta), 3))
+        try:
+            limits.validate_switch(self)
+        except limits.LimitError as exc:
+            raise limits.LimitError(f"switch {str(self.id)[:40]}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,14 @@ class State:
     task: str | None = None
     host: str = ""
 
+    def __post_init__(self) -> None:
+        limits.check_instant("since", self.since)
+        limits.check_instant("heartbeat", self.heartbeat)
+        limits.check_workspace_index(self.workspace_index)
+        limits.check_text("workspace", self.workspace)
+        limits.check_text("task", self.task, optional=True)
+        limits.check_text("host", self.host)
+
     def is_live(self, now: datetime, heartbeat_seconds: float) -> bool:
         """True while the tracker's heartbeat is recent: it is running and counting."""
         return now - self.heartbeat <= stale_after(heartbeat_seconds)
@@ -116,7 +130,7 @@ class State:
 
     def closed_at(self, end: datetime) -> Switch:
         """The switch this open interval becomes when closed at ``end``."""
-        delta = max(0.0, (end - self.since).total_seconds())
+        delta = limits.clamp_delta((end - self.since).total_seconds())
         return Switch(
             id=self.interval_id,
             date=self.since,

@@ -26,6 +26,7 @@ from pydantic import (
     computed_field,
 )
 
+from deskmeter.csvsafe import csv_row
 from deskmeter.models import Switch, as_utc
 
 #: A UTC instant: naive input is taken as UTC; written as ISO 8601 with ``+00:00``.
@@ -123,4 +124,4 @@ def write_csv(switches: Iterable[Switch], out: TextIO) -> None:
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for switch in switches:
-        writer.writerow(switch_record(switch))
+        writer.writerow(csv_row(switch_record(switch)))

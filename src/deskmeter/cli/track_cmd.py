@@ -14,6 +14,7 @@ from deskmeter.cli.context import app_context
 from deskmeter.dbus.service import BusService, BusServiceError, serve_tracker
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tracker.daemon import StopTracking, Tracker
+from deskmeter.tracker.lock import TrackerLease, TrackerLockError, stale_after
 from deskmeter.tracker.sources import SourceError, auto_source_name, make_source
 from deskmeter.tracker.sources.gnome import GnomeSource
 from deskmeter.tracker.taskwatch import TaskFileWatcher
@@ -52,7 +53,14 @@ def track(
         raise typer.Exit(2) from exc
 
     store = app.open_store()
-    tracker = Tracker(store, settings, TaskRegistry(store, settings.task_file))
+    lease = TrackerLease(store, host=settings.host, stale_after=stale_after(settings))
+    try:
+        lease.acquire()
+    except TrackerLockError as exc:
+        typer.echo(f"deskmeter: error: {exc}", err=True)
+        store.close()
+        raise typer.Exit(1) from None
+    tracker = Tracker(store, settings, TaskRegistry(store, settings.task_file), lease=lease)
     tracker.start()
     log.info(
         "tracking with the %s source into %s (time zone %s, tasks in %s)",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from deskmeter.importing.counting import count_existing
 from deskmeter.importing.readers import ImportSource
 from deskmeter.importing.records import RecordError, record_to_switch
 from deskmeter.models import Switch
@@ -36,24 +37,26 @@ def import_switches(
 ) -> ImportResult:
     """Write every record of ``source`` into ``store`` as a switch (replacing by id)."""
     result = ImportResult()
-    before = store.count_switches()
+    already = 0
     progress = Progress("import", source.total, unit="records", stream=progress_stream, logger=log)
     batch: list[Switch] = []
     for record in source.records:
         result.read += 1
         try:
             batch.append(record_to_switch(record, labels))
-        except (RecordError, ValueError) as exc:
+        except (RecordError, ValueError, TypeError, OverflowError) as exc:
             result.skipped += 1
             if len(result.problems) < 10:
                 result.problems.append(f"record {result.read}: {exc}")
         if len(batch) >= batch_size:
+            already += count_existing(store, [s.id for s in batch])
             result.written += store.add_switches(batch)
             progress.update(len(batch))
             batch = []
     if batch:
+        already += count_existing(store, [s.id for s in batch])
         result.written += store.add_switches(batch)
         progress.update(len(batch))
     progress.close()
-    result.new = store.count_switches() - before
+    result.new = result.written - already
     return result

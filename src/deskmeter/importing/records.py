@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
 from pydantic import ValidationError
 
+from deskmeter import limits
 from deskmeter.models import Switch, as_utc
 from deskmeter.records import SwitchRecord
 
@@ -32,7 +33,10 @@ def _date(value: Any) -> datetime:
         except ValueError:
             raise RecordError(f"date {value!r} is not an ISO date") from None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return as_utc(datetime.fromtimestamp(value / 1000 if value > 1e11 else value))
+        # A Unix time is UTC by definition (never the importing machine's zone); values
+        # above 1e11 are milliseconds, as JavaScript and mongoexport write them.
+        seconds = limits.check_epoch(value / 1000 if value > 1e11 else float(value))
+        return datetime.fromtimestamp(seconds, UTC)
     raise RecordError(f"date {value!r} is not a date")
 
 

@@ -42,6 +42,9 @@ class Store(ABC):
 
     #: A short name for logs and ``status`` output: ``sqlite`` or ``mongodb``.
     kind: str = ""
+    #: What the backend raises when it cannot write just now (disk full, read-only, network
+    #: away): the tracker keeps the interval in memory and retries on these.
+    write_errors: tuple[type[Exception], ...] = (StoreError, OSError)
 
     # -- switches ---------------------------------------------------------------------------
 

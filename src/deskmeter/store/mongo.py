@@ -16,6 +16,7 @@ from pymongo.database import Database
 from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from deskmeter import limits
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry
 from deskmeter.store.base import SortOrder, Store, StoreError
 from deskmeter.store.documents import (
@@ -50,6 +51,11 @@ def _range(start: datetime | None, end: datetime | None) -> dict[str, Any]:
     return {"date": condition} if condition else {}
 
 
+def _checked_doc(switch: Switch) -> Document:
+    limits.validate_switch(switch)  # refuse what the queries cannot handle
+    return switch_to_doc(switch)
+
+
 def redact(uri: str) -> str:
     """The URI without its password, for logs."""
     if "@" not in uri:
@@ -62,6 +68,7 @@ class MongoStore(Store):
     """A store in a MongoDB database (a single-node replica set ``rs0`` for change streams)."""
 
     kind = "mongodb"
+    write_errors = (StoreError, OSError, PyMongoError)
 
     def __init__(
         self,
@@ -107,7 +114,7 @@ class MongoStore(Store):
     # -- switches ---------------------------------------------------------------------------
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
-        ops = [ReplaceOne({"_id": s.id}, switch_to_doc(s), upsert=True) for s in switches]
+        ops = [ReplaceOne({"_id": s.id}, _checked_doc(s), upsert=True) for s in switches]
         if not ops:
             return 0
         self.db.switch.bulk_write(ops, ordered=False)
@@ -130,14 +137,14 @@ class MongoStore(Store):
             cursor = cursor.skip(offset)
         if limit is not None:
             cursor = cursor.limit(limit)
-        return [switch_from_doc(doc) for doc in cursor]
+        return list(limits.readable(cursor, switch_from_doc))
 
     def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
         return int(self.db.switch.count_documents(_range(start, end)))
 
     def longest_switch(self) -> float:
         doc = self.db.switch.find_one({}, {"delta": 1}, sort=[("delta", DESCENDING)])
-        return float(doc["delta"]) if doc else 0.0
+        return limits.clamp_delta(float(doc["delta"])) if doc else 0.0
 
     # -- tasks ------------------------------------------------------------------------------
 
@@ -173,7 +180,7 @@ class MongoStore(Store):
 
     def get_state(self) -> State | None:
         doc = self.db.state.find_one({"_id": STATE_ID})
-        return state_from_doc(doc) if doc else None
+        return limits.readable_one(doc, state_from_doc, "state")
 
     def put_state(self, state: State | None) -> None:
         if state is None:

@@ -10,6 +10,7 @@ packs and unpacks rows; store/sqlite_changelog.py is the change log sync reads.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from deskmeter import limits
 from deskmeter.models import (
     NO_TASK,
     State,
@@ -147,7 +149,8 @@ class SQLiteStore(Store):
                 yield db
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):  # never hide the real error
+                    db.execute("ROLLBACK")
                 raise
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -210,6 +213,8 @@ class SQLiteStore(Store):
         """
         if not switches:
             return 0
+        for switch in switches:
+            limits.validate_switch(switch)  # refuse what the queries cannot handle
         numbers = self._labels.numbers(db, switch_texts(switches))
         self._pending_labels.update(numbers)
         rows = switch_rows(switches, numbers)
@@ -259,7 +264,7 @@ class SQLiteStore(Store):
         db = self._db()
         rows = db.execute(sql, params).fetchall()
         self._labels.load(db, (n for r in rows for n in r[4:]))
-        return [row_switch(r, self._labels) for r in rows]
+        return list(limits.readable(rows, lambda r: row_switch(r, self._labels)))
 
     def switches(
         self,
@@ -288,7 +293,7 @@ class SQLiteStore(Store):
     def longest_switch(self) -> float:
         """The longest delta ever written (an upper bound once a switch was shortened)."""
         rows = self._query("SELECT longest FROM switch_stats WHERE id = 1")
-        return int(rows[0][0]) / 1000 if rows else 0.0
+        return limits.clamp_delta(int(rows[0][0]) / 1000) if rows else 0.0
 
     def day_totals(
         self, start: datetime, end: datetime, tz: ZoneInfo, *, group: Group = "task"
@@ -323,7 +328,8 @@ class SQLiteStore(Store):
                 f"SELECT days.day, {keys}, "
                 "SUM(MIN(s.start + s.delta * 1000, days.hi) - MAX(s.start, days.lo)) "
                 "FROM days JOIN switch AS s ON s.start >= days.scan AND s.start < days.hi "
-                "WHERE s.start + s.delta * 1000 > days.lo GROUP BY days.day, 2, 3"
+                "WHERE s.start + s.delta * 1000 > days.lo "
+                f"AND s.delta <= {int(limits.MAX_DELTA * 1000)} GROUP BY days.day, 2, 3"
             )
             rows = db.execute(sql, [v for row in chunk for v in row]).fetchall()
             self._labels.load(db, (r[1] for r in rows))
@@ -399,9 +405,10 @@ class SQLiteStore(Store):
             "host FROM state WHERE id = ?",
             (STATE_ID,),
         )
-        if not rows:
-            return None
-        r = rows[0]
+        return limits.readable_one(rows[0] if rows else None, self._state_row, "state")
+
+    @staticmethod
+    def _state_row(r: Sequence[Any]) -> State:
         return State(
             workspace_index=r[0],
             workspace=r[1],

@@ -16,8 +16,9 @@ from pymongo import DeleteOne, MongoClient, ReplaceOne
 from pymongo.errors import ConfigurationError
 from pymongo.uri_parser import parse_uri
 
+from deskmeter import limits
 from deskmeter.store.base import COLLECTIONS
-from deskmeter.store.documents import Document
+from deskmeter.store.documents import Document, switch_from_doc
 from deskmeter.store.mongo import DEFAULT_DATABASE, redact
 from deskmeter.sync.changes import DocChange, DocId, SyncConfigError, latest_per_document
 from deskmeter.sync.errors import translate_errors
@@ -51,6 +52,10 @@ def operations(changes: Iterable[DocChange]) -> dict[str, list[ReplaceOne[Docume
     for change in latest_per_document(list(changes)):
         if change.document is None:
             ops[change.collection].append(DeleteOne({"_id": change.doc_id}))
+        elif change.collection == "switch" and not any(
+            limits.readable([change.document], switch_from_doc)
+        ):
+            continue  # outside deskmeter.limits (reported there): never shipped
         else:
             ops[change.collection].append(
                 ReplaceOne({"_id": change.doc_id}, change.document, upsert=True)

@@ -14,9 +14,10 @@ from deskmeter.tasks.taskfile import (
     TaskFile,
     TaskFileError,
     TaskLine,
+    load_task_file,
     mark_current,
     parse_task_file,
-    read_task_file,
+    read_text,
     write_atomically,
 )
 
@@ -50,13 +51,30 @@ class TaskRegistry:
         return True
 
     def reload(self, now: datetime) -> bool:
-        """Re-read the file. Return True when it was good (and is now in force)."""
+        """Re-read the file. Return True when it was good (and is now in force).
+
+        A missing file keeps the last good tasks (an editor's rename-and-write save, a
+        delete-then-recreate); the task-file watcher decides when it is gone for good.
+        """
         try:
-            parsed = read_task_file(self.path)
+            parsed = load_task_file(self.path)
         except TaskFileError as exc:
-            self.last_error = str(exc)
-            log.error("%s; keeping the last good tasks", exc)
+            self.failed(str(exc))
             return False
+        if parsed is None:
+            if self.good.tasks:
+                log.warning("the task file %s is missing; keeping the last good tasks", self.path)
+                return False
+            parsed = TaskFile(())
+        return self.apply(parsed, now)
+
+    def failed(self, error: str) -> None:
+        """The file could not be read or parsed: report it, keep the last good tasks."""
+        self.last_error = error
+        log.error("%s; keeping the last good tasks", error)
+
+    def apply(self, parsed: TaskFile, now: datetime) -> bool:
+        """Put ``parsed`` (read off the loop thread) in force and reflect it in the store."""
         self.last_error = None
         self.good = parsed
         self._reflect(parsed, now)
@@ -94,10 +112,7 @@ class TaskRegistry:
 
         A running tracker notices the file change and switches task.
         """
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            text = ""
+        text = read_text(self.path) or ""
         new_text = mark_current(text, path)
         try:
             parsed = parse_task_file(new_text, str(self.path))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 PATH_RE = re.compile(rf"^{SEGMENT}(?:/{SEGMENT})*$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 MAX_PATH = 200
+#: The largest task file read (a few thousand tasks fit in a fraction of this).
+MAX_BYTES = 1024 * 1024
 
 STARTER = """\
 # Deskmeter tasks: one task path per line, '/' separates levels.
@@ -120,15 +123,63 @@ def parse_task_file(text: str, name: str = "task file") -> TaskFile:
     return TaskFile(tuple(tasks))
 
 
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFDIR: "a directory",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "something else")
+        raise TaskFileError(f"{path}: is {kind}, not a regular file")
+
+
+def read_text(path: Path, limit: int = MAX_BYTES) -> str | None:
+    """The text of the regular file at ``path`` (None when there is none).
+
+    Anything else (a FIFO, a directory, ``/dev/zero``, a symlink to one) is refused without
+    blocking (``O_NONBLOCK``) or reading it, and so is a file over ``limit`` bytes.
+    """
+    try:
+        _check_regular(path, path.stat().st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise TaskFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        info = os.fstat(fd)
+        _check_regular(path, info.st_mode)  # again: it may have been swapped meanwhile
+        if info.st_size > limit:
+            raise TaskFileError(
+                f"{path}: {info.st_size} bytes, more than the {limit} a task file may have"
+            )
+        data = os.read(fd, limit + 1)
+        if len(data) > limit:  # it grew while we looked
+            raise TaskFileError(f"{path}: more than the {limit} bytes a task file may have")
+    except OSError as exc:
+        raise TaskFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TaskFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def load_task_file(path: Path) -> TaskFile | None:
+    """Read and parse the task file at ``path``; None when it does not exist."""
+    text = read_text(path)
+    return None if text is None else parse_task_file(text, str(path))
+
+
 def read_task_file(path: Path) -> TaskFile:
     """Read and parse the task file at ``path`` (a missing file has no tasks)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return TaskFile(())
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TaskFileError(f"{path}: cannot read: {exc}") from exc
-    return parse_task_file(text, str(path))
+    return load_task_file(path) or TaskFile(())
 
 
 def mark_current(text: str, path: str) -> str:

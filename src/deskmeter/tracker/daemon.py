@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from deskmeter import limits
 from deskmeter.config import Settings
 from deskmeter.ids import new_id
 from deskmeter.models import NO_TASK, State, Switch
@@ -28,6 +29,7 @@ from deskmeter.tracker.events import (
     WorkspaceLost,
     WorkspaceNames,
 )
+from deskmeter.tracker.lock import TrackerLease
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ class Tracker:
         settings: Settings,
         tasks: TaskRegistry,
         clock: Clock | None = None,
+        lease: TrackerLease | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -66,6 +69,13 @@ class Tracker:
         self._last_wall = self.clock.now()
         self._last_mono = self.clock.monotonic()
         self._next_beat_mono = self._last_mono + self.heartbeat.total_seconds()
+        #: The one-tracker-per-store lease, renewed with every heartbeat (None: not held).
+        self.lease = lease
+        #: Closed intervals not yet in the store (it failed: disk full, read-only, away).
+        self.unsaved: list[Switch] = []
+        #: The state the store should hold, when writing it failed.
+        self._state_unsaved = False
+        self._write_failing = False
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -75,7 +85,7 @@ class Tracker:
         if stale is None:
             return None
         switch = stale.closed_at(stale.heartbeat)
-        self.store.close_interval(switch if switch.delta > 0 else None, None)
+        self._save(switch if switch.delta > 0 else None, None)
         log.warning(
             "recovered an interval left open by an unclean stop: %s on %s, %.0f s, closed at "
             "its last heartbeat %s",
@@ -111,9 +121,19 @@ class Tracker:
             self.shutdown()
 
     def shutdown(self) -> None:
-        if self.state is not None:
+        if self.lease is not None and self.lease.lost:
+            log.error("stopped: another tracker owns this store now (not touching its state)")
+        elif self.state is not None:
             self._close_and_open(None)
             log.info("closed the open interval; tracker stopped")
+        if self.unsaved:
+            log.error(
+                "stopped with %d interval(s) the store could not take (%.0f s in all)",
+                len(self.unsaved),
+                sum(s.delta for s in self.unsaved),
+            )
+        if self.lease is not None:
+            self.lease.release()
 
     # -- one step ---------------------------------------------------------------------------
 
@@ -137,8 +157,13 @@ class Tracker:
                 self.workspace = None
                 if self.state is not None:
                     self._close_and_open(None)
-            case TaskFileChanged():
-                if self.tasks.reload(now):
+            case TaskFileChanged(tasks=parsed, error=error):
+                if error is not None:
+                    self.tasks.failed(error)
+                elif parsed is not None:
+                    self.tasks.apply(parsed, now)
+                    self._on_task(now)
+                elif self.tasks.reload(now):
                     self._on_task(now)
             case SetTask(path=path):
                 try:
@@ -179,7 +204,7 @@ class Tracker:
         if self.state is not None and self.state.workspace_index == event.index:
             if self.state.workspace != label:  # a rename, not a switch
                 self.state = replace(self.state, workspace=label)
-                self.store.put_state(self.state)
+                self._save(None, self.state)
                 self._notify()
             return
         self._close_and_open(self._new_state(event, now))
@@ -208,7 +233,7 @@ class Tracker:
             switch = self.state.closed_at(end)
             if switch.delta <= 0:
                 switch = None
-        self.store.close_interval(switch, new_state)
+        self._save(switch, new_state)
         if switch is not None:
             log.info(
                 "switch: %s on %s for %.1f s",
@@ -222,9 +247,51 @@ class Tracker:
 
     def _beat(self, now: datetime) -> None:
         self._next_beat_mono = self.clock.monotonic() + self.heartbeat.total_seconds()
+        if self.lease is not None and not self.lease.renew():
+            raise StopTracking("another tracker took the store over")
         if self.state is not None:
+            if (now - self.state.since).total_seconds() >= limits.MAX_DELTA:
+                # one switch holds at most limits.MAX_DELTA: roll over into a new interval
+                assert self.workspace is not None
+                self._close_and_open(self._new_state(self.workspace, now), end=now)
+                return
             self.state = self.state.beat(now)
-            self.store.put_state(self.state)
+            self._save(None, self.state)
+        elif self.unsaved or self._state_unsaved:
+            self._save(None, None)
+
+    def _save(self, switch: Switch | None, state: State | None) -> None:
+        """Write ``switch`` (if any) and ``state``; on failure keep them and retry later.
+
+        A store that cannot be written (disk full, read-only, MongoDB away) is reported once;
+        the closed intervals wait in memory and are written, oldest first, at the next
+        heartbeat or switch that finds the store writable again. The tracker never stops
+        for it (under systemd a crash would only loop).
+        """
+        if switch is not None:
+            self.unsaved.append(switch)
+        try:
+            for older in self.unsaved[:-1]:
+                self.store.add_switch(older)
+                self.unsaved.remove(older)
+            self.store.close_interval(self.unsaved[-1] if self.unsaved else None, state)
+        except self.store.write_errors as exc:
+            self._state_unsaved = True
+            if not self._write_failing:
+                self._write_failing = True
+                log.error(
+                    "cannot write to the store (%s: %s); keeping %d closed interval(s) in "
+                    "memory and retrying at every heartbeat",
+                    type(exc).__name__,
+                    exc,
+                    len(self.unsaved),
+                )
+            return
+        if self._write_failing:
+            log.warning("the store is writable again: saved the interval(s) kept in memory")
+        self._write_failing = False
+        self._state_unsaved = False
+        self.unsaved.clear()
 
     def _check_suspend(self, now: datetime) -> None:
         """A wall clock that ran ahead of the monotonic clock means the machine slept.
@@ -234,9 +301,26 @@ class Tracker:
         """
         mono = self.clock.monotonic()
         awake = mono - self._last_mono
-        gap = (now - self._last_wall).total_seconds() - awake
+        last_wall = self._last_wall
+        gap = (now - last_wall).total_seconds() - awake
         self._last_wall, self._last_mono = now, mono
-        if gap <= self.settings.tracker.suspend_threshold_seconds or self.state is None:
+        threshold = self.settings.tracker.suspend_threshold_seconds
+        if gap < -threshold and self.state is not None:
+            # The wall clock was stepped back (NTP, by hand): close the open interval at the
+            # last good time by the old clock and go on from the new one, so neither the
+            # interval is lost nor time counted twice.
+            last_good = max(last_wall + timedelta(seconds=awake), self.state.since)
+            log.warning(
+                "the wall clock went back by %.0f s; closed the open interval at %s and "
+                "started a new one at %s",
+                -gap,
+                last_good.isoformat(timespec="seconds"),
+                now.isoformat(timespec="seconds"),
+            )
+            assert self.workspace is not None
+            self._close_and_open(self._new_state(self.workspace, now), end=last_good)
+            return
+        if gap <= threshold or self.state is None:
             return
         went_to_sleep = now - timedelta(seconds=gap)
         log.info("the machine was suspended for %.0f s; not counting it", gap)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from deskmeter.tasks.taskfile import TaskFile
+
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceChanged:
@@ -30,7 +32,14 @@ class WorkspaceLost:
 
 @dataclass(frozen=True, slots=True)
 class TaskFileChanged:
-    """The task file changed on disk."""
+    """The task file changed on disk.
+
+    The watcher reads and parses it off the loop thread and sends the result: ``tasks``
+    (the parsed file) or ``error`` (why it was refused). With neither, the loop reads it.
+    """
+
+    tasks: TaskFile | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from deskmeter.config import Settings, load_settings
+from deskmeter.config import Settings, load_settings, register_secrets
 from deskmeter.models import utcnow
 from deskmeter.store import Store, StoreError
 from deskmeter.web import formatting
 from deskmeter.web.blueprints import api, control, health, pages
+from deskmeter.web.blueprints.control import LIMITER
 from deskmeter.web.context import (
     EXTENSION,
     REPORTS_EXTENSION,
@@ -28,7 +29,14 @@ from deskmeter.web.context import (
 )
 from deskmeter.web.params import ParameterError
 from deskmeter.web.reports import Reports
-from deskmeter.web.security import add_security_headers, csrf_token, session_secret, signed_in
+from deskmeter.web.security import (
+    LoginLimiter,
+    SessionInterface,
+    add_security_headers,
+    csrf_token,
+    session_secret,
+    signed_in,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +59,20 @@ def create_app(
         if isinstance(settings_or_config, Settings)
         else load_settings(settings_or_config)
     )
+    register_secrets(settings)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=session_secret(settings),
         SESSION_COOKIE_NAME="deskmeter_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.web.session_hours),
         MAX_CONTENT_LENGTH=64 * 1024,
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.session_interface = SessionInterface()
+    app.extensions[LIMITER] = LoginLimiter(settings.web.login_attempts_per_minute)
     if settings.web.proxies:
         proxies = settings.web.proxies
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -111,7 +123,7 @@ def _register_error_handlers(app: Flask) -> None:
         if exc.code is None:
             return exc
         message = exc.description or exc.name
-        if exc.code == 404:
+        if exc.code == 404 and message == NotFound.description:
             message = "no such page"
         return _error(exc.code, message)
 

@@ -47,7 +47,10 @@ def coarsen(task: str) -> str:
     """The top level of a task path (``work/a/b`` → ``work``)."""
     if task == NO_TASK:
         return task
-    return task.split("/", 1)[0] or task
+    # The first non-empty segment, whatever the slashes ("/work/a", "work//a", "a/"): never
+    # more than one level, never the whole path (a portfolio must not show it).
+    top = next((part for part in task.split("/") if part.strip()), "")
+    return top or NO_TASK
 
 
 class Palette:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -30,13 +31,17 @@ from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tasks.taskfile import TaskFileError, validate_path
 from deskmeter.web.context import web_context
 from deskmeter.web.security import (
-    SESSION_CSRF,
-    SESSION_SIGNED_IN,
+    LoginLimiter,
     bearer_token,
     csrf_ok,
+    end_all_sessions,
     signed_in,
+    start_session,
     token_matches,
 )
+
+#: ``app.extensions`` key of the sign-in rate limiter (one per process).
+LIMITER = "deskmeter.login_limiter"
 
 blueprint = Blueprint("control", __name__)
 
@@ -107,11 +112,20 @@ def login() -> str | BaseResponse:
     _require_token_configured()
     next_url = _safe_next(request.values.get("next"))
     if request.method == "POST":
+        limiter = current_app.extensions[LIMITER]
+        assert isinstance(limiter, LoginLimiter)
+        wait = limiter.retry_after(request.remote_addr or "?")
+        if wait is not None:
+            body = render_template(
+                "error.html",
+                status=429,
+                message=f"too many sign-in attempts; try again in {wait} s",
+            )
+            return Response(body, status=429, headers={"Retry-After": str(wait)})
         if not csrf_ok():
             raise Forbidden("the form expired (CSRF check failed); reload and try again")
         if token_matches(web_context().settings, request.form.get("token")):
-            session.clear()
-            session[SESSION_SIGNED_IN] = True
+            start_session()
             flash("Signed in: you can switch tasks from the header.")
             return redirect(next_url)
         flash("That token is not the one configured.")
@@ -123,8 +137,8 @@ def logout() -> BaseResponse:
     _require_token_configured()
     if not csrf_ok():
         raise Forbidden("the form expired (CSRF check failed); reload and try again")
-    session.pop(SESSION_SIGNED_IN, None)
-    session.pop(SESSION_CSRF, None)
+    end_all_sessions()  # this cookie and any copy of it (or of an older one) stop working
+    session.clear()
     return redirect(url_for("pages.today"))
 
 

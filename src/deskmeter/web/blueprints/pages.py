@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.web.context import current_reports, web_context
@@ -50,6 +51,9 @@ def day(day_text: str) -> str:
 
 def _day_page(day: date) -> str:
     reports = current_reports()
+    start, end = day_bounds(day, reports.tz)
+    if end <= start:  # a day the zone skipped (Pacific/Apia, 2011-12-30)
+        raise NotFound(f"{day} does not exist in the time zone {reports.settings.timezone}")
     report = reports.day(day)
     palette = Palette(t.key for t in report.tasks)
     timeline = build_timeline(report, reports.tz, palette, reports.now)
