@@ -164,6 +164,18 @@ def test_meta_values(store: Store) -> None:
     assert store.get_meta("k") is None
 
 
+def test_swap_meta_sets_only_what_it_expected(store: Store) -> None:
+    assert store.swap_meta("lease", None, "a")  # absent -> a
+    assert not store.swap_meta("lease", None, "b")  # not absent any more
+    assert not store.swap_meta("lease", "x", "b")  # holds a, not x
+    assert store.get_meta("lease") == "a"
+    assert store.swap_meta("lease", "a", "b")
+    assert not store.swap_meta("lease", "a", None)
+    assert store.swap_meta("lease", "b", None)
+    assert store.get_meta("lease") is None
+    assert store.swap_meta("lease", None, None)  # absent, expected absent
+
+
 @pytest.mark.parametrize("delta", [-1.0])
 def test_a_negative_duration_is_refused(delta: float) -> None:
     with pytest.raises(ValueError, match="negative delta"):

@@ -157,6 +157,13 @@ class Store(ABC):
     @abstractmethod
     def set_meta(self, key: str, value: str | None) -> None: ...
 
+    @abstractmethod
+    def swap_meta(self, key: str, expected: str | None, new: str | None) -> bool:
+        """Set ``key`` to ``new`` (None deletes) only if it holds ``expected`` now, atomically.
+
+        Returns whether it did: the compare-and-set the tracker's lease is built on.
+        """
+
     # -- life cycle -------------------------------------------------------------------------
 
     def describe(self) -> str:

@@ -13,7 +13,12 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReplaceOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
+from pymongo.errors import (
+    ConfigurationError,
+    DuplicateKeyError,
+    OperationFailure,
+    PyMongoError,
+)
 from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
@@ -204,6 +209,21 @@ class MongoStore(Store):
             self.db.meta.delete_one({"_id": key})
         else:
             self.db.meta.replace_one({"_id": key}, {"_id": key, "value": value}, upsert=True)
+
+    def swap_meta(self, key: str, expected: str | None, new: str | None) -> bool:
+        meta = self.db.meta
+        if expected is None:
+            if new is None:
+                return meta.find_one({"_id": key}) is None
+            try:
+                meta.insert_one({"_id": key, "value": new})
+            except DuplicateKeyError:
+                return False
+            return True
+        if new is None:
+            return bool(meta.delete_one({"_id": key, "value": expected}).deleted_count)
+        found = meta.update_one({"_id": key, "value": expected}, {"$set": {"value": new}})
+        return bool(found.matched_count)
 
     # -- documents (for sync) ---------------------------------------------------------------
 

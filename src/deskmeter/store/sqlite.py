@@ -88,6 +88,7 @@ class SQLiteStore(Store):
     """A store in one SQLite file (WAL mode), safe to share between threads."""
 
     kind = "sqlite"
+    write_errors = (StoreError, OSError, sqlite3.Error)
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path).expanduser()
@@ -442,6 +443,17 @@ class SQLiteStore(Store):
                 db.execute("DELETE FROM meta WHERE key = ?", (key,))
             else:
                 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def swap_meta(self, key: str, expected: str | None, new: str | None) -> bool:
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            if (None if row is None else str(row[0])) != expected:
+                return False
+            if new is None:
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, new))
+        return True
 
     # -- documents (sync reads them in their MongoDB shape) ---------------------------------
 

@@ -25,15 +25,12 @@ import logging
 import os
 import secrets
 import socket
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from deskmeter.store import Store
 
@@ -106,81 +103,20 @@ class Owner:
 
 
 class _Cell:
-    """A compare-and-set slot in the store's ``meta``."""
+    """The lease's compare-and-set slot in the store's ``meta`` (``Store.swap_meta``)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def read(self) -> str | None:
-        raise NotImplementedError
+        return self.store.get_meta(LEASE_KEY)
 
     def swap(self, expected: str | None, new: str | None) -> bool:
         """Set ``new`` if the slot holds ``expected`` now; return whether it did."""
-        raise NotImplementedError
+        return self.store.swap_meta(LEASE_KEY, expected, new)
 
     def close(self) -> None:
-        pass
-
-
-class _SQLiteCell(_Cell):
-    def __init__(self, path: Path) -> None:
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-
-    def read(self) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (LEASE_KEY,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def swap(self, expected: str | None, new: str | None) -> bool:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            if self.read() != expected:
-                self.db.execute("ROLLBACK")
-                return False
-            if new is None:
-                self.db.execute("DELETE FROM meta WHERE key = ?", (LEASE_KEY,))
-            else:
-                self.db.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (LEASE_KEY, new)
-                )
-            self.db.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-            raise
-        return True
-
-    def close(self) -> None:
-        self.db.close()
-
-
-class _MongoCell(_Cell):
-    def __init__(self, collection: Any) -> None:
-        self.meta = collection
-
-    def read(self) -> str | None:
-        doc = self.meta.find_one({"_id": LEASE_KEY})
-        return None if doc is None else str(doc.get("value"))
-
-    def swap(self, expected: str | None, new: str | None) -> bool:
-        if expected is None:
-            if new is None:
-                return self.read() is None
-            try:
-                self.meta.insert_one({"_id": LEASE_KEY, "value": new})
-            except DuplicateKeyError:
-                return False
-            return True
-        if new is None:
-            return bool(self.meta.delete_one({"_id": LEASE_KEY, "value": expected}).deleted_count)
-        found = self.meta.update_one(
-            {"_id": LEASE_KEY, "value": expected}, {"$set": {"value": new}}
-        )
-        return bool(found.matched_count)
-
-
-def _cell(store: Store) -> _Cell:
-    if store.kind == "sqlite":
-        return _SQLiteCell(Path(getattr(store, "path")))  # noqa: B009 - SQLiteStore.path
-    if store.kind == "mongodb":
-        return _MongoCell(getattr(store, "db").meta)  # noqa: B009 - MongoStore.db
-    raise TrackerLockError(f"cannot lock a {store.kind} store")
+        """The store belongs to the tracker: nothing to release here."""
 
 
 class LockFile:
@@ -268,7 +204,7 @@ class TrackerLease:
         if self._file is not None:
             self._file.acquire(self.me, now)
         try:
-            self._cell = _cell(self.store)
+            self._cell = _Cell(self.store)
             for _ in range(10):
                 current = self._cell.read()
                 other = Owner.from_text(current)
@@ -305,7 +241,7 @@ class TrackerLease:
                 self._held = new
                 return True
             current = Owner.from_text(self._cell.read())
-        except (sqlite3.Error, PyMongoError, OSError) as exc:
+        except self.store.write_errors as exc:
             log.debug("cannot renew the tracker lease now: %s", exc)
             return True
         if current is not None and current.token == self.me.token:
@@ -319,7 +255,7 @@ class TrackerLease:
     def release(self) -> None:
         if self._cell is not None:
             if self._held is not None:
-                with contextlib.suppress(sqlite3.Error, PyMongoError, OSError):
+                with contextlib.suppress(*self.store.write_errors):
                     self._cell.swap(self._held, None)
             self._held = None
             self._cell.close()
