@@ -46,7 +46,7 @@ from deskmeter.store.sqlite_codec import (
     Labels,
     decode_id,
     encode_id,
-    row_switch,
+    rows_switches,
     switch_rows,
     switch_texts,
     to_us,
@@ -259,7 +259,7 @@ class SQLiteStore(Store):
         db = self._db()
         rows = db.execute(sql, params).fetchall()
         self._labels.load(db, (n for r in rows for n in r[4:]))
-        return [row_switch(r, self._labels) for r in rows]
+        return rows_switches(rows, self._labels)
 
     def switches(
         self,
