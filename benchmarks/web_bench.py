@@ -36,6 +36,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,35 @@ def python_load(url: str, seconds: float, connections: int) -> dict[str, Any]:
     }
 
 
+def in_process_threads(app: Any, urls: list[str], threads: int, requests: int) -> dict[str, Any]:
+    """Requests/s of ``urls`` from ``threads`` test clients of one app (one process, no
+    network): SQLite's part of each request runs outside the GIL, so a store whose reads
+    queue on one lock does not get faster with threads, and one with a connection per
+    thread does (as far as free cores allow)."""
+    clients = [app.test_client() for _ in range(threads)]
+    for client in clients:
+        client.get(urls[0])  # each thread's first request opens its connection
+
+    def work(index: int) -> int:
+        client = clients[index]
+        failed = 0
+        for n in range(index, requests, threads):
+            failed += client.get(urls[n % len(urls)]).status_code != 200
+        return failed
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        failed = sum(pool.map(work, range(threads)))
+    elapsed = time.perf_counter() - began
+    return {
+        "tool": "in-process test clients",
+        "threads": threads,
+        "requests": requests,
+        "requests_per_s": round(requests / elapsed, 1),
+        "non_2xx": failed,
+    }
+
+
 def status_of(client: Any) -> Callable[[str], int]:
     def get(url: str) -> int:
         return int(client.get(url).status_code)
@@ -262,6 +292,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     }
                 )
                 print_row(years, count, size["rows"][-1])
+            if args.threads:
+                app = create_app(settings, store=store, clock=lambda: CLOCK)
+                urls = scenarios(years, count, settings.web.per_page)["calendar month page"]
+                size["in_process_threads"] = []
+                for threads in args.threads:
+                    run = in_process_threads(app, urls, threads, max(8, args.requests))
+                    size["in_process_threads"].append(run)
+                    print(
+                        f"  month page, {threads} thread(s) in one process (test clients): "
+                        f"{run['requests_per_s']:.1f} req/s, {run['non_2xx']} errors",
+                        flush=True,
+                    )
             if args.load_seconds > 0:
                 size["load"] = load_test(db, args.load_seconds, args.workers, args.connections)
                 load = size["load"]

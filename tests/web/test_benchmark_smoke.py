@@ -44,6 +44,9 @@ def test_benchmark_prints_its_table_and_writes_json(tmp_path: Path, capsys) -> N
     assert size["switches"] > 0 and size["load"]["requests_per_s"] > 0
     assert [run["threads"] for run in size["threads"]] == [1, 2]
     assert all(run["requests_per_s"] > 0 and run["workers"] == 1 for run in size["threads"])
+    in_process = size["in_process_threads"]
+    assert [run["threads"] for run in in_process] == [1, 2]
+    assert all(run["requests_per_s"] > 0 and run["non_2xx"] == 0 for run in in_process)
     assert {row["scenario"] for row in size["rows"]} >= {
         "calendar month page",
         "totals API, a month by day",

@@ -73,7 +73,11 @@ class Store(ABC):
 
     @abstractmethod
     def longest_switch(self) -> float:
-        """The largest ``delta`` stored, 0.0 when empty (bounds overlap queries)."""
+        """The largest ``delta`` stored, 0.0 when empty (bounds overlap queries).
+
+        SQLite keeps the largest ever written: after a switch was shortened it is an upper
+        bound, which is all overlap queries need.
+        """
 
     def switches_overlapping(self, start: datetime, end: datetime) -> list[Switch]:
         """Switches whose interval intersects ``[start, end)``, ordered by start."""

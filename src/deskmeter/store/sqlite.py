@@ -48,7 +48,7 @@ from deskmeter.store.sqlite_codec import (
     Labels,
     decode_id,
     encode_id,
-    row_switch,
+    rows_switches,
     switch_rows,
     switch_texts,
     to_us,
@@ -265,7 +265,10 @@ class SQLiteStore(Store):
         db = self._db()
         rows = db.execute(sql, params).fetchall()
         self._labels.load(db, (n for r in rows for n in r[4:]))
-        return list(limits.readable(rows, lambda r: row_switch(r, self._labels)))
+        try:
+            return rows_switches(rows, self._labels)  # the fast path: every row is sane
+        except (ValueError, TypeError, OverflowError, KeyError):  # skip (and report) the bad ones
+            return list(limits.readable(rows, lambda r: row_switch(r, self._labels)))
 
     def switches(
         self,

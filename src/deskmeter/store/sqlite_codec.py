@@ -28,7 +28,13 @@ def to_us(value: datetime) -> int:
     return (value - EPOCH) // _MICROSECOND
 
 
+#: Below this many microseconds (the year 2112) a float timestamp is exact to the microsecond.
+_FLOAT_EXACT_US = 2**52
+
+
 def from_us(value: int) -> datetime:
+    if 0 <= value < _FLOAT_EXACT_US:
+        return datetime.fromtimestamp(value / 1_000_000, UTC)  # the fast path, also exact
     return EPOCH + timedelta(microseconds=value)
 
 
@@ -60,6 +66,12 @@ class Labels:
 
     def text(self, label_id: int) -> str:
         return self._texts[label_id]
+
+    def texts(self) -> dict[Any, Any]:
+        """A copy of the number → name cache, None → None (to decode many rows at once)."""
+        found: dict[Any, Any] = dict(self._texts)
+        found[None] = None
+        return found
 
     def load(self, db: sqlite3.Connection, wanted: Iterable[int | None]) -> None:
         """Make sure every label number in ``wanted`` is cached (one query for the missing)."""
@@ -136,15 +148,24 @@ def switch_rows(switches: Iterable[Switch], numbers: dict[str, int]) -> list[Row
 
 def row_switch(row: Sequence[Any], labels: Labels) -> Switch:
     """The switch of a row read with ``SWITCH_COLUMNS`` (labels loaded beforehand)."""
-    start, key, delta, index, workspace, task, task_id, host = row
-    text = labels.text
-    return Switch(
-        id=decode_id(key),
-        date=from_us(start),
-        delta=delta / 1000,
-        workspace_index=index,
-        workspace=text(workspace),
-        task=None if task is None else text(task),
-        task_id=None if task_id is None else text(task_id),
-        host=text(host),
-    )
+    return rows_switches([row], labels)[0]
+
+
+def rows_switches(rows: Iterable[Sequence[Any]], labels: Labels) -> list[Switch]:
+    """The switches of rows read with ``SWITCH_COLUMNS`` (one comprehension: pages of the
+    dashboard and sync's first copy go through here)."""
+    text: dict[Any, Any] = labels.texts()
+    fast = _FLOAT_EXACT_US
+    return [
+        Switch(
+            key.hex() if type(key) is bytes else key,
+            datetime.fromtimestamp(start / 1_000_000, UTC) if 0 <= start < fast else from_us(start),
+            delta / 1000,
+            index,
+            text[workspace],
+            text[task_id],
+            text[task],
+            text[host],
+        )
+        for start, key, delta, index, workspace, task, task_id, host in rows
+    ]
