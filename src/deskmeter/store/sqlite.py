@@ -48,6 +48,7 @@ from deskmeter.store.sqlite_codec import (
     Labels,
     decode_id,
     encode_id,
+    row_switch,
     rows_switches,
     switch_rows,
     switch_texts,
