@@ -60,12 +60,20 @@ class NaiveStore:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def day_totals(self, start: datetime, end: datetime, tz: ZoneInfo, *, group: str = "task"):  # type: ignore[no-untyped-def]
+    def day_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: str = "task",
+        day_start: timedelta = timedelta(0),
+    ):  # type: ignore[no-untyped-def]
         out = []
         day = start.astimezone(tz).date()
-        while (lo := max(local_midnight(day, tz), start)) < end:
-            hi = min(local_midnight(day + timedelta(days=1), tz), end)
-            out += self._inner.totals(lo, hi, tz, group=group, by="day")  # type: ignore[arg-type]
+        while (lo := max(local_midnight(day, tz, day_start), start)) < end:
+            hi = min(local_midnight(day + timedelta(days=1), tz, day_start), end)
+            out += self._inner.totals(lo, hi, tz, group=group, by="day", day_start=day_start)  # type: ignore[arg-type]
             day += timedelta(days=1)
         return out
 

@@ -21,7 +21,7 @@ from deskmeter.store.documents import (
     task_to_doc,
 )
 from deskmeter.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
-from deskmeter.store.totals import Group, local_midnight
+from deskmeter.store.totals import MIDNIGHT, Group, day_of, local_midnight
 
 #: meta key: the highest changelog seq that was pruned (sync must resync below it).
 PRUNED_THROUGH = "changelog_pruned_through"
@@ -201,7 +201,13 @@ class SQLiteStore(Store):
         return float(rows[0][0]) if rows else 0.0
 
     def day_totals(
-        self, start: datetime, end: datetime, tz: ZoneInfo, *, group: Group = "task"
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
     ) -> list[Total]:
         """Seconds per local day and key, summed by SQLite in one indexed query.
 
@@ -213,12 +219,12 @@ class SQLiteStore(Store):
             return []
         lookback = self.longest_switch()
         days: list[tuple[str, float, float, float]] = []
-        day = start.astimezone(tz).date()
+        day = day_of(start, tz, day_start)
         while True:
-            lo = max(local_midnight(day, tz), start)
+            lo = max(local_midnight(day, tz, day_start), start)
             if lo >= end:
                 break
-            hi = min(local_midnight(day + timedelta(days=1), tz), end)
+            hi = min(local_midnight(day + timedelta(days=1), tz, day_start), end)
             days.append((day.isoformat(), _ts(lo), _ts(hi), _ts(lo) - lookback))
             day += timedelta(days=1)
         sums: dict[tuple[str, str], float] = {}

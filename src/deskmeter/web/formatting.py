@@ -27,11 +27,8 @@ def duration(seconds: float) -> str:
 
 
 def hours(seconds: float) -> str:
-    """``7.5h``: the short form for dense places (calendar cells)."""
-    value = seconds / 3600
-    if value >= 10:
-        return f"{value:.0f}h"
-    return f"{value:.1f}h"
+    """The same as ``duration``: one duration format everywhere (``9h 28m``)."""
+    return duration(seconds)
 
 
 def local_time(value: datetime, tz: ZoneInfo, fmt: str = "%H:%M") -> str:
@@ -48,6 +45,18 @@ def coarsen(task: str) -> str:
     if task == NO_TASK:
         return task
     return task.split("/", 1)[0] or task
+
+
+def at_depth(task: str, depth: int) -> str:
+    """The first ``depth`` levels of a task path (0: all of it)."""
+    if task == NO_TASK or depth <= 0:
+        return task
+    return "/".join(task.split("/")[:depth]) or task
+
+
+def decimal_hours(seconds: float) -> str:
+    """``7.52``: hours with two decimals, for timesheets and invoices."""
+    return f"{seconds / 3600:.2f}"
 
 
 class Palette:
