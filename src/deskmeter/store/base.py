@@ -26,6 +26,10 @@ class StoreError(RuntimeError):
     """The store cannot be opened or used; the message says why."""
 
 
+class StoreNotFoundError(StoreError):
+    """A read-only command was pointed at a store that does not exist."""
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """One entry of a backend's change log: document ``doc_id`` of ``collection`` changed."""
