@@ -19,6 +19,7 @@ import typer
 from deskmeter.cli.context import app_context
 from deskmeter.dates import DateError, parse_date
 from deskmeter.models import utcnow
+from deskmeter.store.totals import Group
 from deskmeter.web import goals as goal_rules
 from deskmeter.web.colors import area_of
 from deskmeter.web.formatting import decimal_hours, duration
@@ -82,7 +83,7 @@ def compute_rows(reports: Reports, first: date, last: date, by: By) -> list[tupl
             if total.period is not None:
                 per_day[total.period] += total.seconds
         return [(day.isoformat(), round(per_day[day], 3)) for day in sorted(per_day)]
-    group = "workspace" if by is By.workspace else "task"
+    group: Group = "workspace" if by is By.workspace else "task"
     sums: dict[str, float] = defaultdict(float)
     for total in reports.totals(start, end, group, None):
         key = area_of(total.key) if by is By.area else total.key
