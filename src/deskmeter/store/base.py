@@ -117,6 +117,25 @@ class Store(ABC):
         """
         return self.totals(start, end, tz, group=group, by="day", day_start=day_start)
 
+    def range_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+    ) -> list[Total]:
+        """Seconds per key over the whole range (``period`` None), summed from day totals."""
+        sums: dict[str, float] = {}
+        for total in self.day_totals(start, end, tz, group=group, day_start=day_start):
+            sums[total.key] = sums.get(total.key, 0.0) + total.seconds
+        return [
+            Total(period=None, key=key, seconds=round(seconds, 3))
+            for key, seconds in sorted(sums.items())
+            if seconds > 0
+        ]
+
     # -- tasks ------------------------------------------------------------------------------
 
     @abstractmethod

@@ -7,8 +7,9 @@ Collections ``switch``, ``task``, ``task_history``, ``state`` (the seed's names)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReplaceOne
 from pymongo.collection import Collection
@@ -16,7 +17,8 @@ from pymongo.database import Database
 from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
 from pymongo.uri_parser import parse_uri
 
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total
+from deskmeter.store import aggregates
 from deskmeter.store.base import SortOrder, Store, StoreError
 from deskmeter.store.documents import (
     STATE_ID,
@@ -30,6 +32,7 @@ from deskmeter.store.documents import (
     task_from_doc,
     task_to_doc,
 )
+from deskmeter.store.totals import MIDNIGHT, Group
 
 DEFAULT_DATABASE = "deskmeter"
 
@@ -93,6 +96,7 @@ class MongoStore(Store):
             for name, indexes in INDEXES.items():
                 for keys in indexes:
                     self.db[name].create_index(keys)
+            aggregates.mongo_indexes(self.db)
         except OperationFailure as exc:
             raise StoreError(f"MongoDB refused {self.describe()}: {exc}") from exc
         except PyMongoError as exc:
@@ -107,9 +111,11 @@ class MongoStore(Store):
     # -- switches ---------------------------------------------------------------------------
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
-        ops = [ReplaceOne({"_id": s.id}, switch_to_doc(s), upsert=True) for s in switches]
+        docs = [switch_to_doc(s) for s in switches]
+        ops = [ReplaceOne({"_id": doc["_id"]}, doc, upsert=True) for doc in docs]
         if not ops:
             return 0
+        aggregates.mongo_invalidate(self.db, [doc["_id"] for doc in docs], docs)
         self.db.switch.bulk_write(ops, ordered=False)
         return len(ops)
 
@@ -138,6 +144,59 @@ class MongoStore(Store):
     def longest_switch(self) -> float:
         doc = self.db.switch.find_one({}, {"delta": 1}, sort=[("delta", DESCENDING)])
         return float(doc["delta"]) if doc else 0.0
+
+    def day_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+    ) -> list[Total]:
+        """Whole days from the ``day_total`` collection (kept by the writers), edges cut here."""
+        if end <= start:
+            return []
+        days, edges = aggregates.whole_days(start, end, tz, day_start)
+        out: list[Total] = []
+        if days:
+            aggregates.mongo_fill(self, days, tz, group, day_start)
+            out += [
+                Total(period=date.fromisoformat(day), key=key, seconds=seconds)
+                for day, key, seconds in aggregates.mongo_day_rows(
+                    self.db, days, tz, group, day_start
+                )
+                if seconds > 0
+            ]
+        for lo, hi in edges:
+            out += Store.totals(self, lo, hi, tz, group=group, by="day", day_start=day_start)
+        return sorted(out, key=lambda t: (t.period or date.min, t.key))
+
+    def range_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+    ) -> list[Total]:
+        """Seconds per key over the range: MongoDB sums the day collection."""
+        if end <= start:
+            return []
+        days, edges = aggregates.whole_days(start, end, tz, day_start)
+        sums: dict[str, float] = {}
+        if days:
+            aggregates.mongo_fill(self, days, tz, group, day_start)
+            sums = aggregates.mongo_key_sums(self.db, days, tz, group, day_start)
+        for lo, hi in edges:
+            for total in Store.totals(self, lo, hi, tz, group=group, by=None):
+                sums[total.key] = sums.get(total.key, 0.0) + total.seconds
+        return [
+            Total(period=None, key=key, seconds=round(seconds, 3))
+            for key, seconds in sorted(sums.items())
+            if seconds > 0
+        ]
 
     # -- tasks ------------------------------------------------------------------------------
 

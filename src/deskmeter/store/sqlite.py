@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import NO_TASK, State, Switch, Task, TaskHistoryEntry, Total
+from deskmeter.store.aggregates import tag, whole_days
 from deskmeter.store.base import Change, SortOrder, Store, StoreError
 from deskmeter.store.documents import (
     STATE_ID,
@@ -210,6 +212,146 @@ class SQLiteStore(Store):
         return float(rows[0][0]) if rows else 0.0
 
     def day_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+    ) -> list[Total]:
+        """Seconds per local day and key: whole days from the pre-aggregated table.
+
+        Days not yet in ``day_total`` (or invalidated by a write) are computed once and
+        stored; partial days at the edges of the range are computed directly.
+        """
+        if end <= start:
+            return []
+        days, edges = whole_days(start, end, tz, day_start)
+        out: list[Total] = []
+        if days:
+            fallback = self._fill_days(days, tz, group, day_start)
+            if fallback is not None:
+                out += fallback
+            else:
+                rows = self._query(
+                    "SELECT day, key, seconds FROM day_total WHERE tag = ? AND grp = ? "
+                    "AND day BETWEEN ? AND ?",
+                    (tag(tz, day_start), group, days[0].isoformat(), days[-1].isoformat()),
+                )
+                out += [
+                    Total(period=date.fromisoformat(r[0]), key=r[1], seconds=r[2])
+                    for r in rows
+                    if r[2] > 0
+                ]
+        for lo, hi in edges:
+            out += self._compute_day_totals(lo, hi, tz, group=group, day_start=day_start)
+        return sorted(out, key=lambda t: (t.period or date.min, t.key))
+
+    def range_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+    ) -> list[Total]:
+        """Seconds per key over the whole range, summed by SQLite from the day table."""
+        if end <= start:
+            return []
+        days, edges = whole_days(start, end, tz, day_start)
+        sums: dict[str, float] = defaultdict(float)
+        if days:
+            fallback = self._fill_days(days, tz, group, day_start)
+            if fallback is not None:
+                for total in fallback:
+                    sums[total.key] += total.seconds
+            else:
+                for row in self._query(
+                    "SELECT key, SUM(seconds) FROM day_total WHERE tag = ? AND grp = ? "
+                    "AND day BETWEEN ? AND ? GROUP BY key",
+                    (tag(tz, day_start), group, days[0].isoformat(), days[-1].isoformat()),
+                ):
+                    sums[row[0]] += row[1]
+        for lo, hi in edges:
+            for total in self._compute_day_totals(lo, hi, tz, group=group, day_start=day_start):
+                sums[total.key] += total.seconds
+        return [
+            Total(period=None, key=key, seconds=round(seconds, 3))
+            for key, seconds in sorted(sums.items())
+            if seconds > 0
+        ]
+
+    def _fill_days(
+        self, days: list[date], tz: ZoneInfo, group: Group, day_start: timedelta
+    ) -> list[Total] | None:
+        """Compute and store the missing days; None when done, else the figures (read-only)."""
+        cache_tag = tag(tz, day_start)
+        with self._lock:
+            done = {
+                row[0]
+                for row in self._db.execute(
+                    "SELECT day FROM day_total_done WHERE tag = ? AND grp = ? "
+                    "AND day BETWEEN ? AND ?",
+                    (cache_tag, group, days[0].isoformat(), days[-1].isoformat()),
+                )
+            }
+            missing = [d for d in days if d.isoformat() not in done]
+            if not missing:
+                return None
+            runs: list[tuple[date, date]] = []
+            for day in missing:
+                if runs and runs[-1][1] + timedelta(days=1) == day:
+                    runs[-1] = (runs[-1][0], day)
+                else:
+                    runs.append((day, day))
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return self._compute_days(days, tz, group, day_start)
+            try:
+                for first, last in runs:
+                    lo = local_midnight(first, tz, day_start)
+                    hi = local_midnight(last + timedelta(days=1), tz, day_start)
+                    totals = self._compute_day_totals(lo, hi, tz, group=group, day_start=day_start)
+                    self._db.execute(
+                        "DELETE FROM day_total WHERE tag = ? AND grp = ? AND day BETWEEN ? AND ?",
+                        (cache_tag, group, first.isoformat(), last.isoformat()),
+                    )
+                    self._db.executemany(
+                        "INSERT INTO day_total (tag, grp, day, key, seconds) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        [
+                            (cache_tag, group, t.period.isoformat(), t.key, t.seconds)
+                            for t in totals
+                            if t.period is not None
+                        ],
+                    )
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO day_total_done (tag, grp, day) VALUES (?, ?, ?)",
+                        [
+                            (cache_tag, group, (first + timedelta(days=i)).isoformat())
+                            for i in range((last - first).days + 1)
+                        ],
+                    )
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError:  # a read-only file: answer without storing
+                self._db.execute("ROLLBACK")
+                return self._compute_days(days, tz, group, day_start)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return None
+
+    def _compute_days(
+        self, days: list[date], tz: ZoneInfo, group: Group, day_start: timedelta
+    ) -> list[Total]:
+        lo = local_midnight(days[0], tz, day_start)
+        hi = local_midnight(days[-1] + timedelta(days=1), tz, day_start)
+        return self._compute_day_totals(lo, hi, tz, group=group, day_start=day_start)
+
+    def _compute_day_totals(
         self,
         start: datetime,
         end: datetime,

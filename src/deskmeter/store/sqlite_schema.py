@@ -8,6 +8,8 @@ the log stays as small as the number of unsynced documents.
 
 from __future__ import annotations
 
+from deskmeter.store.aggregates import SQLITE_MIGRATION
+
 _CHANGELOG_TRIGGERS = "\n".join(
     f"""
 CREATE TRIGGER {table}_changelog_insert AFTER INSERT ON {table} BEGIN
@@ -84,6 +86,8 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX switch_totals ON switch (date, delta, task, workspace, workspace_index);
     """,
+    # 3: pre-aggregated day totals, kept exact by triggers (store/aggregates.py).
+    SQLITE_MIGRATION,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,6 +20,7 @@ from pymongo.errors import (
 )
 from pymongo.uri_parser import parse_uri
 
+from deskmeter.store import aggregates
 from deskmeter.store.base import COLLECTIONS
 from deskmeter.store.documents import Document
 from deskmeter.store.mongo import DEFAULT_DATABASE, redact
@@ -53,6 +54,14 @@ class Sink(Protocol):
 
     def ids(self, collection: str) -> set[Any]:
         """Every ``_id`` in ``collection`` (to remove what the local store no longer has)."""
+
+
+def invalidate_switches(db: Any, changes: Sequence[DocChange]) -> None:
+    """Drop the remote's cached day totals that these switch changes touch."""
+    switches = [c for c in changes if c.collection == "switch"]
+    aggregates.mongo_invalidate(
+        db, [c.doc_id for c in switches], [c.document for c in switches if c.document]
+    )
 
 
 def operations(changes: Iterable[DocChange]) -> dict[str, list[ReplaceOne[Document] | DeleteOne]]:
@@ -147,6 +156,8 @@ class MongoSink:
         try:
             for collection, ops in operations(changes).items():
                 if ops:
+                    if collection == "switch":  # keep the pre-aggregated days exact
+                        invalidate_switches(self.db, changes)
                     self.db[collection].bulk_write(ops, ordered=False)
                     written += len(ops)
         except PyMongoError as exc:

@@ -8,6 +8,7 @@ heartbeat, so today's numbers include what is running now. In portfolio mode wit
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ LEVEL_SHARES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
 DEFAULT_FULL_DAY = 8 * 3600.0
 #: The typical day is the 90th percentile of the worked days among this many last days.
 TYPICAL_WINDOW_DAYS = 90
+#: Seconds a process keeps a computed typical day.
+TYPICAL_TTL = 300.0
+_TYPICAL: dict[tuple[int, str, timedelta, date], tuple[float, float]] = {}
 #: Tasks named in each calendar cell; the rest are summed.
 TOP_PER_DAY = 3
 
@@ -217,11 +221,18 @@ class Reports:
         )
 
     def full_day(self) -> float:
-        """The calendar's heat scale: the setting, else the user's typical worked day."""
+        """The calendar's heat scale: the setting, else the user's typical worked day.
+
+        The typical day moves slowly: it is kept per process for ``TYPICAL_TTL`` seconds.
+        """
         if self._full_day is None:
             setting = self.settings.views.full_day_hours
+            cache_key = (id(self.store), self.tz.key, self.day_start, self.today())
+            cached = _TYPICAL.get(cache_key)
             if setting is not None:
                 self._full_day = setting * 3600
+            elif cached is not None and time.monotonic() - cached[0] < TYPICAL_TTL:
+                self._full_day = cached[1]
             else:
                 today = self.today()
                 start, end = self.bounds(today - timedelta(days=TYPICAL_WINDOW_DAYS), today)
@@ -232,6 +243,7 @@ class Reports:
                 worked = [v for v in per_day.values() if v >= 600]
                 typical = percentile(worked, 0.9)
                 self._full_day = typical if typical >= 3600 else DEFAULT_FULL_DAY
+                _TYPICAL[cache_key] = (time.monotonic(), self._full_day)
         return self._full_day
 
     def key(self, total_key: str, group: Group) -> str:
@@ -277,7 +289,10 @@ class Reports:
         """Seconds per local day and key in ``[start, end)``, the open interval included."""
         totals = self.store.day_totals(start, end, self.tz, group=group, day_start=self.day_start)
         running = self.open_interval()
-        if running is not None and running.end > start and running.date < end:
+        overlaps = running is not None and running.end > start and running.date < end
+        if not overlaps and not (self.coarse and group == "task"):
+            return totals  # already one row per (day, key), in order: nothing to merge
+        if running is not None and overlaps:
             totals = totals + cut_totals(
                 [running], start, end, self.tz, group, "day", day_start=self.day_start
             )
@@ -287,6 +302,14 @@ class Reports:
         self, start: datetime, end: datetime, group: Group, by: Period | None
     ) -> list[Total]:
         """Totals per period (``None``: the whole range) and key."""
+        if by is None:  # summed by the store (SQLite: from its day table, in SQL)
+            found = self.store.range_totals(
+                start, end, self.tz, group=group, day_start=self.day_start
+            )
+            running = self.open_interval()
+            if running is not None and running.end > start and running.date < end:
+                found = found + cut_totals([running], start, end, self.tz, group, None)
+            return self._merge(found, lambda period: None, lambda key: self.key(key, group))
         days = self.day_totals(start, end, group)
 
         def fold(day: date | None) -> date | None:
@@ -332,6 +355,7 @@ class Reports:
             for _ in range(7):
                 sums = per_day.get(day, {})
                 ranked = _by_size(sums)
+                areas = _by_size(_areas(sums))
                 seconds = sum(sums.values())
                 in_month = day.month == first.month
                 if in_month:
@@ -342,11 +366,9 @@ class Reports:
                         day=day,
                         in_month=in_month,
                         seconds=round(seconds, 3),
-                        top=_by_size(_areas(sums))[:TOP_PER_DAY],
-                        rest_seconds=round(
-                            sum(t.seconds for t in _by_size(_areas(sums))[TOP_PER_DAY:]), 3
-                        ),
-                        rest_count=max(0, len(_areas(sums)) - TOP_PER_DAY),
+                        top=areas[:TOP_PER_DAY],
+                        rest_seconds=round(sum(t.seconds for t in areas[TOP_PER_DAY:]), 3),
+                        rest_count=max(0, len(areas) - TOP_PER_DAY),
                         tasks=ranked,
                         level=intensity(seconds, full_day),
                         today=day == today,
