@@ -207,6 +207,9 @@ def load_test(db: Path, seconds: float, workers: int, connections: int) -> dict[
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
+        for _ in range(workers * 2):  # warm each worker (templates, the day table)
+            with urllib.request.urlopen(url, timeout=60):
+                pass
         wrk = shutil.which("wrk")
         if wrk:
             out = subprocess.run(
