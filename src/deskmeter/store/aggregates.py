@@ -20,6 +20,7 @@ SQL) so the write hooks in the backends stay one line each.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -140,6 +141,10 @@ def switch_intervals(docs: Sequence[dict[str, Any]]) -> list[tuple[datetime, dat
 
 #: The meta document counting invalidations (a fill that raced a write is discarded).
 MONGO_GENERATION = "day_total_generation"
+#: The meta document a fill stamps (unix time) before it computes: writers then count.
+MONGO_FILLING = "day_total_filling"
+#: Seconds a fill stamp keeps writers counting (longer than any fill takes).
+FILL_WINDOW = 300.0
 
 
 def mongo_indexes(db: Any) -> None:
@@ -159,11 +164,17 @@ def mongo_invalidate(db: Any, ids: Sequence[Any], new_docs: Sequence[dict[str, A
     intervals = switch_intervals(old) + switch_intervals(new_docs)
     if not intervals:
         return
-    db.meta.update_one({"_id": MONGO_GENERATION}, {"$inc": {"value": 1}}, upsert=True)
     ranges = [touched_days(lo, hi) for lo, hi in intervals]
     clauses = [{"day": {"$gte": first, "$lte": last}} for first, last in ranges]
-    for index in range(0, len(clauses), 500):
-        db[MONGO_DONE].delete_many({"$or": clauses[index : index + 500]})
+    chunks = [clauses[i : i + 500] for i in range(0, len(clauses), 500)]
+    cached = any(db[MONGO_DONE].find_one({"$or": chunk}, {"_id": 1}) for chunk in chunks)
+    filling = db.meta.find_one({"_id": MONGO_FILLING})
+    busy = filling is not None and time.time() - float(filling.get("value", 0)) < FILL_WINDOW
+    if not cached and not busy:  # nothing cached to go stale, no fill to warn: write nothing
+        return
+    db.meta.update_one({"_id": MONGO_GENERATION}, {"$inc": {"value": 1}}, upsert=True)
+    for chunk in chunks:
+        db[MONGO_DONE].delete_many({"$or": chunk})
 
 
 def _generation(db: Any) -> int:
@@ -190,6 +201,7 @@ def mongo_fill(
     missing = [d for d in days if d.isoformat() not in done]
     if not missing:
         return
+    db.meta.update_one({"_id": MONGO_FILLING}, {"$set": {"value": time.time()}}, upsert=True)
     generation = _generation(db)
     runs: list[tuple[date, date]] = []
     for day in missing:
