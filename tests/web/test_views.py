@@ -73,6 +73,21 @@ def test_year_page_heat_map_months_and_top_tasks(client: FlaskClient) -> None:
     assert float(months["3"]) == march
     assert re.search(r'id="top-tasks">\s*<li>.*?work/deskmeter/web', html, re.S)
     assert 'rel="prev"' in html and 'href="/year/2023"' in html
+    labels = re.findall(r'class="heat-label" x="\d+" y="10">(\w+)<', html)
+    assert labels == [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+    ]  # each month named once, over its first week
 
 
 def test_calendar_week_numbers_link_to_week_pages(client: FlaskClient) -> None:
