@@ -96,22 +96,32 @@ def whole_days(
     tz: ZoneInfo,
     day_start: timedelta,
 ) -> tuple[list[date], list[tuple[datetime, datetime]]]:
-    """Split ``[start, end)`` into whole local days and the partial edges left over."""
+    """Split ``[start, end)`` into whole local days and the partial edges left over.
+
+    Only the first and the last day can be partial, so only they are checked.
+    """
     from deskmeter.store.totals import day_of, local_midnight
 
-    days: list[date] = []
+    if end <= start:
+        return [], []
+    first = day_of(start, tz, day_start)
+    last = day_of(end - timedelta(microseconds=1), tz, day_start)
     edges: list[tuple[datetime, datetime]] = []
-    day = day_of(start, tz, day_start)
-    while True:
-        lo = local_midnight(day, tz, day_start)
-        hi = local_midnight(day + timedelta(days=1), tz, day_start)
-        if lo >= end:
-            break
-        if lo >= start and hi <= end:
-            days.append(day)
-        else:
-            edges.append((max(lo, start), min(hi, end)))
-        day += timedelta(days=1)
+    if first == last:
+        lo = local_midnight(first, tz, day_start)
+        hi = local_midnight(first + timedelta(days=1), tz, day_start)
+        if lo == start and hi == end:
+            return [first], []
+        return [], [(start, end)]
+    first_lo = local_midnight(first, tz, day_start)
+    if first_lo < start:
+        edges.append((start, local_midnight(first + timedelta(days=1), tz, day_start)))
+        first += timedelta(days=1)
+    last_hi = local_midnight(last + timedelta(days=1), tz, day_start)
+    if last_hi > end:
+        edges.append((local_midnight(last, tz, day_start), end))
+        last -= timedelta(days=1)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     return days, edges
 
 

@@ -236,14 +236,18 @@ class SQLiteStore(Store):
             else:
                 rows = self._query(
                     "SELECT day, key, seconds FROM day_total WHERE tag = ? AND grp = ? "
-                    "AND day BETWEEN ? AND ?",
+                    "AND day BETWEEN ? AND ? ORDER BY day, key",
                     (tag(tz, day_start), group, days[0].isoformat(), days[-1].isoformat()),
                 )
-                out += [
-                    Total(period=date.fromisoformat(r[0]), key=r[1], seconds=r[2])
-                    for r in rows
-                    if r[2] > 0
-                ]
+                parsed: dict[str, date] = {}
+                for r in rows:
+                    if r[2] > 0:
+                        day = parsed.get(r[0])
+                        if day is None:
+                            day = parsed[r[0]] = date.fromisoformat(r[0])
+                        out.append(Total(period=day, key=r[1], seconds=r[2]))
+        if not edges:
+            return out  # already in (day, key) order
         for lo, hi in edges:
             out += self._compute_day_totals(lo, hi, tz, group=group, day_start=day_start)
         return sorted(out, key=lambda t: (t.period or date.min, t.key))
@@ -288,13 +292,21 @@ class SQLiteStore(Store):
     ) -> list[Total] | None:
         """Compute and store the missing days; None when done, else the figures (read-only)."""
         cache_tag = tag(tz, day_start)
+        span = (cache_tag, group, days[0].isoformat(), days[-1].isoformat())
         with self._lock:
+            complete = self._db.execute(
+                "SELECT COUNT(*) FROM day_total_done WHERE tag = ? AND grp = ? "
+                "AND day BETWEEN ? AND ?",
+                span,
+            ).fetchone()[0]
+            if complete == len(days):  # the usual case: every day is cached
+                return None
             done = {
                 row[0]
                 for row in self._db.execute(
                     "SELECT day FROM day_total_done WHERE tag = ? AND grp = ? "
                     "AND day BETWEEN ? AND ?",
-                    (cache_tag, group, days[0].isoformat(), days[-1].isoformat()),
+                    span,
                 )
             }
             missing = [d for d in days if d.isoformat() not in done]
