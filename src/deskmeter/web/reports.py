@@ -28,7 +28,7 @@ from deskmeter.store.totals import (
     period_start,
 )
 from deskmeter.web.colors import area_of
-from deskmeter.web.formatting import at_depth
+from deskmeter.web.formatting import at_depth, duration
 
 #: Calendar intensity: a day with at least this share of a full day gets level index + 1.
 LEVEL_SHARES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -515,6 +515,8 @@ class Reports:
                         seconds=round(seconds, 3),
                         level=intensity(seconds, full_day),
                         future=cursor > today,
+                        label=f"{cursor:%a} {cursor.day} {cursor:%b}: "
+                        + (duration(seconds) if seconds else "nothing"),
                     )
                 )
                 cursor += timedelta(days=1)
@@ -621,6 +623,7 @@ class HeatDay:
     seconds: float
     level: int
     future: bool
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
