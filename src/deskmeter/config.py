@@ -12,6 +12,7 @@ import os
 import socket
 import tomllib
 from contextvars import ContextVar
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -126,6 +127,73 @@ class SyncSettings(_Section):
         return value.strip()
 
 
+class ViewsSettings(_Section):
+    """``[views]``: how every page and report cuts and shows the days."""
+
+    #: When a day begins, local wall time (``"04:00"``: a night's work counts to the day before).
+    #: A multiple of 15 minutes, 12:00 at the latest.
+    day_starts_at: str = "00:00"
+    #: Colours by task or area (``"work" = "#3366cc"``); the rest come from a hash of the area.
+    colors: dict[str, str] = Field(default_factory=dict)
+    #: The heat scale of the calendar: hours of a full day (unset: the user's own 90th
+    #: percentile of the last 90 worked days).
+    full_day_hours: float | None = Field(None, gt=0, le=24)
+
+    @field_validator("day_starts_at")
+    @classmethod
+    def _day_start(cls, value: str) -> str:
+        from deskmeter.dates import parse_day_start
+
+        offset = parse_day_start(value)
+        if offset.total_seconds() % 900:
+            raise ValueError("must be a multiple of 15 minutes (e.g. 04:00 or 05:30)")
+        return value
+
+    @field_validator("colors")
+    @classmethod
+    def _hex_colours(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, colour in value.items():
+            text = colour.strip()
+            if len(text) not in (4, 7) or not text.startswith("#"):
+                raise ValueError(f"{key}: expected #rgb or #rrggbb, got {colour!r}")
+            try:
+                int(text[1:], 16)
+            except ValueError:
+                raise ValueError(f"{key}: expected #rgb or #rrggbb, got {colour!r}") from None
+        return value
+
+    @property
+    def day_start(self) -> timedelta:
+        from deskmeter.dates import parse_day_start
+
+        return parse_day_start(self.day_starts_at)
+
+
+class PortfolioSettings(_Section):
+    """``[portfolio]``: what a public (portfolio mode) dashboard shows."""
+
+    #: The switches list (every interval to the second): off unless turned on.
+    show_switches: bool = False
+    #: Exact clock times (timeline, first start, last end): off unless turned on.
+    show_times: bool = False
+    #: Levels of a task path shown (1: ``work``; 2: ``work/client-a``; 0: the whole path).
+    path_depth: int = Field(1, ge=0, le=10)
+
+
+class GoalSettings(_Section):
+    """One ``[[goals]]`` entry: a target or a cap for a task or an area, per day or week."""
+
+    #: A task path or an area (a prefix: ``work`` covers ``work/a`` and ``work/b``).
+    path: str = Field(min_length=1, max_length=200)
+    per: Literal["day", "week"] = "day"
+    #: At least this many hours per period.
+    target_hours: float | None = Field(None, gt=0, le=168)
+    #: At most this many hours per period.
+    max_hours: float | None = Field(None, gt=0, le=168)
+    #: At most this share of the period's tracked time.
+    max_percent: float | None = Field(None, gt=0, le=100)
+
+
 class _FileSource(PydanticBaseSettingsSource):
     """The TOML file's values (read by ``load_settings``)."""
 
@@ -151,6 +219,9 @@ class Settings(BaseSettings):
     workspaces: WorkspaceSettings = WorkspaceSettings()
     web: WebSettings = WebSettings()
     sync: SyncSettings = SyncSettings()
+    views: ViewsSettings = ViewsSettings()
+    portfolio: PortfolioSettings = PortfolioSettings()
+    goals: list[GoalSettings] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod

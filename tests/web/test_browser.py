@@ -26,6 +26,7 @@ from deskmeter.store.base import Store as BaseStore
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.web import create_app
 from deskmeter.web.formatting import duration
+from tests.support.waiting import wait_for
 from tests.web.conftest import MADRID, TOKEN
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -275,3 +276,153 @@ def test_portfolio_shows_last_sync_and_coarse_tasks(
     open_page(browser, served.url + "/calendar")
     assert console_errors(browser) == []
     screenshot(browser, shots, "portfolio-calendar")
+
+
+# -- every page at desktop and phone widths, light and dark: layout, console, accessibility ----
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+THEMES = ("light", "dark")
+
+
+def page_paths(today: date) -> dict[str, tuple[str, str]]:
+    """name → (dashboard, path) for every page a user can open."""
+    return {
+        "today": ("local", "/"),
+        "day": ("local", f"/day/{(today - timedelta(days=3)).isoformat()}"),
+        "week": ("local", f"/week/{today.isoformat()}"),
+        "month": ("local", f"/calendar/{today.year}/{today.month}"),
+        "year": ("local", f"/year/{today.year}"),
+        "switches": ("local", "/switches"),
+        "tasks": ("local", "/tasks"),
+        "timesheet": ("local", "/timesheet"),
+        "login": ("local", "/login"),
+        "portfolio-summary": ("portfolio", "/summary"),
+        "portfolio-week": ("portfolio", f"/week/{today.isoformat()}"),
+    }
+
+
+def emulate(driver: Any, width: int, height: int, theme: str) -> None:
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+    driver.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"media": "screen", "features": [{"name": "prefers-color-scheme", "value": theme}]},
+    )
+
+
+def axe_violations(driver: Any) -> list[str]:
+    """Serious and critical axe-core findings on the open page."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
+        ".catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n.get("target", [""])[0] if n.get("target") else "" for n in v["nodes"][:3])
+        for v in result
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+@pytest.fixture(scope="module")
+def layout_browser(browser: Any) -> Iterator[Any]:
+    browser.set_script_timeout(30)
+    yield browser
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="needs `npm ci` (axe-core in node_modules)")
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_every_page_fits_the_screen_has_no_errors_and_passes_axe(
+    layout_browser: Any, dashboards: dict[str, Served], shots: Path, width_name: str, theme: str
+) -> None:
+    width, height = WIDTHS[width_name]
+    emulate(layout_browser, width, height, theme)
+    today = datetime.now(MADRID).date()
+    problems: list[str] = []
+    for name, (which, path) in page_paths(today).items():
+        open_page(layout_browser, dashboards[which].url + path)
+        scheme = layout_browser.execute_script(
+            "return matchMedia('(prefers-color-scheme: dark)').matches"
+        )
+        assert scheme == (theme == "dark")
+        page_width = layout_browser.execute_script(
+            "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        )
+        viewport = layout_browser.execute_script("return document.documentElement.clientWidth")
+        if page_width > viewport:
+            problems.append(f"{name}: page {page_width}px wide in a {viewport}px viewport")
+        errors = console_errors(layout_browser)
+        if errors:
+            problems.append(f"{name}: console {errors}")
+        for violation in axe_violations(layout_browser):
+            problems.append(f"{name}: axe {violation}")
+        full = layout_browser.execute_script("return document.documentElement.scrollHeight")
+        layout_browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": width,
+                "height": min(int(full), 4000),
+                "deviceScaleFactor": 1,
+                "mobile": width < 600,
+            },
+        )
+        layout_browser.save_screenshot(str(shots / f"{name}-{width_name}-{theme}.png"))
+        emulate(layout_browser, width, height, theme)
+    assert problems == [], "\n".join(problems)
+
+
+def test_week_and_year_pages_show_store_totals_and_arrows_step(
+    layout_browser: Any, dashboards: dict[str, Served]
+) -> None:
+    emulate(layout_browser, 1280, 900, "light")
+    served = dashboards["local"]
+    day = busy_past_day(served.store)
+    monday = day - timedelta(days=day.weekday())
+    open_page(layout_browser, f"{served.url}/week/{day.isoformat()}")
+    week_total = sum(expected_day(served.store, monday + timedelta(days=i)) for i in range(7))
+    assert layout_browser.find_element(By.ID, "week-total").text == duration(week_total)
+    assert layout_browser.find_elements(By.CSS_SELECTOR, "svg.trend rect.seg")
+    layout_browser.find_element(By.TAG_NAME, "body").send_keys("\ue012")  # ArrowLeft
+    previous = monday - timedelta(days=7)
+    wait_for(lambda: layout_browser.current_url.endswith(f"/week/{previous.isoformat()}"))
+    open_page(layout_browser, f"{served.url}/year/{day.year}")
+    cell = layout_browser.find_element(By.CSS_SELECTOR, f'rect.heat[data-day="{day}"]')
+    assert float(cell.get_attribute("data-seconds")) == pytest.approx(
+        expected_day(served.store, day), abs=0.01
+    )
+    assert console_errors(layout_browser) == []
+
+
+def test_theme_toggle_is_remembered_across_pages(
+    layout_browser: Any, dashboards: dict[str, Served]
+) -> None:
+    emulate(layout_browser, 1280, 900, "light")
+    served = dashboards["local"]
+    open_page(layout_browser, served.url + "/tasks")
+    layout_browser.execute_script("localStorage.removeItem('deskmeter-theme')")
+    layout_browser.refresh()
+    background = "return getComputedStyle(document.body).backgroundColor"
+    light = layout_browser.execute_script(background)
+    layout_browser.find_element(By.ID, "theme-toggle").click()  # auto → dark
+    assert (
+        layout_browser.execute_script("return document.documentElement.getAttribute('data-theme')")
+        == "dark"
+    )
+    open_page(layout_browser, served.url + "/calendar")
+    assert (
+        layout_browser.execute_script("return document.documentElement.getAttribute('data-theme')")
+        == "dark"
+    )
+    assert layout_browser.execute_script(background) != light
+    layout_browser.find_element(By.ID, "theme-toggle").click()  # dark → light
+    layout_browser.find_element(By.ID, "theme-toggle").click()  # light → auto
+    assert layout_browser.execute_script("return localStorage.getItem('deskmeter-theme')") is None
+    assert console_errors(layout_browser) == []

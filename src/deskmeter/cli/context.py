@@ -24,8 +24,9 @@ class AppContext:
             self._settings = load_settings(self.config, store=self.store_spec)
         return self._settings
 
-    def open_store(self) -> Store:
-        return open_store(self.settings.store)
+    def open_store(self, *, read_only: bool = False) -> Store:
+        """The configured store; ``read_only`` never creates one (a missing file is an error)."""
+        return open_store(self.settings.store, read_only=read_only)
 
 
 def app_context(ctx: typer.Context) -> AppContext:

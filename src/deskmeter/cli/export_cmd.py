@@ -47,7 +47,7 @@ def export(
     if lo and hi and hi <= lo:
         typer.echo("deskmeter: error: --end is before --start", err=True)
         raise typer.Exit(2)
-    with app.open_store() as store:
+    with app.open_store(read_only=True) as store:
         switches = store.switches(lo, hi)
     writer = write_json if fmt is Format.json else write_csv
     if output is None:

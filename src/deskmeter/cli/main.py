@@ -9,11 +9,20 @@ from typing import Annotated
 import typer
 
 from deskmeter import __version__
-from deskmeter.cli import export_cmd, import_cmd, status_cmd, sync_cmd, task_cmd, track_cmd, web_cmd
+from deskmeter.cli import (
+    export_cmd,
+    import_cmd,
+    report_cmd,
+    status_cmd,
+    sync_cmd,
+    task_cmd,
+    track_cmd,
+    web_cmd,
+)
 from deskmeter.cli.context import AppContext
 from deskmeter.config import ConfigError
 from deskmeter.logs import setup_logging
-from deskmeter.store import StoreError
+from deskmeter.store import StoreError, StoreNotFoundError
 from deskmeter.tasks.taskfile import TaskFileError
 
 app = typer.Typer(
@@ -22,6 +31,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rich markup would eat bracketed hints ("Address to listen on [default]").
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -63,6 +74,7 @@ def main_options(
 
 app.command("track")(track_cmd.track)
 app.command("status")(status_cmd.status)
+app.command("report")(report_cmd.report)
 app.command("export")(export_cmd.export)
 app.command("web")(web_cmd.web)
 app.add_typer(task_cmd.app, name="task")
@@ -79,4 +91,4 @@ def main() -> None:
         app()
     except (ConfigError, StoreError, TaskFileError) as exc:
         print(f"deskmeter: error: {exc}", file=sys.stderr)
-        sys.exit(2 if isinstance(exc, ConfigError) else 1)
+        sys.exit(2 if isinstance(exc, ConfigError | StoreNotFoundError) else 1)

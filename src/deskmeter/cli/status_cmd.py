@@ -9,6 +9,8 @@ import typer
 
 from deskmeter.cli.context import app_context
 from deskmeter.models import NO_TASK, utcnow
+from deskmeter.web.formatting import duration
+from deskmeter.web.reports import Reports
 
 
 def format_duration(seconds: float) -> str:
@@ -29,10 +31,19 @@ def status(
     """Show the current workspace, task and since when."""
     app = app_context(ctx)
     settings = app.settings
-    with app.open_store() as store:
-        state = store.get_state()
     now = utcnow()
-    info: dict[str, Any] = {"tracking": False, "store": store.describe()}
+    with app.open_store(read_only=True) as store:
+        state = store.get_state()
+        reports = Reports(store, settings, now)
+        today = reports.today()
+        start, end = reports.bounds(today, today)
+        today_seconds = sum(t.seconds for t in reports.day_totals(start, end))
+    info: dict[str, Any] = {
+        "tracking": False,
+        "store": store.describe(),
+        "today": today.isoformat(),
+        "today_seconds": round(today_seconds, 1),
+    }
     if state is not None:
         info.update(
             tracking=state.is_live(now, settings.tracker.heartbeat_seconds),
@@ -50,6 +61,7 @@ def status(
         return
     if state is None:
         typer.echo("not tracking (start `deskmeter track`)")
+        typer.echo(f"today:     {duration(today_seconds)}")
         return
     since_local = state.since.astimezone(settings.tz)
     note = "" if info["tracking"] else "  (tracker not running: last heartbeat shown)"
@@ -58,3 +70,4 @@ def status(
     typer.echo(
         f"since:     {since_local:%Y-%m-%d %H:%M:%S %Z} ({format_duration(info['seconds'])}){note}"
     )
+    typer.echo(f"today:     {duration(today_seconds)}")

@@ -25,6 +25,7 @@ app = typer.Typer(
     help="Push local changes to the remote MongoDB (run without a sub-command: the daemon).",
     invoke_without_command=True,
     no_args_is_help=False,
+    rich_markup_mode=None,
 )
 
 
@@ -100,7 +101,7 @@ def status(
     """Last applied position and its time, pending changes, lag, last error."""
     app_ctx = app_context(ctx)
     settings = app_ctx.settings
-    with app_ctx.open_store() as store:
+    with app_ctx.open_store(read_only=True) as store:
         info = report(
             store,
             make_source(store, settings.sync),

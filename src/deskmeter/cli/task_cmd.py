@@ -10,7 +10,11 @@ from deskmeter.cli.context import app_context
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tasks.taskfile import read_task_file, validate_path
 
-app = typer.Typer(help="List the tasks, show or set the current one.", no_args_is_help=True)
+app = typer.Typer(
+    help="List the tasks, show or set the current one.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
 @app.command("list")

@@ -9,17 +9,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deskmeter.store.base import COLLECTIONS, Change, Store, StoreError
+from deskmeter.store.base import COLLECTIONS, Change, Store, StoreError, StoreNotFoundError
 
-__all__ = ["COLLECTIONS", "Change", "Store", "StoreError", "is_mongodb_uri", "open_store"]
+__all__ = [
+    "COLLECTIONS",
+    "Change",
+    "Store",
+    "StoreError",
+    "StoreNotFoundError",
+    "is_mongodb_uri",
+    "open_store",
+]
 
 
 def is_mongodb_uri(spec: str) -> bool:
     return spec.startswith(("mongodb://", "mongodb+srv://"))
 
 
-def open_store(spec: str | Path) -> Store:
-    """Open the store named by ``spec`` (a SQLite path or a MongoDB URI)."""
+def open_store(spec: str | Path, *, read_only: bool = False) -> Store:
+    """Open the store named by ``spec`` (a SQLite path or a MongoDB URI).
+
+    ``read_only`` (the commands that only read): a SQLite file that does not exist is an
+    error (``StoreNotFoundError``), never created empty.
+    """
     text = str(spec)
     if is_mongodb_uri(text):
         from deskmeter.store.mongo import MongoStore  # pymongo only when asked
@@ -31,4 +43,11 @@ def open_store(spec: str | Path) -> Store:
         raise StoreError("empty store setting: give a SQLite path or a mongodb:// URI")
     from deskmeter.store.sqlite import SQLiteStore
 
+    if read_only:
+        path = Path(text).expanduser()
+        if not path.is_file():
+            raise StoreNotFoundError(
+                f"no store at {path} (check --store or DESKMETER_STORE; nothing was created)"
+            )
+        return SQLiteStore(path, read_only=True)
     return SQLiteStore(Path(text))

@@ -14,7 +14,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total
-from deskmeter.store.totals import Group, Period, cut_totals
+from deskmeter.store.totals import MIDNIGHT, Group, Period, cut_totals
 
 #: The collections (tables) of the data model, with the seed's names.
 COLLECTIONS: tuple[str, ...] = ("switch", "task", "task_history", "state")
@@ -24,6 +24,10 @@ SortOrder = Literal["asc", "desc"]
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used; the message says why."""
+
+
+class StoreNotFoundError(StoreError):
+    """A read-only command was pointed at a store that does not exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,22 +96,52 @@ class Store(ABC):
         *,
         group: Group = "task",
         by: Period | None = "day",
+        day_start: timedelta = MIDNIGHT,
     ) -> list[Total]:
         """Seconds per task path (or workspace) per day/week/month cut in ``tz``.
 
+        Days begin ``day_start`` after local midnight (default: at midnight).
+
         Intervals that cross a period boundary (midnight, a DST change) are split.
         """
-        return cut_totals(self.switches_overlapping(start, end), start, end, tz, group, by)
+        return cut_totals(
+            self.switches_overlapping(start, end), start, end, tz, group, by, day_start=day_start
+        )
 
     def day_totals(
-        self, start: datetime, end: datetime, tz: ZoneInfo, *, group: Group = "task"
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
     ) -> list[Total]:
         """The same as ``totals(start, end, tz, group=group, by="day")``.
 
         The dashboard's hot path (calendar, totals API): backends may compute it inside the
         database (SQLite does), so a month or a year costs one query, not one per day.
         """
-        return self.totals(start, end, tz, group=group, by="day")
+        return self.totals(start, end, tz, group=group, by="day", day_start=day_start)
+
+    def range_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+    ) -> list[Total]:
+        """Seconds per key over the whole range (``period`` None), summed from day totals."""
+        sums: dict[str, float] = {}
+        for total in self.day_totals(start, end, tz, group=group, day_start=day_start):
+            sums[total.key] = sums.get(total.key, 0.0) + total.seconds
+        return [
+            Total(period=None, key=key, seconds=round(seconds, 3))
+            for key, seconds in sorted(sums.items())
+            if seconds > 0
+        ]
 
     # -- tasks ------------------------------------------------------------------------------
 

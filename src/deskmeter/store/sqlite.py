@@ -56,7 +56,7 @@ from deskmeter.store.sqlite_codec import (
 )
 from deskmeter.store.sqlite_migrate import create, upgrade_legacy
 from deskmeter.store.sqlite_schema import SCHEMA_VERSION, SYNCED_TABLES
-from deskmeter.store.totals import Group, local_midnight
+from deskmeter.store.totals import MIDNIGHT, Group, day_of, local_midnight
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,10 @@ class SQLiteStore(Store):
     kind = "sqlite"
     write_errors = (StoreError, OSError, sqlite3.Error)
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path).expanduser()
+        #: Open an existing file only, never create one (``mode=rw`` has no create).
+        self._read_only = read_only
         self._local = threading.local()
         self._connections: dict[int, sqlite3.Connection] = {}
         self._connections_lock = threading.Lock()
@@ -104,7 +106,8 @@ class SQLiteStore(Store):
         #: The change log sync's SQLite source reads (store/sqlite_changelog.py).
         self.changelog = ChangeLog(self._db, self._transaction)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
@@ -116,7 +119,12 @@ class SQLiteStore(Store):
     # -- connections ------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        target: str | Path = self.path
+        if self._read_only:
+            target = f"{self.path.absolute().as_uri()}?mode=rw"
+        db = sqlite3.connect(
+            target, timeout=30, isolation_level=None, check_same_thread=False, uri=self._read_only
+        )
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -301,9 +309,18 @@ class SQLiteStore(Store):
         return limits.clamp_delta(int(rows[0][0]) / 1000) if rows else 0.0
 
     def day_totals(
-        self, start: datetime, end: datetime, tz: ZoneInfo, *, group: Group = "task"
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
     ) -> list[Total]:
         """Seconds per local day and key, summed by SQLite in one query over the table.
+
+        Days begin ``day_start`` after local midnight: only the boundaries move, so the
+        same query cuts at 04:00 as at midnight.
 
         The local day boundaries (23 or 25 hours long on a daylight-saving change) are
         computed here and joined as a table of days; each day reads its switches through the
@@ -314,12 +331,12 @@ class SQLiteStore(Store):
             return []
         lookback = round(self.longest_switch() * 1_000_000)
         days: list[tuple[str, int, int, int]] = []
-        day = start.astimezone(tz).date()
+        day = day_of(start, tz, day_start)
         while True:
-            lo = max(local_midnight(day, tz), start)
+            lo = max(local_midnight(day, tz, day_start), start)
             if lo >= end:
                 break
-            hi = min(local_midnight(day + timedelta(days=1), tz), end)
+            hi = min(local_midnight(day + timedelta(days=1), tz, day_start), end)
             days.append((day.isoformat(), to_us(lo), to_us(hi), to_us(lo) - lookback))
             day += timedelta(days=1)
         keys = "s.task, NULL" if group == "task" else "s.workspace, s.workspace_index"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from deskmeter.models import NO_TASK, Switch, Total
 
 Group = Literal["task", "workspace"]
-Period = Literal["day", "week", "month"]
+Period = Literal["day", "week", "month", "year"]
 
 #: The ways totals can be grouped (the API's ``group`` choices).
 GROUPS: tuple[Group, ...] = ("task", "workspace")
@@ -27,12 +27,31 @@ def period_start(day: date, by: Period) -> date:
         return day
     if by == "week":
         return day - timedelta(days=day.weekday())
+    if by == "year":
+        return day.replace(month=1, day=1)
     return day.replace(day=1)
 
 
-def local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    """The UTC instant at which local ``day`` begins in ``tz``."""
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+#: Days begin at local midnight unless the configuration says otherwise.
+MIDNIGHT = timedelta(0)
+
+
+def local_midnight(day: date, tz: ZoneInfo, day_start: timedelta = MIDNIGHT) -> datetime:
+    """The UTC instant at which local ``day`` begins in ``tz``.
+
+    ``day_start`` moves the cut later (``4h``: the day runs 04:00 to 04:00 local wall time).
+    """
+    return (datetime.combine(day, time(0), tzinfo=tz) + day_start).astimezone(UTC)
+
+
+def day_of(moment: datetime, tz: ZoneInfo, day_start: timedelta = MIDNIGHT) -> date:
+    """The local day that contains ``moment`` when days begin at ``day_start``."""
+    day = moment.astimezone(tz).date()
+    if moment < local_midnight(day, tz, day_start):
+        return day - timedelta(days=1)
+    if moment >= local_midnight(day + timedelta(days=1), tz, day_start):
+        return day + timedelta(days=1)
+    return day
 
 
 def group_key(switch: Switch, group: Group) -> str:
@@ -41,12 +60,14 @@ def group_key(switch: Switch, group: Group) -> str:
     return switch.workspace_label
 
 
-def split_by_day(start: datetime, end: datetime, tz: ZoneInfo) -> Iterable[tuple[date, float]]:
+def split_by_day(
+    start: datetime, end: datetime, tz: ZoneInfo, day_start: timedelta = MIDNIGHT
+) -> Iterable[tuple[date, float]]:
     """Yield (local day, seconds) pieces of the UTC interval ``[start, end)``."""
     cursor = start
     while cursor < end:
-        day = cursor.astimezone(tz).date()
-        boundary = min(end, local_midnight(day + timedelta(days=1), tz))
+        day = day_of(cursor, tz, day_start)
+        boundary = min(end, local_midnight(day + timedelta(days=1), tz, day_start))
         if boundary <= cursor:  # defensive: never loop forever on odd zone data
             boundary = end
         yield day, (boundary - cursor).total_seconds()
@@ -60,6 +81,8 @@ def cut_totals(
     tz: ZoneInfo,
     group: Group,
     by: Period | None,
+    *,
+    day_start: timedelta = MIDNIGHT,
 ) -> list[Total]:
     """Totals of ``switches`` clipped to ``[start, end)``, ordered by period then key."""
     sums: dict[tuple[date | None, str], float] = defaultdict(float)
@@ -72,7 +95,7 @@ def cut_totals(
         if by is None:
             sums[(None, key)] += (hi - lo).total_seconds()
             continue
-        for day, seconds in split_by_day(lo, hi, tz):
+        for day, seconds in split_by_day(lo, hi, tz, day_start):
             sums[(period_start(day, by), key)] += seconds
     return [
         Total(period=period, key=key, seconds=round(seconds, 3))

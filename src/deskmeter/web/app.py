@@ -137,6 +137,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["duration"] = formatting.duration
     app.jinja_env.filters["hours"] = formatting.hours
     app.jinja_env.filters["short_path"] = formatting.short_path
+    app.jinja_env.filters["decimal_hours"] = formatting.decimal_hours
     app.jinja_env.autoescape = True
 
     @app.template_filter("local")
@@ -153,6 +154,9 @@ def _register_template_helpers(app: Flask) -> None:
             "signed_in": signed_in,
             "csrf_token": csrf_token,
             "timezone": context.settings.timezone,
+            "day_starts_at": context.settings.views.day_starts_at,
+            "show_switches": not context.portfolio or context.settings.portfolio.show_switches,
+            "show_times": not context.portfolio or context.settings.portfolio.show_times,
             "header_state": lambda: current_reports().current(),
             "today": lambda: current_reports().today(),
             "task_paths": lambda: [t.path for t in current_reports().store.tasks()],

@@ -27,11 +27,8 @@ def duration(seconds: float) -> str:
 
 
 def hours(seconds: float) -> str:
-    """``7.5h``: the short form for dense places (calendar cells)."""
-    value = seconds / 3600
-    if value >= 10:
-        return f"{value:.0f}h"
-    return f"{value:.1f}h"
+    """The same as ``duration``: one duration format everywhere (``9h 28m``)."""
+    return duration(seconds)
 
 
 def local_time(value: datetime, tz: ZoneInfo, fmt: str = "%H:%M") -> str:
@@ -43,14 +40,21 @@ def short_path(task: str) -> str:
     return "/".join(task.split("/")[-2:])
 
 
-def coarsen(task: str) -> str:
-    """The top level of a task path (``work/a/b`` → ``work``)."""
-    if task == NO_TASK:
+def at_depth(task: str, depth: int) -> str:
+    """The first ``depth`` levels of a task path (0: all of it; 1: ``work/a/b`` → ``work``).
+
+    Levels are the non-empty segments, whatever the slashes ("/work/a", "work//a", "a/"):
+    never more than ``depth`` levels, never the whole path (a portfolio must not show it).
+    """
+    if task == NO_TASK or depth <= 0:
         return task
-    # The first non-empty segment, whatever the slashes ("/work/a", "work//a", "a/"): never
-    # more than one level, never the whole path (a portfolio must not show it).
-    top = next((part for part in task.split("/") if part.strip()), "")
-    return top or NO_TASK
+    parts = [part for part in task.split("/") if part.strip()]
+    return "/".join(parts[:depth]) or NO_TASK
+
+
+def decimal_hours(seconds: float) -> str:
+    """``7.52``: hours with two decimals, for timesheets and invoices."""
+    return f"{seconds / 3600:.2f}"
 
 
 class Palette:

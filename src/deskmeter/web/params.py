@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from deskmeter.store.totals import local_midnight
+from deskmeter.dates import DateError, is_relative, parse_date
+from deskmeter.store.totals import MIDNIGHT, local_midnight
 
 #: Dates the dashboard accepts (outside this, local midnights cannot always be computed).
 FIRST_DAY = date(1970, 1, 1)
@@ -29,8 +30,19 @@ class ParameterError(ValueError):
         self.message = message
 
 
-def parse_day(name: str, text: str) -> date:
-    """A ``YYYY-MM-DD`` day within the supported years."""
+def parse_day(name: str, text: str, today: date | None = None) -> date:
+    """A ``YYYY-MM-DD`` day within the supported years.
+
+    Given ``today``, the relative forms of ``deskmeter.dates`` (``today``, ``monday``,
+    ``-7d``…) are accepted too.
+    """
+    if today is not None and not (len(text) == 10 and text[:4].isdigit()):
+        try:
+            day = parse_date(text, today)
+        except DateError as exc:
+            raise ParameterError(name, str(exc)) from None
+        check_day(name, day)
+        return day
     try:
         if len(text) != 10:
             raise ValueError(text)
@@ -54,14 +66,23 @@ def parse_month(year: int, month: int) -> date:
     return date(year, month, 1)
 
 
-def parse_instant(name: str, text: str, tz: ZoneInfo, *, end: bool) -> datetime:
+def parse_instant(
+    name: str,
+    text: str,
+    tz: ZoneInfo,
+    *,
+    end: bool,
+    today: date | None = None,
+    day_start: timedelta = MIDNIGHT,
+) -> datetime:
     """A date (a whole local day; an ``end`` date includes that day) or an ISO date-time.
 
     A date-time must carry its UTC offset (``Z`` or ``+02:00``); as an ``end`` it is exclusive.
+    Given ``today``, relative dates (``yesterday``, ``-7d``) are dates too.
     """
-    if len(text) == 10:
-        day = parse_day(name, text)
-        return local_midnight(day + timedelta(days=1) if end else day, tz)
+    if len(text) == 10 or (today is not None and is_relative(text)):
+        day = parse_day(name, text, today)
+        return local_midnight(day + timedelta(days=1) if end else day, tz, day_start)
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
@@ -95,12 +116,20 @@ def parse_range(
     default_start: datetime | None,
     default_end: datetime | None,
     max_days: int | None = MAX_RANGE_DAYS,
+    today: date | None = None,
+    day_start: timedelta = MIDNIGHT,
 ) -> tuple[datetime | None, datetime | None]:
     """``start`` and ``end`` from the query (either may be absent: then the default)."""
     start = (
-        parse_instant("start", args["start"], tz, end=False) if args.get("start") else default_start
+        parse_instant("start", args["start"], tz, end=False, today=today, day_start=day_start)
+        if args.get("start")
+        else default_start
     )
-    end = parse_instant("end", args["end"], tz, end=True) if args.get("end") else default_end
+    end = (
+        parse_instant("end", args["end"], tz, end=True, today=today, day_start=day_start)
+        if args.get("end")
+        else default_end
+    )
     if start is not None and end is not None:
         if end <= start:
             raise ParameterError("end", "must be after start")

@@ -7,8 +7,10 @@ heartbeat, so today's numbers include what is running now. In portfolio mode wit
 
 from __future__ import annotations
 
+import math
+import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,11 +18,27 @@ from zoneinfo import ZoneInfo
 from deskmeter.config import Settings
 from deskmeter.models import NO_TASK, State, Switch, Total
 from deskmeter.store import Store
-from deskmeter.store.totals import Group, Period, cut_totals, local_midnight, period_start
-from deskmeter.web.formatting import coarsen
+from deskmeter.store.totals import (
+    MIDNIGHT,
+    Group,
+    Period,
+    cut_totals,
+    day_of,
+    local_midnight,
+    period_start,
+)
+from deskmeter.web.colors import area_of
+from deskmeter.web.formatting import at_depth, duration
 
-#: Calendar intensity: a day with at least this many hours gets level index + 1.
-LEVEL_HOURS: tuple[float, ...] = (0.0, 1.0, 3.0, 5.0, 7.0)
+#: Calendar intensity: a day with at least this share of a full day gets level index + 1.
+LEVEL_SHARES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: The heat scale when there is no history and no setting: an 8-hour day.
+DEFAULT_FULL_DAY = 8 * 3600.0
+#: The typical day is the 90th percentile of the worked days among this many last days.
+TYPICAL_WINDOW_DAYS = 90
+#: Seconds a process keeps a computed typical day.
+TYPICAL_TTL = 300.0
+_TYPICAL: dict[tuple[int, str, timedelta, date], tuple[float, float]] = {}
 #: Tasks named in each calendar cell; the rest are summed.
 TOP_PER_DAY = 3
 
@@ -54,6 +72,7 @@ class DayCell:
     level: int
     today: bool
     future: bool
+    tasks: tuple[KeyTotal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +148,19 @@ class TaskNode:
             yield from child.rows()
 
 
-def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    return local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
+def day_bounds(
+    day: date, tz: ZoneInfo, day_start: timedelta = MIDNIGHT
+) -> tuple[datetime, datetime]:
+    return local_midnight(day, tz, day_start), local_midnight(
+        day + timedelta(days=1), tz, day_start
+    )
+
+
+def _areas(sums: dict[str, float]) -> dict[str, float]:
+    out: dict[str, float] = defaultdict(float)
+    for key, seconds in sums.items():
+        out[area_of(key)] += seconds
+    return out
 
 
 def _by_size(sums: dict[str, float]) -> tuple[KeyTotal, ...]:
@@ -141,12 +171,21 @@ def _by_size(sums: dict[str, float]) -> tuple[KeyTotal, ...]:
     )
 
 
-def intensity(seconds: float) -> int:
-    """Calendar level 0 (nothing) to 5 (a long day)."""
+def intensity(seconds: float, full_day: float = DEFAULT_FULL_DAY) -> int:
+    """Calendar level 0 (nothing) to 5 (a full day or more, ``full_day`` seconds)."""
     if seconds <= 0:
         return 0
-    hours = seconds / 3600
-    return sum(1 for threshold in LEVEL_HOURS if hours >= threshold)
+    share = seconds / max(full_day, 60.0)
+    return sum(1 for threshold in LEVEL_SHARES if share >= threshold)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (nearest rank) of ``values``; 0.0 when empty."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))
+    return ordered[index]
 
 
 class Reports:
@@ -159,19 +198,59 @@ class Reports:
         self.now = now
         self._state: State | None = None
         self._state_read = False
-        self.coarse = settings.web.mode == "portfolio" and settings.web.coarsen_tasks
+        self.day_start = settings.views.day_start
+        portfolio = settings.web.mode == "portfolio"
+        depth = settings.portfolio.path_depth if portfolio else 0
+        if portfolio and settings.web.coarsen_tasks:
+            depth = 1
+        self.depth = depth
+        self.coarse = depth > 0
+        self._full_day: float | None = None
 
     # -- shared pieces ----------------------------------------------------------------------
 
     def label(self, task: str | None) -> str:
         name = task or NO_TASK
-        return coarsen(name) if self.coarse else name
+        return at_depth(name, self.depth) if self.coarse else name
+
+    def bounds(self, first: date, last: date) -> tuple[datetime, datetime]:
+        """The UTC range of the local days ``first`` to ``last`` (both included)."""
+        return (
+            local_midnight(first, self.tz, self.day_start),
+            local_midnight(last + timedelta(days=1), self.tz, self.day_start),
+        )
+
+    def full_day(self) -> float:
+        """The calendar's heat scale: the setting, else the user's typical worked day.
+
+        The typical day moves slowly: it is kept per process for ``TYPICAL_TTL`` seconds.
+        """
+        if self._full_day is None:
+            setting = self.settings.views.full_day_hours
+            cache_key = (id(self.store), self.tz.key, self.day_start, self.today())
+            cached = _TYPICAL.get(cache_key)
+            if setting is not None:
+                self._full_day = setting * 3600
+            elif cached is not None and time.monotonic() - cached[0] < TYPICAL_TTL:
+                self._full_day = cached[1]
+            else:
+                today = self.today()
+                start, end = self.bounds(today - timedelta(days=TYPICAL_WINDOW_DAYS), today)
+                per_day: dict[date, float] = defaultdict(float)
+                for total in self.day_totals(start, end):
+                    if total.period is not None:
+                        per_day[total.period] += total.seconds
+                worked = [v for v in per_day.values() if v >= 600]
+                typical = percentile(worked, 0.9)
+                self._full_day = typical if typical >= 3600 else DEFAULT_FULL_DAY
+                _TYPICAL[cache_key] = (time.monotonic(), self._full_day)
+        return self._full_day
 
     def key(self, total_key: str, group: Group) -> str:
         return self.label(total_key) if group == "task" else total_key
 
     def today(self) -> date:
-        return self.now.astimezone(self.tz).date()
+        return day_of(self.now, self.tz, self.day_start)
 
     def state(self) -> State | None:
         if not self._state_read:
@@ -205,16 +284,29 @@ class Reports:
 
     def day_totals(self, start: datetime, end: datetime, group: Group = "task") -> list[Total]:
         """Seconds per local day and key in ``[start, end)``, the open interval included."""
-        totals = self.store.day_totals(start, end, self.tz, group=group)
+        totals = self.store.day_totals(start, end, self.tz, group=group, day_start=self.day_start)
         running = self.open_interval()
-        if running is not None and running.end > start and running.date < end:
-            totals = totals + cut_totals([running], start, end, self.tz, group, "day")
+        overlaps = running is not None and running.end > start and running.date < end
+        if not overlaps and not (self.coarse and group == "task"):
+            return totals  # already one row per (day, key), in order: nothing to merge
+        if running is not None and overlaps:
+            totals = totals + cut_totals(
+                [running], start, end, self.tz, group, "day", day_start=self.day_start
+            )
         return self._merge(totals, lambda period: period, lambda key: self.key(key, group))
 
     def totals(
         self, start: datetime, end: datetime, group: Group, by: Period | None
     ) -> list[Total]:
         """Totals per period (``None``: the whole range) and key."""
+        if by is None:  # summed by the store from its day totals
+            found = self.store.range_totals(
+                start, end, self.tz, group=group, day_start=self.day_start
+            )
+            running = self.open_interval()
+            if running is not None and running.end > start and running.date < end:
+                found = found + cut_totals([running], start, end, self.tz, group, None)
+            return self._merge(found, lambda period: None, lambda key: self.key(key, group))
         days = self.day_totals(start, end, group)
 
         def fold(day: date | None) -> date | None:
@@ -245,8 +337,8 @@ class Reports:
         grid_start = first - timedelta(days=first.weekday())
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         grid_end = last + timedelta(days=6 - last.weekday())
-        start = local_midnight(grid_start, self.tz)
-        end = local_midnight(grid_end + timedelta(days=1), self.tz)
+        start, end = self.bounds(grid_start, grid_end)
+        full_day = self.full_day()
         per_day: dict[date, dict[str, float]] = defaultdict(dict)
         for total in self.day_totals(start, end):
             if total.period is not None:
@@ -260,6 +352,7 @@ class Reports:
             for _ in range(7):
                 sums = per_day.get(day, {})
                 ranked = _by_size(sums)
+                areas = _by_size(_areas(sums))
                 seconds = sum(sums.values())
                 in_month = day.month == first.month
                 if in_month:
@@ -270,10 +363,11 @@ class Reports:
                         day=day,
                         in_month=in_month,
                         seconds=round(seconds, 3),
-                        top=ranked[:TOP_PER_DAY],
-                        rest_seconds=round(sum(t.seconds for t in ranked[TOP_PER_DAY:]), 3),
-                        rest_count=max(0, len(ranked) - TOP_PER_DAY),
-                        level=intensity(seconds),
+                        top=areas[:TOP_PER_DAY],
+                        rest_seconds=round(sum(t.seconds for t in areas[TOP_PER_DAY:]), 3),
+                        rest_count=max(0, len(areas) - TOP_PER_DAY),
+                        tasks=ranked,
+                        level=intensity(seconds, full_day),
                         today=day == today,
                         future=day > today,
                     )
@@ -296,7 +390,7 @@ class Reports:
         )
 
     def day(self, day: date) -> DayReport:
-        start, end = day_bounds(day, self.tz)
+        start, end = day_bounds(day, self.tz, self.day_start)
         switches = self.store.switches_overlapping(start, end)
         running = self.open_interval()
         closed_count = len(switches)
@@ -351,3 +445,191 @@ class Reports:
             child.seconds += seconds
             node = child
         node.own += seconds
+
+    # -- week, year, trends -----------------------------------------------------------------
+
+    def _per_day(self, first: date, last: date) -> dict[date, dict[str, float]]:
+        start, end = self.bounds(first, last)
+        per_day: dict[date, dict[str, float]] = defaultdict(dict)
+        for total in self.day_totals(start, end):
+            if total.period is not None:
+                per_day[total.period][total.key] = total.seconds
+        return per_day
+
+    def week(self, any_day: date) -> WeekReport:
+        """Monday to Sunday around ``any_day``: tasks × days with row and column totals."""
+        monday = any_day - timedelta(days=any_day.weekday())
+        days = tuple(monday + timedelta(days=i) for i in range(7))
+        per_day = self._per_day(days[0], days[-1])
+        sums: dict[str, float] = defaultdict(float)
+        for values in per_day.values():
+            for key, seconds in values.items():
+                sums[key] += seconds
+        rows = tuple(
+            WeekRow(
+                key=t.key,
+                seconds=t.seconds,
+                days=tuple(round(per_day.get(d, {}).get(t.key, 0.0), 3) for d in days),
+            )
+            for t in _by_size(sums)
+        )
+        day_seconds = tuple(round(sum(per_day.get(d, {}).values()), 3) for d in days)
+        return WeekReport(
+            monday=monday,
+            days=days,
+            rows=rows,
+            day_seconds=day_seconds,
+            seconds=round(sum(day_seconds), 3),
+            trend=self._trend(days, per_day, "day"),
+            today=self.today(),
+        )
+
+    def year(self, year: int) -> YearReport:
+        """Every day of ``year`` (a heat map), month totals, top tasks, a weekly trend."""
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        per_day = self._per_day(first, last)
+        full_day = self.full_day()
+        sums: dict[str, float] = defaultdict(float)
+        months = [0.0] * 12
+        for day, values in per_day.items():
+            if day.year != year:
+                continue
+            for key, seconds in values.items():
+                sums[key] += seconds
+                months[day.month - 1] += seconds
+        grid_start = first - timedelta(days=first.weekday())
+        columns: list[tuple[HeatDay, ...]] = []
+        cursor = grid_start
+        today = self.today()
+        while cursor <= last:
+            column = []
+            for _ in range(7):
+                seconds = sum(per_day.get(cursor, {}).values()) if cursor.year == year else 0.0
+                column.append(
+                    HeatDay(
+                        day=cursor,
+                        in_year=cursor.year == year,
+                        seconds=round(seconds, 3),
+                        level=intensity(seconds, full_day),
+                        future=cursor > today,
+                        label=f"{cursor:%a} {cursor.day} {cursor:%b}: "
+                        + (duration(seconds) if seconds else "nothing"),
+                    )
+                )
+                cursor += timedelta(days=1)
+            columns.append(tuple(column))
+        mondays = tuple(grid_start + timedelta(weeks=i) for i in range(len(columns)))
+        weekly: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for day, values in per_day.items():
+            if day.year == year:
+                for key, seconds in values.items():
+                    weekly[period_start(day, "week")][key] += seconds
+        worked = sum(1 for d, v in per_day.items() if d.year == year and sum(v.values()) > 0)
+        return YearReport(
+            year=year,
+            columns=tuple(columns),
+            months=tuple(round(m, 3) for m in months),
+            tasks=_by_size(sums),
+            areas=_by_size(_areas(sums)),
+            seconds=round(sum(months), 3),
+            days_tracked=worked,
+            trend=self._trend(mondays, weekly, "week"),
+        )
+
+    def month_trend(self, report: MonthReport) -> Trend:
+        days: list[date] = []
+        cursor = report.first
+        while cursor.month == report.first.month:
+            days.append(cursor)
+            cursor += timedelta(days=1)
+        per_day: dict[date, dict[str, float]] = {
+            cell.day: {t.key: t.seconds for t in cell.tasks}
+            for week in report.weeks
+            for cell in week.days
+        }
+        return self._trend(tuple(days), per_day, "day")
+
+    @staticmethod
+    def _trend(
+        periods: Sequence[date], values: Mapping[date, Mapping[str, float]], unit: str
+    ) -> Trend:
+        """Stacked bars, one per period, one segment per area."""
+        bars = []
+        for period in periods:
+            by_area: dict[str, float] = defaultdict(float)
+            for key, seconds in values.get(period, {}).items():
+                by_area[area_of(key)] += seconds
+            bars.append(TrendBar(period=period, parts=_by_size(by_area)))
+        return Trend(unit=unit, bars=tuple(bars))
+
+
+@dataclass(frozen=True, slots=True)
+class TrendBar:
+    period: date
+    parts: tuple[KeyTotal, ...]
+
+    @property
+    def seconds(self) -> float:
+        return sum(p.seconds for p in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    unit: str
+    bars: tuple[TrendBar, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekRow:
+    key: str
+    seconds: float
+    days: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekReport:
+    monday: date
+    days: tuple[date, ...]
+    rows: tuple[WeekRow, ...]
+    day_seconds: tuple[float, ...]
+    seconds: float
+    trend: Trend
+    today: date
+
+    @property
+    def number(self) -> int:
+        return self.monday.isocalendar().week
+
+    @property
+    def iso_year(self) -> int:
+        return self.monday.isocalendar().year
+
+    @property
+    def prev(self) -> date:
+        return self.monday - timedelta(days=7)
+
+    @property
+    def next(self) -> date:
+        return self.monday + timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class HeatDay:
+    day: date
+    in_year: bool
+    seconds: float
+    level: int
+    future: bool
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class YearReport:
+    year: int
+    columns: tuple[tuple[HeatDay, ...], ...]
+    months: tuple[float, ...]
+    tasks: tuple[KeyTotal, ...]
+    areas: tuple[KeyTotal, ...]
+    seconds: float
+    days_tracked: int
+    trend: Trend

@@ -6,11 +6,13 @@ Content-Security-Policy holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from deskmeter.web.formatting import Palette, duration, local_time
+from deskmeter.web.colors import GREY
+from deskmeter.web.formatting import duration, local_time
 from deskmeter.web.reports import DayReport
 
 WIDTH = 1000
@@ -21,6 +23,7 @@ LANE_HEIGHT = 22
 LANE_GAP = 6
 MAX_LANES = 10
 OTHER_LANE = "other tasks"
+COMBINED_LANE = "all tasks"
 MIN_BAR = 0.8
 
 
@@ -58,24 +61,60 @@ class Timeline:
     lanes: tuple[Lane, ...]
     ticks: tuple[Tick, ...]
     now_x: float | None
+    #: Away stretches (from the away issue): drawn as gaps on the combined lane.
+    gaps: tuple[Bar, ...] = ()
 
     @property
     def axis_y(self) -> float:
         return AXIS_HEIGHT - 6
 
 
-def build_timeline(report: DayReport, tz: ZoneInfo, palette: Palette, now: datetime) -> Timeline:
-    span = (report.end - report.start).total_seconds()
+def _zoom(report: DayReport, now: datetime) -> tuple[datetime, datetime]:
+    """The span worked, widened to whole local hours and kept inside the day."""
+    if not report.pieces:
+        return report.start, report.end
+    first = min(p.start for p in report.pieces)
+    last = max(p.end for p in report.pieces)
+    lo = max(
+        report.start,
+        first
+        - timedelta(
+            minutes=first.minute % 60, seconds=first.second, microseconds=first.microsecond
+        ),
+    )
+    hi = last
+    if hi.minute or hi.second or hi.microsecond:
+        hi = hi.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    hi = min(report.end, max(hi, lo + timedelta(hours=1)))
+    return lo, hi
+
+
+def build_timeline(
+    report: DayReport,
+    tz: ZoneInfo,
+    palette: Callable[[str], str],
+    now: datetime,
+    *,
+    away: Sequence[tuple[datetime, datetime]] = (),
+    exact_times: bool = True,
+) -> Timeline:
+    """The timeline of ``report``: a combined lane, then one lane per task.
+
+    ``away`` are stretches to draw as gaps (the away issue supplies them); ``exact_times``
+    False (portfolio default) leaves clock times out of the bar titles.
+    """
+    view_start, view_end = _zoom(report, now)
+    span = max(1.0, (view_end - view_start).total_seconds())
     left, right = float(LABEL_WIDTH), float(WIDTH - RIGHT_PAD)
 
     def x_of(when: datetime) -> float:
-        return left + (right - left) * (when - report.start).total_seconds() / span
+        return left + (right - left) * (when - view_start).total_seconds() / span
 
     names = [t.key for t in report.tasks]
     shown = names[:MAX_LANES] if len(names) <= MAX_LANES else names[: MAX_LANES - 1]
     lane_of = {name: name for name in shown}
     totals = {t.key: t.seconds for t in report.tasks}
-    lane_names = list(shown)
+    lane_names = [COMBINED_LANE, *shown]
     if len(names) > len(shown):
         lane_names.append(OTHER_LANE)
     bars: dict[str, list[Bar]] = {name: [] for name in lane_names}
@@ -83,41 +122,61 @@ def build_timeline(report: DayReport, tz: ZoneInfo, palette: Palette, now: datet
         lane = lane_of.get(piece.task, OTHER_LANE)
         x = x_of(piece.start)
         width = max(MIN_BAR, x_of(piece.end) - x)
-        span_text = f"{local_time(piece.start, tz)}–{local_time(piece.end, tz)}"
-        note = " (running)" if piece.running else ""
-        bars[lane].append(
-            Bar(
-                x=round(x, 2),
-                width=round(width, 2),
-                colour=palette(piece.task),
-                title=f"{piece.task} · {span_text} ({duration(piece.seconds)}) · "
-                f"{piece.workspace}{note}",
-                running=piece.running,
-            )
+        span_text = (
+            f"{local_time(piece.start, tz)}–{local_time(piece.end, tz)} " if exact_times else ""
         )
+        note = " (running)" if piece.running else ""
+        bar = Bar(
+            x=round(x, 2),
+            width=round(width, 2),
+            colour=palette(piece.task),
+            title=(
+                f"{piece.task} · {span_text}({duration(piece.seconds)}) · {piece.workspace}{note}"
+            ),
+            running=piece.running,
+        )
+        bars[lane].append(bar)
+        bars[COMBINED_LANE].append(bar)
     lanes = tuple(
         Lane(
             label=name,
             y=AXIS_HEIGHT + i * (LANE_HEIGHT + LANE_GAP),
-            colour=palette(name) if name != OTHER_LANE else "c11",
+            colour=palette(name) if name not in (OTHER_LANE, COMBINED_LANE) else GREY,
             bars=tuple(bars[name]),
             total=duration(
-                totals.get(name, 0.0)
+                report.seconds
+                if name == COMBINED_LANE
+                else totals.get(name, 0.0)
                 if name != OTHER_LANE
                 else sum(v for k, v in totals.items() if k not in lane_of)
             ),
         )
         for i, name in enumerate(lane_names)
     )
+    gaps = tuple(
+        Bar(
+            x=round(x_of(max(lo, view_start)), 2),
+            width=round(max(MIN_BAR, x_of(min(hi, view_end)) - x_of(max(lo, view_start))), 2),
+            colour="away",
+            title=f"away ({duration((hi - lo).total_seconds())})",
+            running=False,
+        )
+        for lo, hi in away
+        if min(hi, view_end) > max(lo, view_start)
+    )
     ticks: list[Tick] = []
-    cursor = report.start
-    while cursor <= report.end:
+    cursor = view_start
+    hours = span / 3600
+    major_every = 1 if hours <= 8 else 2 if hours <= 14 else 3
+    index = 0
+    while cursor <= view_end:
         hour = cursor.astimezone(tz).hour
-        label = "24" if cursor == report.end else f"{hour:02d}"
-        ticks.append(Tick(x=round(x_of(cursor), 2), label=label, major=hour % 3 == 0))
+        label = "24" if cursor == report.end and hour == 0 else f"{hour:02d}"
+        ticks.append(Tick(x=round(x_of(cursor), 2), label=label, major=index % major_every == 0))
         cursor += timedelta(hours=1)
+        index += 1
     height = AXIS_HEIGHT + max(1, len(lanes)) * (LANE_HEIGHT + LANE_GAP) + 4
-    now_x = round(x_of(now), 2) if report.start <= now < report.end else None
+    now_x = round(x_of(now), 2) if view_start <= now < view_end else None
     return Timeline(
         width=WIDTH,
         height=height,
@@ -126,4 +185,5 @@ def build_timeline(report: DayReport, tz: ZoneInfo, palette: Palette, now: datet
         lanes=lanes,
         ticks=tuple(ticks),
         now_x=now_x,
+        gaps=gaps,
     )

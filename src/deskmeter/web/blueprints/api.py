@@ -38,8 +38,8 @@ def send(payload: BaseModel) -> Response:
 
 def month_so_far(reports: Reports) -> tuple[datetime, datetime]:
     today = reports.today()
-    start, _ = day_bounds(today.replace(day=1), reports.tz)
-    _, end = day_bounds(today, reports.tz)
+    start, _ = day_bounds(today.replace(day=1), reports.tz, reports.day_start)
+    _, end = day_bounds(today, reports.tz, reports.day_start)
     return start, end
 
 
@@ -49,7 +49,14 @@ def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
     With only a start at or after the end of today, the range is that start's day.
     """
     usual_start, usual_end = month_so_far(reports)
-    start, end = parse_range(request.args, reports.tz, default_start=usual_start, default_end=None)
+    start, end = parse_range(
+        request.args,
+        reports.tz,
+        default_start=usual_start,
+        default_end=None,
+        today=reports.today(),
+        day_start=reports.day_start,
+    )
     assert start is not None
     if end is None:
         end = usual_end if start < usual_end else start + timedelta(days=1)
@@ -90,7 +97,13 @@ def switches() -> Response:
     context = web_context()
     reports = current_reports()
     start, end = parse_range(
-        request.args, reports.tz, default_start=None, default_end=None, max_days=None
+        request.args,
+        reports.tz,
+        default_start=None,
+        default_end=None,
+        max_days=None,
+        today=reports.today(),
+        day_start=reports.day_start,
     )
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = parse_int(request.args, "per_page", context.settings.web.per_page, 1, 500)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
+from deskmeter.store.totals import day_of
+from deskmeter.web import goals as goal_rules
+from deskmeter.web.charts import build_chart
+from deskmeter.web.colors import TaskColours, area_of
 from deskmeter.web.context import current_reports, web_context
-from deskmeter.web.formatting import Palette
 from deskmeter.web.params import (
     MAX_PAGE,
     MAX_RANGE_DAYS,
     ParameterError,
     check_day,
+    parse_choice,
     parse_day,
     parse_int,
     parse_month,
@@ -22,11 +26,16 @@ from deskmeter.web.params import (
 )
 from deskmeter.web.reports import day_bounds
 from deskmeter.web.timeline import build_timeline
+from deskmeter.web.timesheet import build_timesheet, timesheet_csv
 
 blueprint = Blueprint("pages", __name__)
 
 #: Page links shown around the current page of the switches list.
 PAGE_WINDOW = 2
+#: How often an open page of today reloads its numbers (seconds).
+REFRESH_SECONDS = 60
+#: The longest timesheet (days).
+MAX_TIMESHEET_DAYS = 366
 
 
 @blueprint.get("/")
@@ -40,7 +49,7 @@ def day_picker() -> BaseResponse:
     text = request.args.get("date", "")
     if not text:
         return redirect(url_for("pages.today"))
-    day = parse_day("date", text)
+    day = parse_day("date", text, current_reports().today())
     return redirect(url_for("pages.day", day_text=day.isoformat()))
 
 
@@ -49,19 +58,34 @@ def day(day_text: str) -> str:
     return _day_page(parse_day("day", day_text))
 
 
+def colours() -> TaskColours:
+    return TaskColours(web_context().settings.views.colors)
+
+
+def exact_times() -> bool:
+    """Clock times are shown locally, and on a portfolio page only when turned on."""
+    context = web_context()
+    return not context.portfolio or context.settings.portfolio.show_times
+
+
 def _day_page(day: date) -> str:
     reports = current_reports()
-    start, end = day_bounds(day, reports.tz)
+    start, end = day_bounds(day, reports.tz, reports.day_start)
     if end <= start:  # a day the zone skipped (Pacific/Apia, 2011-12-30)
         raise NotFound(f"{day} does not exist in the time zone {reports.settings.timezone}")
     report = reports.day(day)
-    palette = Palette(t.key for t in report.tasks)
-    timeline = build_timeline(report, reports.tz, palette, reports.now)
+    palette = colours()
+    timeline = build_timeline(report, reports.tz, palette, reports.now, exact_times=exact_times())
     return render_template(
         "day.html",
         report=report,
         timeline=timeline,
         palette=palette,
+        exact_times=exact_times(),
+        goals=goal_rules.evaluate(
+            web_context().settings.goals, "day", {t.key: t.seconds for t in report.tasks}
+        ),
+        refresh_seconds=REFRESH_SECONDS if day == reports.today() else None,
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
         is_today=day == reports.today(),
@@ -88,24 +112,105 @@ def calendar(year: int, month: int) -> str:
     first = parse_month(year, month)
     reports = current_reports()
     report = reports.month(first)
-    palette = Palette(t.key for t in report.tasks)
+    palette = colours()
     max_week = max((w.seconds for w in report.weeks), default=0.0)
     return render_template(
         "calendar.html",
         report=report,
         palette=palette,
+        chart=build_chart(reports.month_trend(report), palette),
+        full_day=reports.full_day(),
+        day_marks={
+            cell.day: goal_rules.summary(
+                goal_rules.evaluate(
+                    web_context().settings.goals, "day", {t.key: t.seconds for t in cell.tasks}
+                )
+            )
+            for week in report.weeks
+            for cell in week.days
+            if cell.seconds > 0
+        },
+        week_marks=[
+            goal_rules.summary(
+                goal_rules.evaluate(
+                    web_context().settings.goals,
+                    "week",
+                    _sum_cells(week.days),
+                )
+            )
+            for week in report.weeks
+        ],
         max_week=max_week,
         today_day=reports.today(),
         nav="calendar",
     )
 
 
+@blueprint.get("/week")
+def week_picker() -> BaseResponse:
+    """``/week``: this week; ``/week?date=YYYY-MM-DD`` (or ``monday``, ``-7d``): that one."""
+    text = request.args.get("date", "")
+    day = parse_day("date", text, current_reports().today()) if text else current_reports().today()
+    return redirect(url_for("pages.week", day_text=day.isoformat()))
+
+
+@blueprint.get("/week/<day_text>")
+def week(day_text: str) -> str:
+    reports = current_reports()
+    report = reports.week(parse_day("day", day_text))
+    palette = colours()
+    return render_template(
+        "week.html",
+        report=report,
+        palette=palette,
+        chart=build_chart(report.trend, palette),
+        goals=goal_rules.evaluate(
+            web_context().settings.goals, "week", {r.key: r.seconds for r in report.rows}
+        ),
+        refresh_seconds=REFRESH_SECONDS
+        if report.monday <= reports.today() <= report.days[-1]
+        else None,
+        nav="week",
+    )
+
+
+@blueprint.get("/year")
+def year_picker() -> BaseResponse:
+    return redirect(url_for("pages.year", year=current_reports().today().year))
+
+
+@blueprint.get("/year/<int:year>")
+def year(year: int) -> str:
+    parse_month(year, 1)
+    reports = current_reports()
+    report = reports.year(year)
+    palette = colours()
+    return render_template(
+        "year.html",
+        report=report,
+        palette=palette,
+        chart=build_chart(report.trend, palette),
+        max_month=max(report.months, default=0.0),
+        full_day=reports.full_day(),
+        today_day=reports.today(),
+        nav="year",
+    )
+
+
 @blueprint.get("/switches")
 def switches() -> str:
     context = web_context()
+    if context.portfolio and not context.settings.portfolio.show_switches:
+        abort(404)
     reports = current_reports()
     start, end = parse_range(
-        request.args, reports.tz, default_start=None, default_end=None, max_days=None
+        request.args,
+        reports.tz,
+        default_start=None,
+        default_end=None,
+        max_days=None,
+        today=reports.today(),
+        day_start=reports.day_start,
     )
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = context.settings.web.per_page
@@ -140,14 +245,16 @@ def tasks() -> str:
     start, end = parse_range(
         request.args,
         reports.tz,
-        default_start=day_bounds(month_ago, reports.tz)[0],
-        default_end=day_bounds(today, reports.tz)[1],
+        default_start=day_bounds(month_ago, reports.tz, reports.day_start)[0],
+        default_end=day_bounds(today, reports.tz, reports.day_start)[1],
         max_days=MAX_RANGE_DAYS,
+        today=today,
+        day_start=reports.day_start,
     )
     assert start is not None and end is not None
     tree = reports.task_tree(start, end)
     rows = [node for node in tree.rows() if node.depth >= 0]
-    palette = Palette(node.path for node in rows if node.depth == 0)
+    palette = colours()
     first_shown = start.astimezone(reports.tz).date()
     last_shown = (end - timedelta(microseconds=1)).astimezone(reports.tz).date()
     check_day("start", first_shown)
@@ -169,3 +276,71 @@ def tasks() -> str:
         presets=presets,
         nav="tasks",
     )
+
+
+def _sum_cells(cells: object) -> dict[str, float]:
+    sums: dict[str, float] = {}
+    for cell in cells:  # type: ignore[attr-defined]
+        for t in cell.tasks:
+            sums[t.key] = sums.get(t.key, 0.0) + t.seconds
+    return sums
+
+
+@blueprint.get("/timesheet")
+def timesheet() -> str | BaseResponse:
+    """Per day first start, last end, total and tasks in decimal hours; ``?format=csv``."""
+    context = web_context()
+    if context.portfolio and not context.settings.portfolio.show_times:
+        abort(404)
+    reports = current_reports()
+    today = reports.today()
+    start, end = parse_range(
+        request.args,
+        reports.tz,
+        default_start=reports.bounds(today.replace(day=1), today)[0],
+        default_end=reports.bounds(today, today)[1],
+        max_days=MAX_TIMESHEET_DAYS,
+        today=today,
+        day_start=reports.day_start,
+    )
+    assert start is not None and end is not None
+    first = day_of(start, reports.tz, reports.day_start)
+    last = day_of(end - timedelta(microseconds=1), reports.tz, reports.day_start)
+    sheet = build_timesheet(reports, first, last)
+    fmt = parse_choice(request.args, "format", ("html", "csv"), "html")
+    if fmt == "csv":
+        return Response(
+            timesheet_csv(sheet, reports),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="timesheet-{first}-{last}.csv"'},
+        )
+    return render_template("timesheet.html", sheet=sheet, nav="timesheet")
+
+
+@blueprint.get("/summary")
+def summary() -> str:
+    """A page fit to link from a CV: this week's and this year's hours by area."""
+    reports = current_reports()
+    today = reports.today()
+    monday = today - timedelta(days=today.weekday())
+    palette = colours()
+    week = reports.week(today)
+    year = reports.year(today.year)
+    return render_template(
+        "summary.html",
+        week=week,
+        year=year,
+        week_areas=_areas_of(week.rows),
+        monday=monday,
+        palette=palette,
+        chart=build_chart(year.trend, palette),
+        nav="summary",
+    )
+
+
+def _areas_of(rows: object) -> list[tuple[str, float]]:
+    sums: dict[str, float] = {}
+    for row in rows:  # type: ignore[attr-defined]
+        area = area_of(row.key)
+        sums[area] = sums.get(area, 0.0) + row.seconds
+    return sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -1,0 +1,238 @@
+"""``deskmeter report``: totals in the terminal, as a table, CSV or JSON, or a timesheet.
+
+The figures are the dashboard's (``deskmeter.web.reports``): the same cut of days in the
+configured time zone and start of day, the running interval included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from deskmeter.cli.context import app_context
+from deskmeter.dates import DateError, parse_date
+from deskmeter.models import utcnow
+from deskmeter.store.totals import Group
+from deskmeter.web import goals as goal_rules
+from deskmeter.web.colors import area_of
+from deskmeter.web.formatting import decimal_hours, duration
+from deskmeter.web.reports import Reports
+from deskmeter.web.timesheet import build_timesheet, timesheet_rows
+
+
+class PeriodName(StrEnum):
+    today = "today"
+    yesterday = "yesterday"
+    week = "week"
+    month = "month"
+    year = "year"
+
+
+class By(StrEnum):
+    task = "task"
+    area = "area"
+    workspace = "workspace"
+    day = "day"
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def period_range(name: PeriodName, today: date) -> tuple[date, date]:
+    """The first and last local day of the named period that contains ``today``."""
+    if name is PeriodName.today:
+        return today, today
+    if name is PeriodName.yesterday:
+        day = today - timedelta(days=1)
+        return day, day
+    if name is PeriodName.week:
+        monday = today - timedelta(days=today.weekday())
+        return monday, monday + timedelta(days=6)
+    if name is PeriodName.month:
+        first = today.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return first, following - timedelta(days=1)
+    return today.replace(month=1, day=1), today.replace(month=12, day=31)
+
+
+def _day_option(name: str, text: str | None, today: date) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text, today)
+    except DateError as exc:
+        raise typer.BadParameter(str(exc), param_hint=name) from None
+
+
+def compute_rows(reports: Reports, first: date, last: date, by: By) -> list[tuple[str, float]]:
+    """(key, seconds) rows, biggest first (by day: in date order)."""
+    start, end = reports.bounds(first, last)
+    if by is By.day:
+        per_day: dict[date, float] = defaultdict(float)
+        for total in reports.day_totals(start, end):
+            if total.period is not None:
+                per_day[total.period] += total.seconds
+        return [(day.isoformat(), round(per_day[day], 3)) for day in sorted(per_day)]
+    group: Group = "workspace" if by is By.workspace else "task"
+    sums: dict[str, float] = defaultdict(float)
+    for total in reports.totals(start, end, group, None):
+        key = area_of(total.key) if by is By.area else total.key
+        sums[key] += total.seconds
+    return sorted(((k, round(v, 3)) for k, v in sums.items() if v > 0), key=lambda r: (-r[1], r[0]))
+
+
+def _goals(reports: Reports, first: date, last: date) -> list[goal_rules.Progress]:
+    """Day goals for a one-day report, week goals for a Monday-to-Sunday one."""
+    goals = reports.settings.goals
+    if not goals:
+        return []
+    per = ""
+    if first == last:
+        per = "day"
+    elif first.weekday() == 0 and last == first + timedelta(days=6):
+        per = "week"
+    if not per:
+        return []
+    start, end = reports.bounds(first, last)
+    sums = {t.key: t.seconds for t in reports.totals(start, end, "task", None)}
+    return goal_rules.evaluate(goals, per, sums)
+
+
+def _table(rows: list[list[str]], right: set[int]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _csv(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().rstrip("\n")
+
+
+def report(
+    ctx: typer.Context,
+    period: Annotated[
+        PeriodName,
+        typer.Argument(help="The period that contains today (ignored with --start/--end)."),
+    ] = PeriodName.today,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start", help="First day: YYYY-MM-DD, today, yesterday, monday, -7d, -1m ..."
+        ),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="Last day, included (same forms as --start).")
+    ] = None,
+    by: Annotated[By, typer.Option("--by", help="Rows per task, area, workspace or day.")] = (
+        By.task
+    ),
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+    timesheet: Annotated[
+        bool,
+        typer.Option(
+            "--timesheet",
+            help="Per day: first start, last end, total and each task in decimal hours.",
+        ),
+    ] = False,
+) -> None:
+    """Totals per task, area, workspace or day for a period (the dashboard's figures)."""
+    app = app_context(ctx)
+    settings = app.settings
+    with app.open_store(read_only=True) as store:
+        reports = Reports(store, settings, utcnow())
+        today = reports.today()
+        first, last = period_range(period, today)
+        given_start = _day_option("--start", start, today)
+        given_end = _day_option("--end", end, today)
+        if given_start is not None or given_end is not None:
+            first = given_start or given_end or today
+            last = given_end or (first if given_start is None else max(first, today))
+        if last < first:
+            raise typer.BadParameter("must not be before --start", param_hint="--end")
+        if (last - first).days > 7320:
+            raise typer.BadParameter("the range may cover at most 7320 days", param_hint="--end")
+        if timesheet:
+            typer.echo(_timesheet_output(reports, first, last, fmt))
+            return
+        rows = compute_rows(reports, first, last, by)
+        progress = _goals(reports, first, last)
+    total = sum(seconds for _, seconds in rows)
+    if fmt is Format.json:
+        body: dict[str, Any] = {
+            "start": first.isoformat(),
+            "end": last.isoformat(),
+            "by": by.value,
+            "timezone": settings.timezone,
+            "day_starts_at": settings.views.day_starts_at,
+            "total_seconds": round(total, 3),
+            "rows": [{"key": k, "seconds": s} for k, s in rows],
+            "goals": [
+                {"path": p.path, "per": p.per, "kind": p.kind, "status": p.status, "text": p.text}
+                for p in progress
+            ],
+        }
+        typer.echo(json.dumps(body, indent=2))
+        return
+    if fmt is Format.csv:
+        table = [[by.value, "seconds", "hours"]]
+        table += [[k, f"{s:.0f}", decimal_hours(s)] for k, s in rows]
+        typer.echo(_csv(table))
+        return
+    span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+    typer.echo(f"{span} ({settings.timezone}) — total {duration(total)}")
+    if not rows:
+        typer.echo("nothing recorded")
+    else:
+        table = [[by.value, "time", "hours", "share"]]
+        table += [
+            [k, duration(s), decimal_hours(s), f"{100 * s / total:.0f}%" if total else "0%"]
+            for k, s in rows
+        ]
+        typer.echo(_table(table, right={1, 2, 3}))
+    for item in progress:
+        mark = {"met": "met", "short": "not yet", "ok": "within", "over": "OVER"}[item.status]
+        typer.echo(f"goal {item.path} ({item.kind} per {item.per}): {item.text} — {mark}")
+
+
+def _timesheet_output(reports: Reports, first: date, last: date, fmt: Format) -> str:
+    sheet = build_timesheet(reports, first, last)
+    rows = timesheet_rows(sheet, reports)
+    if fmt is Format.json:
+        header = rows[0]
+        return json.dumps(
+            {
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                "timezone": reports.settings.timezone,
+                "days": [dict(zip(header, row, strict=True)) for row in rows[1:]],
+                "total_hours": decimal_hours(sheet.seconds),
+            },
+            indent=2,
+        )
+    if fmt is Format.csv:
+        return _csv(rows)
+    if len(rows) == 1:
+        return f"{first.isoformat()} to {last.isoformat()}: nothing recorded"
+    footer = ["total", "", "", decimal_hours(sheet.seconds)]
+    footer += [decimal_hours(sheet.task_seconds(t)) for t in sheet.tasks]
+    return _table([*rows, footer], right=set(range(1, len(rows[0]))))
