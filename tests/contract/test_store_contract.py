@@ -164,6 +164,14 @@ def test_meta_values(store: Store) -> None:
     assert store.get_meta("k") is None
 
 
+def test_count_existing_switches_counts_only_stored_ids(store: Store) -> None:
+    store.add_switches([Switch(f"{i:024x}", T0, 1.0, 0, "w") for i in range(3)])
+    store.add_switch(Switch("plain-id", T0, 1.0, 0, "w"))
+    ids = [f"{i:024x}" for i in range(2, 6)] + ["plain-id", "plain-id", "other"]
+    assert store.count_existing_switches(ids) == 2  # 00..02 and plain-id, each once
+    assert store.count_existing_switches([]) == 0
+
+
 def test_swap_meta_sets_only_what_it_expected(store: Store) -> None:
     assert store.swap_meta("lease", None, "a")  # absent -> a
     assert not store.swap_meta("lease", None, "b")  # not absent any more

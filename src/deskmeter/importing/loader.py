@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from deskmeter.importing.counting import count_existing
 from deskmeter.importing.readers import ImportSource
 from deskmeter.importing.records import RecordError, record_to_switch
 from deskmeter.models import Switch
@@ -49,12 +48,12 @@ def import_switches(
             if len(result.problems) < 10:
                 result.problems.append(f"record {result.read}: {exc}")
         if len(batch) >= batch_size:
-            already += count_existing(store, [s.id for s in batch])
+            already += store.count_existing_switches([s.id for s in batch])
             result.written += store.add_switches(batch)
             progress.update(len(batch))
             batch = []
     if batch:
-        already += count_existing(store, [s.id for s in batch])
+        already += store.count_existing_switches([s.id for s in batch])
         result.written += store.add_switches(batch)
         progress.update(len(batch))
     progress.close()

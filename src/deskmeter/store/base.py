@@ -76,6 +76,10 @@ class Store(ABC):
         """How many switches start in ``[start, end)``."""
 
     @abstractmethod
+    def count_existing_switches(self, ids: Sequence[str]) -> int:
+        """How many of ``ids`` are switch ids in the store now (for an exact import summary)."""
+
+    @abstractmethod
     def longest_switch(self) -> float:
         """The largest ``delta`` stored, 0.0 when empty (bounds overlap queries).
 

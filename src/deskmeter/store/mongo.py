@@ -147,6 +147,10 @@ class MongoStore(Store):
     def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
         return int(self.db.switch.count_documents(_range(start, end)))
 
+    def count_existing_switches(self, ids: Sequence[str]) -> int:
+        unique = list(dict.fromkeys(ids))
+        return int(self.db.switch.count_documents({"_id": {"$in": unique}})) if unique else 0
+
     def longest_switch(self) -> float:
         doc = self.db.switch.find_one({}, {"delta": 1}, sort=[("delta", DESCENDING)])
         return limits.clamp_delta(float(doc["delta"])) if doc else 0.0

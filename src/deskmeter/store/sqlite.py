@@ -62,6 +62,8 @@ log = logging.getLogger(__name__)
 
 #: Days per ``day_totals`` query (4 bound values each, well under SQLite's limit).
 _DAYS_PER_QUERY = 2000
+#: Ids per ``IN (...)`` list (well under SQLite's bound-parameter limit).
+_IDS_PER_QUERY = 500
 #: Rows per INSERT batch inside one transaction.
 _WRITE_CHUNK = 10_000
 
@@ -302,6 +304,17 @@ class SQLiteStore(Store):
     def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
         where, params = _range(start, end)
         return int(self._query(f"SELECT COUNT(*) FROM switch{where}", params)[0][0])
+
+    def count_existing_switches(self, ids: Sequence[str]) -> int:
+        unique = [encode_id(i) for i in dict.fromkeys(ids)]
+        found = 0
+        for first in range(0, len(unique), _IDS_PER_QUERY):
+            chunk = unique[first : first + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            found += int(
+                self._query(f"SELECT COUNT(*) FROM switch WHERE id IN ({marks})", chunk)[0][0]
+            )
+        return found
 
     def longest_switch(self) -> float:
         """The longest delta ever written (an upper bound once a switch was shortened)."""
