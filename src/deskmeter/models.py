@@ -39,6 +39,8 @@ class Switch:
     task_id: str | None = None
     task: str | None = None
     host: str = ""
+    #: The user was away (no input, screen locked, asleep): stored, never counted as work.
+    away: bool = False
 
     @property
     def end(self) -> datetime:
@@ -89,6 +91,8 @@ class State:
     task_id: str | None = None
     task: str | None = None
     host: str = ""
+    #: The open interval is an away stretch (see ``deskmeter.tracker.presence``).
+    away: bool = False
 
     def beat(self, when: datetime) -> State:
         return replace(self, heartbeat=when)
@@ -105,6 +109,7 @@ class State:
             task_id=self.task_id,
             task=self.task,
             host=self.host,
+            away=self.away,
         )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from deskmeter.edits.record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.models import NO_TASK, State, Switch, Task, TaskHistoryEntry, Total
 from deskmeter.store.base import Change, SortOrder, Store, StoreError
 from deskmeter.store.documents import (
@@ -26,7 +27,7 @@ from deskmeter.store.totals import Group, local_midnight
 #: meta key: the highest changelog seq that was pruned (sync must resync below it).
 PRUNED_THROUGH = "changelog_pruned_through"
 
-_SWITCH_COLUMNS = "id, date, delta, workspace_index, workspace, task_id, task, host"
+_SWITCH_COLUMNS = "id, date, delta, workspace_index, workspace, task_id, task, host, away"
 
 #: The grouping key of ``day_totals``, as ``group_key`` in store/totals.py computes it.
 _GROUP_KEY_SQL = {
@@ -55,6 +56,7 @@ def _switch(row: sqlite3.Row) -> Switch:
         task_id=row["task_id"],
         task=row["task"],
         host=row["host"],
+        away=bool(row["away"]),
     )
 
 
@@ -156,7 +158,7 @@ class SQLiteStore(Store):
     @staticmethod
     def _switch_write(switch: Switch) -> tuple[str, Sequence[Any]]:
         return (
-            f"INSERT OR REPLACE INTO switch ({_SWITCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO switch ({_SWITCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 switch.id,
                 _ts(switch.date),
@@ -166,6 +168,7 @@ class SQLiteStore(Store):
                 switch.task_id,
                 switch.task,
                 switch.host,
+                int(switch.away),
             ),
         )
 
@@ -231,7 +234,7 @@ class SQLiteStore(Store):
                 f"SELECT days.day, {_GROUP_KEY_SQL[group]} AS key, "
                 "SUM(MIN(s.date + s.delta, days.hi) - MAX(s.date, days.lo)) AS seconds "
                 "FROM days JOIN switch AS s ON s.date >= days.scan AND s.date < days.hi "
-                "WHERE s.date + s.delta > days.lo GROUP BY days.day, key"
+                "WHERE s.date + s.delta > days.lo AND s.away = 0 GROUP BY days.day, key"
             )
             params = [v for row in chunk for v in row]
             for row in self._query(sql, [*params, *key_params]):
@@ -286,7 +289,7 @@ class SQLiteStore(Store):
             return "DELETE FROM state WHERE id = ?", (STATE_ID,)
         return (
             "INSERT OR REPLACE INTO state (id, workspace_index, workspace, since, heartbeat, "
-            "interval_id, task_id, task, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "interval_id, task_id, task, host, away) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 STATE_ID,
                 state.workspace_index,
@@ -297,6 +300,7 @@ class SQLiteStore(Store):
                 state.task_id,
                 state.task,
                 state.host,
+                int(state.away),
             ),
         )
 
@@ -314,6 +318,7 @@ class SQLiteStore(Store):
             task_id=r["task_id"],
             task=r["task"],
             host=r["host"],
+            away=bool(r["away"]),
         )
 
     def put_state(self, state: State | None) -> None:
@@ -324,6 +329,28 @@ class SQLiteStore(Store):
         if switch is not None:
             writes.insert(0, self._switch_write(switch))
         self._write(writes)
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def apply_edit(self, remove: Sequence[str], add: Sequence[Switch], edit: EditRecord) -> None:
+        writes: list[tuple[str, Sequence[Any]]] = [
+            ("DELETE FROM switch WHERE id = ?", (switch_id,)) for switch_id in remove
+        ]
+        writes += [self._switch_write(s) for s in add]
+        writes.append(
+            (
+                "INSERT OR REPLACE INTO edit (id, at, body) VALUES (?, ?, ?)",
+                (edit.id, _ts(edit.at), edit_to_json(edit)),
+            )
+        )
+        self._write(writes)
+
+    def edits(self, *, limit: int | None = None) -> list[EditRecord]:
+        rows = self._query(
+            "SELECT body FROM edit ORDER BY at DESC, id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [edit_from_json(row[0]) for row in rows]
 
     # -- meta -------------------------------------------------------------------------------
 
@@ -387,7 +414,7 @@ class SQLiteStore(Store):
 
     def last_document_id(self, collection: str) -> str | None:
         """The highest id in ``collection`` (None when it is empty)."""
-        if collection not in ("switch", "task", "task_history", "state"):
+        if collection not in ("switch", "task", "task_history", "state", "edit"):
             raise StoreError(f"unknown collection {collection!r}")
         rows = self._query(f"SELECT MAX(id) FROM {collection}")
         return None if rows[0][0] is None else str(rows[0][0])
@@ -422,6 +449,9 @@ class SQLiteStore(Store):
                 yield history_to_doc(
                     TaskHistoryEntry(row["task_id"], row["path"], _dt(row["since"]))
                 )
+        elif collection == "edit":
+            for row in self._query(f"SELECT body FROM edit{where}", params):
+                yield edit_to_doc(edit_from_json(row["body"]))
         elif collection == "state":
             after = page[1][0] if page is not None and len(page[1]) > 1 else None
             if doc_id in (None, STATE_ID) and (after is None or after < STATE_ID):

@@ -29,6 +29,14 @@ END;
     for table in ("switch", "task", "task_history", "state")
 )
 
+
+def _changelog_triggers(table: str) -> str:
+    """The change-log triggers of one table (a table added by a later migration)."""
+    start = _CHANGELOG_TRIGGERS.index("CREATE TRIGGER switch_changelog_insert")
+    end = _CHANGELOG_TRIGGERS.index("CREATE TRIGGER task_changelog_insert")
+    return _CHANGELOG_TRIGGERS[start:end].replace("switch", table)
+
+
 MIGRATIONS: list[str] = [
     # 1: the data model, its indexes, the change log.
     """
@@ -84,6 +92,22 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX switch_totals ON switch (date, delta, task, workspace, workspace_index);
     """,
+    # 3: away time (issue 13): switches and the open interval can be away stretches, stored
+    #    but never counted as work; the ``edit`` log of history corrections (synced). The
+    #    totals index gains ``away`` so the hot query still reads only the index.
+    """
+    ALTER TABLE switch ADD COLUMN away INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE state ADD COLUMN away INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX switch_totals;
+    CREATE INDEX switch_totals ON switch (date, delta, away, task, workspace, workspace_index);
+    CREATE TABLE edit (
+        id TEXT PRIMARY KEY,
+        at REAL NOT NULL,                -- when the edit was made, unix seconds (UTC)
+        body TEXT NOT NULL               -- the edit document as JSON (deskmeter.edits.record)
+    );
+    CREATE INDEX edit_by_at ON edit (at, id);
+    """
+    + _changelog_triggers("edit"),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

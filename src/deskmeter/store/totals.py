@@ -17,6 +17,9 @@ from deskmeter.models import NO_TASK, Switch, Total
 Group = Literal["task", "workspace"]
 Period = Literal["day", "week", "month"]
 
+#: The key of away totals (``Store.away_totals``).
+AWAY_KEY = "away"
+
 GROUPS: tuple[str, ...] = ("task", "workspace")
 PERIODS: tuple[str, ...] = ("day", "week", "month")
 
@@ -60,15 +63,22 @@ def cut_totals(
     tz: ZoneInfo,
     group: Group,
     by: Period | None,
+    *,
+    away: bool = False,
 ) -> list[Total]:
-    """Totals of ``switches`` clipped to ``[start, end)``, ordered by period then key."""
+    """Totals of ``switches`` clipped to ``[start, end)``, ordered by period then key.
+
+    Away stretches are never counted; ``away=True`` counts only them, under the key ``away``.
+    """
     sums: dict[tuple[date | None, str], float] = defaultdict(float)
     for switch in switches:
+        if switch.away != away:
+            continue
         lo = max(switch.date, start)
         hi = min(switch.end, end)
         if hi <= lo:
             continue
-        key = group_key(switch, group)
+        key = AWAY_KEY if away else group_key(switch, group)
         if by is None:
             sums[(None, key)] += (hi - lo).total_seconds()
             continue

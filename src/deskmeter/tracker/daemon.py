@@ -21,6 +21,8 @@ from deskmeter.tasks.registry import CurrentTask, TaskRegistry
 from deskmeter.tasks.taskfile import TaskFileError
 from deskmeter.tracker.clock import Clock, SystemClock
 from deskmeter.tracker.events import (
+    Away,
+    Back,
     Event,
     SetTask,
     Stop,
@@ -29,6 +31,7 @@ from deskmeter.tracker.events import (
     WorkspaceLost,
     WorkspaceNames,
 )
+from deskmeter.tracker.presence.away import AwayBook
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,7 @@ class Tracker:
         self._last_wall = self.clock.now()
         self._last_mono = self.clock.monotonic()
         self._next_beat_mono = self._last_mono + self.heartbeat.total_seconds()
+        self.presence = AwayBook(settings.tracker.ask_after_away_seconds)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -99,7 +103,9 @@ class Tracker:
         """Handle events until ``Stop`` (or ``StopTracking``); always close the interval."""
         try:
             while True:
-                timeout = max(0.0, self._next_beat_mono - self.clock.monotonic())
+                timeout: float | None = max(0.0, self._next_beat_mono - self.clock.monotonic())
+                if self.state is not None and self.state.away:
+                    timeout = None  # away: nothing to lose, sleep until the next event
                 try:
                     event: Event | None = self.events.get(timeout=timeout)
                 except queue.Empty:
@@ -149,6 +155,8 @@ class Tracker:
                 else:
                     self.tasks.reload(now)
                     self._on_task(now)
+            case Away() | Back():
+                self.presence.handle(self, event, now)
             case Stop():
                 return False
         return True
@@ -172,10 +180,13 @@ class Tracker:
             task_id=task.id if task else None,
             task=task.path if task else None,
             host=self.settings.host,
+            away=self.presence.away,
         )
 
     def _on_workspace(self, event: WorkspaceChanged, now: datetime) -> None:
         self.workspace = event
+        if self.state is not None and self.state.away:
+            return  # the away interval goes on; work reopens here when the user is back
         label = self._label(event)
         if self.state is not None and self.state.workspace_index == event.index:
             if self.state.workspace != label:  # a rename, not a switch
@@ -187,6 +198,9 @@ class Tracker:
 
     def _on_task(self, now: datetime) -> None:
         task: CurrentTask | None = self.tasks.current
+        if self.state is not None and self.state.away:
+            self._notify()  # the new task starts when the user is back
+            return
         if self.state is None:
             if self.workspace is not None:
                 self._close_and_open(self._new_state(self.workspace, now))
@@ -239,6 +253,8 @@ class Tracker:
         self._last_wall, self._last_mono = now, mono
         if gap <= self.settings.tracker.suspend_threshold_seconds or self.state is None:
             return
+        if self.state.away:
+            return  # asleep while away: the away interval covers it
         went_to_sleep = now - timedelta(seconds=gap)
         log.info("the machine was suspended for %.0f s; not counting it", gap)
         assert self.workspace is not None
