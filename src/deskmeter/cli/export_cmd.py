@@ -16,7 +16,18 @@ import typer
 from deskmeter.cli.context import app_context
 from deskmeter.models import Switch
 
-FIELDS = ("id", "date", "end", "delta", "workspace_index", "workspace", "task_id", "task", "host")
+FIELDS = (
+    "id",
+    "date",
+    "end",
+    "delta",
+    "workspace_index",
+    "workspace",
+    "task_id",
+    "task",
+    "host",
+    "away",
+)
 
 
 class Format(StrEnum):
@@ -35,6 +46,7 @@ def switch_record(switch: Switch) -> dict[str, Any]:
         "task_id": switch.task_id,
         "task": switch.task,
         "host": switch.host,
+        "away": switch.away,
     }
 
 

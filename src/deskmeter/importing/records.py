@@ -71,6 +71,7 @@ def record_to_switch(record: Mapping[str, Any], labels: Sequence[str] = ()) -> S
         task_id=_text(record.get("task_id")),
         task=_text(record.get("task")),
         host=str(record.get("host") or ""),
+        away=str(record.get("away", "")).strip().lower() in ("true", "1"),
     )
 
 

@@ -91,6 +91,10 @@ SCHEMAS: dict[str, Any] = {
             "task_id": NULLABLE_STRING,
             "task": NULLABLE_STRING,
             "host": {"type": "string"},
+            "away": {
+                "type": "boolean",
+                "description": "An away stretch (no input, locked, asleep): never counted.",
+            },
         },
     },
     "SwitchPage": {
