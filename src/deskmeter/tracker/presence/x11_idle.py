@@ -1,8 +1,8 @@
 """Away detection on X11 with python-xlib, without polling.
 
 While the user is active the thread asks the MIT-SCREEN-SAVER extension for the idle time
-(milliseconds since the last input) and sleeps until the threshold could first be reached:
-at most one wake-up per threshold period. Once idle time reaches the threshold it emits
+(milliseconds since the last input) once per threshold period, and sleeps in between: at
+most one wake-up per period. Once idle time reaches the threshold it emits
 ``Away(since=last input)``, selects XInput2 raw key, button and motion events on the root
 window and sleeps in ``select()`` until the first one arrives: no wake-up while away. That
 event emits ``Back`` and the raw events are deselected again (no wake-up per mouse move).
@@ -113,7 +113,10 @@ class X11Presence:
         while not stop.is_set():
             idle = self._idle_seconds(root)
             if idle < self.threshold:
-                self._sleep(dpy, self.threshold - idle)
+                # A whole threshold period, not just until the earliest possible away moment:
+                # at most one wake-up per period while active. The away stretch still starts
+                # at the last input (``since`` below); only recording it waits up to a period.
+                self._sleep(dpy, self.threshold)
                 while dpy.pending_events():
                     dpy.next_event()
                 continue
