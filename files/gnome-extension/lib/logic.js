@@ -23,6 +23,8 @@ export const TRACKER_IFACE_XML = `<node>
     <property name="RecentTasks" type="as" access="read"/>
     <property name="DashboardUrl" type="s" access="read"/>
     <property name="WorkspaceSource" type="s" access="read"/>
+    <property name="Away" type="b" access="read"/>
+    <property name="PendingAway" type="(xx)" access="read"/>
     <signal name="StateChanged">
       <arg name="task" type="s"/>
       <arg name="workspace" type="s"/>
@@ -36,6 +38,10 @@ export const TRACKER_IFACE_XML = `<node>
       <arg name="index" type="i" direction="in"/>
       <arg name="name" type="s" direction="in"/>
       <arg name="accepted" type="b" direction="out"/>
+    </method>
+    <method name="ResolveAway">
+      <arg name="path" type="s" direction="in"/>
+      <arg name="edit" type="s" direction="out"/>
     </method>
     <method name="ReportWorkspaceLost">
       <arg name="reason" type="s" direction="in"/>

@@ -232,9 +232,10 @@ class SQLiteStore(Store):
             sql = (
                 f"WITH days (day, lo, hi, scan) AS (VALUES {values}) "
                 f"SELECT days.day, {_GROUP_KEY_SQL[group]} AS key, "
-                "SUM(MIN(s.date + s.delta, days.hi) - MAX(s.date, days.lo)) AS seconds "
+                "SUM((MIN(s.date + s.delta, days.hi) - MAX(s.date, days.lo)) * (1 - s.away)) "
+                "AS seconds "  # away time is not counted (a WHERE on it slows the plan 20x)
                 "FROM days JOIN switch AS s ON s.date >= days.scan AND s.date < days.hi "
-                "WHERE s.date + s.delta > days.lo AND s.away = 0 GROUP BY days.day, key"
+                "WHERE s.date + s.delta > days.lo GROUP BY days.day, key"
             )
             params = [v for row in chunk for v in row]
             for row in self._query(sql, [*params, *key_params]):

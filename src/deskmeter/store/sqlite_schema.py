@@ -99,7 +99,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE switch ADD COLUMN away INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE state ADD COLUMN away INTEGER NOT NULL DEFAULT 0;
     DROP INDEX switch_totals;
-    CREATE INDEX switch_totals ON switch (date, delta, away, task, workspace, workspace_index);
+    CREATE INDEX switch_totals ON switch (date, delta, task, workspace, workspace_index, away);
     CREATE TABLE edit (
         id TEXT PRIMARY KEY,
         at REAL NOT NULL,                -- when the edit was made, unix seconds (UTC)
