@@ -145,4 +145,9 @@ class MutterPresence:
             bus, MUTTER, MUTTER_PATH, MUTTER, "AddIdleWatch", "t", [threshold_ms]
         )
         watches["idle"] = int(watch)  # type: ignore[call-overload]
+        # An idle watch fires when idle time *reaches* its interval: already past it, it would
+        # wait for the next input. Away now, then.
+        (idle_ms,) = await self._call(bus, MUTTER, MUTTER_PATH, MUTTER, "GetIdletime")
+        if int(idle_ms) >= threshold_ms:  # type: ignore[call-overload]
+            await on_idle()
         log.info("away detection: Mutter idle watch %d ms, GNOME screen lock", threshold_ms)
