@@ -169,7 +169,7 @@ def run(threshold: float, reps: int, phase: float) -> dict[str, Any]:
     }
     # -- away: no input -------------------------------------------------------------------
     last_input = nudge()
-    wait_for(lambda: recorded.last("away", last_input), timeout=threshold + 10)
+    wait_for(lambda: recorded.last("away", last_input), timeout=2 * threshold + 10)
     wait_for(lambda: poll_seen.last("away", last_input), timeout=threshold + 2 * POLL_SECONDS)
     away_event_delay = event_seen.last("away", last_input)
     away_recorded = recorded.last("away", last_input)
@@ -199,7 +199,7 @@ def run(threshold: float, reps: int, phase: float) -> dict[str, Any]:
         back_event.append(recorded.last("back", t) - t)  # type: ignore[operator]
         back_poll.append(poll_seen.last("back", t) - t)  # type: ignore[operator]
         last = nudge()
-        wait_for(lambda last=last: recorded.last("away", last), timeout=threshold + 5)
+        wait_for(lambda last=last: recorded.last("away", last), timeout=2 * threshold + 5)
         wait_for(lambda last=last: poll_seen.last("away", last), timeout=2 * POLL_SECONDS + 2)
         away_delay_event.append(recorded.last("away", last) - last - threshold)  # type: ignore[operator]
         away_delay_poll.append(poll_seen.last("away", last) - last - threshold)  # type: ignore[operator]
