@@ -3,8 +3,8 @@
 This is not systemd-logind: the service on the bus is a stand-in object, written here, that
 exports the part of logind's interface the client uses (``Manager.GetSession``,
 ``Manager.PrepareForSleep``, ``Session.Lock``/``Unlock``) under logind's bus name and object
-paths. A test against the real logind (``loginctl lock-session`` in the systemd test
-container) is not done yet. What is real: the dbus-daemon, the D-Bus messages, the client's
+paths. It is here for ``PrepareForSleep`` (a container cannot really suspend); the real
+logind's lock and unlock are tested in test_logind_container.py. What is real: the dbus-daemon, the D-Bus messages, the client's
 code, and the tracker that turns the signals into an away interval.
 """
 
