@@ -4,8 +4,9 @@ This is not systemd-logind: the service on the bus is a stand-in object, written
 exports the part of logind's interface the client uses (``Manager.GetSession``,
 ``Manager.PrepareForSleep``, ``Session.Lock``/``Unlock``) under logind's bus name and object
 paths. It is here for ``PrepareForSleep`` (a container cannot really suspend); the real
-logind's lock and unlock are tested in test_logind_container.py. What is real: the dbus-daemon, the D-Bus messages, the client's
-code, and the tracker that turns the signals into an away interval.
+logind's lock and unlock are tested in test_logind_container.py. What is real: the
+dbus-daemon, the D-Bus messages, the client's code, and the tracker that turns the signals
+into an away interval.
 """
 
 from __future__ import annotations
