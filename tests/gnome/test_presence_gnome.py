@@ -14,9 +14,19 @@ from pathlib import Path
 
 import pytest
 
+from deskmeter.models import utcnow
+from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.tracker.events import Away, Back, Event
 from deskmeter.tracker.presence.mutter_idle import MutterPresence
-from tests.gnome.shell import EXTENSION_DIR, HELPER_UUID, GnomeShell, missing_tools, wait_for
+from tests.gnome.shell import (
+    EXTENSION_DIR,
+    HELPER_UUID,
+    UUID,
+    GnomeShell,
+    Tracker,
+    missing_tools,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.gnome]
 
@@ -107,3 +117,79 @@ def test_the_screen_lock_is_away_until_unlocked(idle_shell: GnomeShell) -> None:
         stop.set()
         client.wake()
         thread.join(5)
+
+
+def away_items(shell: GnomeShell) -> list[str]:
+    """The labels of the indicator's away section (the section with "Keep as away")."""
+    items = shell.eval(
+        f"Main.panel.statusArea['{UUID}'].menu._getMenuItems()"
+        ".filter(i => i instanceof imports.ui.popupMenu.PopupMenuSection)"
+        ".map(s => s._getMenuItems().filter(i => i.label).map(i => i.label.text))"
+        ".find(labels => labels.includes('Keep as away')) || []"
+    )
+    return list(items or [])
+
+
+def test_the_panel_menu_offers_the_away_stretch_and_one_click_assigns_it(
+    built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    missing = missing_tools()
+    if missing:
+        pytest.skip(f"not installed: {', '.join(missing)} (apt: see scripts/apt/gnome.txt)")
+    shell = GnomeShell(
+        tmp_path_factory.mktemp("gnome-away-menu"),
+        extensions={UUID: built["legacy"], HELPER_UUID: EXTENSION_DIR / "test-helper"},
+    )
+    shell.start()
+    tracker = Tracker(
+        tmp_path,
+        shell.bus_address,
+        extra_env={
+            "DESKMETER_TRACKER__AWAY_AFTER_SECONDS": "1",
+            "DESKMETER_TRACKER__ASK_AFTER_AWAY_SECONDS": "1",
+            "DESKMETER_TRACKER__LOGIND": "false",
+        },
+    )
+    tracker.task_file.parent.mkdir(parents=True)
+    tracker.task_file.write_text("* work/alpha\nwork/beta\n")
+    try:
+        tracker.start()
+        wait_for(lambda: (shell.label() or "").startswith("work/alpha"), timeout=20)
+
+        def away_long_enough() -> bool:
+            # away after 1 s without input (Mutter's idle watch); stay away over a second
+            store = SQLiteStore(tracker.store_path)
+            try:
+                state = store.get_state()
+            finally:
+                store.close()
+            return bool(state and state.away and (utcnow() - state.since).total_seconds() > 1.5)
+
+        def back_and_asked() -> bool:
+            shell.eval(MOVE_POINTER)  # the first input ends the stretch
+            return bool(away_items(shell))
+
+        wait_for(away_long_enough, timeout=30, interval=0.2)
+        wait_for(back_and_asked, timeout=10, interval=0.3)
+        items = away_items(shell)
+        assert items[0].startswith("Away ") and items[0].endswith(" min"), items
+        assert "Keep as away" in items and "Assign to work/beta" in items
+        shell.eval(
+            f"Main.panel.statusArea['{UUID}'].menu._getMenuItems()"
+            ".filter(i => i instanceof imports.ui.popupMenu.PopupMenuSection)"
+            ".flatMap(s => s._getMenuItems()).find(i => i.label && i.label.text === "
+            "'Assign to work/beta').activate(null); 1"
+        )
+        wait_for(lambda: not away_items(shell), timeout=10)
+        store = SQLiteStore(tracker.store_path)
+        try:
+            (edit,) = store.edits()
+            assert (edit.who, edit.op, edit.path) == ("panel", "task", "work/beta")
+            assert any(s.task == "work/beta" and not s.away for s in store.switches())
+        finally:
+            store.close()
+        assert "JS ERROR" not in shell.log()
+    finally:
+        if tracker.proc is not None:
+            tracker.stop()
+        shell.stop()

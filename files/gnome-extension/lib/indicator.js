@@ -42,13 +42,13 @@ export class DeskmeterIndicator {
 
         this._header = new PopupMenu.PopupMenuItem('', {reactive: false});
         this.button.menu.addMenuItem(this._header);
+        this.button.menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem('Switch task'));
+        this._recentSection = new PopupMenu.PopupMenuSection();
+        this.button.menu.addMenuItem(this._recentSection);
         // After an away stretch: keep it as away, or give it to a task (one click, no dialog).
         this._awaySection = new PopupMenu.PopupMenuSection();
         this._awayKey = '';
         this.button.menu.addMenuItem(this._awaySection);
-        this.button.menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem('Switch task'));
-        this._recentSection = new PopupMenu.PopupMenuSection();
-        this.button.menu.addMenuItem(this._recentSection);
         this.button.menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem());
         const dashboard = new PopupMenu.PopupMenuItem('Open dashboard');
         dashboard.connect('activate', () => this._openDashboard());
