@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from deskmeter import __version__
+from deskmeter.web.edits_openapi import EDIT_SCHEMAS, edit_paths
 from deskmeter.web.params import MAX_PAGE
 
 DAY_OR_INSTANT = (
@@ -265,6 +266,8 @@ def openapi_document(*, writable: bool) -> dict[str, Any]:
     components: dict[str, Any] = {"schemas": SCHEMAS}
     if writable:
         paths.update(_write_paths())
+        paths.update(edit_paths())
+        components["schemas"] = {**SCHEMAS, **EDIT_SCHEMAS}
         components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
     return {
         "openapi": "3.1.0",
