@@ -113,3 +113,23 @@ def test_away_before_the_first_workspace_opens_an_away_interval(
     clock.advance(10)
     tracker.step(WorkspaceChanged(1))
     assert rows(tracker) == [("work/a", 10.0, True), ("work/a", 10.0, False)]
+
+
+def test_status_says_away_and_still_tracking_without_heartbeats(tmp_path: Path) -> None:
+    """While away the tracker sleeps (no heartbeat): that is not a stopped tracker."""
+    import subprocess
+    import sys
+
+    from deskmeter.models import State, utcnow
+    from deskmeter.store.sqlite import SQLiteStore
+
+    since = utcnow() - timedelta(hours=1)
+    store = SQLiteStore(tmp_path / "s.db")
+    store.put_state(State(0, "Code", since, since, "open", "work/a", "work/a", "box", away=True))
+    store.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "deskmeter", "--store", str(tmp_path / "s.db"), "status", "--json"],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert '"away": true' in done.stdout and '"tracking": true' in done.stdout

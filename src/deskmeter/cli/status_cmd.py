@@ -37,7 +37,9 @@ def status(
     info: dict[str, Any] = {"tracking": False, "store": store.describe()}
     if state is not None:
         info.update(
-            tracking=now - state.heartbeat <= stale_after,
+            # away: the tracker sleeps until the first input, without heartbeats
+            tracking=state.away or now - state.heartbeat <= stale_after,
+            away=state.away,
             workspace=state.workspace,
             workspace_index=state.workspace_index,
             task=state.task,
@@ -55,6 +57,8 @@ def status(
         return
     since_local = state.since.astimezone(settings.tz)
     note = "" if info["tracking"] else "  (tracker not running: last heartbeat shown)"
+    if state.away:
+        typer.echo(f"away:      since {since_local:%Y-%m-%d %H:%M:%S %Z} (not counted)")
     typer.echo(f"task:      {state.task or NO_TASK}")
     typer.echo(f"workspace: {state.workspace} (#{state.workspace_index + 1})")
     typer.echo(

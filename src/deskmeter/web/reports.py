@@ -190,7 +190,8 @@ class Reports:
         state = self.state()
         if state is None:
             return None
-        live = self.now - state.heartbeat <= self.stale_after()
+        # away: the tracker sleeps until the first input (no heartbeat), it is still running
+        live = state.away or self.now - state.heartbeat <= self.stale_after()
         until = self.now if live else state.heartbeat
         return CurrentState(
             task=self.label(state.task),
