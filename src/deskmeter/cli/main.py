@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from deskmeter import __version__
-from deskmeter.cli import export_cmd, import_cmd, status_cmd, sync_cmd, task_cmd, track_cmd, web_cmd
+from deskmeter.cli import (
+    edit_cmd,
+    export_cmd,
+    import_cmd,
+    status_cmd,
+    sync_cmd,
+    task_cmd,
+    track_cmd,
+    web_cmd,
+)
 from deskmeter.cli.context import AppContext
 from deskmeter.config import ConfigError
 from deskmeter.logs import setup_logging
@@ -67,6 +76,7 @@ app.command("export")(export_cmd.export)
 app.command("web")(web_cmd.web)
 app.add_typer(task_cmd.app, name="task")
 app.add_typer(sync_cmd.app, name="sync")
+app.add_typer(edit_cmd.app, name="edit")
 app.command("import")(import_cmd.import_)
 
 

@@ -36,6 +36,7 @@ def status(
     if state is not None:
         info.update(
             tracking=state.is_live(now, settings.tracker.heartbeat_seconds),
+            away=state.away,
             workspace=state.workspace,
             workspace_index=state.workspace_index,
             task=state.task,
@@ -53,6 +54,8 @@ def status(
         return
     since_local = state.since.astimezone(settings.tz)
     note = "" if info["tracking"] else "  (tracker not running: last heartbeat shown)"
+    if state.away:
+        typer.echo(f"away:      since {since_local:%Y-%m-%d %H:%M:%S %Z} (not counted)")
     typer.echo(f"task:      {state.task or NO_TASK}")
     typer.echo(f"workspace: {state.workspace} (#{state.workspace_index + 1})")
     typer.echo(

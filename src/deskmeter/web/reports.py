@@ -89,6 +89,8 @@ class Piece:
     task: str
     workspace: str
     running: bool
+    #: An away stretch: drawn as a gap with its length, never counted.
+    away: bool = False
 
     @property
     def seconds(self) -> float:
@@ -105,6 +107,8 @@ class DayReport:
     pieces: tuple[Piece, ...]
     seconds: float
     switches: int
+    #: Seconds away (no input, locked, asleep) on this day, shown apart from the totals.
+    away_seconds: float = 0.0
 
     @property
     def hours_long(self) -> float:
@@ -309,6 +313,7 @@ class Reports:
                 task=self.label(s.task),
                 workspace=s.workspace_label,
                 running=running is not None and s.id == running.id,
+                away=s.away,
             )
             for s in switches
             if min(s.end, end) > max(s.date, start)
@@ -328,6 +333,7 @@ class Reports:
             pieces=pieces,
             seconds=round(sum(tasks.values()), 3),
             switches=closed_count,
+            away_seconds=round(sum(p.seconds for p in pieces if p.away), 3),
         )
 
     def task_tree(self, start: datetime, end: datetime) -> TaskNode:

@@ -58,6 +58,8 @@ class Timeline:
     lanes: tuple[Lane, ...]
     ticks: tuple[Tick, ...]
     now_x: float | None
+    #: Away stretches: gaps across every lane, labelled with their length.
+    gaps: tuple[Bar, ...] = ()
 
     @property
     def axis_y(self) -> float:
@@ -79,7 +81,21 @@ def build_timeline(report: DayReport, tz: ZoneInfo, palette: Palette, now: datet
     if len(names) > len(shown):
         lane_names.append(OTHER_LANE)
     bars: dict[str, list[Bar]] = {name: [] for name in lane_names}
+    gaps: list[Bar] = []
     for piece in report.pieces:
+        if piece.away:
+            x = x_of(piece.start)
+            gaps.append(
+                Bar(
+                    x=round(x, 2),
+                    width=round(max(MIN_BAR, x_of(piece.end) - x), 2),
+                    colour="away",
+                    title=f"away {duration(piece.seconds)} · "
+                    f"{local_time(piece.start, tz)}–{local_time(piece.end, tz)}",
+                    running=piece.running,
+                )
+            )
+            continue
         lane = lane_of.get(piece.task, OTHER_LANE)
         x = x_of(piece.start)
         width = max(MIN_BAR, x_of(piece.end) - x)
@@ -126,4 +142,5 @@ def build_timeline(report: DayReport, tz: ZoneInfo, palette: Palette, now: datet
         lanes=lanes,
         ticks=tuple(ticks),
         now_x=now_x,
+        gaps=tuple(gaps),
     )
