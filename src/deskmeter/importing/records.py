@@ -2,7 +2,8 @@
 
 Two shapes are accepted: ``deskmeter export --format json`` records (``id``, ISO ``date``,
 ``delta``, ``workspace_index``, ``workspace``, ``task_id``, ``task``, ``host``, ``away``) and
-the original Deskmeter's documents (``_id`` ObjectId, ``workspace`` = the name, ``date``, ``delta`` int).
+the original Deskmeter's documents (``_id`` ObjectId, ``workspace`` = the name, ``date``,
+``delta`` int).
 """
 
 from __future__ import annotations
