@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from deskmeter.store.base import Store
+from deskmeter.store.sqlite_codec import encode_id
 
 #: Ids per SQL ``IN (...)`` (well under SQLite's bound-parameter limit).
 _CHUNK = 500
@@ -30,7 +31,7 @@ def count_existing(store: Store, ids: Sequence[str]) -> int:
             chunk = unique[first : first + _CHUNK]
             marks = ", ".join("?" * len(chunk))
             sql = f"SELECT COUNT(*) FROM switch WHERE id IN ({marks})"  # noqa: S608 - only ?s
-            rows = query(sql, chunk)
+            rows = query(sql, [encode_id(i) for i in chunk])  # the store's id form
             found += int(rows[0][0])
         return found
     getter = getattr(store, "get_document", None)
