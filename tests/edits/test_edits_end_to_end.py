@@ -148,4 +148,9 @@ def test_cli_web_and_api_edits_reach_the_remote_portfolio(tmp_path: Path) -> Non
     engine.stop.clear()
     engine.run(until_caught_up=True)
     assert day_totals(portfolio) == {"work/a": 2 * 3600, "meeting": 3600, "work/b": 1.5 * 3600}
+    # the edit log went through the change log too: the undo mark is on the remote
+    assert [(e.id, e.undone, e.undone_by) for e in remote.edits()] == [
+        (e.id, e.undone, e.undone_by) for e in store.edits()
+    ]
+    assert sum(e.undone for e in remote.edits()) == 2
     store.close()
