@@ -12,6 +12,7 @@ written by something older or by hand.
 * strings (``id``, ``workspace``, ``task``, ``task_id``, ``host``): at most ``MAX_TEXT``
   characters (``MAX_ID`` for ids), no NUL character.
 * ``workspace_index``: ``-1`` (unknown, e.g. imported by name) up to ``MAX_WORKSPACE_INDEX``.
+* ``away``: a bool (an away stretch, stored but never counted).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class _SwitchLike(Protocol):
     def task(self) -> str | None: ...
     @property
     def host(self) -> str: ...
+    @property
+    def away(self) -> bool: ...
 
 
 def check_delta(delta: Any) -> float:
@@ -112,6 +115,15 @@ def check_workspace_index(value: Any) -> int:
     return value
 
 
+def check_flag(name: str, value: Any) -> bool:
+    """A bool (``0``/``1`` as SQLite stores it count too), else ``LimitError``."""
+    if isinstance(value, bool):
+        return value
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    raise LimitError(f"{name} {value!r} is not true or false")
+
+
 def check_epoch(seconds: float) -> float:
     """A Unix time (seconds) inside the supported years, else ``LimitError``."""
     if not math.isfinite(seconds) or not _FIRST_TS <= seconds <= _LAST_TS:
@@ -133,6 +145,7 @@ def validate_switch(switch: _SwitchLike) -> None:
     check_text("task", switch.task, optional=True)
     check_text("task_id", switch.task_id, optional=True, limit=MAX_TEXT)
     check_text("host", switch.host)
+    check_flag("away", switch.away)
 
 
 def clamp_delta(seconds: float) -> float:

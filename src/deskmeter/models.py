@@ -55,6 +55,8 @@ class Switch:
     task_id: str | None = None
     task: str | None = None
     host: str = ""
+    #: The user was away (no input, screen locked, asleep): stored, never counted as work.
+    away: bool = False
 
     @property
     def end(self) -> datetime:
@@ -114,6 +116,8 @@ class State:
     task_id: str | None = None
     task: str | None = None
     host: str = ""
+    #: The open interval is an away stretch (see ``deskmeter.tracker.presence``).
+    away: bool = False
 
     def __post_init__(self) -> None:
         limits.check_instant("since", self.since)
@@ -122,10 +126,14 @@ class State:
         limits.check_text("workspace", self.workspace)
         limits.check_text("task", self.task, optional=True)
         limits.check_text("host", self.host)
+        limits.check_flag("away", self.away)
 
     def is_live(self, now: datetime, heartbeat_seconds: float) -> bool:
-        """True while the tracker's heartbeat is recent: it is running and counting."""
-        return now - self.heartbeat <= stale_after(heartbeat_seconds)
+        """True while the tracker's heartbeat is recent: it is running and counting.
+
+        An away tracker sleeps until the first input, without heartbeats: still running.
+        """
+        return self.away or now - self.heartbeat <= stale_after(heartbeat_seconds)
 
     def beat(self, when: datetime) -> State:
         return replace(self, heartbeat=when)
@@ -142,6 +150,7 @@ class State:
             task_id=self.task_id,
             task=self.task,
             host=self.host,
+            away=self.away,
         )
 
 

@@ -56,6 +56,9 @@ class SwitchRecord(BaseModel):
     task_id: str | None = Field(None, description="The task's stable id.")
     task: str | None = Field(None, description="The task's path at the time.")
     host: str = Field("", description="The machine that recorded it.")
+    away: bool = Field(
+        False, description="An away stretch (no input, locked, asleep): never counted."
+    )
 
     @computed_field(description="End of the interval (date + delta).")  # type: ignore[prop-decorator]
     @property
@@ -73,6 +76,7 @@ class SwitchRecord(BaseModel):
             task_id=switch.task_id,
             task=switch.task,
             host=switch.host,
+            away=switch.away,
         )
 
     def to_switch(self) -> Switch:
@@ -85,6 +89,7 @@ class SwitchRecord(BaseModel):
             task_id=self.task_id,
             task=self.task,
             host=self.host,
+            away=self.away,
         )
 
 
@@ -99,6 +104,7 @@ FIELDS: tuple[str, ...] = (
     "task_id",
     "task",
     "host",
+    "away",
 )
 
 _RECORDS = TypeAdapter(list[SwitchRecord])

@@ -36,6 +36,37 @@ def test_switches_round_trip_with_every_field(store: Store) -> None:
     assert back.end == T0 + timedelta(seconds=12.5)
 
 
+def test_an_away_stretch_is_stored_and_shown_apart_but_never_counted(store: Store) -> None:
+    from dataclasses import replace
+
+    from deskmeter.store.totals import AWAY_KEY
+
+    late = T0.replace(hour=22)  # 23:00 Madrid: the away stretch crosses local midnight
+    store.add_switches(
+        [
+            sw(1, late - timedelta(hours=1), 3600),
+            replace(sw(2, late, 4 * 3600), away=True),
+            sw(3, late + timedelta(hours=4), 1800, ws=1),
+        ]
+    )
+    assert [s.away for s in store.switches()] == [False, True, False]
+    lo, hi = T0.replace(hour=0), T0 + timedelta(days=2)
+    for group in ("task", "workspace"):
+        by_day = {
+            (t.period, t.key): t.seconds for t in store.day_totals(lo, hi, MADRID, group=group)
+        }
+        assert sum(by_day.values()) == 5400.0, group
+        assert by_day == {
+            (t.period, t.key): t.seconds
+            for t in store.totals(lo, hi, MADRID, by="day", group=group)
+        }
+    away = store.away_totals(lo, hi, MADRID)
+    assert [(t.period, t.key, t.seconds) for t in away] == [
+        (date(2026, 3, 2), AWAY_KEY, 3600.0),
+        (date(2026, 3, 3), AWAY_KEY, 3 * 3600.0),
+    ]
+
+
 def test_writing_the_same_id_twice_replaces_instead_of_duplicating(store: Store) -> None:
     store.add_switch(sw(1, T0, 10))
     store.add_switch(sw(1, T0, 20))

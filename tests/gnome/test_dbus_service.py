@@ -78,7 +78,7 @@ def test_the_service_implements_exactly_the_documented_interface(
         BUS_NAME, OBJECT_PATH, "org.freedesktop.DBus.Introspectable", "Introspect"
     )
     assert members(live) == members(INTROSPECTION_XML)
-    assert len(members(INTROSPECTION_XML)) == 13
+    assert len(members(INTROSPECTION_XML)) == 16
 
 
 def test_workspace_reports_become_switch_records_and_leaving_the_bus_stops_counting(

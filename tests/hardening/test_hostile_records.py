@@ -293,3 +293,19 @@ def test_hostile_task_paths_through_the_web_edit_paths_are_refused_not_500(
     for url, status, body in fetch_all(app):
         assert status < 500, f"{url} answered {status}: {body[:200]}"
     store.close()
+
+
+def test_the_away_flag_is_a_bool_and_an_away_switch_passes_every_limit() -> None:
+    from dataclasses import replace
+
+    from deskmeter import limits
+    from deskmeter.importing import record_to_switch
+
+    ok = Switch("a1", datetime(2026, 5, 4, 9, tzinfo=UTC), 60.0, 0, "Code", away=True)
+    limits.validate_switch(ok)
+    assert record_to_switch(
+        {"id": "a1", "date": "2026-05-04T09:00:00Z", "delta": 60, "away": "True"}
+    ).away
+    assert not record_to_switch({"id": "a1", "date": "2026-05-04T09:00:00Z", "delta": 60}).away
+    with pytest.raises(limits.LimitError, match="away 'yes' is not true or false"):
+        replace(ok, away="yes")

@@ -22,6 +22,7 @@ from pymongo.errors import (
     ServerSelectionTimeoutError,
 )
 
+from deskmeter.store.base import COLLECTIONS
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync.changes import (
     LocalUnavailableError,
@@ -157,11 +158,23 @@ def test_copy_progress_and_both_kinds_of_position_survive_a_round_trip() -> None
         "task",
         "0001",
         ("switch", "task"),
-        dict.fromkeys(("switch", "task", "task_history", "state"), "ffff"),
+        dict.fromkeys(COLLECTIONS, "ffff"),
     )
     for position in (41, ResumeToken({"_data": "8265A1"})):
         checkpoint = Checkpoint("sqlite", "mongodb://r/d", position, WHEN, WHEN, 3, progress)
         assert decode(encode(checkpoint)) == checkpoint
+
+
+def test_a_copy_begun_before_the_edit_collection_existed_resumes_with_it_empty() -> None:
+    old = CopyProgress(
+        "task",
+        "0001",
+        ("switch", "task"),
+        dict.fromkeys(("switch", "task", "task_history", "state"), "ffff"),
+    )
+    checkpoint = decode(encode(Checkpoint("sqlite", "mongodb://r/d", 41, WHEN, WHEN, 3, old)))
+    assert checkpoint is not None and checkpoint.copying is not None
+    assert checkpoint.copying.until == {**dict.fromkeys(COLLECTIONS, "ffff"), "edit": None}
 
 
 def test_a_checkpoint_from_the_untyped_code_still_resumes_its_copy(
@@ -186,7 +199,7 @@ def test_a_checkpoint_from_the_untyped_code_still_resumes_its_copy(
     saved = decode(json.dumps(old))
     assert saved is not None and saved.copying is not None
     assert saved.copying.after == f"{99:024x}" and saved.copying.until["switch"] == last
-    assert saved.copying.sweep == ("switch", "task", "task_history", "state")
+    assert saved.copying.sweep == COLLECTIONS  # the default: every collection
     Checkpoints(local_sqlite).save(saved)
     engine = SyncEngine(SQLiteSource(local_sqlite), remote_on_mongomock, local_sqlite, FAST)
     engine.run(until_caught_up=True)

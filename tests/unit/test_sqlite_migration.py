@@ -116,6 +116,14 @@ def test_a_legacy_file_migrates_and_every_record_reads_back_identical(
         "h",
     )
     assert store.get_meta("some.setting") == "kept"
+    # Nothing old was away; the new columns and the (empty) edit log are there and work.
+    assert not any(s.away for s in store.switches())
+    assert store.get_state() is not None and not store.get_state().away  # type: ignore[union-attr]
+    assert store.edits() == []
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT COUNT(*) FROM switch WHERE away = 0").fetchone()[0] == 400
+    assert {r[1] for r in db.execute("PRAGMA table_info(edit)")} == {"id", "at", "body"}
+    db.close()
     # Sync never ran: the old log (one row per switch) is gone and nothing is recorded.
     assert not store.changelog.enabled()
     assert store.changelog.changes_after(0) == []
@@ -214,4 +222,5 @@ def test_a_new_file_is_created_at_the_current_version_directly(tmp_path: Path) -
         "task",
         "task_id",
         "host",
+        "away",
     }

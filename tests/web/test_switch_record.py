@@ -14,6 +14,7 @@ from deskmeter.importing import record_to_switch
 from deskmeter.importing.records import RecordError
 from deskmeter.records import FIELDS, SwitchRecord, switch_record, write_json
 from deskmeter.store import Store
+from deskmeter.web.edits_openapi import EDIT_SCHEMAS
 from deskmeter.web.payloads import MODELS, SwitchPage
 
 
@@ -39,10 +40,13 @@ def test_the_api_export_the_cli_export_and_import_agree(client: FlaskClient, sto
 def test_the_openapi_schemas_are_the_models_schemas(client: FlaskClient) -> None:
     doc = client.get("/api/v1/openapi.json").get_json()
     schemas = doc["components"]["schemas"]
-    assert set(schemas) == set(MODELS)
+    # local mode: the edit endpoints' schemas come on top of the models'
+    assert set(schemas) == set(MODELS) | set(EDIT_SCHEMAS)
+    assert not set(MODELS) & set(EDIT_SCHEMAS)
     switch = TypeAdapter(SwitchRecord).json_schema(mode="serialization")
     assert schemas["Switch"] == switch
     assert set(switch["required"]) == set(FIELDS)
+    assert switch["properties"]["away"]["type"] == "boolean"
     assert schemas["SwitchPage"]["properties"]["items"]["items"] == {
         "$ref": "#/components/schemas/Switch"
     }

@@ -17,8 +17,10 @@ import {TRACKER_IFACE_XML} from './iface.js';
 
 const PROPERTY_NAMES = [
     'Tracking', 'CurrentTask', 'CurrentTaskId', 'CurrentWorkspace', 'CurrentWorkspaceIndex',
-    'Since', 'RecentTasks', 'DashboardUrl', 'WorkspaceSource',
+    'Since', 'RecentTasks', 'DashboardUrl', 'WorkspaceSource', 'PendingAway',
 ];
+// How many recent tasks the away section offers.
+const AWAY_CHOICES = 3;
 const CALL_TIMEOUT_MS = 5000;
 
 export class DeskmeterIndicator {
@@ -45,6 +47,10 @@ export class DeskmeterIndicator {
         this.button.menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem('Switch task'));
         this._recentSection = new PopupMenu.PopupMenuSection();
         this.button.menu.addMenuItem(this._recentSection);
+        // After an away stretch: keep it as away, or give it to a task (one click, no dialog).
+        this._awaySection = new PopupMenu.PopupMenuSection();
+        this._awayKey = '';
+        this.button.menu.addMenuItem(this._awaySection);
         this.button.menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem());
         const dashboard = new PopupMenu.PopupMenuItem('Open dashboard');
         dashboard.connect('activate', () => this._openDashboard());
@@ -163,6 +169,7 @@ export class DeskmeterIndicator {
         this._header.label.text = view.header;
         if (recentChanged(this._view, view))
             this._rebuildRecent(view);
+        this._rebuildAway(running ? this._properties() : null);
         this._view = view;
         this._stopTick();
         if (view.tickIn > 0) {
@@ -184,6 +191,35 @@ export class DeskmeterIndicator {
             menuItem.connect('activate', () => this.setTask(item.path));
             this._recentSection.addMenuItem(menuItem);
         }
+    }
+
+    _rebuildAway(props) {
+        const pending = props && props.PendingAway ? props.PendingAway : [0, 0];
+        const seconds = Number(pending[1] ?? 0);
+        const recent = props && props.RecentTasks ? props.RecentTasks.slice(0, AWAY_CHOICES) : [];
+        const key = seconds > 0 ? `${pending[0]}:${seconds}:${recent.join('|')}` : '';
+        if (key === this._awayKey)
+            return;
+        this._awayKey = key;
+        this._awaySection.removeAll();
+        if (!key)
+            return;
+        const {PopupMenu} = this._shell;
+        const minutes = Math.max(1, Math.round(seconds / 60));
+        this._awaySection.addMenuItem(new PopupMenu.PopupSeparatorMenuItem(`Away ${minutes} min`));
+        const keep = new PopupMenu.PopupMenuItem('Keep as away');
+        keep.connect('activate', () => this.resolveAway(''));
+        this._awaySection.addMenuItem(keep);
+        for (const path of recent) {
+            const item = new PopupMenu.PopupMenuItem(`Assign to ${path}`);
+            item.connect('activate', () => this.resolveAway(path));
+            this._awaySection.addMenuItem(item);
+        }
+    }
+
+    resolveAway(path) {
+        if (this._proxy && this._proxy.g_name_owner)
+            this._call('ResolveAway', '(s)', [path], this._cancellable);
     }
 
     _stopTick() {

@@ -10,6 +10,7 @@ import typer
 
 from deskmeter import __version__
 from deskmeter.cli import (
+    edit_cmd,
     export_cmd,
     import_cmd,
     report_cmd,
@@ -79,6 +80,7 @@ app.command("export")(export_cmd.export)
 app.command("web")(web_cmd.web)
 app.add_typer(task_cmd.app, name="task")
 app.add_typer(sync_cmd.app, name="sync")
+app.add_typer(edit_cmd.app, name="edit")
 app.command("import")(import_cmd.import_)
 
 

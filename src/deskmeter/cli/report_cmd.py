@@ -176,6 +176,7 @@ def report(
             return
         rows = compute_rows(reports, first, last, by)
         progress = _goals(reports, first, last)
+        away = reports.away_seconds(*reports.bounds(first, last))
     total = sum(seconds for _, seconds in rows)
     if fmt is Format.json:
         body: dict[str, Any] = {
@@ -185,6 +186,7 @@ def report(
             "timezone": settings.timezone,
             "day_starts_at": settings.views.day_starts_at,
             "total_seconds": round(total, 3),
+            "away_seconds": away,
             "rows": [{"key": k, "seconds": s} for k, s in rows],
             "goals": [
                 {"path": p.path, "per": p.per, "kind": p.kind, "status": p.status, "text": p.text}
@@ -199,7 +201,8 @@ def report(
         typer.echo(_csv(table))
         return
     span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
-    typer.echo(f"{span} ({settings.timezone}) — total {duration(total)}")
+    away_note = f", away {duration(away)} (not counted)" if away else ""
+    typer.echo(f"{span} ({settings.timezone}) — total {duration(total)}{away_note}")
     if not rows:
         typer.echo("nothing recorded")
     else:

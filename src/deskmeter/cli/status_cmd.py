@@ -38,15 +38,18 @@ def status(
         today = reports.today()
         start, end = reports.bounds(today, today)
         today_seconds = sum(t.seconds for t in reports.day_totals(start, end))
+        today_away = reports.away_seconds(start, end)
     info: dict[str, Any] = {
         "tracking": False,
         "store": store.describe(),
         "today": today.isoformat(),
         "today_seconds": round(today_seconds, 1),
+        "today_away_seconds": round(today_away, 1),
     }
     if state is not None:
         info.update(
             tracking=state.is_live(now, settings.tracker.heartbeat_seconds),
+            away=state.away,
             workspace=state.workspace,
             workspace_index=state.workspace_index,
             task=state.task,
@@ -59,15 +62,18 @@ def status(
     if as_json:
         typer.echo(json.dumps(info, indent=2))
         return
+    away_note = f" (away {duration(today_away)}, not counted)" if today_away else ""
     if state is None:
         typer.echo("not tracking (start `deskmeter track`)")
-        typer.echo(f"today:     {duration(today_seconds)}")
+        typer.echo(f"today:     {duration(today_seconds)}{away_note}")
         return
     since_local = state.since.astimezone(settings.tz)
     note = "" if info["tracking"] else "  (tracker not running: last heartbeat shown)"
+    if state.away:
+        typer.echo(f"away:      since {since_local:%Y-%m-%d %H:%M:%S %Z} (not counted)")
     typer.echo(f"task:      {state.task or NO_TASK}")
     typer.echo(f"workspace: {state.workspace} (#{state.workspace_index + 1})")
     typer.echo(
         f"since:     {since_local:%Y-%m-%d %H:%M:%S %Z} ({format_duration(info['seconds'])}){note}"
     )
-    typer.echo(f"today:     {duration(today_seconds)}")
+    typer.echo(f"today:     {duration(today_seconds)}{away_note}")

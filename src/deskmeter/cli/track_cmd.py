@@ -15,6 +15,7 @@ from deskmeter.dbus.service import BusService, BusServiceError, serve_tracker
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tracker.daemon import StopTracking, Tracker
 from deskmeter.tracker.lock import TrackerLease, TrackerLockError, stale_after
+from deskmeter.tracker.presence.base import presence_names, start_presence
 from deskmeter.tracker.sources import SourceError, auto_source_name, make_source
 from deskmeter.tracker.sources.gnome import GnomeSource
 from deskmeter.tracker.taskwatch import TaskFileWatcher
@@ -90,6 +91,14 @@ def track(
         daemon=True,
     )
     thread.start()
+    presence = start_presence(
+        presence_names(
+            settings.tracker.presence, workspace_source.name, logind=settings.tracker.logind
+        ),
+        settings.tracker.away_after_seconds,
+        tracker.events.put,
+        stop,
+    )
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
     try:
@@ -97,6 +106,8 @@ def track(
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         stop.set()
+        for presence_source in presence:
+            presence_source.wake()
         watcher.stop()
         if bus_service is not None:
             bus_service.stop()

@@ -16,6 +16,8 @@ Properties (read-only; every change is announced with ``PropertiesChanged``):
 ``RecentTasks`` as        task paths, the current one and the most recently used first
 ``DashboardUrl`` s        where ``deskmeter web`` serves the dashboard
 ``WorkspaceSource`` s     the tracker's workspace source (``gnome``, ``x11``, ``wmctrl``)
+``Away`` b                the open interval is an away stretch (no input, locked, asleep)
+``PendingAway`` (xx)      the away stretch waiting for a decision: (start, seconds), (0, 0) if none
 
 Signal ``StateChanged(task, workspace, workspace_index, since)`` whenever the interval changes.
 
@@ -23,7 +25,9 @@ Methods: ``SetTask(path)`` makes ``path`` the current task, exactly like ``deskm
 (the task file's ``*`` moves; an invalid path is ``org.freedesktop.DBus.Error.InvalidArgs``).
 ``ReportWorkspace(index, name) -> accepted`` and ``ReportWorkspaceLost(reason) -> accepted``
 are how the extension feeds the ``gnome`` workspace source; with another source they are
-accepted as no-ops and return false.
+accepted as no-ops and return false. ``ResolveAway(path) -> edit`` decides about the pending
+away stretch: ``""`` keeps it as away, a task path gives it to that task (an edit in the edit
+log, by ``panel``; returns its id, ``""`` when kept); no pending stretch is ``InvalidArgs``.
 
 Try it: ``gdbus introspect --session -d dev.deskmeter.Tracker -o /dev/deskmeter/Tracker``,
 ``gdbus call --session -d dev.deskmeter.Tracker -o /dev/deskmeter/Tracker -m

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 DBusStrList = Annotated[list[str], DBusSignature("as")]
 StateArgs = Annotated[tuple[str, str, int, int], DBusSignature("ssix")]
+PendingArgs = Annotated[tuple[int, int], DBusSignature("(xx)")]
 
 #: Snapshot field -> D-Bus property name.
 PROPERTY_OF_FIELD = {
@@ -52,6 +53,8 @@ PROPERTY_OF_FIELD = {
     "recent_tasks": "RecentTasks",
     "dashboard_url": "DashboardUrl",
     "source": "WorkspaceSource",
+    "away": "Away",
+    "pending_away": "PendingAway",
 }
 STATE_FIELDS = frozenset({"tracking", "task", "task_id", "workspace", "workspace_index", "since"})
 
@@ -76,11 +79,13 @@ class TrackerInterface(ServiceInterface):
         snapshot: Snapshot,
         set_task: Callable[[str], None],
         reporter: WorkspaceReporter | None,
+        resolve_away: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__(INTERFACE)
         self.snapshot = snapshot
         self._set_task = set_task
         self._reporter = reporter
+        self._resolve_away = resolve_away
 
     def apply(self, snapshot: Snapshot) -> None:
         """Publish ``snapshot``: PropertiesChanged for what changed, StateChanged if it did."""
@@ -139,6 +144,14 @@ class TrackerInterface(ServiceInterface):
     def WorkspaceSource(self) -> DBusStr:  # noqa: N802
         return self.snapshot.source
 
+    @dbus_property(access=PropertyAccess.READ)
+    def Away(self) -> DBusBool:  # noqa: N802
+        return self.snapshot.away
+
+    @dbus_property(access=PropertyAccess.READ)
+    def PendingAway(self) -> PendingArgs:  # noqa: N802
+        return self.snapshot.pending_away
+
     # -- signal -----------------------------------------------------------------------------
 
     @dbus_signal()
@@ -165,6 +178,16 @@ class TrackerInterface(ServiceInterface):
         return self._reporter.report(index, name)
 
     @dbus_method()
+    def ResolveAway(self, path: DBusStr) -> DBusStr:  # noqa: N802
+        """Keep the pending away stretch as away (``""``) or give it to task ``path``."""
+        if self._resolve_away is None:
+            raise DBusError(ErrorType.NOT_SUPPORTED, "no store to resolve away time in")
+        try:
+            return self._resolve_away(path)
+        except ValueError as exc:  # EditError
+            raise DBusError(ErrorType.INVALID_ARGS, str(exc)) from exc
+
+    @dbus_method()
     def ReportWorkspaceLost(self, reason: DBusStr) -> DBusBool:  # noqa: N802
         if self._reporter is None:
             return False
@@ -181,8 +204,9 @@ class BusService:
         set_task: Callable[[str], None],
         reporter: WorkspaceReporter | None = None,
         bus_address: str | None = None,
+        resolve_away: Callable[[str], str] | None = None,
     ) -> None:
-        self.interface = TrackerInterface(snapshot, set_task, reporter)
+        self.interface = TrackerInterface(snapshot, set_task, reporter, resolve_away)
         self._reporter = reporter
         self._bus_address = bus_address
         self._loop = asyncio.new_event_loop()
@@ -324,11 +348,22 @@ def serve_tracker(
             source=source_name,
         )
 
+    def resolve(path: str) -> str:
+        from deskmeter.edits.pending import resolve_away
+
+        edit = resolve_away(
+            tracker.store, path or None, who="panel", now=tracker.clock.now(),
+            host=tracker.settings.host,
+        )  # fmt: skip
+        service.interface.apply(snapshot(tracker.state))  # on the service loop: publish now
+        return edit.id if edit is not None else ""
+
     service = BusService(
         snapshot(tracker.state),
         set_task=lambda path: tracker.events.put(SetTask(path)),
         reporter=reporter,
         bus_address=bus_address,
+        resolve_away=resolve,
     )
     service.start()
     tracker.listeners.append(lambda state: service.publish(snapshot(state)))

@@ -25,6 +25,10 @@ class Snapshot:
     recent_tasks: tuple[str, ...] = ()
     dashboard_url: str = ""
     source: str = ""
+    #: The open interval is an away stretch (no input, locked, asleep).
+    away: bool = False
+    #: The away stretch waiting for a decision: (start, seconds), (0, 0) when none.
+    pending_away: tuple[int, int] = (0, 0)
 
     @property
     def signal_args(self) -> tuple[str, str, int, int]:
@@ -71,11 +75,17 @@ def take_snapshot(
     source: str,
 ) -> Snapshot:
     """The snapshot for ``state``. Call it in the thread that owns ``store``."""
+    from deskmeter.tracker.presence.away import get_pending
+
+    pending = get_pending(store)
     base = Snapshot(
         task=current_task or "",
         recent_tasks=recent_tasks(store, listed, current_task),
         dashboard_url=dashboard_url(settings),
         source=source,
+        pending_away=(
+            (int(pending.start.timestamp()), int(pending.seconds)) if pending else (0, 0)
+        ),
     )
     if state is None:
         return base
@@ -87,4 +97,5 @@ def take_snapshot(
         workspace=state.workspace,
         workspace_index=state.workspace_index,
         since=int(state.since.timestamp()),
+        away=state.away,
     )

@@ -1,8 +1,9 @@
 """One imported record → one ``Switch``.
 
 Two shapes are accepted: ``deskmeter export --format json`` records (``id``, ISO ``date``,
-``delta``, ``workspace_index``, ``workspace``, ``task_id``, ``task``, ``host``) and the original
-Deskmeter's documents (``_id`` ObjectId, ``workspace`` = the name, ``date``, ``delta`` int).
+``delta``, ``workspace_index``, ``workspace``, ``task_id``, ``task``, ``host``, ``away``) and
+the original Deskmeter's documents (``_id`` ObjectId, ``workspace`` = the name, ``date``,
+``delta`` int).
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ def record_to_switch(record: Mapping[str, Any], labels: Sequence[str] = ()) -> S
         "task_id": record.get("task_id"),
         "task": record.get("task"),
         "host": record.get("host") or "",
+        # JSON true, CSV "True", 1: an away stretch; anything else (or no field) is not.
+        "away": str(record.get("away", "")).strip().lower() in ("true", "1"),
     }
     try:
         return SwitchRecord.model_validate(fields).to_switch()

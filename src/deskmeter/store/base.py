@@ -10,14 +10,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total
 from deskmeter.store.totals import MIDNIGHT, Group, Period, cut_totals
 
+if TYPE_CHECKING:
+    from deskmeter.edits.record import EditRecord
+
 #: The collections (tables) of the data model, with the seed's names.
-COLLECTIONS: tuple[str, ...] = ("switch", "task", "task_history", "state")
+COLLECTIONS: tuple[str, ...] = ("switch", "task", "task_history", "state", "edit")
 
 SortOrder = Literal["asc", "desc"]
 
@@ -146,6 +149,44 @@ class Store(ABC):
             for key, seconds in sorted(sums.items())
             if seconds > 0
         ]
+
+    def away_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        by: Period | None = "day",
+        day_start: timedelta = MIDNIGHT,
+    ) -> list[Total]:
+        """Seconds away (no input, locked, asleep) per period; ``key`` is always ``away``.
+
+        ``totals`` and ``day_totals`` never count away time; this is where it shows.
+        """
+        return cut_totals(
+            self.switches_overlapping(start, end),
+            start,
+            end,
+            tz,
+            "task",
+            by,
+            day_start=day_start,
+            away=True,
+        )
+
+    # -- edits (corrections of history, ``deskmeter.edits``) --------------------------------
+
+    @abstractmethod
+    def apply_edit(self, remove: Sequence[str], add: Sequence[Switch], edit: EditRecord) -> None:
+        """Delete switches ``remove``, write ``add`` and the edit record, as one step.
+
+        SQLite does it in one transaction. MongoDB writes the record, then the new switches,
+        then deletes the old ones: a crash in between leaves the record saying what to redo.
+        """
+
+    @abstractmethod
+    def edits(self, *, limit: int | None = None) -> list[EditRecord]:
+        """The edit log, newest first."""
 
     # -- tasks ------------------------------------------------------------------------------
 

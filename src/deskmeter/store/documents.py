@@ -34,6 +34,7 @@ def switch_to_doc(switch: Switch) -> Document:
         "task": switch.task,
         "task_id": switch.task_id,
         "host": switch.host,
+        "away": switch.away,
     }
 
 
@@ -47,6 +48,7 @@ def switch_from_doc(doc: Document) -> Switch:
         task_id=doc.get("task_id"),
         task=doc.get("task"),
         host=str(doc.get("host", "")),
+        away=bool(doc.get("away", False)),
     )
 
 
@@ -84,6 +86,7 @@ def state_to_doc(state: State) -> Document:
         "task_id": state.task_id,
         "task": state.task,
         "host": state.host,
+        "away": state.away,
     }
 
 
@@ -97,4 +100,5 @@ def state_from_doc(doc: Document) -> State:
         task_id=doc.get("task_id"),
         task=doc.get("task"),
         host=str(doc.get("host", "")),
+        away=bool(doc.get("away", False)),
     )

@@ -22,6 +22,7 @@ from pymongo.errors import (
 from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
+from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry
 from deskmeter.store.base import SortOrder, Store, StoreError
 from deskmeter.store.documents import (
@@ -44,6 +45,7 @@ INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     "switch": [[("date", ASCENDING), ("_id", ASCENDING)], [("delta", DESCENDING)]],
     "task": [[("path", ASCENDING)]],
     "task_history": [[("task_id", ASCENDING), ("since", ASCENDING)]],
+    "edit": [[("at", DESCENDING), ("_id", DESCENDING)]],
 }
 
 
@@ -201,6 +203,20 @@ class MongoStore(Store):
         if switch is not None:
             self.add_switch(switch)
         self.put_state(state)
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def apply_edit(self, remove: Sequence[str], add: Sequence[Switch], edit: EditRecord) -> None:
+        self.db.edit.replace_one({"_id": edit.id}, edit_to_doc(edit), upsert=True)
+        self.add_switches(add)
+        if remove:
+            self.db.switch.delete_many({"_id": {"$in": list(remove)}})
+
+    def edits(self, *, limit: int | None = None) -> list[EditRecord]:
+        cursor = self.db.edit.find({}).sort([("at", DESCENDING), ("_id", DESCENDING)])
+        if limit is not None:
+            cursor = cursor.limit(limit)
+        return [edit_from_doc(doc) for doc in cursor]
 
     # -- meta -------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskmeter import limits
+from deskmeter.edits.record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.models import (
     NO_TASK,
     State,
@@ -43,7 +44,9 @@ from deskmeter.store.documents import (
 )
 from deskmeter.store.sqlite_changelog import ChangeLog
 from deskmeter.store.sqlite_codec import (
+    LABEL_COLUMNS,
     SWITCH_COLUMNS,
+    SWITCH_MARKS,
     Key,
     Labels,
     decode_id,
@@ -231,7 +234,7 @@ class SQLiteStore(Store):
         self._pending_labels.update(numbers)
         rows = switch_rows(switches, numbers)
         db.executemany(
-            f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})",
             rows,
         )
         db.execute(
@@ -275,7 +278,7 @@ class SQLiteStore(Store):
     def _switches(self, sql: str, params: Sequence[Any]) -> list[Switch]:
         db = self._db()
         rows = db.execute(sql, params).fetchall()
-        self._labels.load(db, (n for r in rows for n in r[4:]))
+        self._labels.load(db, (n for r in rows for n in r[LABEL_COLUMNS]))
         try:
             return rows_switches(rows, self._labels)  # the fast path: every row is sane
         except (ValueError, TypeError, OverflowError, KeyError):  # skip (and report) the bad ones
@@ -361,7 +364,10 @@ class SQLiteStore(Store):
             sql = (
                 f"WITH days (day, lo, hi, scan) AS (VALUES {values}) "
                 f"SELECT days.day, {keys}, "
-                "SUM(MIN(s.start + s.delta * 1000, days.hi) - MAX(s.start, days.lo)) "
+                # away time is not counted: multiplied by 0, not filtered by a WHERE (the
+                # plan stays the range scan of the clustered rows; away is in the row)
+                "SUM((MIN(s.start + s.delta * 1000, days.hi) - MAX(s.start, days.lo)) "
+                "* (1 - s.away)) "
                 "FROM days JOIN switch AS s ON s.start >= days.scan AND s.start < days.hi "
                 "WHERE s.start + s.delta * 1000 > days.lo "
                 f"AND s.delta <= {int(limits.MAX_DELTA * 1000)} GROUP BY days.day, 2, 3"
@@ -419,7 +425,7 @@ class SQLiteStore(Store):
             return
         db.execute(
             "INSERT OR REPLACE INTO state (id, workspace_index, workspace, since, heartbeat, "
-            "interval_id, task_id, task, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "interval_id, task_id, task, host, away) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 STATE_ID,
                 state.workspace_index,
@@ -430,6 +436,7 @@ class SQLiteStore(Store):
                 state.task_id,
                 state.task,
                 state.host,
+                int(state.away),
             ),
         )
         ChangeLog.record(db, "state", [STATE_ID], "upsert")
@@ -437,7 +444,7 @@ class SQLiteStore(Store):
     def get_state(self) -> State | None:
         rows = self._query(
             "SELECT workspace_index, workspace, since, heartbeat, interval_id, task_id, task, "
-            "host FROM state WHERE id = ?",
+            "host, away FROM state WHERE id = ?",
             (STATE_ID,),
         )
         return limits.readable_one(rows[0] if rows else None, self._state_row, "state")
@@ -453,6 +460,7 @@ class SQLiteStore(Store):
             task_id=r[5],
             task=r[6],
             host=r[7],
+            away=r[8] == 1,
         )
 
     def put_state(self, state: State | None) -> None:
@@ -464,6 +472,30 @@ class SQLiteStore(Store):
             if switch is not None:
                 self._put_switches(db, [switch])
             self._put_state(db, state)
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def apply_edit(self, remove: Sequence[str], add: Sequence[Switch], edit: EditRecord) -> None:
+        """Delete ``remove``, write ``add`` and the edit record in one transaction (all
+        recorded in the change log, so sync carries the correction)."""
+        doc = edit_to_json(edit)
+        with self._switch_transaction() as db:
+            wanted = list(remove)
+            db.executemany("DELETE FROM switch WHERE id = ?", [(encode_id(i),) for i in wanted])
+            ChangeLog.record(db, "switch", wanted, "delete")
+            self._put_switches(db, list(add))
+            db.execute(
+                "INSERT OR REPLACE INTO edit (id, at, body) VALUES (?, ?, ?)",
+                (edit.id, _ts(edit.at), doc),
+            )
+            ChangeLog.record(db, "edit", [edit.id], "upsert")
+
+    def edits(self, *, limit: int | None = None) -> list[EditRecord]:
+        rows = self._query(
+            "SELECT body FROM edit ORDER BY at DESC, id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [edit_from_json(row[0]) for row in rows]
 
     # -- meta -------------------------------------------------------------------------------
 
@@ -543,6 +575,9 @@ class SQLiteStore(Store):
         if collection == "task_history":
             rows = self._query(f"SELECT task_id, path, since FROM task_history{where}", params)
             return [history_to_doc(TaskHistoryEntry(r[0], r[1], _dt(r[2]))) for r in rows]
+        if collection == "edit":
+            rows = self._query(f"SELECT body FROM edit{where}", params)
+            return [edit_to_doc(edit_from_json(r[0])) for r in rows]
         rows = self._query(f"SELECT id FROM state{where}", params)
         state = self.get_state() if rows else None
         return [] if state is None else [state_to_doc(state)]

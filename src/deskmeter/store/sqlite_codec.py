@@ -115,9 +115,13 @@ class Labels:
 
 
 #: The columns of a switch row, in the order ``switch_rows`` gives them.
-SWITCH_COLUMNS = "start, id, delta, workspace_index, workspace, task, task_id, host"
+SWITCH_COLUMNS = "start, id, delta, workspace_index, workspace, task, task_id, host, away"
+#: One ``?`` per column of ``SWITCH_COLUMNS``.
+SWITCH_MARKS = ", ".join("?" * len(SWITCH_COLUMNS.split(", ")))
+#: The columns of a row that are ``label`` numbers (``row[LABEL_COLUMNS]``).
+LABEL_COLUMNS = slice(4, 8)
 
-Row = tuple[int, Key, int, int, int, int | None, int | None, int]
+Row = tuple[int, Key, int, int, int, int | None, int | None, int, int]
 
 
 def switch_texts(switches: Iterable[Switch]) -> set[str]:
@@ -141,6 +145,7 @@ def switch_rows(switches: Iterable[Switch], numbers: dict[str, int]) -> list[Row
             number(s.task),  # type: ignore[arg-type]
             number(s.task_id),  # type: ignore[arg-type]
             numbers[s.host],
+            1 if s.away else 0,
         )
         for s in switches
     ]
@@ -166,6 +171,7 @@ def rows_switches(rows: Iterable[Sequence[Any]], labels: Labels) -> list[Switch]
             text[task_id],
             text[task],
             text[host],
+            away == 1,
         )
-        for start, key, delta, index, workspace, task, task_id, host in rows
+        for start, key, delta, index, workspace, task, task_id, host, away in rows
     ]

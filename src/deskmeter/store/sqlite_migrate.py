@@ -16,7 +16,9 @@ from deskmeter.models import Switch
 from deskmeter.store.base import StoreError
 from deskmeter.store.sqlite_changelog import ENABLED
 from deskmeter.store.sqlite_codec import (
+    LABEL_COLUMNS,
     SWITCH_COLUMNS,
+    SWITCH_MARKS,
     Labels,
     encode_id,
     row_switch,
@@ -37,7 +39,7 @@ def create(db: sqlite3.Connection) -> None:
 
 
 def legacy_switch(row: Sequence[Any]) -> Switch:
-    """A switch as versions 1 and 2 stored it (REAL seconds, TEXT names)."""
+    """A switch as versions 1 and 2 stored it (REAL seconds, TEXT names; never away)."""
     return Switch(
         id=row[0],
         date=datetime.fromtimestamp(row[1], UTC),
@@ -67,17 +69,21 @@ def upgrade_legacy(db: sqlite3.Connection) -> int:
         db.execute(f"DROP INDEX IF EXISTS {index}")
     db.execute("ALTER TABLE switch RENAME TO switch_v2")
     for statement in statements(SCHEMA):
-        if statement.lstrip().startswith(("CREATE TABLE label", "CREATE TABLE switch")) or (
-            "switch_by_id" in statement or "INTO switch_stats" in statement
-        ):
+        if statement.lstrip().startswith(
+            ("CREATE TABLE label", "CREATE TABLE switch", "CREATE TABLE edit")
+        ) or any(name in statement for name in ("switch_by_id", "INTO switch_stats", "edit_by_at")):
             db.execute(statement)
+    # the open interval of an old file is not an away stretch
+    db.execute(
+        "ALTER TABLE state ADD COLUMN away INTEGER NOT NULL DEFAULT 0 CHECK (away IN (0, 1))"
+    )
     labels = Labels()
     moved = 0
     for chunk in _legacy_chunks(db):
         numbers = labels.numbers(db, switch_texts(chunk))
         labels.remember(numbers)
         db.executemany(
-            f"INSERT INTO switch ({SWITCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})",
             switch_rows(chunk, numbers),
         )
         moved += len(chunk)
@@ -97,13 +103,16 @@ def verify_copy(db: sqlite3.Connection, labels: Labels, expected: int) -> None:
     count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
     if count != expected:
         raise StoreError(f"migration check: {count} switches in the new table, {expected} old")
+    away = int(db.execute("SELECT COUNT(*) FROM switch WHERE away != 0").fetchone()[0])
+    if away:
+        raise StoreError(f"migration check: {away} old switches read back as away")
     for chunk in _legacy_chunks(db):
         keys = [encode_id(s.id) for s in chunk]
         marks = ", ".join("?" * len(keys))
         rows = db.execute(
             f"SELECT {SWITCH_COLUMNS} FROM switch WHERE id IN ({marks})", keys
         ).fetchall()
-        labels.load(db, (n for r in rows for n in r[4:]))
+        labels.load(db, (n for r in rows for n in r[LABEL_COLUMNS]))
         moved = {s.id: s for s in (row_switch(r, labels) for r in rows)}
         for old in chunk:
             if moved.get(old.id) != old:

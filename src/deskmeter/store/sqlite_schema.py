@@ -7,15 +7,20 @@ Version 3 is compact (about 60 bytes a switch):
   interval start in integer microseconds (UTC), ``delta`` the length in integer milliseconds,
   ``id`` a 12-byte BLOB when it is an ObjectId's 24 hex digits (TEXT otherwise); workspace,
   task, task id and host are numbers from the small ``label`` table. ``switch_by_id`` keeps
-  writes replacing by id and lets sync page by id.
+  writes replacing by id and lets sync page by id. ``away`` (0/1) marks an away stretch
+  (no input, locked, asleep): stored, never counted (``day_totals`` multiplies by
+  ``1 - away``, which keeps the plan a plain range scan of the clustered rows).
+* ``edit`` is the log of corrections of history (``deskmeter.edits``), one JSON body each;
+  synced like the switches.
 * ``switch_stats`` holds the longest ``delta`` ever written (the look-back of overlap
   queries), so no index on ``delta`` is needed.
 * ``changelog`` is written by ``ChangeLog`` (store/sqlite_changelog.py) only once sync has
   been configured, and holds only changes sync has not yet applied.
 
 Versions 1 and 2 (REAL seconds, TEXT columns, three indexes, change-log triggers) are kept as
-scripts: ``store/sqlite_migrate.py`` moves their data to version 3, and the tests build such
-files with them.
+scripts: ``store/sqlite_migrate.py`` moves their data to version 3 (every old switch and the
+open interval are not away; the ``edit`` log starts empty), and the tests build such files
+with them.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ CREATE TABLE switch (
     task INTEGER,                    -- label.id (NULL: no task)
     task_id INTEGER,                 -- label.id
     host INTEGER NOT NULL,           -- label.id
+    away INTEGER NOT NULL DEFAULT 0 CHECK (away IN (0, 1)),  -- 1: away, never counted
     PRIMARY KEY (start, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX switch_by_id ON switch (id);
@@ -70,8 +76,15 @@ CREATE TABLE state (
     interval_id TEXT NOT NULL,
     task_id TEXT,
     task TEXT,
-    host TEXT NOT NULL DEFAULT ''
+    host TEXT NOT NULL DEFAULT '',
+    away INTEGER NOT NULL DEFAULT 0 CHECK (away IN (0, 1))
 );
+CREATE TABLE edit (
+    id TEXT PRIMARY KEY,
+    at REAL NOT NULL,                -- when the edit was made, unix seconds (UTC)
+    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.edits.record)
+);
+CREATE INDEX edit_by_at ON edit (at, id);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE changelog (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -84,7 +97,10 @@ CREATE INDEX changelog_by_doc ON changelog (collection, doc_id);
 """
 
 #: The tables whose documents sync ships (the change log names them).
-SYNCED_TABLES: tuple[str, ...] = ("switch", "task", "task_history", "state")
+SYNCED_TABLES: tuple[str, ...] = ("switch", "task", "task_history", "state", "edit")
+
+#: The synced tables of versions 1 and 2 (each had change-log triggers).
+_LEGACY_TABLES: tuple[str, ...] = ("switch", "task", "task_history", "state")
 
 _LEGACY_TRIGGERS = "\n".join(
     f"""
@@ -104,13 +120,13 @@ CREATE TRIGGER {table}_changelog_delete AFTER DELETE ON {table} BEGIN
         VALUES ('{table}', OLD.id, 'delete', (julianday('now') - 2440587.5) * 86400.0);
 END;
 """
-    for table in SYNCED_TABLES
+    for table in _LEGACY_TABLES
 )
 
 #: The triggers versions 1 and 2 had (dropped by the migration to 3).
 LEGACY_TRIGGER_NAMES: tuple[str, ...] = tuple(
     f"{table}_changelog_{event}"
-    for table in SYNCED_TABLES
+    for table in _LEGACY_TABLES
     for event in ("insert", "update", "delete")
 )
 

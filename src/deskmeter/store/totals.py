@@ -20,6 +20,9 @@ Period = Literal["day", "week", "month", "year"]
 #: The ways totals can be grouped (the API's ``group`` choices).
 GROUPS: tuple[Group, ...] = ("task", "workspace")
 
+#: The key of away totals (``Store.away_totals``).
+AWAY_KEY = "away"
+
 
 def period_start(day: date, by: Period) -> date:
     """The first day of the period that contains ``day`` (weeks start on Monday)."""
@@ -83,15 +86,21 @@ def cut_totals(
     by: Period | None,
     *,
     day_start: timedelta = MIDNIGHT,
+    away: bool = False,
 ) -> list[Total]:
-    """Totals of ``switches`` clipped to ``[start, end)``, ordered by period then key."""
+    """Totals of ``switches`` clipped to ``[start, end)``, ordered by period then key.
+
+    Away stretches are never counted; ``away=True`` counts only them, under the key ``away``.
+    """
     sums: dict[tuple[date | None, str], float] = defaultdict(float)
     for switch in switches:
+        if switch.away != away:
+            continue
         lo = max(switch.date, start)
         hi = min(switch.end, end)
         if hi <= lo:
             continue
-        key = group_key(switch, group)
+        key = AWAY_KEY if away else group_key(switch, group)
         if by is None:
             sums[(None, key)] += (hi - lo).total_seconds()
             continue

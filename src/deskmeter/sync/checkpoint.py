@@ -24,6 +24,11 @@ KEY = "sync.checkpoint"
 STORE_FAILED = "the local store failed"
 
 
+#: Collections newer than the first checkpoints (``edit``, issue 13): a saved copy progress
+#: that does not name them began when they did not exist.
+ADDED_LATER: tuple[str, ...] = ("edit",)
+
+
 @dataclass(frozen=True, slots=True)
 class CopyProgress:
     """A full copy in progress: what is done, and where it ends.
@@ -57,6 +62,9 @@ class CopyProgress:
         until, sweep = data.get("until"), data.get("sweep", list(COLLECTIONS))
         if data.get("collection") not in COLLECTIONS:
             raise TypeError(f"the copy progress names no collection: {data.get('collection')!r}")
+        if isinstance(until, dict):
+            # a copy begun before a collection existed: it was empty then
+            until = {**dict.fromkeys(ADDED_LATER), **until}
         if not isinstance(until, dict) or not set(COLLECTIONS) <= set(until):
             raise TypeError("the copy progress does not say where each collection ends")
         if not isinstance(sweep, list) or not set(sweep) <= set(COLLECTIONS):

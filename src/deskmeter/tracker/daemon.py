@@ -21,6 +21,8 @@ from deskmeter.tasks.registry import CurrentTask, TaskRegistry
 from deskmeter.tasks.taskfile import TaskFileError
 from deskmeter.tracker.clock import Clock, SystemClock
 from deskmeter.tracker.events import (
+    Away,
+    Back,
     Event,
     SetTask,
     Stop,
@@ -30,6 +32,7 @@ from deskmeter.tracker.events import (
     WorkspaceNames,
 )
 from deskmeter.tracker.lock import TrackerLease
+from deskmeter.tracker.presence.away import AwayBook
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,7 @@ class Tracker:
         #: The state the store should hold, when writing it failed.
         self._state_unsaved = False
         self._write_failing = False
+        self.presence = AwayBook(settings.tracker.ask_after_away_seconds)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -108,7 +112,9 @@ class Tracker:
         """Handle events until ``Stop`` (or ``StopTracking``); always close the interval."""
         try:
             while True:
-                timeout = max(0.0, self._next_beat_mono - self.clock.monotonic())
+                timeout: float | None = max(0.0, self._next_beat_mono - self.clock.monotonic())
+                if self.state is not None and self.state.away and not self._retrying():
+                    timeout = None  # away: nothing to lose, sleep until the next event
                 try:
                     event: Event | None = self.events.get(timeout=timeout)
                 except queue.Empty:
@@ -173,6 +179,8 @@ class Tracker:
                 else:
                     self.tasks.reload(now)
                     self._on_task(now)
+            case Away() | Back():
+                self.presence.handle(self, event, now)
             case Stop():
                 return False
         return True
@@ -196,10 +204,13 @@ class Tracker:
             task_id=task.id if task else None,
             task=task.path if task else None,
             host=self.settings.host,
+            away=self.presence.away,
         )
 
     def _on_workspace(self, event: WorkspaceChanged, now: datetime) -> None:
         self.workspace = event
+        if self.state is not None and self.state.away:
+            return  # the away interval goes on; work reopens here when the user is back
         label = self._label(event)
         if self.state is not None and self.state.workspace_index == event.index:
             if self.state.workspace != label:  # a rename, not a switch
@@ -211,6 +222,9 @@ class Tracker:
 
     def _on_task(self, now: datetime) -> None:
         task: CurrentTask | None = self.tasks.current
+        if self.state is not None and self.state.away:
+            self._notify()  # the new task starts when the user is back
+            return
         if self.state is None:
             if self.workspace is not None:
                 self._close_and_open(self._new_state(self.workspace, now))
@@ -259,6 +273,10 @@ class Tracker:
             self._save(None, self.state)
         elif self.unsaved or self._state_unsaved:
             self._save(None, None)
+
+    def _retrying(self) -> bool:
+        """Whether something waits in memory for the store (retried at every heartbeat)."""
+        return bool(self.unsaved) or self._state_unsaved
 
     def _save(self, switch: Switch | None, state: State | None) -> None:
         """Write ``switch`` (if any) and ``state``; on failure keep them and retry later.
@@ -322,6 +340,8 @@ class Tracker:
             return
         if gap <= threshold or self.state is None:
             return
+        if self.state.away:
+            return  # asleep while away: the away interval covers it
         went_to_sleep = now - timedelta(seconds=gap)
         log.info("the machine was suspended for %.0f s; not counting it", gap)
         assert self.workspace is not None

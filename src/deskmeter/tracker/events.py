@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from deskmeter.tasks.taskfile import TaskFile
 
@@ -50,8 +51,39 @@ class SetTask:
 
 
 @dataclass(frozen=True, slots=True)
+class Away:
+    """The user went away at ``since`` (the last input, the lock, the suspend).
+
+    ``reason`` names what saw it (``idle``, ``lock``, ``sleep``); the user is back only when
+    every reason has cleared (input on a locked screen is not being back).
+    """
+
+    since: datetime
+    reason: str = "idle"
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Back:
+    """``reason`` (see ``Away``) ended at ``at`` (the first input, the unlock, the wake-up)."""
+
+    at: datetime
+    reason: str = "idle"
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Stop:
     """Close the open interval and leave the loop."""
 
 
-Event = WorkspaceChanged | WorkspaceNames | WorkspaceLost | TaskFileChanged | SetTask | Stop
+Event = (
+    WorkspaceChanged
+    | WorkspaceNames
+    | WorkspaceLost
+    | TaskFileChanged
+    | SetTask
+    | Away
+    | Back
+    | Stop
+)

@@ -16,7 +16,7 @@ from deskmeter.config import Settings, load_settings, register_secrets
 from deskmeter.models import utcnow
 from deskmeter.store import Store, StoreError
 from deskmeter.web import formatting
-from deskmeter.web.blueprints import api, control, health, pages
+from deskmeter.web.blueprints import api, control, edits, health, pages
 from deskmeter.web.blueprints.control import LIMITER
 from deskmeter.web.context import (
     EXTENSION,
@@ -87,6 +87,7 @@ def create_app(
     app.register_blueprint(health.blueprint)
     if settings.web.mode == "local":
         app.register_blueprint(control.blueprint)
+        app.register_blueprint(edits.blueprint)
 
     app.after_request(add_security_headers)
     _register_error_handlers(app)

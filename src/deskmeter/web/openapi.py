@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from deskmeter import __version__
+from deskmeter.web.edits_openapi import EDIT_SCHEMAS, edit_paths
 from deskmeter.web.params import MAX_PAGE
 from deskmeter.web.payloads import component_schemas
 
@@ -153,6 +154,8 @@ def openapi_document(*, writable: bool) -> dict[str, Any]:
     components: dict[str, Any] = {"schemas": schemas()}
     if writable:
         paths.update(_write_paths())
+        paths.update(edit_paths())
+        components["schemas"] = {**schemas(), **EDIT_SCHEMAS}
         components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
     return {
         "openapi": "3.1.0",

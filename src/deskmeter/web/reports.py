@@ -108,6 +108,8 @@ class Piece:
     task: str
     workspace: str
     running: bool
+    #: An away stretch: drawn as a gap with its length, never counted.
+    away: bool = False
 
     @property
     def seconds(self) -> float:
@@ -124,10 +126,17 @@ class DayReport:
     pieces: tuple[Piece, ...]
     seconds: float
     switches: int
+    #: Seconds away (no input, locked, asleep) on this day, shown apart from the totals.
+    away_seconds: float = 0.0
 
     @property
     def hours_long(self) -> float:
         return (self.end - self.start).total_seconds() / 3600
+
+    @property
+    def away_stretches(self) -> tuple[tuple[datetime, datetime], ...]:
+        """The away pieces' ``(start, end)``: the timeline's gaps."""
+        return tuple((p.start, p.end) for p in self.pieces if p.away)
 
 
 @dataclass
@@ -314,6 +323,27 @@ class Reports:
 
         return self._merge(days, fold, lambda key: key)  # keys are already labelled
 
+    def away_by_day(self, start: datetime, end: datetime) -> dict[date, float]:
+        """Seconds away per local day in ``[start, end)`` (an open away stretch included).
+
+        Never part of any total: the pages and the report show it apart.
+        """
+        found = self.store.away_totals(start, end, self.tz, by="day", day_start=self.day_start)
+        running = self.open_interval()
+        if running is not None and running.away and running.end > start and running.date < end:
+            found += cut_totals(
+                [running], start, end, self.tz, "task", "day", day_start=self.day_start, away=True
+            )
+        days: dict[date, float] = defaultdict(float)
+        for total in found:
+            if total.period is not None:
+                days[total.period] += total.seconds
+        return {day: round(seconds, 3) for day, seconds in sorted(days.items())}
+
+    def away_seconds(self, start: datetime, end: datetime) -> float:
+        """Seconds away in ``[start, end)``, shown apart from the totals."""
+        return round(sum(self.away_by_day(start, end).values()), 3)
+
     @staticmethod
     def _merge(
         totals: Iterable[Total],
@@ -403,6 +433,7 @@ class Reports:
                 task=self.label(s.task),
                 workspace=s.workspace_label,
                 running=running is not None and s.id == running.id,
+                away=s.away,
             )
             for s in switches
             if min(s.end, end) > max(s.date, start)
@@ -422,6 +453,7 @@ class Reports:
             pieces=pieces,
             seconds=round(sum(tasks.values()), 3),
             switches=closed_count,
+            away_seconds=round(sum(p.seconds for p in pieces if p.away), 3),
         )
 
     def task_tree(self, start: datetime, end: datetime) -> TaskNode:
@@ -474,6 +506,7 @@ class Reports:
             for t in _by_size(sums)
         )
         day_seconds = tuple(round(sum(per_day.get(d, {}).values()), 3) for d in days)
+        away = self.away_by_day(*self.bounds(days[0], days[-1]))
         return WeekReport(
             monday=monday,
             days=days,
@@ -482,6 +515,7 @@ class Reports:
             seconds=round(sum(day_seconds), 3),
             trend=self._trend(days, per_day, "day"),
             today=self.today(),
+            away_days=tuple(away.get(d, 0.0) for d in days),
         )
 
     def year(self, year: int) -> YearReport:
@@ -595,6 +629,12 @@ class WeekReport:
     seconds: float
     trend: Trend
     today: date
+    #: Seconds away per day (never in ``seconds``): shown in their own row.
+    away_days: tuple[float, ...] = ()
+
+    @property
+    def away_seconds(self) -> float:
+        return round(sum(self.away_days), 3)
 
     @property
     def number(self) -> int:

@@ -61,7 +61,7 @@ class Timeline:
     lanes: tuple[Lane, ...]
     ticks: tuple[Tick, ...]
     now_x: float | None
-    #: Away stretches (from the away issue): drawn as gaps on the combined lane.
+    #: Away stretches: gaps across every lane, labelled with their length.
     gaps: tuple[Bar, ...] = ()
 
     @property
@@ -100,8 +100,9 @@ def build_timeline(
 ) -> Timeline:
     """The timeline of ``report``: a combined lane, then one lane per task.
 
-    ``away`` are stretches to draw as gaps (the away issue supplies them); ``exact_times``
-    False (portfolio default) leaves clock times out of the bar titles.
+    ``away`` are the stretches to draw as gaps (the day page passes the report's away
+    pieces); away pieces never get a bar. ``exact_times`` False (portfolio default) leaves
+    clock times out of the titles.
     """
     view_start, view_end = _zoom(report, now)
     span = max(1.0, (view_end - view_start).total_seconds())
@@ -119,6 +120,8 @@ def build_timeline(
         lane_names.append(OTHER_LANE)
     bars: dict[str, list[Bar]] = {name: [] for name in lane_names}
     for piece in report.pieces:
+        if piece.away:  # shown as a gap (``away``), never as time on a lane
+            continue
         lane = lane_of.get(piece.task, OTHER_LANE)
         x = x_of(piece.start)
         width = max(MIN_BAR, x_of(piece.end) - x)
@@ -158,7 +161,8 @@ def build_timeline(
             x=round(x_of(max(lo, view_start)), 2),
             width=round(max(MIN_BAR, x_of(min(hi, view_end)) - x_of(max(lo, view_start))), 2),
             colour="away",
-            title=f"away ({duration((hi - lo).total_seconds())})",
+            title=f"away {duration((hi - lo).total_seconds())}"
+            + (f" · {local_time(lo, tz)}–{local_time(hi, tz)}" if exact_times else ""),
             running=False,
         )
         for lo, hi in away

@@ -50,7 +50,8 @@ def build_timesheet(reports: Reports, first: date, last: date) -> Timesheet:
     sums: dict[str, float] = defaultdict(float)
     day = first
     index = 0
-    ordered = sorted(switches, key=lambda s: s.date)
+    # away stretches are never timesheet time (nor its first start or last end)
+    ordered = sorted((s for s in switches if not s.away), key=lambda s: s.date)
     while day <= last:
         lo, hi = reports.bounds(day, day)
         while index < len(ordered) and ordered[index].end <= lo:

@@ -75,7 +75,14 @@ def _day_page(day: date) -> str:
         raise NotFound(f"{day} does not exist in the time zone {reports.settings.timezone}")
     report = reports.day(day)
     palette = colours()
-    timeline = build_timeline(report, reports.tz, palette, reports.now, exact_times=exact_times())
+    timeline = build_timeline(
+        report,
+        reports.tz,
+        palette,
+        reports.now,
+        away=report.away_stretches,
+        exact_times=exact_times(),
+    )
     return render_template(
         "day.html",
         report=report,

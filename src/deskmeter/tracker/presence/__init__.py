@@ -1,0 +1,10 @@
+"""Presence: is the user at the computer? Away (no input), locked and asleep are not work.
+
+Event-driven sources, each in its own thread, put ``Away``/``Back`` events on the tracker's
+queue (``deskmeter.tracker.events``); ``away.AwayBook`` turns them into away intervals.
+
+``x11_idle``     MIT-SCREEN-SAVER idle time + XInput2 raw events (python-xlib), X11.
+``mutter_idle``  ``org.gnome.Mutter.IdleMonitor`` watches and ``org.gnome.ScreenSaver``
+                 ``ActiveChanged`` on the session bus: GNOME on X11 and Wayland.
+``logind``       systemd-logind: the session's ``Lock``/``Unlock``, ``PrepareForSleep``.
+"""

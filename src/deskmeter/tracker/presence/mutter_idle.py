@@ -1,0 +1,153 @@
+"""Away detection under GNOME (X11 and Wayland alike) with Mutter's idle monitor.
+
+``org.gnome.Mutter.IdleMonitor`` on the session bus (object
+``/org/gnome/Mutter/IdleMonitor/Core``): ``AddIdleWatch(threshold ms)`` fires ``WatchFired``
+each time the idle time reaches the threshold, ``AddUserActiveWatch()`` fires once at the
+next input. The screen lock comes from ``org.gnome.ScreenSaver`` ``ActiveChanged``. The
+thread sleeps in the bus's event loop between signals: no polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+from dbus_fast import BusType, Message, MessageType
+from dbus_fast.aio import MessageBus
+
+from deskmeter.tracker.events import Away, Back
+from deskmeter.tracker.presence.base import Emit
+
+log = logging.getLogger(__name__)
+
+MUTTER = "org.gnome.Mutter.IdleMonitor"
+MUTTER_PATH = "/org/gnome/Mutter/IdleMonitor/Core"
+SCREENSAVER = "org.gnome.ScreenSaver"
+SCREENSAVER_PATH = "/org/gnome/ScreenSaver"
+
+
+class MutterPresence:
+    name = "mutter"
+
+    def __init__(self, threshold_seconds: float, bus_address: str | None = None) -> None:
+        self.threshold = threshold_seconds
+        self.bus_address = bus_address
+        self.wakeups = 0
+        self.ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopped: asyncio.Event | None = None
+
+    def wake(self) -> None:
+        loop, stopped = self._loop, self._stopped
+        if loop is not None and stopped is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(stopped.set)
+
+    def run(self, emit: Emit, stop: threading.Event) -> None:
+        try:
+            asyncio.run(self._main(emit, stop))
+        except Exception as exc:
+            log.warning("no away detection from Mutter's idle monitor: %s", exc)
+
+    @staticmethod
+    async def _call(
+        bus: MessageBus,
+        dest: str,
+        path: str,
+        interface: str,
+        member: str,
+        sig: str = "",
+        body: list[object] | None = None,
+    ) -> list[object]:
+        reply = await bus.call(
+            Message(
+                destination=dest,
+                path=path,
+                interface=interface,
+                member=member,
+                signature=sig,
+                body=body or [],
+            )
+        )
+        if reply is None or reply.message_type == MessageType.ERROR:
+            detail = reply.body[0] if reply is not None and reply.body else "no reply"
+            raise RuntimeError(f"{interface}.{member}: {detail}")
+        return list(reply.body)
+
+    async def _main(self, emit: Emit, stop: threading.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopped = asyncio.Event()
+        if self.bus_address:
+            bus = await MessageBus(bus_address=self.bus_address).connect()
+        else:
+            bus = await MessageBus(bus_type=BusType.SESSION).connect()
+        try:
+            await self._watch(bus, emit)
+            self.ready.set()
+            while not stop.is_set():
+                await self._stopped.wait()
+        finally:
+            bus.disconnect()
+
+    async def _watch(self, bus: MessageBus, emit: Emit) -> None:
+        for rule in (
+            f"type='signal',interface='{MUTTER}',member='WatchFired',path='{MUTTER_PATH}'",
+            f"type='signal',interface='{SCREENSAVER}',member='ActiveChanged'",
+        ):
+            await self._call(
+                bus,
+                "org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus",
+                "AddMatch",
+                "s",
+                [rule],
+            )
+        watches: dict[str, int] = {}
+        pending: set[asyncio.Future[None]] = set()
+
+        async def add_active_watch() -> None:
+            (watch,) = await self._call(bus, MUTTER, MUTTER_PATH, MUTTER, "AddUserActiveWatch")
+            watches["active"] = int(watch)  # type: ignore[call-overload]
+
+        async def on_idle() -> None:
+            await add_active_watch()
+            (idle_ms,) = await self._call(bus, MUTTER, MUTTER_PATH, MUTTER, "GetIdletime")
+            idle = max(float(idle_ms) / 1000.0, self.threshold)  # type: ignore[arg-type]
+            emit(Away(datetime.now(UTC) - timedelta(seconds=idle), "idle", self.name))
+
+        def on_message(msg: Message) -> None:
+            if msg.message_type != MessageType.SIGNAL:
+                return
+            self.wakeups += 1
+            now = datetime.now(UTC)
+            if msg.member == "WatchFired" and msg.body:
+                fired = int(msg.body[0])
+                if fired == watches.get("idle"):
+                    task = asyncio.ensure_future(on_idle())
+                    pending.add(task)
+                    task.add_done_callback(pending.discard)
+                elif fired == watches.get("active"):
+                    watches.pop("active", None)
+                    emit(Back(now, "idle", self.name))
+            elif msg.member == "ActiveChanged" and msg.interface == SCREENSAVER and msg.body:
+                if bool(msg.body[0]):
+                    emit(Away(now, "lock", self.name))
+                else:
+                    emit(Back(now, "lock", self.name))
+
+        bus.add_message_handler(on_message)
+        threshold_ms = max(1, int(self.threshold * 1000))
+        (watch,) = await self._call(
+            bus, MUTTER, MUTTER_PATH, MUTTER, "AddIdleWatch", "t", [threshold_ms]
+        )
+        watches["idle"] = int(watch)  # type: ignore[call-overload]
+        # An idle watch fires when idle time *reaches* its interval: already past it, it would
+        # wait for the next input. Away now, then.
+        (idle_ms,) = await self._call(bus, MUTTER, MUTTER_PATH, MUTTER, "GetIdletime")
+        if int(idle_ms) >= threshold_ms:  # type: ignore[call-overload]
+            await on_idle()
+        log.info("away detection: Mutter idle watch %d ms, GNOME screen lock", threshold_ms)
