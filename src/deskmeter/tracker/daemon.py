@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from bson import ObjectId
 
+from deskmeter import systemd_notify
 from deskmeter.config import Settings
 from deskmeter.models import State, Switch
 from deskmeter.store import Store
@@ -97,6 +98,7 @@ class Tracker:
 
     def run(self) -> None:
         """Handle events until ``Stop`` (or ``StopTracking``); always close the interval."""
+        systemd_notify.ready("tracking")  # Type=notify; WatchdogSec must exceed the heartbeat
         try:
             while True:
                 timeout = max(0.0, self._next_beat_mono - self.clock.monotonic())
@@ -104,11 +106,13 @@ class Tracker:
                     event: Event | None = self.events.get(timeout=timeout)
                 except queue.Empty:
                     event = None
+                systemd_notify.watchdog()
                 if not self.step(event):
                     break
         except (StopTracking, KeyboardInterrupt):
             log.info("stop requested")
         finally:
+            systemd_notify.stopping()
             self.shutdown()
 
     def shutdown(self) -> None:
