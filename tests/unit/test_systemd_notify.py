@@ -1,4 +1,4 @@
-"""sd_notify over a real AF_UNIX datagram socket (path and abstract names), and the daemons' hooks."""
+"""sd_notify over a real AF_UNIX datagram socket (paths, abstract names) and the daemons' hooks."""
 
 from __future__ import annotations
 

@@ -112,8 +112,7 @@ def test_user_edits_survived_the_second_converge(host):
     assert "* user/edited-by-hand @t-edited" in tasks
     assert "* work/deskmeter" not in tasks
     assert (
-        "heartbeat_seconds = 2"
-        in host.file(f"{HOME}/.config/deskmeter/config.toml").content_string
+        "heartbeat_seconds = 2" in host.file(f"{HOME}/.config/deskmeter/config.toml").content_string
     )
 
 
