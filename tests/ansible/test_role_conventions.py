@@ -92,7 +92,7 @@ def same(a: Any, b: Any) -> bool:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_default_is_a_documented_option(role: str) -> None:
     missing = sorted(set(defaults(role)) - set(options(role)))
-    assert not missing, f"{role}: in defaults/main.yml but not in meta/argument_specs.yml: {missing}"
+    assert not missing, f"{role}: in defaults/main.yml, not in meta/argument_specs.yml: {missing}"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -110,7 +110,9 @@ def test_argument_spec_defaults_equal_the_role_defaults(role: str) -> None:
 def test_optional_options_have_a_default(role: str) -> None:
     values = defaults(role)
     lacking = sorted(
-        name for name, spec in options(role).items() if not spec.get("required") and name not in values
+        name
+        for name, spec in options(role).items()
+        if not spec.get("required") and name not in values
     )
     assert not lacking, f"{role}: optional options without a value in defaults/main.yml: {lacking}"
 
