@@ -22,11 +22,12 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # use whatever mirror or proxy the machine uses. Third-party repositories never serve the
 # codename itself (only "nodistro", "cloud-sdk-bookworm", ...) and security/updates suites are
 # skipped the same way.
+# (DESKMETER_APT_ETC and DESKMETER_OS_RELEASE point elsewhere for the tests.)
 debian_mirror() {
-  local codename files
-  codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+  local codename files etc=${DESKMETER_APT_ETC:-/etc/apt}
+  codename=$(. "${DESKMETER_OS_RELEASE:-/etc/os-release}" 2>/dev/null && echo "${VERSION_CODENAME:-}")
   [[ -n $codename ]] || return 1
-  files=(/etc/apt/sources.list.d/*.sources)
+  files=("$etc"/sources.list.d/*.sources)
   awk -v want="$codename" '
     function flush() { if (uri != "" && suites ~ ("(^| )" want "( |$)") && deb) { print uri; found = 1; exit } }
     FNR == 1 { flush(); uri = ""; suites = ""; deb = 0 }
@@ -35,8 +36,8 @@ debian_mirror() {
     /^URIs:/ { uri = $2 }
     /^Suites:/ { suites = $0; sub(/^Suites:[[:space:]]*/, "", suites) }
     END { if (!found) flush() }' "${files[@]}" 2>/dev/null | head -1 | grep . && return 0
-  [[ -f /etc/apt/sources.list ]] || return 1
-  sed -E 's/\[[^]]*\]//' /etc/apt/sources.list \
+  [[ -f $etc/sources.list ]] || return 1
+  sed -E 's/\[[^]]*\]//' "$etc/sources.list" \
     | awk -v want="$codename" '$1 == "deb" && $3 == want { print $2; exit }' | grep .
 }
 if [[ ${1:-} == --print-mirror ]]; then
