@@ -32,6 +32,8 @@ IMAGES = (
     os.environ.get("DESKMETER_TEST_IMAGE", "deskmeter-test/systemd:bookworm"),
     os.environ.get("DESKMETER_TEST_IMAGE_TRIXIE", "deskmeter-test/systemd:trixie"),
 )
+# Another molecule executable (tests/ansible/test_molecule_timing.py runs a stand-in).
+MOLECULE = os.environ.get("DESKMETER_MOLECULE", "")
 # Molecule keeps a scenario's state under a name made from the project directory's base name
 # ("deskmeter", the same in every checkout): give this checkout its own.
 STATE = Path(tempfile.gettempdir()) / (
@@ -63,7 +65,7 @@ def run_scenario(name: str) -> Run:
     env["MOLECULE_EPHEMERAL_DIRECTORY"] = str(STATE / name)
     start = time.monotonic()
     result = subprocess.run(
-        [tool("molecule"), "test", "-s", scenario],
+        [MOLECULE or tool("molecule"), "test", "-s", scenario],
         cwd=ROOT / directory,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -102,7 +104,8 @@ def molecule_ready() -> None:
                 f"the test image {image} is missing: scripts/build-test-image.sh builds it "
                 "(scripts/setup.d/20-docker.sh does so in `make test`)"
             )
-    tool("molecule")
+    if not MOLECULE:
+        tool("molecule")
 
 
 @pytest.mark.docker
