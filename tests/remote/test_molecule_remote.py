@@ -1,9 +1,14 @@
 """The remote deployment end to end: ``molecule test`` of roles/stack/molecule/default.
 
-build (controller) -> push (registry on the test network) -> pull (the "EC2 host", a systemd
-container running its own dockerd) -> Compose up behind Nginx -> verify (dashboard through Nginx,
-security headers, write methods refused, MongoDB's port closed from outside) -> idempotence.
+build (controller) -> push (registry on the test network) -> pull (two "EC2 hosts" at once,
+Debian 12 with Docker 20.10 and Debian 13 with Docker 26, systemd containers running their own
+dockerd, both with the Compose v2 plugin) -> Compose v2 up behind Nginx -> a certificate from pebble
+(Let's Encrypt's ACME test server, real HTTP-01 validation) through the role's certbot path ->
+idempotence -> verify (pebble's certificate on the wire, HTTP redirects to HTTPS, dashboard through
+Nginx, security headers, write methods refused, MongoDB's port closed from outside; a forced
+renewal runs the deploy hook and Nginx serves the new certificate).
 The wall time is written to $DESKMETER_ARTIFACTS/molecule-remote.json.
+DESKMETER_REMOTE_PREFIX (default deskmeter-remote) names the images, containers and network.
 """
 
 from __future__ import annotations
@@ -23,12 +28,19 @@ from tests.remote.conftest import ROOT, ansible_env, tool
 pytestmark = [pytest.mark.docker, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 SCENARIO_DIR = ROOT / "roles" / "stack"
-IMAGES = (
-    "deskmeter-remote/python:bookworm",
-    "deskmeter-remote/host:bookworm",
-    "deskmeter-remote/registry:bookworm",
-    "deskmeter-remote/nginx:bookworm",
-    "deskmeter-remote/standin:bookworm",
+PREFIX = os.environ.get("DESKMETER_REMOTE_PREFIX") or "deskmeter-remote"
+IMAGES = tuple(
+    f"{PREFIX}/{name}"
+    for name in (
+        "python:bookworm",
+        "host:bookworm",
+        "host:trixie",
+        "registry:bookworm",
+        "nginx:bookworm",
+        "standin:bookworm",
+        "pebble:bookworm",
+        "files:trixie",
+    )
 )
 
 
@@ -82,6 +94,7 @@ def test_remote_deployment_molecule(tmp_path: Path) -> None:
         json.dumps(
             {
                 "scenario": "roles/stack/molecule/default",
+                "platforms": ["debian-12", "debian-13"],
                 "command": "molecule test",
                 "wall_seconds": seconds,
                 "returncode": result.returncode,
@@ -94,3 +107,7 @@ def test_remote_deployment_molecule(tmp_path: Path) -> None:
     # every step ran, the idempotence step (a second converge) included: it fails on any change
     for step in ("converge", "idempotence", "verify"):
         assert re.search(rf"{step}\W+Executed: Successful", text), f"{step} did not run"
+    # both platforms converged and were verified, with no task skipped by a failed host
+    for platform in ("bookworm", "trixie"):
+        recap = rf"{PREFIX}-{platform}\s*:\s*ok=\d+\s+changed=0\s+unreachable=0\s+failed=0"
+        assert re.search(recap, text), f"{platform}: no clean idempotence recap"
