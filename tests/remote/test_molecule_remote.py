@@ -13,11 +13,13 @@ DESKMETER_REMOTE_PREFIX (default deskmeter-remote) names the images, containers 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +30,12 @@ from tests.remote.conftest import ROOT, ansible_env, tool
 pytestmark = [pytest.mark.docker, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 SCENARIO_DIR = ROOT / "roles" / "stack"
+# Molecule keeps a scenario's state (inventory, the test CA and pebble's files) under a name made
+# from the scenario and the role's directory name, the same in every checkout: two checkouts running
+# this at once would share (and destroy) it. Give this checkout its own.
+STATE = Path(tempfile.gettempdir()) / (
+    "deskmeter-molecule-" + hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]
+)
 PREFIX = os.environ.get("DESKMETER_REMOTE_PREFIX") or "deskmeter-remote"
 IMAGES = tuple(
     f"{PREFIX}/{name}"
@@ -72,6 +80,7 @@ def test_remote_deployment_molecule(tmp_path: Path) -> None:
 
     env = ansible_env()
     env.update(NO_COLOR="1", PY_COLORS="0", ANSIBLE_FORCE_COLOR="0")
+    env["MOLECULE_EPHEMERAL_DIRECTORY"] = str(STATE / "stack-remote")
     log = tmp_path / "molecule-remote.log"
     began = time.monotonic()
     with log.open("w") as out:
