@@ -1,20 +1,25 @@
-"""Molecule: one test per scenario (`molecule test`), on the local systemd test image.
+"""Molecule: one test per scenario (`molecule test`: create, converge, idempotence, verify,
+destroy), run inside the test itself, on the local systemd test images.
 
-Needs dockerd and the image that scripts/setup.d/20-docker.sh builds ($DESKMETER_TEST_IMAGE).
-The selected scenarios start together, $DESKMETER_MOLECULE_JOBS (default 2) at a time, longest
-first (they mostly wait on containers); each test waits for its own. Each scenario's output goes
-to $DESKMETER_ARTIFACTS/molecule/<name>.log and its wall time to
-$DESKMETER_ARTIFACTS/molecule-times.json.
+Needs dockerd and the images that scripts/setup.d/20-docker.sh builds ($DESKMETER_TEST_IMAGE,
+Debian 12, and $DESKMETER_TEST_IMAGE_TRIXIE, Debian 13: each workstation scenario has one
+platform of each, converged in parallel by Ansible's forks). The scenario runs in the test's own
+call, so the test's time in the JUnit file is the scenario's time; the same measurement goes to
+$DESKMETER_ARTIFACTS/molecule-times.json, the output to $DESKMETER_ARTIFACTS/molecule/<name>.log.
+
+Several checkouts can run the scenarios on one dockerd: $DESKMETER_MOLECULE_PREFIX (e.g. "h4-")
+prefixes the container names, and Molecule's state lives in a directory of this checkout's own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import subprocess
+import tempfile
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,8 +28,17 @@ import pytest
 from tests.ansible.conftest import ROOT, docker_ready, tool, tool_env
 
 ARTIFACTS = Path(os.environ.get("DESKMETER_ARTIFACTS", ROOT / "artifacts"))
-IMAGE = os.environ.get("DESKMETER_TEST_IMAGE", "deskmeter-test/systemd:bookworm")
-JOBS = int(os.environ.get("DESKMETER_MOLECULE_JOBS", "2"))
+IMAGES = (
+    os.environ.get("DESKMETER_TEST_IMAGE", "deskmeter-test/systemd:bookworm"),
+    os.environ.get("DESKMETER_TEST_IMAGE_TRIXIE", "deskmeter-test/systemd:trixie"),
+)
+# Another molecule executable (tests/ansible/test_molecule_timing.py runs a stand-in).
+MOLECULE = os.environ.get("DESKMETER_MOLECULE", "")
+# Molecule keeps a scenario's state under a name made from the project directory's base name
+# ("deskmeter", the same in every checkout): give this checkout its own.
+STATE = Path(tempfile.gettempdir()) / (
+    "deskmeter-molecule-" + hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]
+)
 
 # name: (directory molecule runs in, scenario), longest first.
 SCENARIOS = {
@@ -47,14 +61,16 @@ def run_scenario(name: str) -> Run:
     directory, scenario = SCENARIOS[name]
     log = ARTIFACTS / "molecule" / f"{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    env = tool_env()
+    env["MOLECULE_EPHEMERAL_DIRECTORY"] = str(STATE / name)
     start = time.monotonic()
     result = subprocess.run(
-        [tool("molecule"), "test", "-s", scenario],
+        [MOLECULE or tool("molecule"), "test", "-s", scenario],
         cwd=ROOT / directory,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=tool_env(),
+        env=env,
         check=False,
     )
     seconds = time.monotonic() - start
@@ -74,34 +90,34 @@ def record_time(name: str, seconds: float, passed: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def molecule_runs(request: pytest.FixtureRequest) -> dict[str, Future[Run]]:
-    """Start every selected scenario at once (JOBS at a time); a test waits for its own."""
+def molecule_ready() -> None:
+    """Docker, the test images and molecule are there (checked once, not timed per scenario)."""
     why = docker_ready()
     if why:
         pytest.skip(f"Molecule needs Docker: {why}")
-    image = subprocess.run(["docker", "image", "inspect", IMAGE], capture_output=True, check=False)
-    if image.returncode != 0:
-        pytest.fail(
-            f"the test image {IMAGE} is missing: scripts/build-test-image.sh builds it "
-            "(scripts/setup.d/20-docker.sh does so in `make test`)"
+    for image in IMAGES:
+        found = subprocess.run(
+            ["docker", "image", "inspect", image], capture_output=True, check=False
         )
-    tool("molecule")
-    selected = [
-        item.callspec.params["name"]
-        for item in request.session.items
-        if item.originalname == "test_molecule_scenario" and hasattr(item, "callspec")
-    ]
-    pool = ThreadPoolExecutor(max_workers=max(1, JOBS), thread_name_prefix="molecule")
-    request.addfinalizer(lambda: pool.shutdown(wait=True))
-    return {name: pool.submit(run_scenario, name) for name in SCENARIOS if name in selected}
+        if found.returncode != 0:
+            pytest.fail(
+                f"the test image {image} is missing: scripts/build-test-image.sh builds it "
+                "(scripts/setup.d/20-docker.sh does so in `make test`)"
+            )
+    if not MOLECULE:
+        tool("molecule")
 
 
 @pytest.mark.docker
 @pytest.mark.slow
 @pytest.mark.timeout(3600)
-@pytest.mark.parametrize("name", list(SCENARIOS))
-def test_molecule_scenario(name: str, molecule_runs: dict[str, Future[Run]]) -> None:
-    run = molecule_runs[name].result()
+@pytest.mark.parametrize(
+    "name",
+    # mongodb: also selected by `-m mongodb` (make test-mongodb), for its server part.
+    [pytest.param(n, marks=pytest.mark.mongodb) if n == "mongodb" else n for n in SCENARIOS],
+)
+def test_molecule_scenario(name: str, molecule_ready: None) -> None:
+    run = run_scenario(name)  # the whole `molecule test`, here: this test's time is its time
     record_time(name, run.seconds, run.returncode == 0)
     directory, scenario = SCENARIOS[name]
     print(f"molecule scenario {name}: {run.seconds:.0f} s, exit {run.returncode} (log: {run.log})")

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TextIO
 
+from deskmeter import systemd_notify
 from deskmeter.config import SyncSettings
 from deskmeter.models import utcnow
 from deskmeter.store.base import COLLECTIONS, Store
@@ -109,15 +110,18 @@ class SyncEngine:
         """
         log.info("sync %s -> %s", self.source.describe(), self.remote)
         self.status.started()
+        systemd_notify.ready("syncing")  # Type=notify: the loop starts
         try:
             while not self.stop.is_set():
                 # One iteration: one step (a batch, or a whole full copy) and its errors.
+                systemd_notify.watchdog()
                 if self._attempt() and until_caught_up and self._caught_up:
                     break
         except SyncConfigError as exc:
             self.status.error(str(exc))
             self.status.stopped("failed")
             raise
+        systemd_notify.stopping()
         self._end_catchup()
         self.status.stopped()
         at = self.checkpoint.position if self.checkpoint else None
@@ -155,7 +159,7 @@ class SyncEngine:
         self._sink_checked = isinstance(exc, LocalUnavailableError) and self._sink_checked
         self.status.status.state = "backing off"
         self.status.error(str(exc))
-        self.stop.wait(delay)
+        systemd_notify.wait(self.stop, delay)  # stop.wait(delay), feeding the watchdog
 
     def _idle(self) -> None:
         now = time.monotonic()
@@ -301,6 +305,7 @@ class SyncEngine:
             checkpoint = replace(checkpoint, copying=copying)
             self.checkpoints.save(checkpoint)
             failpoints.hit("copy_batch")
+        systemd_notify.watchdog()  # a long first copy is progress too
         if self.stop.is_set():
             raise _StopRequestedError
         return checkpoint

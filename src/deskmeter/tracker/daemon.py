@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from deskmeter import limits
+from deskmeter import limits, systemd_notify
 from deskmeter.config import Settings
 from deskmeter.ids import new_id
 from deskmeter.models import NO_TASK, State, Switch
@@ -110,6 +110,7 @@ class Tracker:
 
     def run(self) -> None:
         """Handle events until ``Stop`` (or ``StopTracking``); always close the interval."""
+        systemd_notify.ready("tracking")  # Type=notify; WatchdogSec must exceed the heartbeat
         try:
             while True:
                 timeout: float | None = max(0.0, self._next_beat_mono - self.clock.monotonic())
@@ -119,11 +120,13 @@ class Tracker:
                     event: Event | None = self.events.get(timeout=timeout)
                 except queue.Empty:
                     event = None
+                systemd_notify.watchdog()
                 if not self.step(event):
                     break
         except (StopTracking, KeyboardInterrupt):
             log.info("stop requested")
         finally:
+            systemd_notify.stopping()
             self.shutdown()
 
     def shutdown(self) -> None:

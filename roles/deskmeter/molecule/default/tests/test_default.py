@@ -9,7 +9,9 @@ import time
 
 USER = "deskmeter-test"
 HOME = f"/home/{USER}"
-UNITS = ("deskmeter-tracker.service", "deskmeter-dashboard.service")
+UNITS = ("deskmeter-tracker.service", "deskmeter-dashboard.service", "deskmeter-sync.service")
+# Type=notify with a watchdog; WatchdogSec as the scenario sets it (molecule.yml).
+WATCHDOG = {"deskmeter-tracker.service": 8, "deskmeter-sync.service": 25}
 
 
 def as_user(host, command):
@@ -73,8 +75,28 @@ def test_units_bindings_restart_and_hardening(host):
     assert verify.rc == 0, verify.stderr
 
 
-def test_no_sync_unit_without_a_remote(host):
-    assert not host.file(f"{HOME}/.config/systemd/user/deskmeter-sync.service").exists
+def show(host, unit, prop):
+    return systemctl(host, "show", "-p", prop, "--value", unit).stdout.strip()
+
+
+def test_daemons_are_type_notify_with_a_watchdog(host):
+    for unit, seconds in WATCHDOG.items():
+        assert show(host, unit, "Type") == "notify", unit
+        assert show(host, unit, "WatchdogUSec") == f"{seconds}s", unit
+        # READY=1 came from the loop: the unit is running, not stuck in "activating".
+        assert wait_until(lambda u=unit: show(host, u, "SubState") == "running"), unit
+    for unit, seconds in WATCHDOG.items():
+        # Up for longer than the watchdog (the tracker idle between heartbeats, sync backing
+        # off from an unreachable remote) and never restarted: the pings arrive.
+        pid = show(host, unit, "MainPID")
+
+        def age(p=pid):
+            out = host.run(f"ps -o etimes= -p {p}").stdout.strip()
+            return int(out) if out.isdigit() else -1
+
+        assert wait_until(lambda a=age, s=seconds: a() > s + 2, timeout=seconds + 10), unit
+        assert show(host, unit, "MainPID") == pid, unit
+        assert show(host, unit, "NRestarts") == "0", systemctl(host, "status", "--no-pager", unit)
 
 
 def test_dashboard_answers_on_its_port(host):
@@ -90,8 +112,7 @@ def test_user_edits_survived_the_second_converge(host):
     assert "* user/edited-by-hand @t-edited" in tasks
     assert "* work/deskmeter" not in tasks
     assert (
-        "heartbeat_seconds = 17"
-        in host.file(f"{HOME}/.config/deskmeter/config.toml").content_string
+        "heartbeat_seconds = 2" in host.file(f"{HOME}/.config/deskmeter/config.toml").content_string
     )
 
 
@@ -134,6 +155,34 @@ def test_dashboard_restarts_on_failure(host):
     assert wait_until(
         lambda: host.run("curl -fsS -o /dev/null http://127.0.0.1:8765/healthz").rc == 0
     )
+
+
+def test_frozen_loops_are_restarted_by_the_watchdog(host):
+    """kill -STOP: the process lives but its loop pings no more; systemd must restart it."""
+    before = {unit: show(host, unit, "MainPID") for unit in WATCHDOG}
+    for unit, pid in before.items():
+        assert pid not in ("", "0"), unit
+        assert show(host, unit, "NRestarts") == "0", unit
+        assert host.run(f"kill -STOP {pid}").rc == 0
+    started = time.monotonic()
+
+    def restarted(unit):
+        pid = show(host, unit, "MainPID")
+        return (
+            show(host, unit, "ActiveState") == "active"
+            and show(host, unit, "SubState") == "running"
+            and pid not in ("", "0", before[unit])
+        )
+
+    for unit, seconds in WATCHDOG.items():
+        # WatchdogSec, the abort, RestartSec (5), READY=1 of the new process; with room for a
+        # loaded machine.
+        assert wait_until(lambda u=unit: restarted(u), timeout=seconds + 45), systemctl(
+            host, "status", "--no-pager", unit
+        ).stdout
+        assert show(host, unit, "NRestarts") == "1", unit
+        # Not before the watchdog could have fired.
+        assert time.monotonic() - started >= WATCHDOG["deskmeter-tracker.service"] - 1
 
 
 def test_tracker_stops_with_the_graphical_session(host):

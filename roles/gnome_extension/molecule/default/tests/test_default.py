@@ -8,8 +8,9 @@ EXT = f"/home/{USER}/.local/share/gnome-shell/extensions/{UUID}"
 
 
 def shell_major(host):
+    # The inventory name may carry a prefix ($DESKMETER_MOLECULE_PREFIX): match the end.
     name = host.backend.get_hostname()
-    return {"deskmeter-molecule-gnome-43": 43, "deskmeter-molecule-gnome-46": 46}.get(name)
+    return {"gnome-43": 43, "gnome-48": 48}.get(name.rsplit("molecule-", 1)[-1])
 
 
 def gsettings(host, key):
