@@ -71,7 +71,8 @@ class Notifier:
         target = "\0" + self.address[1:] if self.address.startswith("@") else self.address
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
-                sock.sendto(message, target)
+                # never block the daemon's loop: a full queue drops the datagram instead
+                sock.sendto(message, socket.MSG_DONTWAIT, target)
         except OSError as exc:
             if not self._warned:
                 self._warned = True
@@ -171,6 +172,11 @@ def stopping(status: str | None = None) -> bool:
 def status(text: str) -> bool:
     """``STATUS=text``: one line shown by ``systemctl status``."""
     return _notifier().status(text)
+
+
+def watchdog_interval() -> float | None:
+    """How often the daemon must ping (None: no watchdog), for loops that otherwise sleep."""
+    return _notifier().interval
 
 
 def watchdog() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -218,9 +219,26 @@ def test_sync_loop_is_ready_pings_during_the_copy_and_says_stopping(
     seed(store, 350)  # the first copy: four chunks of FAST.batch_size (100)
     sink = MongoSink("mongodb://remote.invalid/dm", client=mongomock.MongoClient(tz_aware=True))
     engine = SyncEngine(SQLiteSource(store, poll_seconds=FAST.poll_seconds), sink, store, FAST)
-    engine.run(until_caught_up=True)
-    store.close()
-    messages = received(systemd_env)
+    messages: list[str] = []
+    draining = threading.Event()
+
+    def drain() -> None:  # like systemd: read as they come (the socket's queue is short)
+        systemd_env.settimeout(0.1)
+        while not draining.is_set():
+            try:
+                messages.append(systemd_env.recv(4096).decode())
+            except TimeoutError:
+                continue
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        engine.run(until_caught_up=True)
+    finally:
+        store.close()
+        time.sleep(0.3)  # the last datagrams are in flight; then stop the reader
+        draining.set()
+        reader.join()
     assert messages[0] == "READY=1\nWATCHDOG=1\nSTATUS=syncing"
     assert messages[-1] == "STOPPING=1"
     assert messages[1:-1].count("WATCHDOG=1") >= 4 + 1, messages  # chunks + loop iterations
@@ -265,3 +283,43 @@ def test_sync_backoff_keeps_feeding_the_watchdog(
         store.close()
         systemd_notify.reset()
     assert not worker.is_alive(), "the back-off wait must end on stop"
+
+
+def test_a_full_notify_queue_never_blocks_the_daemon(receiver: tuple[socket.socket, str]) -> None:
+    """Nobody reads the socket: sends fail fast (dropped) instead of hanging the loop."""
+    _, path = receiver
+    notifier = Notifier({"NOTIFY_SOCKET": path})
+    sent = [notifier.notify(f"STATUS={i}") for i in range(5000)]
+    assert sent[0] and not sent[-1]  # the queue filled up, and the call still returned
+
+
+def test_an_away_tracker_still_feeds_the_watchdog(
+    receiver: tuple[socket.socket, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Away, the loop sleeps until input, but under a watchdog it must wake to feed it."""
+    from deskmeter.tracker.clock import FakeClock as TrackerClock
+    from deskmeter.tracker.events import Away, Stop, WorkspaceChanged
+    from tests.unit.test_tracker_intervals import T0, make_tracker
+
+    sock, path = receiver
+    monkeypatch.setenv("NOTIFY_SOCKET", path)
+    monkeypatch.setenv("WATCHDOG_USEC", "1000000")  # 1 s: a ping every 0.5 s
+    monkeypatch.delenv("WATCHDOG_PID", raising=False)
+    systemd_notify.reset()
+    try:
+        tracker = make_tracker(tmp_path, TrackerClock(T0))
+        tracker.events.put(WorkspaceChanged(0))
+        tracker.events.put(Away(T0))
+        loop = threading.Thread(target=tracker.run)
+        loop.start()
+        pings: list[str] = []
+        sock.settimeout(5.0)
+        while len(pings) < 4:  # READY, the two events, then pings from the idle loop
+            pings.append(sock.recv(4096).decode())
+        assert tracker.state is not None and tracker.state.away
+        tracker.events.put(Stop())
+        loop.join(timeout=10)
+        assert not loop.is_alive()
+    finally:
+        systemd_notify.reset()
+    assert all("WATCHDOG=1" in p for p in pings), pings

@@ -115,7 +115,9 @@ class Tracker:
             while True:
                 timeout: float | None = max(0.0, self._next_beat_mono - self.clock.monotonic())
                 if self.state is not None and self.state.away and not self._retrying():
-                    timeout = None  # away: nothing to lose, sleep until the next event
+                    # away: nothing to lose, sleep until the next event (under a systemd
+                    # watchdog, wake only as often as it must be fed)
+                    timeout = systemd_notify.watchdog_interval()
                 try:
                     event: Event | None = self.events.get(timeout=timeout)
                 except queue.Empty:
