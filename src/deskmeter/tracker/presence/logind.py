@@ -20,6 +20,7 @@ from dbus_fast.aio import MessageBus
 
 from deskmeter.tracker.events import Away, Back
 from deskmeter.tracker.presence.base import Emit
+from deskmeter.tracker.presence.dbus_call import call
 
 log = logging.getLogger(__name__)
 
@@ -54,37 +55,13 @@ class LogindPresence:
                 "no logind lock/sleep signals (%s); suspend falls back to the clock check", exc
             )
 
-    async def _call(
-        self,
-        bus: MessageBus,
-        path: str,
-        interface: str,
-        member: str,
-        sig: str = "",
-        body: list[object] | None = None,
-    ) -> list[object]:
-        reply = await bus.call(
-            Message(
-                destination=LOGIN1,
-                path=path,
-                interface=interface,
-                member=member,
-                signature=sig,
-                body=body or [],
-            )
-        )
-        if reply is None or reply.message_type == MessageType.ERROR:
-            detail = reply.body[0] if reply is not None and reply.body else "no reply"
-            raise RuntimeError(f"logind {member}: {reply.error_name if reply else ''} {detail}")
-        return list(reply.body)
-
     async def _session_path(self, bus: MessageBus) -> str:
         session = self.session_id or os.environ.get("XDG_SESSION_ID")
         if session:
-            (path,) = await self._call(bus, MANAGER_PATH, MANAGER, "GetSession", "s", [session])
+            (path,) = await call(bus, LOGIN1, MANAGER_PATH, MANAGER, "GetSession", "s", [session])
         else:
-            (path,) = await self._call(
-                bus, MANAGER_PATH, MANAGER, "GetSessionByPID", "u", [os.getpid()]
+            (path,) = await call(
+                bus, LOGIN1, MANAGER_PATH, MANAGER, "GetSessionByPID", "u", [os.getpid()]
             )
         return str(path)
 

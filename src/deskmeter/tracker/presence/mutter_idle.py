@@ -20,6 +20,7 @@ from dbus_fast.aio import MessageBus
 
 from deskmeter.tracker.events import Away, Back
 from deskmeter.tracker.presence.base import Emit
+from deskmeter.tracker.presence.dbus_call import call
 
 log = logging.getLogger(__name__)
 
@@ -52,31 +53,6 @@ class MutterPresence:
         except Exception as exc:
             log.warning("no away detection from Mutter's idle monitor: %s", exc)
 
-    @staticmethod
-    async def _call(
-        bus: MessageBus,
-        dest: str,
-        path: str,
-        interface: str,
-        member: str,
-        sig: str = "",
-        body: list[object] | None = None,
-    ) -> list[object]:
-        reply = await bus.call(
-            Message(
-                destination=dest,
-                path=path,
-                interface=interface,
-                member=member,
-                signature=sig,
-                body=body or [],
-            )
-        )
-        if reply is None or reply.message_type == MessageType.ERROR:
-            detail = reply.body[0] if reply is not None and reply.body else "no reply"
-            raise RuntimeError(f"{interface}.{member}: {detail}")
-        return list(reply.body)
-
     async def _main(self, emit: Emit, stop: threading.Event) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopped = asyncio.Event()
@@ -97,7 +73,7 @@ class MutterPresence:
             f"type='signal',interface='{MUTTER}',member='WatchFired',path='{MUTTER_PATH}'",
             f"type='signal',interface='{SCREENSAVER}',member='ActiveChanged'",
         ):
-            await self._call(
+            await call(
                 bus,
                 "org.freedesktop.DBus",
                 "/org/freedesktop/DBus",
@@ -110,12 +86,12 @@ class MutterPresence:
         pending: set[asyncio.Future[None]] = set()
 
         async def add_active_watch() -> None:
-            (watch,) = await self._call(bus, MUTTER, MUTTER_PATH, MUTTER, "AddUserActiveWatch")
+            (watch,) = await call(bus, MUTTER, MUTTER_PATH, MUTTER, "AddUserActiveWatch")
             watches["active"] = int(watch)  # type: ignore[call-overload]
 
         async def on_idle() -> None:
             await add_active_watch()
-            (idle_ms,) = await self._call(bus, MUTTER, MUTTER_PATH, MUTTER, "GetIdletime")
+            (idle_ms,) = await call(bus, MUTTER, MUTTER_PATH, MUTTER, "GetIdletime")
             idle = max(float(idle_ms) / 1000.0, self.threshold)  # type: ignore[arg-type]
             emit(Away(datetime.now(UTC) - timedelta(seconds=idle), "idle", self.name))
 
@@ -141,13 +117,11 @@ class MutterPresence:
 
         bus.add_message_handler(on_message)
         threshold_ms = max(1, int(self.threshold * 1000))
-        (watch,) = await self._call(
-            bus, MUTTER, MUTTER_PATH, MUTTER, "AddIdleWatch", "t", [threshold_ms]
-        )
+        (watch,) = await call(bus, MUTTER, MUTTER_PATH, MUTTER, "AddIdleWatch", "t", [threshold_ms])
         watches["idle"] = int(watch)  # type: ignore[call-overload]
         # An idle watch fires when idle time *reaches* its interval: already past it, it would
         # wait for the next input. Away now, then.
-        (idle_ms,) = await self._call(bus, MUTTER, MUTTER_PATH, MUTTER, "GetIdletime")
+        (idle_ms,) = await call(bus, MUTTER, MUTTER_PATH, MUTTER, "GetIdletime")
         if int(idle_ms) >= threshold_ms:  # type: ignore[call-overload]
             await on_idle()
         log.info("away detection: Mutter idle watch %d ms, GNOME screen lock", threshold_ms)
