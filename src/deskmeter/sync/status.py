@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from deskmeter.models import utcnow
+from deskmeter.processes import process_alive
 from deskmeter.store.base import Store
 from deskmeter.sync.checkpoint import STORE_FAILED, Checkpoints
 from deskmeter.sync.errors import translate_errors
@@ -113,18 +114,6 @@ class StatusBook:
         self.save()
 
 
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def report(store: Store, source: Source, *, heartbeat_seconds: float = 15.0) -> dict[str, Any]:
     """The truth about sync, from the local store alone (the remote is not asked)."""
     now = utcnow()
@@ -134,7 +123,7 @@ def report(store: Store, source: Source, *, heartbeat_seconds: float = 15.0) -> 
     running = (
         daemon.state not in ("stopped", "failed", "never run")
         and daemon.host == socket.gethostname()
-        and _alive(daemon.pid)
+        and process_alive(daemon.pid)
         and beat_age is not None
         and beat_age <= heartbeat_seconds * 3 + 5
     )
