@@ -184,6 +184,12 @@ def test_portfolio_hides_switches_and_exact_times_by_default(tmp_path: Path, sto
     day = client.get("/day/2024-03-31").get_data(as_text=True)
     assert 'id="timeline"' not in day and "Span" not in day
     assert 'href="/switches"' not in day
+    for url in ("/api/v1/switches", "/api/v1/export", "/api/v1/export?format=csv"):
+        response = client.get(url)  # the API is a public page too: the list stays off
+        assert response.status_code == 404, url
+        assert "show_switches" in response.get_json()["error"]
+    documented = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "/api/v1/switches" not in documented and "/api/v1/export" not in documented
 
 
 def test_portfolio_can_turn_them_on_and_set_the_depth(tmp_path: Path, store: Store) -> None:
@@ -194,6 +200,7 @@ def test_portfolio_can_turn_them_on_and_set_the_depth(tmp_path: Path, store: Sto
         portfolio=PortfolioSettings(show_switches=True, show_times=True, path_depth=2),
     )
     assert client.get("/switches").status_code == 200
+    assert client.get("/api/v1/switches").get_json()["items"]
     day = client.get("/day/2024-03-31").get_data(as_text=True)
     assert 'id="timeline"' in day
     keys = set(re.findall(r'<tr data-key="([^"]+)"', day))

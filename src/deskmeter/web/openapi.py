@@ -149,8 +149,15 @@ def schemas() -> dict[str, Any]:
     return component_schemas()
 
 
-def openapi_document(*, writable: bool) -> dict[str, Any]:
+#: The paths that list switches one by one (off on a portfolio unless turned on).
+SWITCH_LIST_PATHS = ("/api/v1/switches", "/api/v1/export")
+
+
+def openapi_document(*, writable: bool, switch_list: bool = True) -> dict[str, Any]:
     paths = _read_paths()
+    if not switch_list:
+        for path in SWITCH_LIST_PATHS:
+            paths.pop(path, None)
     components: dict[str, Any] = {"schemas": schemas()}
     if writable:
         paths.update(_write_paths())

@@ -36,6 +36,21 @@ def send(payload: BaseModel) -> Response:
     return jsonify(payload.model_dump(mode="json"))
 
 
+def switch_list_hidden() -> Response | None:
+    """A 404 when this public dashboard keeps the switch list off (``[portfolio] show_switches``).
+
+    The list gives every interval to the second, so on a portfolio it is opt-in, in the API
+    and its export as on the page.
+    """
+    context = web_context()
+    if context.portfolio and not context.settings.portfolio.show_switches:
+        message = "the switch list is off on this public dashboard ([portfolio] show_switches)"
+        response = jsonify({"error": message, "parameter": None})
+        response.status_code = 404
+        return response
+    return None
+
+
 def month_so_far(reports: Reports) -> tuple[datetime, datetime]:
     today = reports.today()
     start, _ = day_bounds(today.replace(day=1), reports.tz, reports.day_start)
@@ -65,7 +80,9 @@ def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
 
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document(writable=not web_context().portfolio))
+    context = web_context()
+    shown = not context.portfolio or context.settings.portfolio.show_switches
+    return jsonify(openapi_document(writable=not context.portfolio, switch_list=shown))
 
 
 @blueprint.get("/state")
@@ -94,6 +111,8 @@ def state() -> Response:
 
 @blueprint.get("/switches")
 def switches() -> Response:
+    if (hidden := switch_list_hidden()) is not None:
+        return hidden
     context = web_context()
     reports = current_reports()
     start, end = parse_range(
@@ -162,6 +181,8 @@ def tasks() -> Response:
 
 @blueprint.get("/export")
 def export() -> Response:
+    if (hidden := switch_list_hidden()) is not None:
+        return hidden
     reports = current_reports()
     start, end = range_or_month_so_far(reports)
     fmt = parse_choice(request.args, "format", ("json", "csv"), "json")
