@@ -150,3 +150,20 @@ def test_a_dead_holder_on_this_host_is_taken_over_at_once(tmp_path: Path) -> Non
     fresh = TrackerLease(_mongo(tmp_path.name), host=socket.gethostname(), clock=clock)
     fresh.acquire()  # same host and boot, no such process: not stale by time, but gone
     assert not gone.renew()
+
+
+def test_a_live_holder_on_this_host_keeps_the_lease_however_old_its_heartbeat(
+    tmp_path: Path,
+) -> None:
+    """An away tracker sleeps without heartbeats: on its own machine it is still alive."""
+    from deskmeter.tracker.lock import TrackerLease, TrackerLockError
+
+    clock = Clock()
+    here = socket.gethostname()
+    away = TrackerLease(_mongo(tmp_path.name), host=here, clock=clock, stale_after=90)
+    away.acquire()  # this very process: alive
+    clock.now += 3600  # an hour at lunch, no heartbeat
+    second = TrackerLease(_mongo(tmp_path.name), host=here, clock=clock, stale_after=90)
+    with pytest.raises(TrackerLockError):
+        second.acquire()
+    assert away.renew() and not away.lost  # back: the lease is still its own

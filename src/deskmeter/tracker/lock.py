@@ -180,14 +180,13 @@ class TrackerLease:
         self.lost = False
 
     def _stale(self, other: Owner, now: float) -> bool:
-        if now - other.heartbeat > self.stale_after:
-            return True
         if other.host == self.me.host and other.boot and self.me.boot:
             if other.boot != self.me.boot:
                 return True  # that tracker ran before this machine's last boot
-            if not process_alive(other.pid):
-                return True
-        return False
+            # On this machine the process itself is the truth: a live tracker whose heartbeat
+            # is old is away (it sleeps until input) or was suspended, not gone.
+            return not process_alive(other.pid)
+        return now - other.heartbeat > self.stale_after
 
     def acquire(self) -> None:
         """Take the lease, or raise ``TrackerLockError`` naming the tracker that holds it."""
