@@ -155,6 +155,19 @@ class State:
 
 
 @dataclass(frozen=True, slots=True)
+class HostInfo:
+    """One workstation whose data a store holds."""
+
+    name: str
+    #: The end of its latest switch (None: no switch yet).
+    last_switch: datetime | None
+    #: When it last synced into this store (None: never, or this is its own local store).
+    last_sync: datetime | None
+    #: Its open interval, if it has one.
+    state: State | None
+
+
+@dataclass(frozen=True, slots=True)
 class Total:
     """Seconds spent on ``key`` (a task path or workspace) in the period starting ``period``.
 

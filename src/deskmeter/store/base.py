@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total
+from deskmeter.models import HostInfo, State, Switch, Task, TaskHistoryEntry, Total
+from deskmeter.store.overlap import credited_pieces
 from deskmeter.store.totals import MIDNIGHT, Group, Period, cut_totals
 
 if TYPE_CHECKING:
@@ -71,12 +72,18 @@ class Store(ABC):
         limit: int | None = None,
         offset: int = 0,
         order: SortOrder = "asc",
+        host: str | None = None,
     ) -> list[Switch]:
-        """Switches that *start* in ``[start, end)``, ordered by start then id."""
+        """Switches that *start* in ``[start, end)``, ordered by start then id.
+
+        ``host`` keeps only that workstation's switches (None: every host's).
+        """
 
     @abstractmethod
-    def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
-        """How many switches start in ``[start, end)``."""
+    def count_switches(
+        self, start: datetime | None = None, end: datetime | None = None, *, host: str | None = None
+    ) -> int:
+        """How many switches (of ``host``, or of all) start in ``[start, end)``."""
 
     @abstractmethod
     def count_existing_switches(self, ids: Sequence[str]) -> int:
@@ -90,10 +97,20 @@ class Store(ABC):
         bound, which is all overlap queries need.
         """
 
-    def switches_overlapping(self, start: datetime, end: datetime) -> list[Switch]:
-        """Switches whose interval intersects ``[start, end)``, ordered by start."""
+    def switches_overlapping(
+        self, start: datetime, end: datetime, *, host: str | None = None
+    ) -> list[Switch]:
+        """Switches (of ``host``, or of all) whose interval intersects ``[start, end)``."""
         lookback = timedelta(seconds=self.longest_switch())
-        return [s for s in self.switches(start - lookback, end) if s.end > start]
+        return [s for s in self.switches(start - lookback, end, host=host) if s.end > start]
+
+    def counted_switches(
+        self, start: datetime, end: datetime, *, host: str | None = None
+    ) -> list[Switch]:
+        """What the totals of ``[start, end)`` count: one host's switches as they are, or
+        (``host`` None) every host's, each moment credited once (``store/overlap.py``)."""
+        switches = self.switches_overlapping(start, end, host=host)
+        return switches if host is not None else credited_pieces(switches)
 
     def totals(
         self,
@@ -104,15 +121,23 @@ class Store(ABC):
         group: Group = "task",
         by: Period | None = "day",
         day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
     ) -> list[Total]:
         """Seconds per task path (or workspace) per day/week/month cut in ``tz``.
 
         Days begin ``day_start`` after local midnight (default: at midnight).
 
-        Intervals that cross a period boundary (midnight, a DST change) are split.
+        Intervals that cross a period boundary (midnight, a DST change) are split. ``host``
+        counts one workstation; None counts all, each moment once (``store/overlap.py``).
         """
         return cut_totals(
-            self.switches_overlapping(start, end), start, end, tz, group, by, day_start=day_start
+            self.counted_switches(start, end, host=host),
+            start,
+            end,
+            tz,
+            group,
+            by,
+            day_start=day_start,
         )
 
     def day_totals(
@@ -123,13 +148,14 @@ class Store(ABC):
         *,
         group: Group = "task",
         day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
     ) -> list[Total]:
-        """The same as ``totals(start, end, tz, group=group, by="day")``.
+        """The same as ``totals(start, end, tz, group=group, by="day", host=host)``.
 
         The dashboard's hot path (calendar, totals API): backends may compute it inside the
         database (SQLite does), so a month or a year costs one query, not one per day.
         """
-        return self.totals(start, end, tz, group=group, by="day", day_start=day_start)
+        return self.totals(start, end, tz, group=group, by="day", day_start=day_start, host=host)
 
     def range_totals(
         self,
@@ -139,10 +165,11 @@ class Store(ABC):
         *,
         group: Group = "task",
         day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
     ) -> list[Total]:
         """Seconds per key over the whole range (``period`` None), summed from day totals."""
         sums: dict[str, float] = {}
-        for total in self.day_totals(start, end, tz, group=group, day_start=day_start):
+        for total in self.day_totals(start, end, tz, group=group, day_start=day_start, host=host):
             sums[total.key] = sums.get(total.key, 0.0) + total.seconds
         return [
             Total(period=None, key=key, seconds=round(seconds, 3))
@@ -158,13 +185,15 @@ class Store(ABC):
         *,
         by: Period | None = "day",
         day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
     ) -> list[Total]:
         """Seconds away (no input, locked, asleep) per period; ``key`` is always ``away``.
 
-        ``totals`` and ``day_totals`` never count away time; this is where it shows.
+        ``totals`` and ``day_totals`` never count away time; this is where it shows. With
+        every host (``host`` None), a moment is away only when no host was working.
         """
         return cut_totals(
-            self.switches_overlapping(start, end),
+            self.counted_switches(start, end, host=host),
             start,
             end,
             tz,
@@ -231,6 +260,36 @@ class Store(ABC):
         SQLite does both in one transaction. MongoDB writes the switch first: its id is the
         interval id, so a crash in between only repeats an idempotent write.
         """
+
+    def states(self) -> list[State]:
+        """Every host's open interval (one per host), most recent heartbeat first."""
+        state = self.get_state()
+        return [] if state is None else [state]
+
+    # -- hosts ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def last_switch_ends(self) -> dict[str, datetime]:
+        """Each host that has switches, with the end of its latest switch."""
+
+    def last_syncs(self) -> dict[str, datetime]:
+        """When each host last synced into this store (empty where nothing syncs in)."""
+        return {}
+
+    def hosts(self) -> list[HostInfo]:
+        """The workstations this store has data of, by name: last switch, last sync, now."""
+        ends = self.last_switch_ends()
+        syncs = self.last_syncs()
+        states = {s.host: s for s in self.states()}
+        return [
+            HostInfo(
+                name=name,
+                last_switch=ends.get(name),
+                last_sync=syncs.get(name),
+                state=states.get(name),
+            )
+            for name in sorted(set(ends) | set(states) | set(syncs))
+        ]
 
     # -- key/value metadata (checkpoints, settings) -----------------------------------------
 

@@ -23,7 +23,7 @@ from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
 from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc
 from deskmeter.store.base import SortOrder, Store, StoreError
 from deskmeter.store.documents import (
     STATE_ID,
@@ -49,13 +49,16 @@ INDEXES: dict[str, list[list[tuple[str, int]]]] = {
 }
 
 
-def _range(start: datetime | None, end: datetime | None) -> dict[str, Any]:
+def _range(start: datetime | None, end: datetime | None, host: str | None = None) -> dict[str, Any]:
+    query: dict[str, Any] = {} if host is None else {"host": host}
     condition: dict[str, Any] = {}
     if start is not None:
         condition["$gte"] = start
     if end is not None:
         condition["$lt"] = end
-    return {"date": condition} if condition else {}
+    if condition:
+        query["date"] = condition
+    return query
 
 
 def _checked_doc(switch: Switch) -> Document:
@@ -135,9 +138,10 @@ class MongoStore(Store):
         limit: int | None = None,
         offset: int = 0,
         order: SortOrder = "asc",
+        host: str | None = None,
     ) -> list[Switch]:
         direction = DESCENDING if order == "desc" else ASCENDING
-        cursor = self.db.switch.find(_range(start, end)).sort(
+        cursor = self.db.switch.find(_range(start, end, host)).sort(
             [("date", direction), ("_id", direction)]
         )
         if offset:
@@ -146,8 +150,14 @@ class MongoStore(Store):
             cursor = cursor.limit(limit)
         return list(limits.readable(cursor, switch_from_doc))
 
-    def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
-        return int(self.db.switch.count_documents(_range(start, end)))
+    def count_switches(
+        self, start: datetime | None = None, end: datetime | None = None, *, host: str | None = None
+    ) -> int:
+        return int(self.db.switch.count_documents(_range(start, end, host)))
+
+    def last_switch_ends(self) -> dict[str, datetime]:
+        rows = self.db.switch.aggregate([{"$group": {"_id": "$host", "last": {"$max": "$end"}}}])
+        return {str(r["_id"] or ""): as_utc(r["last"]) for r in rows if r.get("last") is not None}
 
     def count_existing_switches(self, ids: Sequence[str]) -> int:
         unique = list(dict.fromkeys(ids))

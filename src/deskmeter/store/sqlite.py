@@ -67,6 +67,8 @@ log = logging.getLogger(__name__)
 _DAYS_PER_QUERY = 2000
 #: Ids per ``IN (...)`` list (well under SQLite's bound-parameter limit).
 _IDS_PER_QUERY = 500
+#: ``_host_number`` of a host no switch has.
+_NO_SUCH_HOST = -1
 #: Rows per INSERT batch inside one transaction.
 _WRITE_CHUNK = 10_000
 
@@ -79,8 +81,13 @@ def _dt(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
-def _range(start: datetime | None, end: datetime | None) -> tuple[str, list[int]]:
+def _range(
+    start: datetime | None, end: datetime | None, host: int | None = None
+) -> tuple[str, list[int]]:
     clauses, params = [], []
+    if host is not None:
+        clauses.append("host = ?")
+        params.append(host)
     if start is not None:
         clauses.append("start >= ?")
         params.append(to_us(start))
@@ -292,8 +299,12 @@ class SQLiteStore(Store):
         limit: int | None = None,
         offset: int = 0,
         order: SortOrder = "asc",
+        host: str | None = None,
     ) -> list[Switch]:
-        where, params = _range(start, end)
+        number = self._host_number(host)
+        if number == _NO_SUCH_HOST:
+            return []
+        where, params = _range(start, end, number)
         direction = "DESC" if order == "desc" else "ASC"
         sql = (
             f"SELECT {SWITCH_COLUMNS} FROM switch{where} ORDER BY start {direction}, id {direction}"
@@ -304,9 +315,38 @@ class SQLiteStore(Store):
             args += [-1 if limit is None else limit, offset]
         return self._switches(sql, args)
 
-    def count_switches(self, start: datetime | None = None, end: datetime | None = None) -> int:
-        where, params = _range(start, end)
+    def count_switches(
+        self, start: datetime | None = None, end: datetime | None = None, *, host: str | None = None
+    ) -> int:
+        number = self._host_number(host)
+        if number == _NO_SUCH_HOST:
+            return 0
+        where, params = _range(start, end, number)
         return int(self._query(f"SELECT COUNT(*) FROM switch{where}", params)[0][0])
+
+    def _host_number(self, host: str | None) -> int | None:
+        """The label number of ``host`` (None: any host; ``_NO_SUCH_HOST``: none has it)."""
+        if host is None:
+            return None
+        rows = self._query("SELECT id FROM label WHERE text = ?", (host,))
+        return int(rows[0][0]) if rows else _NO_SUCH_HOST
+
+    def _hosts_between(self, start_us: int, end_us: int) -> int:
+        """How many hosts have switches starting in ``[start_us, end_us)`` (microseconds)."""
+        rows = self._query(
+            "SELECT COUNT(DISTINCT host) FROM switch WHERE start >= ? AND start < ?",
+            (start_us, end_us),
+        )
+        return int(rows[0][0])
+
+    def last_switch_ends(self) -> dict[str, datetime]:
+        db = self._db()
+        rows = db.execute("SELECT host, MAX(start + delta * 1000) FROM switch GROUP BY host")
+        found = rows.fetchall()
+        self._labels.load(db, (r[0] for r in found))
+        return {
+            self._labels.text(host): datetime.fromtimestamp(end / 1e6, UTC) for host, end in found
+        }
 
     def count_existing_switches(self, ids: Sequence[str]) -> int:
         unique = [encode_id(i) for i in dict.fromkeys(ids)]
@@ -332,8 +372,13 @@ class SQLiteStore(Store):
         *,
         group: Group = "task",
         day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
     ) -> list[Total]:
         """Seconds per local day and key, summed by SQLite in one query over the table.
+
+        ``host`` sums one workstation's switches. Without it, a range where several hosts
+        have switches takes the generic path, which counts each moment once
+        (``store/overlap.py``).
 
         Days begin ``day_start`` after local midnight: only the boundaries move, so the
         same query cuts at 04:00 as at midnight.
@@ -346,6 +391,12 @@ class SQLiteStore(Store):
         if end <= start:
             return []
         lookback = round(self.longest_switch() * 1_000_000)
+        number = self._host_number(host)
+        if number == _NO_SUCH_HOST:
+            return []
+        if number is None and self._hosts_between(to_us(start) - lookback, to_us(end)) > 1:
+            return super().day_totals(start, end, tz, group=group, day_start=day_start)
+        host_clause = "" if number is None else f"AND s.host = {int(number)} "
         days: list[tuple[str, int, int, int]] = []
         day = day_of(start, tz, day_start)
         while True:
@@ -370,6 +421,7 @@ class SQLiteStore(Store):
                 "* (1 - s.away)) "
                 "FROM days JOIN switch AS s ON s.start >= days.scan AND s.start < days.hi "
                 "WHERE s.start + s.delta * 1000 > days.lo "
+                f"{host_clause}"
                 f"AND s.delta <= {int(limits.MAX_DELTA * 1000)} GROUP BY days.day, 2, 3"
             )
             rows = db.execute(sql, [v for row in chunk for v in row]).fetchall()
