@@ -8,11 +8,8 @@ The session is ``$XDG_SESSION_ID`` (else the one of this process, ``GetSessionBy
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
-import threading
 from datetime import UTC, datetime
 
 from dbus_fast import BusType, Message, MessageType
@@ -21,6 +18,7 @@ from dbus_fast.aio import MessageBus
 from deskmeter.tracker.events import Away, Back
 from deskmeter.tracker.presence.base import Emit
 from deskmeter.tracker.presence.dbus_call import call
+from deskmeter.tracker.presence.dbus_source import DBusSignalSource, add_match
 
 log = logging.getLogger(__name__)
 
@@ -30,30 +28,16 @@ MANAGER = "org.freedesktop.login1.Manager"
 SESSION = "org.freedesktop.login1.Session"
 
 
-class LogindPresence:
+class LogindPresence(DBusSignalSource):
     name = "logind"
+    bus_type = BusType.SYSTEM
 
     def __init__(self, bus_address: str | None = None, session_id: str | None = None) -> None:
-        self.bus_address = bus_address
+        super().__init__(bus_address)
         self.session_id = session_id
-        self.wakeups = 0
-        self.ready = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopped: asyncio.Event | None = None
 
-    def wake(self) -> None:
-        loop, stopped = self._loop, self._stopped
-        if loop is not None and stopped is not None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(stopped.set)
-
-    def run(self, emit: Emit, stop: threading.Event) -> None:
-        try:
-            asyncio.run(self._main(emit, stop))
-        except Exception as exc:
-            log.info(
-                "no logind lock/sleep signals (%s); suspend falls back to the clock check", exc
-            )
+    def unavailable(self, exc: Exception) -> None:
+        log.info("no logind lock/sleep signals (%s); suspend falls back to the clock check", exc)
 
     async def _session_path(self, bus: MessageBus) -> str:
         session = self.session_id or os.environ.get("XDG_SESSION_ID")
@@ -65,61 +49,38 @@ class LogindPresence:
             )
         return str(path)
 
-    async def _main(self, emit: Emit, stop: threading.Event) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stopped = asyncio.Event()
-        if self.bus_address:
-            bus = await MessageBus(bus_address=self.bus_address).connect()
-        else:
-            bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
+    async def subscribe(self, bus: MessageBus, emit: Emit) -> None:
+        session_path: str | None
         try:
-            session_path: str | None
-            try:
-                session_path = await self._session_path(bus)
-            except (RuntimeError, ValueError) as exc:
-                log.info("no logind session for lock signals (%s); sleep signals only", exc)
-                session_path = None
-            rules = [
-                f"type='signal',sender='{LOGIN1}',interface='{MANAGER}',member='PrepareForSleep'"
-            ]
-            if session_path:
-                rules.append(
-                    f"type='signal',sender='{LOGIN1}',interface='{SESSION}',path='{session_path}'"
-                )
-            for rule in rules:
-                await bus.call(
-                    Message(
-                        destination="org.freedesktop.DBus",
-                        path="/org/freedesktop/DBus",
-                        interface="org.freedesktop.DBus",
-                        member="AddMatch",
-                        signature="s",
-                        body=[rule],
-                    )
-                )
+            session_path = await self._session_path(bus)
+        except (RuntimeError, ValueError) as exc:
+            log.info("no logind session for lock signals (%s); sleep signals only", exc)
+            session_path = None
+        rules = [f"type='signal',sender='{LOGIN1}',interface='{MANAGER}',member='PrepareForSleep'"]
+        if session_path:
+            rules.append(
+                f"type='signal',sender='{LOGIN1}',interface='{SESSION}',path='{session_path}'"
+            )
+        for rule in rules:
+            await add_match(bus, rule)
 
-            def on_message(msg: Message) -> None:
-                if msg.message_type != MessageType.SIGNAL:
-                    return
-                self.wakeups += 1
-                now = datetime.now(UTC)
-                if msg.interface == MANAGER and msg.member == "PrepareForSleep":
-                    going = bool(msg.body[0]) if msg.body else False
-                    emit(
-                        Away(since=now, reason="sleep", source=self.name)
-                        if going
-                        else Back(at=now, reason="sleep", source=self.name)
-                    )
-                elif msg.interface == SESSION and msg.path == session_path:
-                    if msg.member == "Lock":
-                        emit(Away(since=now, reason="lock", source=self.name))
-                    elif msg.member == "Unlock":
-                        emit(Back(at=now, reason="lock", source=self.name))
+        def on_message(msg: Message) -> None:
+            if msg.message_type != MessageType.SIGNAL:
+                return
+            self.wakeups += 1
+            now = datetime.now(UTC)
+            if msg.interface == MANAGER and msg.member == "PrepareForSleep":
+                going = bool(msg.body[0]) if msg.body else False
+                emit(
+                    Away(since=now, reason="sleep", source=self.name)
+                    if going
+                    else Back(at=now, reason="sleep", source=self.name)
+                )
+            elif msg.interface == SESSION and msg.path == session_path:
+                if msg.member == "Lock":
+                    emit(Away(since=now, reason="lock", source=self.name))
+                elif msg.member == "Unlock":
+                    emit(Back(at=now, reason="lock", source=self.name))
 
-            bus.add_message_handler(on_message)
-            log.info("listening to logind (session %s)", session_path or "none")
-            self.ready.set()
-            while not stop.is_set():
-                await self._stopped.wait()
-        finally:
-            bus.disconnect()
+        bus.add_message_handler(on_message)
+        log.info("listening to logind (session %s)", session_path or "none")

@@ -10,17 +10,16 @@ thread sleeps in the bus's event loop between signals: no polling.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import threading
 from datetime import UTC, datetime, timedelta
 
-from dbus_fast import BusType, Message, MessageType
+from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
 from deskmeter.tracker.events import Away, Back
 from deskmeter.tracker.presence.base import Emit
 from deskmeter.tracker.presence.dbus_call import call
+from deskmeter.tracker.presence.dbus_source import DBusSignalSource, add_match
 
 log = logging.getLogger(__name__)
 
@@ -30,58 +29,22 @@ SCREENSAVER = "org.gnome.ScreenSaver"
 SCREENSAVER_PATH = "/org/gnome/ScreenSaver"
 
 
-class MutterPresence:
+class MutterPresence(DBusSignalSource):
     name = "mutter"
 
     def __init__(self, threshold_seconds: float, bus_address: str | None = None) -> None:
+        super().__init__(bus_address)
         self.threshold = threshold_seconds
-        self.bus_address = bus_address
-        self.wakeups = 0
-        self.ready = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopped: asyncio.Event | None = None
 
-    def wake(self) -> None:
-        loop, stopped = self._loop, self._stopped
-        if loop is not None and stopped is not None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(stopped.set)
+    def unavailable(self, exc: Exception) -> None:
+        log.warning("no away detection from Mutter's idle monitor: %s", exc)
 
-    def run(self, emit: Emit, stop: threading.Event) -> None:
-        try:
-            asyncio.run(self._main(emit, stop))
-        except Exception as exc:
-            log.warning("no away detection from Mutter's idle monitor: %s", exc)
-
-    async def _main(self, emit: Emit, stop: threading.Event) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stopped = asyncio.Event()
-        if self.bus_address:
-            bus = await MessageBus(bus_address=self.bus_address).connect()
-        else:
-            bus = await MessageBus(bus_type=BusType.SESSION).connect()
-        try:
-            await self._watch(bus, emit)
-            self.ready.set()
-            while not stop.is_set():
-                await self._stopped.wait()
-        finally:
-            bus.disconnect()
-
-    async def _watch(self, bus: MessageBus, emit: Emit) -> None:
+    async def subscribe(self, bus: MessageBus, emit: Emit) -> None:
         for rule in (
             f"type='signal',interface='{MUTTER}',member='WatchFired',path='{MUTTER_PATH}'",
             f"type='signal',interface='{SCREENSAVER}',member='ActiveChanged'",
         ):
-            await call(
-                bus,
-                "org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus",
-                "AddMatch",
-                "s",
-                [rule],
-            )
+            await add_match(bus, rule)
         watches: dict[str, int] = {}
         pending: set[asyncio.Future[None]] = set()
 
