@@ -175,6 +175,7 @@ def _register_template_helpers(app: Flask) -> None:
             ),
             "host_picker": lambda: hosts.picker(context.store, context.host_names),
             "host_query": hosts.host_query,
+            "host_field": hosts.host_field,
             "today": lambda: current_reports().today(),
             "task_paths": lambda: [t.path for t in current_reports().store.tasks()],
         }

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import g, has_request_context, request
+from markupsafe import Markup, escape
 
 from deskmeter.store import Store, StoreError
 from deskmeter.store.totals import local_midnight
@@ -116,6 +117,14 @@ def host_query() -> str:
     """``?host=NAME`` for links built by hand (empty for all hosts)."""
     host = chosen_host()
     return "?" + urlencode({PARAMETER: host}) if host is not None else ""
+
+
+def host_field() -> Markup:
+    """A hidden ``host`` input for a GET form (its action's query is not sent), or nothing."""
+    host = chosen_host()
+    if host is None:
+        return Markup("")
+    return Markup('<input type="hidden" name="host" value="{}">').format(escape(host))
 
 
 @dataclass(frozen=True, slots=True)

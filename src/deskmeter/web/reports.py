@@ -284,7 +284,10 @@ class Reports:
         return open_switches(self.states(), self.host)
 
     def current(self) -> CurrentState | None:
-        state = self.state()
+        return self.current_of(self.state())
+
+    def current_of(self, state: State | None) -> CurrentState | None:
+        """What ``state`` (one host's open interval) means now."""
         if state is None:
             return None
         live = state.is_live(self.now, self.settings.tracker.heartbeat_seconds)
