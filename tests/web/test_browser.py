@@ -485,8 +485,17 @@ def test_choosing_a_host_shows_its_own_time_and_every_link_keeps_it(
 ) -> None:
     from selenium.webdriver.support.select import Select
 
-    emulate(layout_browser, 390, 844, "dark")
+    emulate(layout_browser, 360, 740, "dark")  # the narrowest phone
     served = dashboards["local"]
+
+    def fits() -> bool:
+        return bool(
+            layout_browser.execute_script(
+                "return document.documentElement.scrollWidth"
+                " <= document.documentElement.clientWidth"
+            )
+        )
+
     day = datetime.now(MADRID).date() - timedelta(days=3)
     open_page(layout_browser, f"{served.url}/day/{day.isoformat()}")
     everyone = float(layout_browser.find_element(By.ID, "day-total").get_attribute("data-seconds"))
@@ -494,6 +503,7 @@ def test_choosing_a_host_shows_its_own_time_and_every_link_keeps_it(
     Select(layout_browser.find_element(By.ID, "host-select")).select_by_value(LAPTOP)
     layout_browser.find_element(By.CSS_SELECTOR, "#host-picker button[type=submit]").click()
     wait_for(lambda: f"host={LAPTOP}" in layout_browser.current_url)
+    assert fits()
     own = float(layout_browser.find_element(By.ID, "day-total").get_attribute("data-seconds"))
     assert own == pytest.approx(expected_day(served.store, day, LAPTOP), abs=0.01) == 5400
     assert own < everyone
@@ -503,6 +513,7 @@ def test_choosing_a_host_shows_its_own_time_and_every_link_keeps_it(
     layout_browser.find_element(By.CSS_SELECTOR, ".main-nav a[href^='/week']").click()
     wait_for(lambda: "/week/" in layout_browser.current_url)
     assert f"host={LAPTOP}" in layout_browser.current_url
+    assert fits()
     chosen = Select(layout_browser.find_element(By.ID, "host-select")).first_selected_option
     assert chosen.get_attribute("value") == LAPTOP
     Select(layout_browser.find_element(By.ID, "host-select")).select_by_value("")

@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pydantic import SecretStr
 
 from deskmeter.config import PortfolioSettings, Settings, WebSettings
 from deskmeter.models import State, Switch, Task
@@ -32,7 +33,8 @@ from deskmeter.store import Store
 from deskmeter.store.overlap import credited_pieces
 from deskmeter.web import create_app
 from deskmeter.web.reports import Reports
-from tests.web.conftest import make_settings, open_backend
+from tests.web.conftest import TOKEN, make_settings, open_backend
+from tests.web.test_modes_and_security import sign_in
 
 DAY = date(2024, 3, 5)
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
@@ -521,3 +523,18 @@ def test_a_day_of_all_hosts_draws_no_moment_twice(store: Store, tmp_path: Path) 
     ]
     own = Reports(store, settings, NOW, host="desk").day(DAY).pieces
     assert [(p.start, p.end) for p in own] == [(utc(2024, 3, 5, 8), utc(2024, 3, 5, 12))]
+
+
+def test_signed_in_forms_come_back_to_the_same_host(store: Store, tmp_path: Path) -> None:
+    """The header's task switch and the day page's corrections return to the chosen host."""
+    client = build(store, tmp_path, token=SecretStr(TOKEN)).test_client()
+    sign_in(client)
+    html = client.get(f"/day/{DAY}?host=laptop").get_data(as_text=True)
+    nexts = re.findall(r'name="next" value="([^"]+)"', html)
+    assert len(nexts) >= 3  # switch task, correct this day, undo
+    assert all(n.endswith("?host=laptop") for n in nexts), nexts
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert csrf is not None
+    response = client.post("/edits/undo", data={"csrf_token": csrf.group(1), "next": nexts[-1]})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/day/{DAY}?host=laptop"
