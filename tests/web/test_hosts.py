@@ -538,3 +538,33 @@ def test_signed_in_forms_come_back_to_the_same_host(store: Store, tmp_path: Path
     response = client.post("/edits/undo", data={"csrf_token": csrf.group(1), "next": nexts[-1]})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/day/{DAY}?host=laptop"
+
+
+def test_a_running_interval_takes_away_time_from_another_host(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """desk away 12:00–13:30 (closed); laptop works until 13:00, then runs 13:00–13:20 (its
+    state). For all hosts only 13:20–13:30 is away; the laptop's running time counts."""
+    store.add_switch(
+        switch("da", "desk", utc(2024, 3, 5, 12), utc(2024, 3, 5, 13, 30), "work/a", away=True)
+    )
+    running = State(
+        workspace_index=0,
+        workspace="code",
+        since=utc(2024, 3, 5, 13),
+        heartbeat=utc(2024, 3, 5, 13, 20),
+        interval_id="laptop-open",
+        task="work/b",
+        host="laptop",
+    )
+    put_states(store, [running], monkeypatch)
+    client = build(store, tmp_path).test_client()
+    day = client.get(f"/day/{DAY}").get_data(as_text=True)
+    assert figure(day, "day-away") == 600
+    assert figure(day, "day-total") == 5 * HOUR + 1200
+    desk = client.get(f"/day/{DAY}?host=desk").get_data(as_text=True)
+    assert figure(desk, "day-away") == 1.5 * HOUR and figure(desk, "day-total") == 4 * HOUR
+    laptop = client.get(f"/day/{DAY}?host=laptop").get_data(as_text=True)
+    assert figure(laptop, "day-away") == 0 and figure(laptop, "day-total") == 2.5 * HOUR + 1200
+    week = client.get(f"/week/{DAY}").get_data(as_text=True)
+    assert figure(week, "week-away") == 600 and figure(week, "week-total") == 5 * HOUR + 1200

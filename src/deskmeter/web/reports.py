@@ -390,7 +390,9 @@ class Reports:
         for total in found:
             if total.period is not None:
                 days[total.period] += total.seconds
-        return {day: round(seconds, 3) for day, seconds in sorted(days.items())}
+        return {
+            day: round(seconds, 3) for day, seconds in sorted(days.items()) if round(seconds, 3) > 0
+        }
 
     def away_seconds(self, start: datetime, end: datetime) -> float:
         """Seconds away in ``[start, end)``, shown apart from the totals."""
