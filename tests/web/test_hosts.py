@@ -568,3 +568,25 @@ def test_a_running_interval_takes_away_time_from_another_host(
     assert figure(laptop, "day-away") == 0 and figure(laptop, "day-total") == 2.5 * HOUR + 1200
     week = client.get(f"/week/{DAY}").get_data(as_text=True)
     assert figure(week, "week-away") == 600 and figure(week, "week-total") == 5 * HOUR + 1200
+
+
+@pytest.mark.parametrize("mode", ["local", "portfolio"])
+def test_the_openapi_document_gives_every_read_endpoint_a_host_parameter(
+    store: Store, tmp_path: Path, mode: str
+) -> None:
+    doc = build(store, tmp_path, mode=mode).test_client().get("/api/v1/openapi.json").get_json()
+    reads = {
+        path: op
+        for path, item in doc["paths"].items()
+        for method, op in item.items()
+        if method == "get" and path != "/api/v1/openapi.json" and "edits" not in path
+        if path != "/api/v1/away"
+    }
+    assert "/api/v1/hosts" in reads and len(reads) >= (6 if mode == "local" else 4)
+    for path, op in reads.items():
+        names = [p["name"] for p in op.get("parameters", [])]
+        assert "host" in names, path
+        assert "400" in op["responses"], path
+    schemas = doc["components"]["schemas"]
+    assert {"Host", "Hosts"} <= set(schemas)
+    assert "hosts" in schemas["State"]["properties"] and "host" in schemas["Current"]["properties"]
