@@ -72,21 +72,24 @@ class NaiveStore:
         *,
         group: str = "task",
         day_start: timedelta = timedelta(0),
+        host: str | None = None,
     ):  # type: ignore[no-untyped-def]
         out = []
         day = start.astimezone(tz).date()
         while (lo := max(local_midnight(day, tz, day_start), start)) < end:
             hi = min(local_midnight(day + timedelta(days=1), tz, day_start), end)
-            out += self._inner.totals(lo, hi, tz, group=group, by="day", day_start=day_start)  # type: ignore[arg-type]
+            out += self._inner.totals(
+                lo, hi, tz, group=group, by="day", day_start=day_start, host=host
+            )  # type: ignore[arg-type]
             day += timedelta(days=1)
         return out
 
-    def switches(self, start=None, end=None, *, limit=None, offset=0, order="asc"):  # type: ignore[no-untyped-def]
-        everything = self._inner.switches(start, end, order=order)
+    def switches(self, start=None, end=None, *, limit=None, offset=0, order="asc", host=None):  # type: ignore[no-untyped-def]
+        everything = self._inner.switches(start, end, order=order, host=host)
         return everything[offset:] if limit is None else everything[offset : offset + limit]
 
-    def count_switches(self, start=None, end=None):  # type: ignore[no-untyped-def]
-        return len(self._inner.switches(start, end))
+    def count_switches(self, start=None, end=None, *, host=None):  # type: ignore[no-untyped-def]
+        return len(self._inner.switches(start, end, host=host))
 
 
 def build_store(folder: Path, years: float) -> tuple[Path, int, float]:

@@ -122,10 +122,10 @@ def test_bad_parameters_get_400_json_naming_the_parameter(
 def test_openapi_document_lists_every_read_endpoint(client: FlaskClient) -> None:
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
-    for path in ("/state", "/switches", "/totals", "/tasks", "/export"):
+    for path in ("/state", "/hosts", "/switches", "/totals", "/tasks", "/export"):
         assert "get" in doc["paths"][f"/api/v1{path}"]
     params = {p["name"] for p in doc["paths"]["/api/v1/totals"]["get"]["parameters"]}
-    assert params == {"start", "end", "group", "by"}
+    assert params == {"start", "end", "group", "by", "host"}
 
 
 def test_unknown_api_paths_and_methods_answer_json(client: FlaskClient) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from deskmeter.config import Settings, TrackerSettings, WebSettings
-from deskmeter.models import State
+from deskmeter.models import State, Switch
 from deskmeter.store import Store
 from deskmeter.store.base import Store as BaseStore
 from deskmeter.store.sqlite import SQLiteStore
@@ -79,10 +79,37 @@ def serve(tmp: Path, **web: Any) -> Served:
     return Served(f"http://127.0.0.1:{server.server_port}", store, settings, server)
 
 
+#: The second workstation: an hour and a half each morning of the last two weeks, while the
+#: synthetic history's host (``bench``) is often tracking too.
+LAPTOP = "laptop"
+
+
+def laptop_history(today: date) -> list[Switch]:
+    found = []
+    for back in range(1, 15):
+        day = today - timedelta(days=back)
+        start = datetime.combine(day, time(10, 0), tzinfo=MADRID).astimezone(UTC)
+        found.append(
+            Switch(
+                id=f"laptop-{back}",
+                date=start,
+                delta=5400,
+                workspace_index=1,
+                workspace="web",
+                task_id="work/client-b/data",
+                task="work/client-b/data",
+                host=LAPTOP,
+            )
+        )
+    return found
+
+
 def seed_history(store: Store) -> None:
-    """150 days of synthetic history up to today, and a task running for 47 minutes."""
+    """150 days of synthetic history up to today (host ``bench``), two weeks of a second
+    host's mornings, and a task running for 47 minutes."""
     today = datetime.now(MADRID).date()
     populate(store, today - timedelta(days=150), 151, MADRID, seed=11)
+    store.add_switches(laptop_history(today))
     now = datetime.now(UTC)
     store.put_state(
         State(
@@ -93,6 +120,7 @@ def seed_history(store: Store) -> None:
             interval_id="open-browser",
             task_id="work/deskmeter/web",
             task="work/deskmeter/web",
+            host="bench",
         )
     )
 
@@ -149,11 +177,13 @@ def screenshot(driver: Any, folder: Path, name: str) -> Path:
     return path
 
 
-def expected_day(store: Store, day: date) -> float:
-    """The reference figure: the store's own cut of that local day."""
+def expected_day(store: Store, day: date, host: str | None = None) -> float:
+    """The reference figure: the store's own cut of that local day (all hosts: each moment
+    once, by the overlap rule)."""
     lo = datetime.combine(day, datetime.min.time(), tzinfo=MADRID).astimezone(UTC)
     hi = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=MADRID)
-    return sum(t.seconds for t in BaseStore.totals(store, lo, hi.astimezone(UTC), MADRID, by=None))
+    found = BaseStore.totals(store, lo, hi.astimezone(UTC), MADRID, by=None, host=host)
+    return sum(t.seconds for t in found)
 
 
 def busy_past_day(store: Store) -> date:
@@ -269,7 +299,11 @@ def test_portfolio_shows_last_sync_and_coarse_tasks(
     served = dashboards["portfolio"]
     open_page(browser, served.url + "/")
     assert browser.find_element(By.ID, "current-task").text == "work"
-    assert "last sync" in browser.find_element(By.ID, "current-state").text
+    # the latest host's task, labelled with the host, as of its last sync (to the day: a
+    # public page shows no clock times unless [portfolio] show_times)
+    assert browser.find_element(By.ID, "current-host").text == "bench"
+    today = datetime.now(MADRID)
+    assert browser.find_element(By.ID, "current-as-of").text == f"as of {today:%-d %b}"
     assert not browser.find_elements(By.ID, "switch-path")
     assert console_errors(browser) == []
     screenshot(browser, shots, "portfolio-today")
@@ -297,8 +331,14 @@ def page_paths(today: date) -> dict[str, tuple[str, str]]:
         "tasks": ("local", "/tasks"),
         "timesheet": ("local", "/timesheet"),
         "login": ("local", "/login"),
+        "day-laptop": ("local", f"/day/{(today - timedelta(days=3)).isoformat()}?host={LAPTOP}"),
+        "portfolio-today": ("portfolio", "/"),
         "portfolio-summary": ("portfolio", "/summary"),
         "portfolio-week": ("portfolio", f"/week/{today.isoformat()}"),
+        "portfolio-month-laptop": (
+            "portfolio",
+            f"/calendar/{today.year}/{today.month}?host={LAPTOP}",
+        ),
     }
 
 
@@ -362,6 +402,18 @@ def test_every_page_fits_the_screen_has_no_errors_and_passes_axe(
         errors = console_errors(layout_browser)
         if errors:
             problems.append(f"{name}: console {errors}")
+        picker = layout_browser.find_elements(By.ID, "host-select")
+        if not picker or not picker[0].is_displayed():
+            problems.append(f"{name}: no host selector in view")
+        else:
+            box = picker[0].rect
+            if box["x"] < 0 or box["x"] + box["width"] > viewport:
+                problems.append(f"{name}: the host selector sticks out of the screen ({box})")
+            options = [
+                o.get_attribute("value") for o in picker[0].find_elements(By.TAG_NAME, "option")
+            ]
+            if options != ["", "bench", LAPTOP]:
+                problems.append(f"{name}: host options {options}")
         for violation in axe_violations(layout_browser):
             problems.append(f"{name}: axe {violation}")
         full = layout_browser.execute_script("return document.documentElement.scrollHeight")
@@ -425,4 +477,48 @@ def test_theme_toggle_is_remembered_across_pages(
     layout_browser.find_element(By.ID, "theme-toggle").click()  # dark → light
     layout_browser.find_element(By.ID, "theme-toggle").click()  # light → auto
     assert layout_browser.execute_script("return localStorage.getItem('deskmeter-theme')") is None
+    assert console_errors(layout_browser) == []
+
+
+def test_choosing_a_host_shows_its_own_time_and_every_link_keeps_it(
+    layout_browser: Any, dashboards: dict[str, Served]
+) -> None:
+    from selenium.webdriver.support.select import Select
+
+    emulate(layout_browser, 360, 740, "dark")  # the narrowest phone
+    served = dashboards["local"]
+
+    def fits() -> bool:
+        return bool(
+            layout_browser.execute_script(
+                "return document.documentElement.scrollWidth"
+                " <= document.documentElement.clientWidth"
+            )
+        )
+
+    day = datetime.now(MADRID).date() - timedelta(days=3)
+    open_page(layout_browser, f"{served.url}/day/{day.isoformat()}")
+    everyone = float(layout_browser.find_element(By.ID, "day-total").get_attribute("data-seconds"))
+    assert everyone == pytest.approx(expected_day(served.store, day), abs=0.01)
+    Select(layout_browser.find_element(By.ID, "host-select")).select_by_value(LAPTOP)
+    layout_browser.find_element(By.CSS_SELECTOR, "#host-picker button[type=submit]").click()
+    wait_for(lambda: f"host={LAPTOP}" in layout_browser.current_url)
+    assert fits()
+    own = float(layout_browser.find_element(By.ID, "day-total").get_attribute("data-seconds"))
+    assert own == pytest.approx(expected_day(served.store, day, LAPTOP), abs=0.01) == 5400
+    assert own < everyone
+    layout_browser.find_element(By.CSS_SELECTOR, ".pager a[rel=next]").click()
+    following = day + timedelta(days=1)
+    wait_for(lambda: f"/day/{following.isoformat()}?host={LAPTOP}" in layout_browser.current_url)
+    layout_browser.find_element(By.CSS_SELECTOR, ".main-nav a[href^='/week']").click()
+    wait_for(lambda: "/week/" in layout_browser.current_url)
+    assert f"host={LAPTOP}" in layout_browser.current_url
+    assert fits()
+    chosen = Select(layout_browser.find_element(By.ID, "host-select")).first_selected_option
+    assert chosen.get_attribute("value") == LAPTOP
+    Select(layout_browser.find_element(By.ID, "host-select")).select_by_value("")
+    layout_browser.find_element(By.CSS_SELECTOR, "#host-picker button[type=submit]").click()
+    wait_for(lambda: f"host={LAPTOP}" not in layout_browser.current_url)
+    links = [a.get_attribute("href") for a in layout_browser.find_elements(By.CSS_SELECTOR, "a")]
+    assert not [link for link in links if link and "host=" in link]
     assert console_errors(layout_browser) == []

@@ -63,6 +63,8 @@ def test_portfolio_api_never_fails_and_matches_its_document(case: schemathesis.C
 
 
 GET_ROUTES = [
+    "/api/v1/state",
+    "/api/v1/hosts",
     "/api/v1/switches",
     "/api/v1/totals",
     "/api/v1/export",
@@ -71,7 +73,19 @@ GET_ROUTES = [
     "/calendar",
     "/day",
 ]
-PARAMETERS = ["start", "end", "page", "per_page", "group", "by", "order", "format", "month", "date"]
+PARAMETERS = [
+    "start",
+    "end",
+    "page",
+    "per_page",
+    "group",
+    "by",
+    "order",
+    "format",
+    "month",
+    "date",
+    "host",
+]
 nasty_text = st.text(max_size=40) | st.sampled_from(
     [
         "",
@@ -89,6 +103,8 @@ nasty_text = st.text(max_size=40) | st.sampled_from(
         "%",
         "2024-13",
         "1969-12-31",
+        "test",
+        "test ",
     ]
 )
 

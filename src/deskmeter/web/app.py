@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from deskmeter.config import Settings, load_settings, register_secrets
 from deskmeter.models import utcnow
 from deskmeter.store import Store, StoreError
-from deskmeter.web import formatting
+from deskmeter.web import formatting, hosts
 from deskmeter.web.blueprints import api, control, edits, health, pages
 from deskmeter.web.blueprints.control import LIMITER
 from deskmeter.web.context import (
@@ -89,10 +89,20 @@ def create_app(
         app.register_blueprint(control.blueprint)
         app.register_blueprint(edits.blueprint)
 
+    app.before_request(_check_host)
+    app.url_defaults(hosts.keep_host)
     app.after_request(add_security_headers)
     _register_error_handlers(app)
     _register_template_helpers(app)
     return app
+
+
+def _check_host() -> None:
+    """Every page and API answer is for the ``host`` of the query (checked once, up front)."""
+    if request.endpoint in (None, "static", "health.healthz"):
+        return
+    context = web_context()
+    hosts.check_request_host(context.store, context.host_names)
 
 
 def wants_json() -> bool:
@@ -148,6 +158,7 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def globals_for_templates() -> dict[str, Any]:
         context = web_context()
+        show_times = not context.portfolio or context.settings.portfolio.show_times
         return {
             "title": context.settings.web.title,
             "portfolio": context.portfolio,
@@ -157,8 +168,14 @@ def _register_template_helpers(app: Flask) -> None:
             "timezone": context.settings.timezone,
             "day_starts_at": context.settings.views.day_starts_at,
             "show_switches": not context.portfolio or context.settings.portfolio.show_switches,
-            "show_times": not context.portfolio or context.settings.portfolio.show_times,
+            "show_times": show_times,
             "header_state": lambda: current_reports().current(),
+            "header_as_of": lambda state: hosts.as_of(
+                context.store, state, exact=show_times, tz=context.tz
+            ),
+            "host_picker": lambda: hosts.picker(context.store, context.host_names),
+            "host_query": hosts.host_query,
+            "host_field": hosts.host_field,
             "today": lambda: current_reports().today(),
             "task_paths": lambda: [t.path for t in current_reports().store.tasks()],
         }

@@ -1,4 +1,5 @@
-"""What every request shares: the settings, the store (one per process), the clock."""
+"""What every request shares: the settings, the store (one per process), the clock, and the
+host the request asks for (``web/hosts.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g
@@ -14,12 +16,19 @@ from flask import current_app, g
 from deskmeter.config import Settings
 from deskmeter.models import utcnow
 from deskmeter.store import Store, open_store
+from deskmeter.web.hosts import HostNames, chosen_host
 from deskmeter.web.reports import Reports
 
 EXTENSION = "deskmeter"
 REPORTS_EXTENSION = "deskmeter.reports"
 
-ReportsFactory = Callable[[Store, Settings, datetime], Reports]
+
+class ReportsFactory(Protocol):
+    """Builds a request's ``Reports`` (``Reports`` itself, or a benchmark's variant)."""
+
+    def __call__(
+        self, store: Store, settings: Settings, now: datetime, host: str | None = None
+    ) -> Reports: ...
 
 
 @dataclass
@@ -53,6 +62,8 @@ class WebContext:
     settings: Settings
     stores: StoreHolder
     clock: Callable[[], datetime] = utcnow
+    #: The names of the hosts each store holds, kept a short while (``web/hosts.py``).
+    host_names: HostNames = field(default_factory=HostNames)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -88,6 +99,6 @@ def current_reports() -> Reports:
         return found
     context = web_context()
     factory: ReportsFactory = current_app.extensions[REPORTS_EXTENSION]
-    made = factory(context.store, context.settings, context.now())
+    made = factory(context.store, context.settings, context.now(), host=chosen_host())
     g.deskmeter_reports = made
     return made

@@ -40,6 +40,13 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 BAD_REQUEST = _json(_ref("Error"), "A parameter is wrong: `parameter` names it")
+HOST = _query(
+    "host",
+    {"type": "string", "maxLength": 200},
+    "One workstation's own time (a name from `/api/v1/hosts`). Empty or absent: every host "
+    "together, each moment counted once (where hosts overlap, the host whose switch started "
+    "last gets the moment). An unknown name is a 400 that lists the hosts.",
+)
 RANGE = [
     _query("start", {"type": "string"}, "First moment. " + DAY_OR_INSTANT),
     _query("end", {"type": "string"}, "Last moment. " + DAY_OR_INSTANT),
@@ -52,7 +59,28 @@ def _read_paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getState",
                 "summary": "What runs now (portfolio: as of the last sync)",
-                "responses": {"200": _json(_ref("State"), "The current state")},
+                "description": "`current` is the host asked for, or the host whose tracker "
+                "beat last; `hosts` has each host's open interval. On a portfolio without "
+                "`[portfolio] show_times`, times are cut to the start of their day "
+                "(`times: day`).",
+                "parameters": [HOST],
+                "responses": {
+                    "200": _json(_ref("State"), "The current state"),
+                    "400": BAD_REQUEST,
+                },
+            }
+        },
+        "/api/v1/hosts": {
+            "get": {
+                "operationId": "listHosts",
+                "summary": "The workstations: last switch, last sync, what runs now",
+                "description": "On a portfolio without `[portfolio] show_times`, times are cut "
+                "to the start of their day (`times: day`).",
+                "parameters": [HOST],
+                "responses": {
+                    "200": _json(_ref("Hosts"), "The hosts, by name"),
+                    "400": BAD_REQUEST,
+                },
             }
         },
         "/api/v1/switches": {
@@ -61,6 +89,7 @@ def _read_paths() -> dict[str, Any]:
                 "summary": "Switches that start in the range, a page at a time",
                 "parameters": [
                     *RANGE,
+                    HOST,
                     _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page"),
                     _query(
                         "per_page",
@@ -83,6 +112,7 @@ def _read_paths() -> dict[str, Any]:
                 "or a daylight-saving change are split. Defaults: this month so far, by day.",
                 "parameters": [
                     *RANGE,
+                    HOST,
                     _query("group", {"enum": ["task", "workspace"]}, "What to sum by"),
                     _query("by", {"enum": ["day", "week", "month", "all"]}, "Period"),
                 ],
@@ -93,7 +123,10 @@ def _read_paths() -> dict[str, Any]:
             "get": {
                 "operationId": "listTasks",
                 "summary": "The tasks of the task file",
-                "responses": {"200": _json(_ref("Tasks"), "The tasks")},
+                "description": "`current` is the host's current task (all hosts: the one "
+                "whose tracker beat last).",
+                "parameters": [HOST],
+                "responses": {"200": _json(_ref("Tasks"), "The tasks"), "400": BAD_REQUEST},
             }
         },
         "/api/v1/export": {
@@ -102,6 +135,7 @@ def _read_paths() -> dict[str, Any]:
                 "summary": "The switches of a range as a CSV or JSON download",
                 "parameters": [
                     *RANGE,
+                    HOST,
                     _query("format", {"enum": ["csv", "json"]}, "File format (default json)"),
                 ],
                 "responses": {

@@ -29,6 +29,11 @@ class Error(BaseModel):
     parameter: str = Field("", description="The parameter that is wrong.")
 
 
+#: How exact the clock times of states and hosts are: ``day`` on a public page unless
+#: ``[portfolio] show_times`` (each time is then the start of its local day).
+Times = Literal["exact", "day"]
+
+
 class Current(_Payload):
     task: str
     workspace: str
@@ -38,13 +43,37 @@ class Current(_Payload):
     )
     seconds: float = Field(ge=0)
     live: bool = Field(description="The tracker beat recently.")
+    host: str = Field("", description="The workstation it runs on.")
 
 
 class State(_Payload):
     mode: Literal["local", "portfolio"]
     timezone: str
     now: UtcDatetime
-    current: Current | None
+    current: Current | None = Field(
+        description="The host asked for; without one, the host whose tracker beat last."
+    )
+    host: str | None = Field(None, description="The host asked for (null: all hosts).")
+    times: Times = "exact"
+    hosts: list[Current] = Field(
+        default_factory=list,
+        description="Each host's open interval (of the host asked for: only its own), "
+        "latest heartbeat first.",
+    )
+
+
+class Host(_Payload):
+    name: str
+    last_switch: UtcDatetime | None = Field(description="The end of its latest switch.")
+    last_sync: UtcDatetime | None = Field(
+        description="When it last synced into this store (null: never; a local store)."
+    )
+    current: Current | None = Field(description="Its open interval, if any.")
+
+
+class Hosts(_Payload):
+    times: Times
+    hosts: list[Host]
 
 
 class SwitchPage(_Payload):
@@ -98,6 +127,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "Error": Error,
     "Current": Current,
     "State": State,
+    "Host": Host,
+    "Hosts": Hosts,
     "Switch": SwitchRecord,
     "SwitchPage": SwitchPage,
     "Total": Total,

@@ -3,6 +3,9 @@
 Every figure counts the stored (closed) switches plus the open interval up to its last
 heartbeat, so today's numbers include what is running now. In portfolio mode with
 ``coarsen_tasks`` task paths are cut to their top level before anything is summed.
+
+``host`` (a workstation's name) keeps one host's figures; None combines every host, each
+moment counted once (``store/overlap.py``, open intervals too: ``web/running.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from deskmeter.store.totals import (
 )
 from deskmeter.web.colors import area_of
 from deskmeter.web.formatting import at_depth, duration
+from deskmeter.web.running import counted_with_open, open_corrections, open_switches, pick_state
 
 #: Calendar intensity: a day with at least this share of a full day gets level index + 1.
 LEVEL_SHARES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -38,7 +42,7 @@ DEFAULT_FULL_DAY = 8 * 3600.0
 TYPICAL_WINDOW_DAYS = 90
 #: Seconds a process keeps a computed typical day.
 TYPICAL_TTL = 300.0
-_TYPICAL: dict[tuple[int, str, timedelta, date], tuple[float, float]] = {}
+_TYPICAL: dict[tuple[int, str, timedelta, date, str | None], tuple[float, float]] = {}
 #: Tasks named in each calendar cell; the rest are summed.
 TOP_PER_DAY = 3
 
@@ -59,6 +63,8 @@ class CurrentState:
     heartbeat: datetime
     seconds: float
     live: bool
+    #: The workstation it runs on.
+    host: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,13 +206,15 @@ def percentile(values: Sequence[float], q: float) -> float:
 class Reports:
     """Builds the page and API figures from a store; one instance per request."""
 
-    def __init__(self, store: Store, settings: Settings, now: datetime) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, now: datetime, host: str | None = None
+    ) -> None:
         self.store = store
         self.settings = settings
         self.tz = settings.tz
         self.now = now
-        self._state: State | None = None
-        self._state_read = False
+        self.host = host
+        self._states: list[State] | None = None
         self.day_start = settings.views.day_start
         portfolio = settings.web.mode == "portfolio"
         depth = settings.portfolio.path_depth if portfolio else 0
@@ -236,7 +244,7 @@ class Reports:
         """
         if self._full_day is None:
             setting = self.settings.views.full_day_hours
-            cache_key = (id(self.store), self.tz.key, self.day_start, self.today())
+            cache_key = (id(self.store), self.tz.key, self.day_start, self.today(), self.host)
             cached = _TYPICAL.get(cache_key)
             if setting is not None:
                 self._full_day = setting * 3600
@@ -261,14 +269,25 @@ class Reports:
     def today(self) -> date:
         return day_of(self.now, self.tz, self.day_start)
 
+    def states(self) -> list[State]:
+        """Every host's open interval (read once per request)."""
+        if self._states is None:
+            self._states = self.store.states()
+        return self._states
+
     def state(self) -> State | None:
-        if not self._state_read:
-            self._state = self.store.get_state()
-            self._state_read = True
-        return self._state
+        """The host's open interval; for all hosts, the one with the latest heartbeat."""
+        return pick_state(self.states(), self.host)
+
+    def open_intervals(self) -> list[Switch]:
+        """The open intervals that count here (the host's, or every host's) as switches."""
+        return open_switches(self.states(), self.host)
 
     def current(self) -> CurrentState | None:
-        state = self.state()
+        return self.current_of(self.state())
+
+    def current_of(self, state: State | None) -> CurrentState | None:
+        """What ``state`` (one host's open interval) means now."""
         if state is None:
             return None
         live = state.is_live(self.now, self.settings.tracker.heartbeat_seconds)
@@ -280,6 +299,7 @@ class Reports:
             heartbeat=state.heartbeat,
             seconds=max(0.0, (until - state.since).total_seconds()),
             live=live,
+            host=state.host,
         )
 
     def open_interval(self) -> Switch | None:
@@ -289,19 +309,51 @@ class Reports:
             return None
         return state.closed_at(state.heartbeat)
 
+    def counted_switches(self, start: datetime, end: datetime) -> tuple[list[Switch], int]:
+        """What counts in ``[start, end)``, open intervals included (across hosts: each
+        moment once), and how many of those are stored switches."""
+        return counted_with_open(self.store, self.open_intervals(), start, end, host=self.host)
+
     # -- totals -----------------------------------------------------------------------------
 
+    def _running(self, start: datetime, end: datetime) -> list[Switch]:
+        return [s for s in self.open_intervals() if s.end > start and s.date < end]
+
+    def _with_running(
+        self,
+        totals: list[Total],
+        running: list[Switch],
+        start: datetime,
+        end: datetime,
+        group: Group,
+        by: Period | None,
+        *,
+        away: bool = False,
+    ) -> list[Total]:
+        """``totals`` with the open intervals ``running`` counted (once, across hosts)."""
+        return totals + open_corrections(
+            self.store,
+            running,
+            start,
+            end,
+            self.tz,
+            group,
+            by,
+            host=self.host,
+            day_start=self.day_start,
+            away=away,
+        )
+
     def day_totals(self, start: datetime, end: datetime, group: Group = "task") -> list[Total]:
-        """Seconds per local day and key in ``[start, end)``, the open interval included."""
-        totals = self.store.day_totals(start, end, self.tz, group=group, day_start=self.day_start)
-        running = self.open_interval()
-        overlaps = running is not None and running.end > start and running.date < end
-        if not overlaps and not (self.coarse and group == "task"):
+        """Seconds per local day and key in ``[start, end)``, the open intervals included."""
+        totals = self.store.day_totals(
+            start, end, self.tz, group=group, day_start=self.day_start, host=self.host
+        )
+        running = self._running(start, end)
+        if not running and not (self.coarse and group == "task"):
             return totals  # already one row per (day, key), in order: nothing to merge
-        if running is not None and overlaps:
-            totals = totals + cut_totals(
-                [running], start, end, self.tz, group, "day", day_start=self.day_start
-            )
+        if running:
+            totals = self._with_running(totals, running, start, end, group, "day")
         return self._merge(totals, lambda period: period, lambda key: self.key(key, group))
 
     def totals(
@@ -310,11 +362,11 @@ class Reports:
         """Totals per period (``None``: the whole range) and key."""
         if by is None:  # summed by the store from its day totals
             found = self.store.range_totals(
-                start, end, self.tz, group=group, day_start=self.day_start
+                start, end, self.tz, group=group, day_start=self.day_start, host=self.host
             )
-            running = self.open_interval()
-            if running is not None and running.end > start and running.date < end:
-                found = found + cut_totals([running], start, end, self.tz, group, None)
+            running = self._running(start, end)
+            if running:
+                found = self._with_running(found, running, start, end, group, None)
             return self._merge(found, lambda period: None, lambda key: self.key(key, group))
         days = self.day_totals(start, end, group)
 
@@ -328,17 +380,19 @@ class Reports:
 
         Never part of any total: the pages and the report show it apart.
         """
-        found = self.store.away_totals(start, end, self.tz, by="day", day_start=self.day_start)
-        running = self.open_interval()
-        if running is not None and running.away and running.end > start and running.date < end:
-            found += cut_totals(
-                [running], start, end, self.tz, "task", "day", day_start=self.day_start, away=True
-            )
+        found = self.store.away_totals(
+            start, end, self.tz, by="day", day_start=self.day_start, host=self.host
+        )
+        running = self._running(start, end)
+        if running:
+            found = self._with_running(found, running, start, end, "task", "day", away=True)
         days: dict[date, float] = defaultdict(float)
         for total in found:
             if total.period is not None:
                 days[total.period] += total.seconds
-        return {day: round(seconds, 3) for day, seconds in sorted(days.items())}
+        return {
+            day: round(seconds, 3) for day, seconds in sorted(days.items()) if round(seconds, 3) > 0
+        }
 
     def away_seconds(self, start: datetime, end: datetime) -> float:
         """Seconds away in ``[start, end)``, shown apart from the totals."""
@@ -358,6 +412,7 @@ class Reports:
             for (period, key), seconds in sorted(
                 sums.items(), key=lambda item: (item[0][0] or date.min, item[0][1])
             )
+            if round(seconds, 3) > 0  # a running interval of one host can take all of a key
         ]
 
     # -- pages ------------------------------------------------------------------------------
@@ -421,18 +476,15 @@ class Reports:
 
     def day(self, day: date) -> DayReport:
         start, end = day_bounds(day, self.tz, self.day_start)
-        switches = self.store.switches_overlapping(start, end)
-        running = self.open_interval()
-        closed_count = len(switches)
-        if running is not None and running.end > start and running.date < end:
-            switches = [*switches, running]
+        switches, closed_count = self.counted_switches(start, end)
+        running = {s.id for s in self._running(start, end)}
         pieces = tuple(
             Piece(
                 start=max(s.date, start),
                 end=min(s.end, end),
                 task=self.label(s.task),
                 workspace=s.workspace_label,
-                running=running is not None and s.id == running.id,
+                running=s.id in running,
                 away=s.away,
             )
             for s in switches

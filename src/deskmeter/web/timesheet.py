@@ -42,10 +42,7 @@ class Timesheet:
 def build_timesheet(reports: Reports, first: date, last: date) -> Timesheet:
     """Rows for the local days ``first`` … ``last`` that have tracked time."""
     start, end = reports.bounds(first, last)
-    switches = reports.store.switches_overlapping(start, end)
-    running = reports.open_interval()
-    if running is not None and running.end > start and running.date < end:
-        switches = [*switches, running]
+    switches, _ = reports.counted_switches(start, end)  # all hosts: each moment once
     rows: list[TimesheetDay] = []
     sums: dict[str, float] = defaultdict(float)
     day = first

@@ -1,10 +1,15 @@
-"""The read-only JSON API under ``/api/v1`` (the writing operation is in ``control``)."""
+"""The read-only JSON API under ``/api/v1`` (the writing operation is in ``control``).
+
+Every endpoint takes ``?host=NAME`` (one workstation) or no host (all of them, each moment
+counted once); the check is ``web/hosts.py``'s, before the endpoint runs.
+"""
 
 from __future__ import annotations
 
 import io
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Literal
 
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel
@@ -15,9 +20,10 @@ from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period
 from deskmeter.web import payloads
 from deskmeter.web.context import current_reports, web_context
+from deskmeter.web.hosts import chosen_host, file_part, shown_time
 from deskmeter.web.openapi import openapi_document
 from deskmeter.web.params import MAX_PAGE, parse_choice, parse_int, parse_range
-from deskmeter.web.reports import Reports, day_bounds
+from deskmeter.web.reports import CurrentState, Reports, day_bounds
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -85,26 +91,83 @@ def openapi() -> Response:
     return jsonify(openapi_document(writable=not context.portfolio, switch_list=shown))
 
 
+def exact_times() -> bool:
+    """Clock times are exact locally, and on a portfolio only with ``[portfolio] show_times``."""
+    context = web_context()
+    return not context.portfolio or context.settings.portfolio.show_times
+
+
+def times_label() -> Literal["exact", "day"]:
+    return "exact" if exact_times() else "day"
+
+
+def shown(reports: Reports, moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return shown_time(moment, exact=exact_times(), tz=reports.tz)
+
+
+def current_payload(reports: Reports, current: CurrentState | None) -> payloads.Current | None:
+    if current is None:
+        return None
+    exact = exact_times()
+    return payloads.Current(
+        task=current.task,
+        workspace=current.workspace,
+        since=shown_time(current.since, exact=exact, tz=reports.tz),
+        heartbeat=shown_time(current.heartbeat, exact=exact, tz=reports.tz),
+        seconds=round(current.seconds, 1),
+        live=current.live,
+        host=current.host,
+    )
+
+
 @blueprint.get("/state")
 def state() -> Response:
+    """The host's open interval (all hosts: the latest), and each host's in ``hosts``."""
     context = web_context()
     reports = current_reports()
-    current = reports.current()
+    host = chosen_host()
+    states = sorted(
+        (s for s in reports.states() if host is None or s.host == host),
+        key=lambda s: (s.heartbeat, s.host),
+        reverse=True,
+    )
     return send(
         payloads.State(
             mode=context.settings.web.mode,
             timezone=context.settings.timezone,
             now=reports.now,
-            current=None
-            if current is None
-            else payloads.Current(
-                task=current.task,
-                workspace=current.workspace,
-                since=current.since,
-                heartbeat=current.heartbeat,
-                seconds=round(current.seconds, 1),
-                live=current.live,
-            ),
+            current=current_payload(reports, reports.current()),
+            host=host,
+            times=times_label(),
+            hosts=[
+                found
+                for s in states
+                if (found := current_payload(reports, reports.current_of(s))) is not None
+            ],
+        )
+    )
+
+
+@blueprint.get("/hosts")
+def hosts() -> Response:
+    """The workstations of this store: last switch, last sync and what runs now."""
+    reports = current_reports()
+    host = chosen_host()
+    return send(
+        payloads.Hosts(
+            times=times_label(),
+            hosts=[
+                payloads.Host(
+                    name=info.name,
+                    last_switch=shown(reports, info.last_switch),
+                    last_sync=shown(reports, info.last_sync),
+                    current=current_payload(reports, reports.current_of(info.state)),
+                )
+                for info in reports.store.hosts()
+                if host is None or info.name == host
+            ],
         )
     )
 
@@ -127,9 +190,9 @@ def switches() -> Response:
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = parse_int(request.args, "per_page", context.settings.web.per_page, 1, 500)
     order = parse_choice(request.args, "order", ORDERS, "desc")
-    total = reports.store.count_switches(start, end)
+    total = reports.store.count_switches(start, end, host=reports.host)
     items = reports.store.switches(
-        start, end, limit=per_page, offset=(page - 1) * per_page, order=order
+        start, end, limit=per_page, offset=(page - 1) * per_page, order=order, host=reports.host
     )
     return send(
         payloads.SwitchPage(
@@ -186,12 +249,15 @@ def export() -> Response:
     reports = current_reports()
     start, end = range_or_month_so_far(reports)
     fmt = parse_choice(request.args, "format", ("json", "csv"), "json")
-    found = [public_switch(reports, s) for s in reports.store.switches(start, end)]
+    found = [
+        public_switch(reports, s) for s in reports.store.switches(start, end, host=reports.host)
+    ]
     out = io.StringIO()
     (write_csv if fmt == "csv" else write_json)(found, out)
     first = start.astimezone(reports.tz).date()
     last = (end - timedelta(microseconds=1)).astimezone(reports.tz).date()
-    name = f"deskmeter-{first}-{last}.{fmt}"
+    part = "" if reports.host is None else f"-{file_part(reports.host)}"
+    name = f"deskmeter{part}-{first}-{last}.{fmt}"
     return Response(
         out.getvalue(),
         mimetype="text/csv" if fmt == "csv" else "application/json",

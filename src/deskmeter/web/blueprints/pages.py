@@ -221,9 +221,9 @@ def switches() -> str:
     )
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = context.settings.web.per_page
-    total = reports.store.count_switches(start, end)
+    total = reports.store.count_switches(start, end, host=reports.host)
     items = reports.store.switches(
-        start, end, limit=per_page, offset=(page - 1) * per_page, order="desc"
+        start, end, limit=per_page, offset=(page - 1) * per_page, order="desc", host=reports.host
     )
     pages = max(1, (total + per_page - 1) // per_page)
     window = range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)
@@ -246,7 +246,7 @@ def switches() -> str:
 def tasks() -> str:
     reports = current_reports()
     today = reports.today()
-    first_switch = reports.store.switches(limit=1)
+    first_switch = reports.store.switches(limit=1, host=reports.host)
     first_day = first_switch[0].date.astimezone(reports.tz).date() if first_switch else today
     month_ago = today - timedelta(days=29)
     start, end = parse_range(

@@ -1,0 +1,167 @@
+"""Several workstations in one dashboard: the ``host`` parameter, the selector, the header.
+
+Every page and API endpoint takes ``?host=NAME`` (one workstation's own time) or no host
+(every host together, each moment counted once: ``store/overlap.py``). The choice is checked
+once per request (an unknown name is a 400 that lists the hosts) and kept on every link the
+page makes (``keep_host``, a URL default).
+
+The names of the hosts a store holds cost a scan of the switches, so they are kept per store
+for ``HOST_NAMES_TTL`` seconds; a name not in that list is looked up again before it is
+refused, so a host that just synced for the first time is never turned away.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from flask import g, has_request_context, request
+from markupsafe import Markup, escape
+
+from deskmeter.store import Store, StoreError
+from deskmeter.store.totals import local_midnight
+from deskmeter.web.params import ParameterError
+from deskmeter.web.reports import CurrentState
+
+#: The query parameter.
+PARAMETER = "host"
+#: Seconds the list of host names is kept per store.
+HOST_NAMES_TTL = 30.0
+#: The most characters of an unknown name repeated in an error.
+SHOWN = 40
+#: Query parameters the selector's form does not carry to the chosen host's page.
+NOT_KEPT = frozenset({PARAMETER, "page"})
+
+_G_KEY = "deskmeter_host"
+
+
+@dataclass
+class HostNames:
+    """The names of the hosts of each store, kept for ``ttl`` seconds (thread-safe)."""
+
+    ttl: float = HOST_NAMES_TTL
+    _kept: weakref.WeakKeyDictionary[Store, tuple[float, tuple[str, ...]]] = field(
+        default_factory=weakref.WeakKeyDictionary, repr=False
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def names(self, store: Store, *, fresh: bool = False) -> tuple[str, ...]:
+        """Host names in order; ``fresh`` reads the store now."""
+        now = time.monotonic()
+        with self._lock:
+            kept = self._kept.get(store)
+        if kept is not None and not fresh and now - kept[0] < self.ttl:
+            return kept[1]
+        found = tuple(h.name for h in store.hosts() if h.name)
+        with self._lock:
+            self._kept[store] = (now, found)
+        return found
+
+
+def parse_host(args: Mapping[str, str], store: Store, names: HostNames) -> str | None:
+    """The ``host`` of the query: a known host's name, or None (absent or empty: all hosts)."""
+    text = args.get(PARAMETER)
+    if text is None or text == "":
+        return None
+    known = names.names(store)
+    if text not in known:
+        known = names.names(store, fresh=True)
+    if text not in known:
+        listed = ", ".join(repr(n) for n in known) if known else "none yet"
+        raise ParameterError(
+            PARAMETER,
+            f"no host {text[:SHOWN]!r} in this store (hosts: {listed}; leave it empty for all)",
+        )
+    return text
+
+
+def check_request_host(store: Store, names: HostNames) -> str | None:
+    """Read and check this request's ``host`` once (raises ``ParameterError``)."""
+    if _G_KEY in g:
+        found: str | None = g.get(_G_KEY)
+        return found
+    g.setdefault(_G_KEY, None)  # an error page links to every host, not to the wrong one
+    host = parse_host(request.args, store, names)
+    setattr(g, _G_KEY, host)
+    return host
+
+
+def chosen_host() -> str | None:
+    """This request's checked host (None: all hosts, or not checked: never raises)."""
+    if not has_request_context():
+        return None
+    found: str | None = g.get(_G_KEY)
+    return found
+
+
+def keep_host(endpoint: str | None, values: dict[str, Any]) -> None:
+    """A URL default: every link to a page or the API keeps the chosen host.
+
+    ``url_for(..., host=None)`` leaves it out.
+    """
+    if endpoint == "static" or PARAMETER in values:
+        return
+    host = chosen_host()
+    if host is not None:
+        values[PARAMETER] = host
+
+
+def host_query() -> str:
+    """``?host=NAME`` for links built by hand (empty for all hosts)."""
+    host = chosen_host()
+    return "?" + urlencode({PARAMETER: host}) if host is not None else ""
+
+
+def host_field() -> Markup:
+    """A hidden ``host`` input for a GET form (its action's query is not sent), or nothing."""
+    host = chosen_host()
+    if host is None:
+        return Markup("")
+    return Markup('<input type="hidden" name="host" value="{}">').format(escape(host))
+
+
+@dataclass(frozen=True, slots=True)
+class Picker:
+    """What the header's host selector shows."""
+
+    names: tuple[str, ...]
+    selected: str | None
+    #: The other query parameters of this page, carried over by the form.
+    keep: tuple[tuple[str, str], ...]
+
+
+def picker(store: Store, names: HostNames) -> Picker:
+    """The selector of this page (no hosts when the store cannot say: an error page)."""
+    kept = tuple((k, v) for k, v in request.args.items(multi=True) if k not in NOT_KEPT)
+    try:
+        known = names.names(store)
+    except StoreError:
+        known = ()
+    return Picker(names=known, selected=chosen_host(), keep=kept)
+
+
+def shown_time(value: datetime, *, exact: bool, tz: ZoneInfo) -> datetime:
+    """``value`` as a public page may show it: exact, or cut to the start of its local day."""
+    if exact:
+        return value
+    return local_midnight(value.astimezone(tz).date(), tz)
+
+
+def file_part(host: str) -> str:
+    """A host name made safe for a download's file name."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in host)[:40]
+
+
+def as_of(store: Store, state: CurrentState, *, exact: bool, tz: ZoneInfo) -> datetime:
+    """When the header's state was current: its host's last sync into this store (its last
+    heartbeat where nothing syncs in), cut to the day unless exact times are shown."""
+    synced = store.last_syncs().get(state.host)
+    moment: datetime = state.heartbeat if synced is None else synced
+    return shown_time(moment, exact=exact, tz=tz)
