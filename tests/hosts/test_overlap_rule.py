@@ -96,7 +96,9 @@ def test_credited_pieces_follow_the_most_recent_switch_wins_rule(
 @settings(max_examples=100, deadline=None)
 @given(intervals)
 def test_every_piece_lies_inside_its_switch(spec: list[tuple[str, int, int, bool]]) -> None:
-    switches = {s.id: s for s in (switch(n, h, a, d, away=aw) for n, (h, a, d, aw) in enumerate(spec))}
+    switches = {
+        s.id: s for s in (switch(n, h, a, d, away=aw) for n, (h, a, d, aw) in enumerate(spec))
+    }
     for piece in credited_pieces(list(switches.values())):
         whole = switches[piece.id]
         assert whole.date <= piece.date <= piece.end <= whole.end

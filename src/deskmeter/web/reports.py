@@ -262,8 +262,11 @@ class Reports:
         return day_of(self.now, self.tz, self.day_start)
 
     def state(self) -> State | None:
+        """The open interval "now" is: this machine's own (local mode), or on a portfolio
+        (which tracks nothing itself) the most recent of the hosts that sync into it."""
         if not self._state_read:
-            self._state = self.store.get_state()
+            portfolio = self.settings.web.mode == "portfolio"
+            self._state = self.store.get_state(None if portfolio else self.settings.host)
             self._state_read = True
         return self._state
 
