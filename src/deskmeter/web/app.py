@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deskmeter.config import Settings, load_settings, register_secrets
-from deskmeter.models import utcnow
+from deskmeter.models import merge_by_path, utcnow
 from deskmeter.store import Store, StoreError
 from deskmeter.web import formatting
 from deskmeter.web.blueprints import api, control, edits, health, pages
@@ -160,5 +160,5 @@ def _register_template_helpers(app: Flask) -> None:
             "show_times": not context.portfolio or context.settings.portfolio.show_times,
             "header_state": lambda: current_reports().current(),
             "today": lambda: current_reports().today(),
-            "task_paths": lambda: [t.path for t in current_reports().store.tasks()],
+            "task_paths": lambda: [t.path for t in merge_by_path(current_reports().store.tasks())],
         }
