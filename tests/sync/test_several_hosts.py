@@ -182,10 +182,10 @@ def test_three_hosts_syncing_at_once_give_the_union_of_their_stores(fleet: Fleet
         for writer in writers:
             writer.join(60)
         for host in HOSTS:
-            store = fleet.stores[host]
+            store, engine = fleet.stores[host], engines[host]
 
-            def caught_up(store: SQLiteStore = store) -> bool:
-                saved = engines[host].checkpoint
+            def caught_up(store: SQLiteStore = store, engine: SyncEngine = engine) -> bool:
+                saved = engine.checkpoint
                 return bool(saved and not saved.copying) and (
                     saved.position == store.changelog.last_seq()  # type: ignore[union-attr]
                 )
