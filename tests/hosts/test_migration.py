@@ -19,8 +19,8 @@ import pytest
 
 from deskmeter.edits.record import EditRecord, edit_to_json
 from deskmeter.models import State, Switch
-from deskmeter.store.documents import state_to_doc, switch_to_doc
 from deskmeter.store.base import StoreError
+from deskmeter.store.documents import state_to_doc, switch_to_doc
 from deskmeter.store.mongo import MongoStore
 from deskmeter.store.mongo_adopt import adopt_legacy, has_legacy
 from deskmeter.store.sqlite import SQLiteStore
