@@ -6,6 +6,7 @@ millisecond (the precision the tracker measures and the stores keep).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -77,36 +78,78 @@ class Switch:
             raise limits.LimitError(f"switch {str(self.id)[:40]}: {exc}") from None
 
 
+def task_key(host: str, task_id: str) -> str:
+    """The store's key of task ``task_id`` of ``host``'s task file: ``host:task_id``.
+
+    Each workstation has its own task file, so the same id on two hosts is two tasks (the
+    task list merges them by path for display, ``merge_by_path``). A task without a host
+    (written before several hosts were a case, or by a test) keeps its bare id.
+    """
+    return f"{host}:{task_id}" if host else task_id
+
+
+def state_key(host: str) -> str:
+    """The id of ``host``'s state document: ``current@host`` (``current`` without a host)."""
+    return f"current@{host}" if host else "current"
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A task from the user's task file. ``id`` is stable, ``path`` may be renamed."""
+    """A task from a host's task file. ``id`` is stable, ``path`` may be renamed.
+
+    ``id`` is the id in the file (``@ID`` or the path); ``host`` the workstation whose task
+    file it is; ``key`` is what the store keys it by.
+    """
 
     id: str
     path: str
     active: bool = True
     updated: datetime = field(default_factory=utcnow)
+    host: str = ""
 
     @property
     def top(self) -> str:
         return self.path.split("/", 1)[0]
 
+    @property
+    def key(self) -> str:
+        return task_key(self.host, self.id)
+
+
+def merge_by_path(tasks: Iterable[Task]) -> list[Task]:
+    """One task per path (the task list of all hosts): active if any host's is active.
+
+    The row kept is the most recently updated active one (else the most recent), so the id
+    and host shown are those of the host that touched it last. Ordered by path.
+    """
+    best: dict[str, Task] = {}
+    for task in tasks:
+        kept = best.get(task.path)
+        if kept is None or (task.active, task.updated) > (kept.active, kept.updated):
+            best[task.path] = task
+    return [best[path] for path in sorted(best)]
+
 
 @dataclass(frozen=True, slots=True)
 class TaskHistoryEntry:
-    """The path that task ``task_id`` had from ``since`` on."""
+    """The path that task ``task_id`` (of ``host``'s task file) had from ``since`` on."""
 
     task_id: str
     path: str
     since: datetime
+    host: str = ""
 
     @property
     def id(self) -> str:
-        return f"{self.task_id}@{self.since.timestamp():.6f}"
+        return f"{task_key(self.host, self.task_id)}@{self.since.timestamp():.6f}"
 
 
 @dataclass(frozen=True, slots=True)
 class State:
-    """The one open interval: where the user is now, since when, and the last heartbeat."""
+    """A host's open interval: where the user is now, since when, and the last heartbeat.
+
+    Each host has its own (``state_key(host)`` is its id in the store).
+    """
 
     workspace_index: int
     workspace: str
@@ -127,6 +170,10 @@ class State:
         limits.check_text("task", self.task, optional=True)
         limits.check_text("host", self.host)
         limits.check_flag("away", self.away)
+
+    @property
+    def key(self) -> str:
+        return state_key(self.host)
 
     def is_live(self, now: datetime, heartbeat_seconds: float) -> bool:
         """True while the tracker's heartbeat is recent: it is running and counting.

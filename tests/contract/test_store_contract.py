@@ -169,7 +169,8 @@ def test_state_put_get_clear(store: Store) -> None:
     state = State(2, "Code", T0, T0 + timedelta(seconds=30), "iv1", "t1", "work/a", "box")
     store.put_state(state)
     assert store.get_state() == state
-    store.put_state(None)
+    assert store.get_state("box") == state
+    store.put_state(None, host="box")
     assert store.get_state() is None
 
 
@@ -177,7 +178,9 @@ def test_close_interval_writes_the_switch_and_the_new_state(store: Store) -> Non
     first = State(0, "A", T0, T0, "iv1", "t1", "work/a", "box")
     store.put_state(first)
     switch = first.closed_at(T0 + timedelta(seconds=90))
-    second = State(1, "B", T0 + timedelta(seconds=90), T0 + timedelta(seconds=90), "iv2")
+    second = State(
+        1, "B", T0 + timedelta(seconds=90), T0 + timedelta(seconds=90), "iv2", host="box"
+    )
     store.close_interval(switch, second)
     store.close_interval(switch, second)  # repeating after a crash changes nothing
     assert store.count_switches() == 1

@@ -29,6 +29,7 @@ def test_the_banner_offers_keep_or_assign_and_one_click_decides(tmp_path: Path) 
         store=str(tmp_path / "b.db"),
         timezone="UTC",
         task_file=tmp_path / "tasks.txt",
+        host="desk",  # the host whose away stretch it is (a host edits only its own)
         web=WebSettings(token=SecretStr(TOKEN)),
     )
     client = create_app(settings, store=store).test_client()

@@ -76,11 +76,11 @@ def test_away_is_kept_but_not_counted(store: Store, history: list[Switch]) -> No
 
 
 def test_add_wins_over_tracked_time_and_fills_gaps(store: Store, history: list[Switch]) -> None:
-    make_edit(store, "add", at(10.5), at(14), "meeting", who="api", now=NOW, host="laptop")
+    make_edit(store, "add", at(10.5), at(14), "meeting", who="api", now=NOW, host="box")
     assert totals(store) == {"work/a": 1.5 * 3600 + 3600, "meeting": 3.5 * 3600}
     added = [s for s in store.switches() if s.task == "meeting"]
     assert [(s.date, s.delta, s.workspace, s.host) for s in added] == [
-        (at(10.5), 3.5 * 3600, OFF_COMPUTER, "laptop")
+        (at(10.5), 3.5 * 3600, OFF_COMPUTER, "box")
     ]
 
 

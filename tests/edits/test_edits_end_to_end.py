@@ -38,6 +38,7 @@ def at(hhmm: str) -> datetime:
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DESKMETER_TIMEZONE": "UTC", "DESKMETER_STORE": str(db)}
+    env["DESKMETER_HOST"] = "desk"  # the host whose history it corrects
     env.pop("DESKMETER_CONFIG", None)
     return subprocess.run(
         [sys.executable, "-m", "deskmeter", *args],
@@ -133,7 +134,7 @@ def test_cli_web_and_api_edits_reach_the_remote_portfolio(tmp_path: Path) -> Non
 
     # 4. sync to the remote, then the remote's portfolio dashboard
     client = mongomock.MongoClient(tz_aware=True)
-    sink = MongoSink("mongodb://remote.test:27018/deskmeter", client=client)
+    sink = MongoSink("mongodb://remote.test:27018/deskmeter", client=client, host="desk")
     engine = SyncEngine(SQLiteSource(store, poll_seconds=0.01), sink, store, FAST)
     engine.run(until_caught_up=True)
     remote = MongoStore("mongodb://remote.test/deskmeter", client=client, database="deskmeter")

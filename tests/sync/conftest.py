@@ -33,7 +33,7 @@ def local_sqlite(tmp_path: Path) -> Iterator[SQLiteStore]:
 @pytest.fixture
 def remote_on_mongomock() -> MongoSink:
     """The sink's real code, on a mongomock client standing in for the remote server."""
-    return MongoSink(REMOTE_URI, client=mongomock.MongoClient(tz_aware=True))
+    return MongoSink(REMOTE_URI, client=mongomock.MongoClient(tz_aware=True), host="box")
 
 
 @pytest.fixture

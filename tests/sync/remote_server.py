@@ -6,6 +6,10 @@ manager process that outlives every sync process; each sync process calls the si
 through a proxy. The sink code that runs is the real ``MongoSink``; only the wire differs
 (the manager's pickled calls instead of MongoDB's protocol). A call cut by SIGKILL may or may
 not have been applied, just as with a real server.
+
+Several hosts sync into the one remote: each call names its ``host``, and the remote side
+keeps one ``MongoSink`` per host on the same mongomock database (one client), as several
+workstations each have their own sink on one MongoDB server.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from deskmeter.sync.changes import DocChange
 from deskmeter.sync.sink import MongoSink
 
 URI = "mongodb://remote.test:27018/deskmeter"
+#: The host of the single-host torture (the writer's switches are ``box``'s).
+HOST = "box"
 
 
 class RemoteSide:
@@ -31,37 +37,51 @@ class RemoteSide:
 
         mongomock_compat.install()
         mongomock_ids.install()
-        self.sink = MongoSink(URI, client=mongomock.MongoClient(tz_aware=True))
+        self.client = mongomock.MongoClient(tz_aware=True)
+        self.sinks: dict[str, MongoSink] = {}
         self.lock = threading.Lock()
-        self.applied_batches = 0
+        self.applied_batches: dict[str, int] = {}
+
+    def sink(self, host: str) -> MongoSink:
+        if host not in self.sinks:
+            self.sinks[host] = MongoSink(URI, client=self.client, host=host)
+        return self.sinks[host]
 
     def describe(self) -> str:
-        return self.sink.describe()
+        return self.sink(HOST).describe()
 
-    def check(self) -> None:
-        self.sink.check()
-
-    def apply(self, changes: list[DocChange]) -> int:
+    def check(self, host: str = "") -> None:
         with self.lock:
-            self.applied_batches += 1
-            return self.sink.apply(changes)
+            self.sink(host or HOST).check()
 
-    def count(self, collection: str) -> int:
+    def apply(self, changes: list[DocChange], host: str = "") -> int:
+        host = host or HOST
         with self.lock:
-            return self.sink.count(collection)
+            self.applied_batches[host] = self.applied_batches.get(host, 0) + 1
+            return self.sink(host).apply(changes)
 
-    def ids(self, collection: str) -> set[Any]:
+    def count(self, collection: str, host: str = "") -> int:
         with self.lock:
-            return self.sink.ids(collection)
+            return self.sink(host or HOST).count(collection)
+
+    def ids(self, collection: str, host: str = "") -> set[Any]:
+        with self.lock:
+            return self.sink(host or HOST).ids(collection)
 
     def documents(self) -> dict[str, dict[Any, dict[str, Any]]]:
         from tests.sync.support import remote_documents
 
         with self.lock:
-            return remote_documents(self.sink)
+            return remote_documents(self.sink(HOST))
 
-    def batches(self) -> int:
-        return self.applied_batches
+    def host_records(self) -> dict[str, dict[str, Any]]:
+        with self.lock:
+            return {str(d["_id"]): d for d in self.client["deskmeter"]["host"].find({})}
+
+    def batches(self, host: str = "") -> int:
+        if host:
+            return self.applied_batches.get(host, 0)
+        return sum(self.applied_batches.values())
 
 
 _remote: RemoteSide | None = None
@@ -72,6 +92,28 @@ def get_remote() -> RemoteSide:
     if _remote is None:
         _remote = RemoteSide()
     return _remote
+
+
+class HostSink:
+    """A host's view of the remote through the manager's proxy: the ``Sink`` protocol."""
+
+    def __init__(self, remote: Any, host: str) -> None:
+        self.remote, self.host = remote, host
+
+    def describe(self) -> str:
+        return str(self.remote.describe())
+
+    def check(self) -> None:
+        self.remote.check(self.host)
+
+    def apply(self, changes: list[DocChange]) -> int:
+        return int(self.remote.apply(changes, self.host))
+
+    def count(self, collection: str) -> int:
+        return int(self.remote.count(collection, self.host))
+
+    def ids(self, collection: str) -> set[Any]:
+        return set(self.remote.ids(collection, self.host))
 
 
 class RemoteManager(BaseManager):

@@ -50,8 +50,10 @@ def delete_switch(store: Any, number: int) -> None:
 
 def seed(store: Store, switches: int) -> None:
     store.add_switches(switch(i) for i in range(switches))
-    store.upsert_tasks([Task(f"t{i}", f"work/p{i}", updated=T0) for i in range(7)])
-    store.add_task_history([TaskHistoryEntry(f"t{i}", f"old/p{i}", T0) for i in range(7)])
+    store.upsert_tasks([Task(f"t{i}", f"work/p{i}", updated=T0, host="box") for i in range(7)])
+    store.add_task_history(
+        [TaskHistoryEntry(f"t{i}", f"old/p{i}", T0, host="box") for i in range(7)]
+    )
     store.put_state(State(1, "ws1", T0, T0 + timedelta(seconds=5), "ffff", "t1", "work/p1", "box"))
 
 

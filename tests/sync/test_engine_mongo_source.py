@@ -43,7 +43,7 @@ def test_the_fake_stream_emits_the_documented_event_shape(
 ) -> None:
     local_mongo_with_fake_stream.add_switch(switch(1))
     local_mongo_with_fake_stream.add_switch(switch(1, delta=2))
-    local_mongo_with_fake_stream.put_state(None)  # nothing to delete: no event
+    local_mongo_with_fake_stream.put_state(None, host="")  # nothing to delete: no event
     first, second = change_log.events
     assert set(first) == {
         "_id",
@@ -73,7 +73,7 @@ def test_first_sync_then_every_kind_of_event_reaches_the_remote(
 
     local.add_switches([switch(i) for i in range(120, 150)])  # insert
     local.add_switch(switch(5, delta=9))  # replace
-    local.db["task"].bulk_write([UpdateOne({"_id": "t3"}, {"$set": {"path": "life/p3"}})])
+    local.db["task"].bulk_write([UpdateOne({"_id": "box:t3"}, {"$set": {"path": "life/p3"}})])
     local.db["switch"].delete_one({"_id": f"{7:024x}"})  # delete
     local.set_meta("not-synced", "x")  # the meta collection stays local
     engine.stop.clear()
@@ -81,7 +81,7 @@ def test_first_sync_then_every_kind_of_event_reaches_the_remote(
     assert engine.copies == 1
     remote = remote_documents(remote_on_mongomock)
     assert remote == local_documents(local)
-    assert remote["task"]["t3"]["path"] == "life/p3"
+    assert remote["task"]["box:t3"]["path"] == "life/p3"
     assert f"{7:024x}" not in remote["switch"]
     assert remote_on_mongomock.db["meta"].count_documents({}) == 0
 

@@ -41,7 +41,7 @@ def test_first_sync_copies_everything_then_streams_later_changes(
     assert remote_documents(remote_on_mongomock) == local_documents(local_sqlite)
 
     local_sqlite.add_switches([switch(i, delta=5) for i in range(240, 300)])  # 10 replaced
-    local_sqlite.put_state(None)  # a delete
+    local_sqlite.put_state(None, host="box")  # a delete
     engine.stop.clear()
     engine.run(until_caught_up=True)
     assert engine.copies == 1, "streaming must not copy again"
@@ -106,7 +106,9 @@ def test_a_checkpoint_for_another_remote_means_a_full_copy(
 ) -> None:
     seed(local_sqlite, 30)
     engine_for(local_sqlite, remote_on_mongomock).run(until_caught_up=True)
-    other = MongoSink("mongodb://elsewhere.test/deskmeter", client=remote_on_mongomock.client)
+    other = MongoSink(
+        "mongodb://elsewhere.test/deskmeter", client=remote_on_mongomock.client, host="box"
+    )
     engine = engine_for(local_sqlite, other)
     engine.run(until_caught_up=True)
     assert engine.copies == 1

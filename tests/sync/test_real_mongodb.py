@@ -42,7 +42,7 @@ pytestmark = [
 def pair() -> Iterator[tuple[MongoStore, MongoSink]]:
     suffix = uuid.uuid4().hex[:10]
     local = MongoStore(URI, database=f"dm_sync_local_{suffix}")
-    sink = MongoSink(URI, database=f"dm_sync_remote_{suffix}")
+    sink = MongoSink(URI, database=f"dm_sync_remote_{suffix}", host="box")
     yield local, sink
     local.client.drop_database(local.db.name)
     sink.client.drop_database(sink.db.name)

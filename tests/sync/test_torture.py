@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from multiprocessing import get_context
 from pathlib import Path
@@ -37,12 +37,12 @@ from typing import Any
 
 import pytest
 
-from deskmeter.models import State, Task, TaskHistoryEntry
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync import failpoints
 from deskmeter.sync.checkpoint import Checkpoint, Checkpoints
 from tests.support.waiting import wait_for
-from tests.sync.remote_server import RemoteManager
+from tests.sync.remote_server import HOST, RemoteManager
 from tests.sync.support import T0, delete_switch, local_documents, switch
 from tests.sync.torture_runner import SETTINGS
 
@@ -92,10 +92,29 @@ SCHEDULE: list[Planned | None] = [
 ]
 
 
+#: The three workstations of the several-hosts case, with the first two hex digits of their
+#: switch ids (the single-host case is ``box``'s, with the ids of ``support.switch``).
+PREFIXES = {"desk": "a1", "laptop": "b2", "studio": "c3"}
+
+
+def host_switch(host: str, i: int, delta: float = 60.0) -> Switch:
+    """Switch number ``i`` of ``host`` (times overlap the other hosts': they work at once)."""
+    if host == HOST:
+        return switch(i, delta)
+    return replace(switch(i, delta), id=f"{PREFIXES[host]}{i:022x}", host=host)
+
+
 def write_like_a_tracker(
-    path: Path, rng: random.Random, log: dict[str, int], stop: threading.Event
+    path: Path,
+    rng: random.Random,
+    log: dict[str, int],
+    stop: threading.Event,
+    host: str = HOST,
+    max_switches: int = MAX_SWITCHES,
+    max_backlog: int = MAX_BACKLOG,
 ) -> None:
-    """Switches in small transactions until ``stop``, with rewrites, deletes, tasks and state."""
+    """Switches in small transactions until ``stop``, with rewrites, deletes, tasks and state,
+    all ``host``'s (its own tracker, its own task file)."""
     store = SQLiteStore(path)
     written = store.count_switches()
     chunk_no = 0
@@ -106,26 +125,25 @@ def write_like_a_tracker(
         at = saved.position if saved is not None and isinstance(saved.position, int) else 0
         return store.changelog.last_seq() - at
 
-    while not stop.is_set() and written < MAX_SWITCHES:
-        if backlog() > MAX_BACKLOG:
+    while not stop.is_set() and written < max_switches:
+        if backlog() > max_backlog:
             stop.wait(0.05)  # polling the backlog: sync catches up, or the test says stop
             continue
-        n = min(rng.randint(1, 60), MAX_SWITCHES - written)
-        store.add_switches(switch(i) for i in range(written, written + n))
+        n = min(rng.randint(1, 60), max_switches - written)
+        store.add_switches(host_switch(host, i) for i in range(written, written + n))
         written += n
         chunk_no += 1
-        store.put_state(
-            State(chunk_no % 4, "ws", T0, T0 + timedelta(seconds=chunk_no), f"{written:024x}")
-        )
+        beat = T0 + timedelta(seconds=chunk_no)
+        store.put_state(State(chunk_no % 4, "ws", T0, beat, f"{written:024x}", host=host))
         if chunk_no % 7 == 0:  # a rewrite of an older switch
-            store.add_switch(switch(rng.randrange(written), delta=rng.randint(1, 99)))
+            store.add_switch(host_switch(host, rng.randrange(written), delta=rng.randint(1, 99)))
             log["rewrites"] += 1
         if chunk_no % 13 == 0:  # a deletion (maintenance; the tracker never deletes)
-            delete_switch(store, rng.randrange(written))
+            store.delete_switches([host_switch(host, rng.randrange(written)).id])
             log["deletes"] += 1
         if chunk_no % 20 == 0:
-            store.upsert_tasks([Task(f"t{chunk_no}", f"work/{chunk_no}", updated=T0)])
-            store.add_task_history([TaskHistoryEntry(f"t{chunk_no}", "old", T0)])
+            store.upsert_tasks([Task(f"t{chunk_no}", f"work/{chunk_no}", updated=T0, host=host)])
+            store.add_task_history([TaskHistoryEntry(f"t{chunk_no}", "old", T0, host=host)])
         log["written"] = written
         stop.wait(rng.uniform(0, 0.3))  # the point: writes spread over the whole run
     store.close()
@@ -140,6 +158,8 @@ class Torture:
     remote: Any
     command: list[str]
     seed: int
+    #: The workstation this local store and its sync process are.
+    host: str = HOST
     watcher: SQLiteStore = field(init=False)
     fired_log: Path = field(init=False)
     stderr_log: Path = field(init=False)
@@ -154,7 +174,8 @@ class Torture:
 
     def why(self, text: str) -> str:
         tail = self.stderr_log.read_text()[-1500:] if self.stderr_log.exists() else ""
-        return f"{text} [DESKMETER_TORTURE_SEED={self.seed}]\n--- sync log tail ---\n{tail}"
+        where = f"host {self.host}: " if self.host != HOST else ""
+        return f"{where}{text} [DESKMETER_TORTURE_SEED={self.seed}]\n--- sync log tail ---\n{tail}"
 
     def start(self, failpoint: str | None = None) -> subprocess.Popen[bytes]:
         env = {k: v for k, v in os.environ.items() if k != failpoints.ENV}
@@ -210,10 +231,12 @@ class Torture:
         at = saved.position if saved else 0
         wait_for(lambda: self.watcher.changelog.last_seq() > at or not writer.is_alive(), 30)
         if self.watcher.changelog.last_seq() <= at:  # the writer is done: the test writes
-            self.watcher.put_state(State(0, "ws", T0, T0 + timedelta(days=1), "f" * 24))
+            beat = T0 + timedelta(days=1)
+            self.watcher.put_state(State(0, "ws", T0, beat, "f" * 24, host=self.host))
 
     def run_planned(self, plan: Planned) -> None:
-        before, batches = self.watcher.get_meta("sync.checkpoint"), self.remote.batches()
+        before = self.watcher.get_meta("sync.checkpoint")
+        batches = self.remote.batches(self.host)
         seen = len(self.fired())
         proc = self.start(plan.failpoint)
         try:
@@ -225,7 +248,8 @@ class Torture:
         self.kills += 1
         name = plan.failpoint.split(":")[0]
         fired = self.fired()[seen:]
-        after, writes = self.watcher.get_meta("sync.checkpoint"), self.remote.batches() - batches
+        after = self.watcher.get_meta("sync.checkpoint")
+        writes = self.remote.batches(self.host) - batches
         self.report.append(
             {
                 "failpoint": plan.failpoint,
@@ -381,8 +405,237 @@ def test_sigkill_at_every_dangerous_moment_leaves_the_remote_exactly_equal_to_lo
             remote_batches=torture.remote.batches(),
             seconds=round(time.monotonic() - started, 1),
         )
-        (artifacts / "sync").mkdir(exist_ok=True)
-        (artifacts / "sync" / "torture.json").write_text(json.dumps(result, indent=1))
+        record_figures(artifacts, result)
 
     assert {r["failpoint"].split(":")[0] for r in torture.report} == set(failpoints.NAMES)
     assert all(r["fired"] for r in torture.report)
+
+
+def record_figures(artifacts: Path, figures: dict[str, Any], key: str | None = None) -> None:
+    """Write the run's figures into artifacts/sync/torture.json: the single-host case at the
+    top level (as before), the several-hosts case under ``key``; each keeps the other's."""
+    (artifacts / "sync").mkdir(exist_ok=True)
+    path = artifacts / "sync" / "torture.json"
+    try:
+        saved = json.loads(path.read_text()) if path.exists() else {}
+    except ValueError:
+        saved = {}
+    if key is None:
+        merged = {**figures, **{k: v for k, v in saved.items() if k == "three_hosts"}}
+    else:
+        merged = {**saved, key: figures}
+    path.write_text(json.dumps(merged, indent=1))
+
+
+# -- three hosts at once ----------------------------------------------------------------------
+
+#: Each host's history before its first sync: several copy batches.
+HOST_HISTORY = 3 * SETTINGS.batch_size
+#: Each host's writer stops at this many switches (or when the kills are done).
+HOST_MAX_SWITCHES = 6_000
+HOST_MAX_BACKLOG = 1_000
+HOST_RANDOM_KILLS = 3
+#: Every failpoint, on every host, while the other hosts sync (and are killed) too.
+HOST_SCHEDULE: list[Planned | None] = [
+    Planned("copy_batch:1", "first copy", moves=True, writes=1),
+    Planned("after_write:1", "first copy", moves=False, writes=1),
+    Planned("between_collections:1", "first copy", moves=True, writes=None),
+    None,
+    Planned("before_checkpoint:1", "stream", moves=False, writes=1),
+    Planned("before_write:1", "stream", moves=False, writes=0),
+    # Here the host deletes SWEPT of its switches and prunes its change log: a resync.
+    Planned("sweep:1", "resync", moves=True, writes=None),
+]
+
+
+@dataclass
+class HostRun:
+    """One workstation of the fleet: its torture handle, writer and what it went through."""
+
+    torture: Torture
+    writer: threading.Thread
+    stop: threading.Event
+    log: dict[str, int]
+    rng: random.Random
+    swept: list[str] = field(default_factory=list)
+    random_kills: int = 0
+    error: BaseException | None = None
+
+    def kill_again_and_again(self) -> None:
+        """The schedule, then random kills; the other hosts do the same at the same time."""
+        torture = self.torture
+        try:
+            for plan in HOST_SCHEDULE:
+                if plan is None:
+                    torture.finish_the_copy()
+                    continue
+                if plan.phase == "resync":
+                    self.prepare_resync()
+                if plan.phase == "stream":
+                    torture.make_pending(self.writer)
+                torture.run_planned(plan)
+            for _ in range(HOST_RANDOM_KILLS):
+                proc = torture.start()
+                torture.loop_started(proc)
+                time.sleep(self.rng.uniform(0.0, 0.8))  # the point: a moment nobody chose
+                torture.kill(proc)
+                self.random_kills += 1
+        except BaseException as exc:
+            self.error = exc
+
+    def prepare_resync(self) -> None:
+        """While its sync is down: delete some switches the remote has, prune the log."""
+        torture, watcher = self.torture, self.torture.watcher
+        torture.make_pending(self.writer)
+        on_both = {d["_id"] for d in watcher.documents("switch")}
+        ids = sorted(on_both & torture.remote.ids("switch", torture.host))
+        self.swept = self.rng.sample(ids[: len(ids) // 2], SWEPT)
+        watcher.delete_switches(self.swept)
+        watcher.changelog.prune(watcher.changelog.last_seq())
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Iterator[tuple[dict[str, Torture], Any, int]]:
+    seed = int(os.environ.get("DESKMETER_TORTURE_SEED") or secrets.randbelow(2**32))
+    print(f"DESKMETER_TORTURE_SEED={seed}")  # shown by pytest when the test fails
+    key = secrets.token_bytes(16)
+    manager = RemoteManager(address=("127.0.0.1", 0), authkey=key, ctx=get_context("spawn"))
+    manager.start()
+    address, port = manager.address  # type: ignore[misc]
+    remote = manager.remote()  # type: ignore[attr-defined]
+    runs: dict[str, Torture] = {}
+    try:
+        for host in PREFIXES:
+            home = tmp_path / host
+            home.mkdir()
+            db = home / "local.db"
+            history = SQLiteStore(db)  # the host's own history before its first sync
+            history.add_switches(host_switch(host, i) for i in range(HOST_HISTORY))
+            history.close()
+            runner = [sys.executable, "-m", "tests.sync.torture_runner", str(db), address]
+            command = [*runner, str(port), key.hex(), host]
+            runs[host] = Torture(db, home, remote, command, seed, host=host)
+        yield runs, remote, seed
+    finally:
+        for run in runs.values():
+            run.close()
+        manager.shutdown()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_three_hosts_syncing_at_once_while_killed_leave_the_remote_the_union_of_their_stores(
+    fleet: tuple[dict[str, Torture], Any, int], artifacts: Path
+) -> None:
+    runs, remote, seed = fleet
+    hosts: dict[str, HostRun] = {}
+    for host, torture in runs.items():
+        stop = threading.Event()
+        log = {"rewrites": 0, "deletes": 0, "written": HOST_HISTORY}
+        writer = threading.Thread(
+            target=write_like_a_tracker,
+            args=(torture.db, random.Random(f"{seed}:{host}:writer"), log, stop),
+            kwargs={
+                "host": host,
+                "max_switches": HOST_MAX_SWITCHES,
+                "max_backlog": HOST_MAX_BACKLOG,
+            },
+        )
+        hosts[host] = HostRun(torture, writer, stop, log, random.Random(f"{seed}:{host}:killer"))
+    started = time.monotonic()
+    result: dict[str, Any] = {"seed": seed, "passed": False, "hosts": list(hosts)}
+    finals: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        for run in hosts.values():
+            run.writer.start()
+        killers = [threading.Thread(target=run.kill_again_and_again) for run in hosts.values()]
+        for killer in killers:
+            killer.start()
+        for killer in killers:
+            killer.join(180)
+        for run in hosts.values():
+            if run.error is not None:
+                raise run.error
+        for run in hosts.values():
+            run.stop.set()
+            run.writer.join(60)
+
+        for host, run in hosts.items():  # all three catch up at once
+            finals[host] = run.torture.start()
+            run.torture.loop_started(finals[host])
+        for run in hosts.values():
+            watcher = run.torture.watcher
+
+            def caught_up(run: HostRun = run, watcher: SQLiteStore = watcher) -> bool:
+                saved = run.torture.checkpoint()
+                return bool(saved and not saved.copying) and (
+                    saved.position == watcher.changelog.last_seq()  # type: ignore[union-attr]
+                )
+
+            wait_for(caught_up, timeout=90)
+        for host, proc in finals.items():
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0, hosts[host].torture.why("no clean stop")
+
+        actual = remote.documents()
+        union: dict[str, dict[Any, dict[str, Any]]] = {}
+        per_host: dict[str, dict[str, int]] = {}
+        for host, run in hosts.items():
+            local = local_documents(run.torture.watcher)
+            per_host[host] = {c: len(docs) for c, docs in local.items()}
+            for collection, docs in local.items():
+                mine = {k: v for k, v in actual[collection].items() if v.get("host") == host}
+                missing, extra = docs.keys() - mine.keys(), mine.keys() - docs.keys()
+                assert not missing and not extra, run.torture.why(
+                    f"{collection}: {len(missing)} lost, {len(extra)} extra"
+                )
+                differing = [k for k in docs if docs[k] != mine[k]]
+                assert not differing, run.torture.why(f"{collection}: {len(differing)} differ")
+                assert not union.setdefault(collection, {}).keys() & docs.keys()
+                union[collection].update(docs)
+            assert not set(run.swept) & actual["switch"].keys() - local["switch"].keys()
+        assert actual == union, "the remote holds exactly the union of the three stores"
+        records = remote.host_records()
+        assert set(records) == set(hosts)
+        result["passed"] = True
+        result["documents"] = {c: len(docs) for c, docs in actual.items()}
+        result["documents_per_host"] = per_host
+    except BaseException as exc:
+        result["error"] = f"{type(exc).__name__}: {exc}"[:3000]
+        raise
+    finally:
+        for run in hosts.values():
+            run.stop.set()
+            run.writer.join(60)
+        for proc in finals.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        result.update(
+            seconds=round(time.monotonic() - started, 1),
+            batch_size=SETTINGS.batch_size,
+            switches_history_per_host=HOST_HISTORY,
+            remote_batches=remote.batches(),
+            per_host={
+                host: {
+                    "kills": run.torture.kills,
+                    "failpoints_planned": sum(1 for p in HOST_SCHEDULE if p is not None),
+                    "failpoints_fired": sum(1 for r in run.torture.report if r["fired"]),
+                    "failpoints": run.torture.report,
+                    "random_kills": run.random_kills,
+                    "switches_written": run.log["written"],
+                    "rewrites": run.log["rewrites"],
+                    "deletes": run.log["deletes"],
+                    "swept": len(run.swept),
+                    "remote_batches": remote.batches(host),
+                }
+                for host, run in hosts.items()
+            },
+        )
+        result["kills"] = sum(r["kills"] for r in result["per_host"].values())
+        result["failpoints_fired"] = sum(r["failpoints_fired"] for r in result["per_host"].values())
+        record_figures(artifacts, result, "three_hosts")
+
+    for run in hosts.values():
+        assert {r["failpoint"].split(":")[0] for r in run.torture.report} == set(failpoints.NAMES)
+        assert all(r["fired"] for r in run.torture.report)

@@ -1,7 +1,9 @@
 """A sync process for the torture test: the real engine and SQLite source, the remote sink
 reached through ``remote_server.RemoteManager`` (see there why).
 
-    python -m tests.sync.torture_runner STORE HOST PORT AUTHKEY_HEX
+    python -m tests.sync.torture_runner STORE HOST PORT AUTHKEY_HEX [SYNC_HOST]
+
+``SYNC_HOST``: the workstation it syncs as (default ``box``, the single-host torture's).
 
 SIGTERM stops it the way ``deskmeter sync`` stops (after the batch in flight).
 """
@@ -17,7 +19,7 @@ from deskmeter.logs import setup_logging
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync.engine import SyncEngine
 from deskmeter.sync.source import SQLiteSource
-from tests.sync.remote_server import RemoteManager
+from tests.sync.remote_server import HOST, HostSink, RemoteManager
 
 SETTINGS = SyncSettings(
     batch_size=500,
@@ -29,11 +31,12 @@ SETTINGS = SyncSettings(
 
 
 def main(argv: list[str]) -> int:
-    path, host, port, key = argv
+    path, host, port, key = argv[:4]
+    syncs_as = argv[4] if len(argv) > 4 else HOST
     setup_logging()
     manager = RemoteManager(address=(host, int(port)), authkey=bytes.fromhex(key))
     manager.connect()
-    remote = manager.remote()  # type: ignore[attr-defined]
+    remote = HostSink(manager.remote(), syncs_as)  # type: ignore[attr-defined]
     store = SQLiteStore(path)
     engine = SyncEngine(
         SQLiteSource(store, poll_seconds=SETTINGS.poll_seconds), remote, store, SETTINGS

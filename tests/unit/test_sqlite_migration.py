@@ -99,11 +99,12 @@ def test_a_legacy_file_migrates_and_every_record_reads_back_identical(
     assert sorted(store.switches(), key=lambda s: s.id) == sorted(originals, key=lambda s: s.id)
     assert store.switches() == sorted(originals, key=lambda s: (s.date, s.id))
     assert store.longest_switch() == max(s.delta for s in originals)
+    # The single-host rows are the host the state names (version 4: per-host keys).
     assert store.tasks() == [
-        Task("t1", "work/area/1", True, datetime.fromtimestamp(T0.timestamp(), UTC))
+        Task("t1", "work/area/1", True, datetime.fromtimestamp(T0.timestamp(), UTC), host="h")
     ]
     assert store.task_history("t1") == [
-        TaskHistoryEntry("t1", "old/name", datetime.fromtimestamp(T0.timestamp(), UTC))
+        TaskHistoryEntry("t1", "old/name", datetime.fromtimestamp(T0.timestamp(), UTC), "h")
     ]
     assert store.get_state() == State(
         2,
@@ -154,7 +155,18 @@ def test_a_file_sync_used_keeps_its_unsynced_changes_and_goes_on_recording(
     db.close()
     store = SQLiteStore(path)
     assert store.changelog.enabled()
-    assert len(store.changelog.changes_after(0, 10_000)) == logged > 20
+    changes = store.changelog.changes_after(0, 10_000)
+    # Every old entry is kept; the move to per-host keys is logged on top (the old key of
+    # each rekeyed task, history entry and state deleted, its new key written).
+    rekeyed = {(c.collection, c.doc_id, c.op) for c in changes[logged - 3 :]}
+    assert len(changes) == logged + 3 and logged > 20
+    assert rekeyed >= {
+        ("task", "t1", "delete"),
+        ("task", "h:t1", "upsert"),
+        ("task_history", "t1@1", "delete"),
+        ("state", "current", "delete"),
+        ("state", "current@h", "upsert"),
+    }
     seq = store.changelog.last_seq()
     store.add_switch(Switch("new", T0, 1, 0, "w"))
     assert [c.doc_id for c in store.changelog.changes_after(seq)] == ["new"]

@@ -65,13 +65,13 @@ def test_every_change_is_logged_once_per_document_in_order(tmp_path: Path) -> No
         ("state", "current", "upsert"),
         ("switch", "a", "upsert"),
     ]
-    store.put_state(None)
+    store.put_state(None, host="")
     last = store.changelog.changes_after(changes[-1].seq)
     assert [(c.collection, c.op) for c in last] == [("state", "delete")]
     assert store.changelog.last_seq() == last[0].seq
     assert store.get_document("switch", "a") is not None
     assert store.get_document("switch", "a")["delta"] == 2  # type: ignore[index]
-    store.put_state(None)  # nothing to delete: nothing logged
+    store.put_state(None, host="")  # nothing to delete: nothing logged
     assert store.changelog.last_seq() == last[0].seq
 
 

@@ -23,7 +23,7 @@ def test_state_reports_the_running_task_and_how_long(client: FlaskClient) -> Non
 
 
 def test_state_without_tracking_is_null(client: FlaskClient, store: Store) -> None:
-    store.put_state(None)
+    store.put_state(None, host="test")
     assert client.get("/api/v1/state").get_json()["current"] is None
 
 

@@ -94,8 +94,9 @@ def edit_log(
 def edit_undo(ctx: typer.Context) -> None:
     """Take the last edit back: the switches it replaced return exactly."""
     try:
-        with app_context(ctx).open_store() as store:
-            edit = undo_last(store, who="cli", now=utcnow())
+        app_ = app_context(ctx)
+        with app_.open_store() as store:
+            edit = undo_last(store, who="cli", now=utcnow(), host=app_.settings.host)
     except EditError as exc:
         typer.echo(f"deskmeter: error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -33,7 +33,7 @@ def status(
     settings = app.settings
     now = utcnow()
     with app.open_store(read_only=True) as store:
-        state = store.get_state()
+        state = store.get_state(settings.host)  # this machine's, never another host's
         reports = Reports(store, settings, now)
         today = reports.today()
         start, end = reports.bounds(today, today)

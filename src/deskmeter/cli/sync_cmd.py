@@ -71,6 +71,7 @@ def _age(value: str | None) -> str:
 def _print(info: dict[str, Any]) -> None:
     running = f"running (pid {info['pid']})" if info["running"] else str(info["state"])
     typer.echo(f"daemon:      {running}")
+    typer.echo(f"host:        {info['host']} (this host's lag; other hosts have their own)")
     typer.echo(f"source:      {info['source']}")
     typer.echo(f"remote:      {info['remote'] or '(none yet)'}")
     if info["position"] is None:
@@ -78,7 +79,7 @@ def _print(info: dict[str, Any]) -> None:
     else:
         typer.echo(f"position:    {json_util.dumps(info['position'])}")
         typer.echo(f"  change at: {info['position_time'] or 'unknown (full copy)'}")
-        typer.echo(f"  applied:   {_age(info['applied_at'])}")
+        typer.echo(f"  applied:   {_age(info['applied_at'])} (this host's last sync)")
     pending = info["pending"]
     if info.get("note"):
         pending = info["note"]
@@ -106,6 +107,7 @@ def status(
             store,
             make_source(store, settings.sync),
             heartbeat_seconds=settings.sync.heartbeat_seconds,
+            host=settings.host,
         )
     if as_json:
         typer.echo(json.dumps(json.loads(json_util.dumps(info)), indent=2))

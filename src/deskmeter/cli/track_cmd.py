@@ -61,7 +61,9 @@ def track(
         typer.echo(f"deskmeter: error: {exc}", err=True)
         store.close()
         raise typer.Exit(1) from None
-    tracker = Tracker(store, settings, TaskRegistry(store, settings.task_file), lease=lease)
+    tracker = Tracker(
+        store, settings, TaskRegistry(store, settings.task_file, host=settings.host), lease=lease
+    )
     tracker.start()
     log.info(
         "tracking with the %s source into %s (time zone %s, tasks in %s)",

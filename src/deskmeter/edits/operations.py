@@ -50,12 +50,14 @@ def _piece(switch: Switch, lo: datetime, hi: datetime, **changes: object) -> Swi
     )
 
 
-def _task_id(store: Store, path: str) -> str:
+def _task_id(store: Store, path: str, host: str = "") -> str:
+    """The id of the task at ``path``: in ``host``'s task file first, else any host's."""
     try:
         validate_path(path)
     except ValueError as exc:
         raise EditError(f"bad task path {path!r}: {exc}") from None
-    for task in store.tasks(include_inactive=True):
+    tasks = store.tasks(include_inactive=True)
+    for task in sorted(tasks, key=lambda t: t.host != host):
         if task.path == path:
             return task.id
     raise EditError(
@@ -87,11 +89,13 @@ def plan_edit(
     if op in ("task", "add"):
         if not path:
             raise EditError(f"`edit {op}` needs a task path")
-        task_id = _task_id(store, path)
+        task_id = _task_id(store, path, host)
     elif path:
         raise EditError("`edit away` takes no task path")
     limit = now
-    state = store.get_state()
+    # A host corrects its own history only (its sync owns those switches and this record).
+    mine = host or None
+    state = store.get_state(mine)
     if state is not None:
         limit = min(limit, state.since)
     if start >= limit:
@@ -100,7 +104,7 @@ def plan_edit(
             f"{_fmt(limit)}) or the future; switch the task with `deskmeter task set`"
         )
     end = min(end, limit)
-    touched = store.switches_overlapping(start, end)
+    touched = store.switches_overlapping(start, end, host=mine)
     if op != "add" and not touched:
         raise EditError(
             f"nothing was tracked between {_fmt(start)} and {_fmt(end)}; to add time off "
@@ -142,6 +146,7 @@ def plan_edit(
         path=path,
         before=tuple(touched),
         after=tuple(s for s in after if s.delta > 0),
+        host=host,
     )
 
 
@@ -165,10 +170,11 @@ def make_edit(
     return apply_edit(store, plan_edit(store, op, start, end, path, who=who, now=now, host=host))
 
 
-def undo_last(store: Store, *, who: str, now: datetime) -> EditRecord:
-    """Take the newest edit that is not undone back: its switches return exactly."""
+def undo_last(store: Store, *, who: str, now: datetime, host: str = "") -> EditRecord:
+    """Take the newest edit (of ``host``, when given) that is not undone back: its switches
+    return exactly."""
     for edit in store.edits():
-        if edit.undone:
+        if edit.undone or (host and edit.host and edit.host != host):
             continue
         undone = edit.undo_by(who, now)
         store.apply_edit([s.id for s in edit.after], list(edit.before), undone)

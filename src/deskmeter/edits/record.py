@@ -36,6 +36,8 @@ class EditRecord:
     after: tuple[Switch, ...] = field(default_factory=tuple)
     undone_at: datetime | None = None
     undone_by: str | None = None
+    #: The workstation that made it (its sync owns the record and the switches it wrote).
+    host: str = ""
 
     @property
     def undone(self) -> bool:
@@ -67,6 +69,7 @@ def edit_to_doc(edit: EditRecord) -> Document:
         "after": [switch_to_doc(s) for s in edit.after],
         "undone_at": edit.undone_at,
         "undone_by": edit.undone_by,
+        "host": edit.host,
     }
 
 
@@ -83,6 +86,7 @@ def edit_from_doc(doc: Document) -> EditRecord:
         after=tuple(switch_from_doc(d) for d in doc.get("after", [])),
         undone_at=_dt(doc["undone_at"]) if doc.get("undone_at") is not None else None,
         undone_by=doc.get("undone_by"),
+        host=str(doc.get("host") or ""),
     )
 
 

@@ -22,6 +22,21 @@ if TYPE_CHECKING:
 
 #: The collections (tables) of the data model, with the seed's names.
 COLLECTIONS: tuple[str, ...] = ("switch", "task", "task_history", "state", "edit")
+#: The remote's record of each host that syncs into it (last sync, last switch): written by
+#: sync's sink, never synced itself (``Store.last_syncs`` reads it).
+HOST_COLLECTION = "host"
+
+
+def state_host(state: State | None, host: str | None) -> str:
+    """The host a state write is for: ``state.host``, else ``host`` (one is required)."""
+    if state is not None:
+        if host is not None and host != state.host:
+            raise ValueError(f"the state is {state.host!r}'s, not {host!r}'s")
+        return state.host
+    if host is None:
+        raise ValueError("clearing a state needs the host whose state it is")
+    return host
+
 
 SortOrder = Literal["asc", "desc"]
 
@@ -221,50 +236,77 @@ class Store(ABC):
 
     @abstractmethod
     def upsert_tasks(self, tasks: Sequence[Task]) -> None:
-        """Insert or replace tasks by id."""
+        """Insert or replace tasks by (host, id): each host's task file is its own."""
 
     @abstractmethod
-    def tasks(self, *, include_inactive: bool = False) -> list[Task]:
-        """Tasks ordered by path."""
+    def tasks(self, *, include_inactive: bool = False, host: str | None = None) -> list[Task]:
+        """Tasks of ``host``'s task file, ordered by path.
+
+        ``host`` None: every host's rows, one per (host, id), ordered by path then host; two
+        hosts with the same path give two rows (``models.merge_by_path`` makes one of them,
+        as the task list shows them).
+        """
 
     @abstractmethod
     def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
         """Record the paths tasks had from a moment on (idempotent)."""
 
     @abstractmethod
-    def task_history(self, task_id: str | None = None) -> list[TaskHistoryEntry]:
-        """History entries (of one task, or all) ordered by task then time."""
+    def task_history(
+        self, task_id: str | None = None, *, host: str | None = None
+    ) -> list[TaskHistoryEntry]:
+        """History entries (of one task id, of one host, or all) ordered by task then time."""
 
-    def task_path_at(self, task_id: str, when: datetime) -> str | None:
-        """The path task ``task_id`` had at ``when``, or None if unknown."""
+    def task_path_at(self, task_id: str, when: datetime, host: str | None = None) -> str | None:
+        """The path task ``task_id`` (of ``host``, or of any) had at ``when``, or None."""
         path = None
-        for entry in self.task_history(task_id):
+        for entry in self.task_history(task_id, host=host):
             if entry.since <= when:
                 path = entry.path
         return path
 
-    # -- state ------------------------------------------------------------------------------
+    # -- state (one open interval per host) -------------------------------------------------
 
     @abstractmethod
-    def get_state(self) -> State | None:
-        """The open interval, or None when nothing is being tracked."""
+    def states(self) -> list[State]:
+        """Every host's open interval (one per host), most recent heartbeat first."""
+
+    def get_state(self, host: str | None = None) -> State | None:
+        """``host``'s open interval, or None when it tracks nothing.
+
+        ``host`` None: the most recent of all hosts' (by heartbeat), what a dashboard of
+        several hosts shows as "now". The tracker and ``status`` always pass their own host.
+        """
+        for state in self.states():
+            if host is None or state.host == host:
+                return state
+        return None
 
     @abstractmethod
-    def put_state(self, state: State | None) -> None:
-        """Replace the open interval (None clears it)."""
+    def put_state(self, state: State | None, *, host: str | None = None) -> None:
+        """Replace ``state.host``'s open interval; ``None`` clears ``host``'s (required then).
+
+        Another host's state is never touched.
+        """
 
     @abstractmethod
-    def close_interval(self, switch: Switch | None, state: State | None) -> None:
-        """Write ``switch`` and replace the state with ``state`` as one step.
+    def close_interval(
+        self, switch: Switch | None, state: State | None, *, host: str | None = None
+    ) -> None:
+        """Write ``switch`` and replace the host's state with ``state`` as one step.
 
+        The host is ``state.host`` (``host``, required when ``state`` is None, clears it).
         SQLite does both in one transaction. MongoDB writes the switch first: its id is the
         interval id, so a crash in between only repeats an idempotent write.
         """
 
-    def states(self) -> list[State]:
-        """Every host's open interval (one per host), most recent heartbeat first."""
-        state = self.get_state()
-        return [] if state is None else [state]
+    @abstractmethod
+    def adopt_legacy(self, host: str) -> int:
+        """Give ``host`` the records without a host (a store written by the single-host
+        versions: its ``current`` state, tasks keyed by bare id); return how many changed.
+
+        Idempotent; nothing is deleted that is not first written under its new key.
+        """
 
     # -- hosts ------------------------------------------------------------------------------
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
 
 Document = dict[str, Any]
 
-STATE_ID = "current"
+#: The id of the state document of a store written before several hosts were a case (and of
+#: a state without a host): each host's is ``state_key(host)``, ``current@HOST``.
+LEGACY_STATE_ID = state_key("")
 
 
 def _dt(value: Any) -> datetime:
@@ -53,31 +55,51 @@ def switch_from_doc(doc: Document) -> Switch:
 
 
 def task_to_doc(task: Task) -> Document:
-    return {"_id": task.id, "path": task.path, "active": task.active, "updated": task.updated}
+    """``_id`` is ``task_key(host, id)``; ``task_id`` the id in the host's task file."""
+    return {
+        "_id": task.key,
+        "task_id": task.id,
+        "host": task.host,
+        "path": task.path,
+        "active": task.active,
+        "updated": task.updated,
+    }
 
 
 def task_from_doc(doc: Document) -> Task:
+    """A task document (one of the single-host code, keyed by the bare id, reads too)."""
     return Task(
-        id=str(doc["_id"]),
+        id=str(doc.get("task_id", doc["_id"])),
         path=str(doc["path"]),
         active=bool(doc.get("active", True)),
         updated=_dt(doc["updated"]),
+        host=str(doc.get("host") or ""),
     )
 
 
 def history_to_doc(entry: TaskHistoryEntry) -> Document:
-    return {"_id": entry.id, "task_id": entry.task_id, "path": entry.path, "since": entry.since}
+    return {
+        "_id": entry.id,
+        "task_id": entry.task_id,
+        "host": entry.host,
+        "path": entry.path,
+        "since": entry.since,
+    }
 
 
 def history_from_doc(doc: Document) -> TaskHistoryEntry:
     return TaskHistoryEntry(
-        task_id=str(doc["task_id"]), path=str(doc["path"]), since=_dt(doc["since"])
+        task_id=str(doc["task_id"]),
+        path=str(doc["path"]),
+        since=_dt(doc["since"]),
+        host=str(doc.get("host") or ""),
     )
 
 
 def state_to_doc(state: State) -> Document:
+    """``_id`` is ``state_key(state.host)``: one document per host."""
     return {
-        "_id": STATE_ID,
+        "_id": state.key,
         "workspace_index": state.workspace_index,
         "workspace": state.workspace,
         "since": state.since,

@@ -23,10 +23,9 @@ from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
 from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc
-from deskmeter.store.base import SortOrder, Store, StoreError
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
+from deskmeter.store.base import HOST_COLLECTION, SortOrder, Store, StoreError, state_host
 from deskmeter.store.documents import (
-    STATE_ID,
     Document,
     history_from_doc,
     history_to_doc,
@@ -37,14 +36,16 @@ from deskmeter.store.documents import (
     task_from_doc,
     task_to_doc,
 )
+from deskmeter.store.mongo_adopt import adopt_legacy
 
 DEFAULT_DATABASE = "deskmeter"
 
 #: The indexes the queries need, per collection.
 INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     "switch": [[("date", ASCENDING), ("_id", ASCENDING)], [("delta", DESCENDING)]],
-    "task": [[("path", ASCENDING)]],
-    "task_history": [[("task_id", ASCENDING), ("since", ASCENDING)]],
+    "task": [[("path", ASCENDING)], [("host", ASCENDING)]],
+    "task_history": [[("task_id", ASCENDING), ("since", ASCENDING)], [("host", ASCENDING)]],
+    "state": [[("host", ASCENDING)]],
     "edit": [[("at", DESCENDING), ("_id", DESCENDING)]],
 }
 
@@ -172,16 +173,16 @@ class MongoStore(Store):
     def upsert_tasks(self, tasks: Sequence[Task]) -> None:
         if tasks:
             self.db.task.bulk_write(
-                [ReplaceOne({"_id": t.id}, task_to_doc(t), upsert=True) for t in tasks],
+                [ReplaceOne({"_id": t.key}, task_to_doc(t), upsert=True) for t in tasks],
                 ordered=False,
             )
 
-    def tasks(self, *, include_inactive: bool = False) -> list[Task]:
-        query = {} if include_inactive else {"active": True}
-        return [
-            task_from_doc(d)
-            for d in self.db.task.find(query).sort([("path", ASCENDING), ("_id", ASCENDING)])
-        ]
+    def tasks(self, *, include_inactive: bool = False, host: str | None = None) -> list[Task]:
+        query: dict[str, Any] = {} if include_inactive else {"active": True}
+        if host is not None:
+            query["host"] = host or {"$in": [None, ""]}
+        found = [task_from_doc(d) for d in self.db.task.find(query)]
+        return sorted(found, key=lambda t: (t.path, t.host, t.id))
 
     def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
         if entries:
@@ -190,8 +191,12 @@ class MongoStore(Store):
                 ordered=False,
             )
 
-    def task_history(self, task_id: str | None = None) -> list[TaskHistoryEntry]:
-        query = {} if task_id is None else {"task_id": task_id}
+    def task_history(
+        self, task_id: str | None = None, *, host: str | None = None
+    ) -> list[TaskHistoryEntry]:
+        query: dict[str, Any] = {} if task_id is None else {"task_id": task_id}
+        if host is not None:
+            query["host"] = host or {"$in": [None, ""]}
         cursor = self.db.task_history.find(query).sort(
             [("task_id", ASCENDING), ("since", ASCENDING)]
         )
@@ -199,20 +204,42 @@ class MongoStore(Store):
 
     # -- state ------------------------------------------------------------------------------
 
-    def get_state(self) -> State | None:
-        doc = self.db.state.find_one({"_id": STATE_ID})
+    def states(self) -> list[State]:
+        cursor = self.db.state.find({}).sort([("heartbeat", DESCENDING), ("host", ASCENDING)])
+        return list(limits.readable(cursor, state_from_doc, "state"))
+
+    def get_state(self, host: str | None = None) -> State | None:
+        if host is None:
+            return super().get_state()
+        doc = self.db.state.find_one({"_id": state_key(host)})
         return limits.readable_one(doc, state_from_doc, "state")
 
-    def put_state(self, state: State | None) -> None:
+    def put_state(self, state: State | None, *, host: str | None = None) -> None:
+        key = state_key(state_host(state, host))
         if state is None:
-            self.db.state.delete_one({"_id": STATE_ID})
+            self.db.state.delete_one({"_id": key})
         else:
-            self.db.state.replace_one({"_id": STATE_ID}, state_to_doc(state), upsert=True)
+            self.db.state.replace_one({"_id": key}, state_to_doc(state), upsert=True)
 
-    def close_interval(self, switch: Switch | None, state: State | None) -> None:
+    def close_interval(
+        self, switch: Switch | None, state: State | None, *, host: str | None = None
+    ) -> None:
+        owner = state_host(state, host)
         if switch is not None:
             self.add_switch(switch)
-        self.put_state(state)
+        self.put_state(state, host=owner)
+
+    def adopt_legacy(self, host: str) -> int:
+        return sum(adopt_legacy(self.db, host).values())
+
+    def last_syncs(self) -> dict[str, datetime]:
+        """When each host last synced into this database (the ``host`` collection sync's
+        sink keeps; empty for a local store)."""
+        return {
+            str(d["_id"]): as_utc(d["last_sync"])
+            for d in self.db[HOST_COLLECTION].find({})
+            if isinstance(d.get("last_sync"), datetime)
+        }
 
     # -- edits ----------------------------------------------------------------------------
 

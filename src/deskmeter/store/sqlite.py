@@ -31,17 +31,18 @@ from deskmeter.models import (
     Task,
     TaskHistoryEntry,
     Total,
+    state_key,
     workspace_label,
 )
-from deskmeter.store.base import SortOrder, Store, StoreError
+from deskmeter.store.base import SortOrder, Store, StoreError, state_host
 from deskmeter.store.documents import (
-    STATE_ID,
     Document,
     history_to_doc,
     state_to_doc,
     switch_to_doc,
     task_to_doc,
 )
+from deskmeter.store.sqlite_adopt import adopt
 from deskmeter.store.sqlite_changelog import ChangeLog
 from deskmeter.store.sqlite_codec import (
     LABEL_COLUMNS,
@@ -57,7 +58,7 @@ from deskmeter.store.sqlite_codec import (
     switch_texts,
     to_us,
 )
-from deskmeter.store.sqlite_migrate import create, upgrade_legacy
+from deskmeter.store.sqlite_migrate import create, upgrade_legacy, upgrade_v3
 from deskmeter.store.sqlite_schema import SCHEMA_VERSION, SYNCED_TABLES
 from deskmeter.store.totals import MIDNIGHT, Group, day_of, local_midnight
 
@@ -207,9 +208,15 @@ class SQLiteStore(Store):
                 if version == 0:
                     create(db)
                     return
-                moved = upgrade_legacy(db)
+                if version == 3:  # per-host state and tasks: switches stay as they are
+                    upgrade_v3(db)
+                    moved = 0
+                else:
+                    moved = upgrade_legacy(db)
         except sqlite3.Error as exc:
-            raise StoreError(f"migration of {self.path} to version 3 failed: {exc}") from exc
+            raise StoreError(
+                f"migration of {self.path} to version {SCHEMA_VERSION} failed: {exc}"
+            ) from exc
         log.info("migrated %s to schema %d (%d switches)", self.path, SCHEMA_VERSION, moved)
         self._compact_file()
 
@@ -441,45 +448,70 @@ class SQLiteStore(Store):
     def upsert_tasks(self, tasks: Sequence[Task]) -> None:
         with self._transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO task (id, path, active, updated) VALUES (?, ?, ?, ?)",
-                [(t.id, t.path, int(t.active), _ts(t.updated)) for t in tasks],
+                "INSERT OR REPLACE INTO task (id, host, task_id, path, active, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(t.key, t.host, t.id, t.path, int(t.active), _ts(t.updated)) for t in tasks],
             )
-            ChangeLog.record(db, "task", (t.id for t in tasks), "upsert")
+            ChangeLog.record(db, "task", (t.key for t in tasks), "upsert")
 
-    def tasks(self, *, include_inactive: bool = False) -> list[Task]:
-        where = "" if include_inactive else " WHERE active = 1"
-        rows = self._query(f"SELECT id, path, active, updated FROM task{where} ORDER BY path, id")
-        return [Task(id=r[0], path=r[1], active=bool(r[2]), updated=_dt(r[3])) for r in rows]
+    def tasks(self, *, include_inactive: bool = False, host: str | None = None) -> list[Task]:
+        clauses, params = ([] if include_inactive else ["active = 1"]), []
+        if host is not None:
+            clauses.append("host = ?")
+            params.append(host)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._query(
+            f"SELECT task_id, path, active, updated, host FROM task{where} "
+            "ORDER BY path, host, task_id",
+            params,
+        )
+        return [_task_row(r) for r in rows]
 
     def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
         with self._transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO task_history (id, task_id, path, since) "
-                "VALUES (?, ?, ?, ?)",
-                [(e.id, e.task_id, e.path, _ts(e.since)) for e in entries],
+                "INSERT OR REPLACE INTO task_history (id, host, task_id, path, since) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(e.id, e.host, e.task_id, e.path, _ts(e.since)) for e in entries],
             )
             ChangeLog.record(db, "task_history", (e.id for e in entries), "upsert")
 
-    def task_history(self, task_id: str | None = None) -> list[TaskHistoryEntry]:
-        where, params = ("", []) if task_id is None else (" WHERE task_id = ?", [task_id])
+    def task_history(
+        self, task_id: str | None = None, *, host: str | None = None
+    ) -> list[TaskHistoryEntry]:
+        clauses, params = [], []
+        if task_id is not None:
+            clauses.append("task_id = ?")
+            params.append(task_id)
+        if host is not None:
+            clauses.append("host = ?")
+            params.append(host)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self._query(
-            f"SELECT task_id, path, since FROM task_history{where} ORDER BY task_id, since", params
+            f"SELECT task_id, path, since, host FROM task_history{where} "
+            "ORDER BY task_id, since, host",
+            params,
         )
-        return [TaskHistoryEntry(r[0], r[1], _dt(r[2])) for r in rows]
+        return [TaskHistoryEntry(r[0], r[1], _dt(r[2]), host=r[3]) for r in rows]
 
     # -- state ------------------------------------------------------------------------------
 
+    _STATE_COLUMNS = (
+        "workspace_index, workspace, since, heartbeat, interval_id, task_id, task, host, away"
+    )
+
     @staticmethod
-    def _put_state(db: sqlite3.Connection, state: State | None) -> None:
+    def _put_state(db: sqlite3.Connection, state: State | None, host: str) -> None:
+        key = state_key(host)
         if state is None:
-            if db.execute("DELETE FROM state WHERE id = ?", (STATE_ID,)).rowcount:
-                ChangeLog.record(db, "state", [STATE_ID], "delete")
+            if db.execute("DELETE FROM state WHERE id = ?", (key,)).rowcount:
+                ChangeLog.record(db, "state", [key], "delete")
             return
         db.execute(
             "INSERT OR REPLACE INTO state (id, workspace_index, workspace, since, heartbeat, "
             "interval_id, task_id, task, host, away) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                STATE_ID,
+                key,
                 state.workspace_index,
                 state.workspace,
                 _ts(state.since),
@@ -491,13 +523,23 @@ class SQLiteStore(Store):
                 int(state.away),
             ),
         )
-        ChangeLog.record(db, "state", [STATE_ID], "upsert")
+        ChangeLog.record(db, "state", [key], "upsert")
 
-    def get_state(self) -> State | None:
+    def _state_rows(self, where: str, params: Sequence[Any]) -> list[State]:
         rows = self._query(
-            "SELECT workspace_index, workspace, since, heartbeat, interval_id, task_id, task, "
-            "host, away FROM state WHERE id = ?",
-            (STATE_ID,),
+            f"SELECT {self._STATE_COLUMNS} FROM state{where} ORDER BY heartbeat DESC, host",
+            params,
+        )
+        return list(limits.readable(rows, self._state_row, "state"))
+
+    def states(self) -> list[State]:
+        return self._state_rows("", [])
+
+    def get_state(self, host: str | None = None) -> State | None:
+        if host is None:
+            return super().get_state()
+        rows = self._query(
+            f"SELECT {self._STATE_COLUMNS} FROM state WHERE id = ?", (state_key(host),)
         )
         return limits.readable_one(rows[0] if rows else None, self._state_row, "state")
 
@@ -515,15 +557,23 @@ class SQLiteStore(Store):
             away=r[8] == 1,
         )
 
-    def put_state(self, state: State | None) -> None:
+    def put_state(self, state: State | None, *, host: str | None = None) -> None:
+        owner = state_host(state, host)
         with self._transaction() as db:
-            self._put_state(db, state)
+            self._put_state(db, state, owner)
 
-    def close_interval(self, switch: Switch | None, state: State | None) -> None:
+    def close_interval(
+        self, switch: Switch | None, state: State | None, *, host: str | None = None
+    ) -> None:
+        owner = state_host(state, host)
         with self._switch_transaction() as db:
             if switch is not None:
                 self._put_switches(db, [switch])
-            self._put_state(db, state)
+            self._put_state(db, state, owner)
+
+    def adopt_legacy(self, host: str) -> int:
+        with self._transaction() as db:
+            return adopt(db, host)
 
     # -- edits ----------------------------------------------------------------------------
 
@@ -622,17 +672,22 @@ class SQLiteStore(Store):
             sql = f"SELECT {SWITCH_COLUMNS} FROM switch{where}"
             return [switch_to_doc(s) for s in self._switches(sql, params)]
         if collection == "task":
-            rows = self._query(f"SELECT id, path, active, updated FROM task{where}", params)
-            return [task_to_doc(Task(r[0], r[1], bool(r[2]), _dt(r[3]))) for r in rows]
+            sql = f"SELECT task_id, path, active, updated, host FROM task{where}"
+            return [task_to_doc(_task_row(r)) for r in self._query(sql, params)]
         if collection == "task_history":
-            rows = self._query(f"SELECT task_id, path, since FROM task_history{where}", params)
-            return [history_to_doc(TaskHistoryEntry(r[0], r[1], _dt(r[2]))) for r in rows]
+            sql = f"SELECT task_id, path, since, host FROM task_history{where}"
+            rows = self._query(sql, params)
+            return [history_to_doc(TaskHistoryEntry(r[0], r[1], _dt(r[2]), r[3])) for r in rows]
         if collection == "edit":
             rows = self._query(f"SELECT body FROM edit{where}", params)
             return [edit_to_doc(edit_from_json(r[0])) for r in rows]
-        rows = self._query(f"SELECT id FROM state{where}", params)
-        state = self.get_state() if rows else None
-        return [] if state is None else [state_to_doc(state)]
+        rows = self._query(f"SELECT {self._STATE_COLUMNS} FROM state{where}", params)
+        return [state_to_doc(s) for s in limits.readable(rows, self._state_row, "state")]
+
+
+def _task_row(r: Sequence[Any]) -> Task:
+    """A task from ``task_id, path, active, updated, host``."""
+    return Task(id=r[0], path=r[1], active=bool(r[2]), updated=_dt(r[3]), host=r[4])
 
 
 def _check(collection: str) -> None:

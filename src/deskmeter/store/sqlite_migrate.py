@@ -1,4 +1,8 @@
-"""Creating a new SQLite file, and moving a version 1 or 2 file to version 3 in place.
+"""Creating a new SQLite file, and moving a version 1, 2 or 3 file to version 4 in place.
+
+Versions 1 and 2 go to 3 (``upgrade_legacy``), then 3 goes to 4 (``upgrade_v3``: per-host
+state and tasks, see store/sqlite_schema.py); the host-less rows of the single-host versions
+become the host the file's state names (``store/sqlite_adopt.py``).
 
 Everything runs inside the caller's write transaction (``BEGIN IMMEDIATE``): a crash or an
 error at any point leaves the file as it was, in its old version. The data is checked before
@@ -14,6 +18,7 @@ from typing import Any
 
 from deskmeter.models import Switch
 from deskmeter.store.base import StoreError
+from deskmeter.store.sqlite_adopt import adopt, legacy_owner, rekey_v3_rows
 from deskmeter.store.sqlite_changelog import ENABLED
 from deskmeter.store.sqlite_codec import (
     LABEL_COLUMNS,
@@ -59,7 +64,7 @@ def _legacy_chunks(db: sqlite3.Connection) -> Iterator[list[Switch]]:
 
 
 def upgrade_legacy(db: sqlite3.Connection) -> int:
-    """Move a version 1 or 2 file to version 3; return the number of switches moved."""
+    """Move a version 1 or 2 file to version 3, then 4; return the number of switches moved."""
     sync_seen = (
         db.execute("SELECT 1 FROM meta WHERE key LIKE 'sync.%' LIMIT 1").fetchone() is not None
     )
@@ -94,8 +99,52 @@ def upgrade_legacy(db: sqlite3.Connection) -> int:
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (ENABLED,))
     else:  # sync never ran: the first copy will send everything anyway
         db.execute("DELETE FROM changelog")
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.execute("PRAGMA user_version = 3")
+    upgrade_v3(db)
     return moved
+
+
+#: The tables version 4 lays out anew, with their indexes.
+_V4_TABLES = ("task", "task_history", "state")
+_V4_INDEXES = ("task_by_host", "task_history_by_task")
+#: The tables whose rows the move to version 4 must keep, one for one.
+_V4_KEPT = ("task", "task_history", "state", "edit")
+
+
+def _creates(statement: str, names: tuple[str, ...]) -> bool:
+    words = statement.split()
+    if words[:2] == ["CREATE", "TABLE"]:
+        return words[2] in names
+    if words[:2] == ["CREATE", "INDEX"]:
+        return words[2] in _V4_INDEXES
+    return False
+
+
+def upgrade_v3(db: sqlite3.Connection) -> None:
+    """Move a version 3 file to version 4: per-host state, tasks keyed by host and id.
+
+    Every task, history entry, state and edit is kept (counted before and after); the
+    host-less ones become the file's host's (``sqlite_adopt``). Switches are untouched.
+    """
+    before = {t: _count(db, t) for t in _V4_KEPT}
+    db.execute("DROP INDEX IF EXISTS task_history_by_task")
+    for table in _V4_TABLES:
+        db.execute(f"ALTER TABLE {table} RENAME TO {table}_v3")
+    for statement in statements(SCHEMA):
+        if _creates(statement.strip(), _V4_TABLES):
+            db.execute(statement)
+    rekey_v3_rows(db)
+    adopt(db, legacy_owner(db))
+    after = {t: _count(db, t) for t in _V4_KEPT}
+    if after != before:
+        raise StoreError(f"migration check: rows before {before}, after {after}")
+    for table in _V4_TABLES:
+        db.execute(f"DROP TABLE {table}_v3")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _count(db: sqlite3.Connection, table: str) -> int:
+    return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 def verify_copy(db: sqlite3.Connection, labels: Labels, expected: int) -> None:

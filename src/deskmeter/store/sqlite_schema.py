@@ -1,4 +1,9 @@
-"""The SQLite schema (``PRAGMA user_version`` 3) and the scripts of the versions before it.
+"""The SQLite schema (``PRAGMA user_version`` 4) and the scripts of the versions before it.
+
+Version 4 is version 3 with several workstations in mind: ``state`` has one row per host
+(id ``current@HOST``), ``task`` and ``task_history`` carry the host whose task file they
+come from and are keyed by it (``HOST:ID``, ``HOST:ID@SINCE``), so two hosts' task files
+never collide. ``sqlite_migrate.upgrade_v3`` moves a version 3 file in place.
 
 Version 3 is compact (about 60 bytes a switch):
 
@@ -28,10 +33,81 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: The current schema, for a new file.
 SCHEMA = """
+CREATE TABLE label (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+);
+CREATE TABLE switch (
+    start INTEGER NOT NULL,          -- interval start, unix microseconds (UTC)
+    id NOT NULL,                     -- 12-byte BLOB for 24 hex digits, else TEXT
+    delta INTEGER NOT NULL CHECK (delta >= 0),  -- milliseconds
+    workspace_index INTEGER NOT NULL,
+    workspace INTEGER NOT NULL,      -- label.id
+    task INTEGER,                    -- label.id (NULL: no task)
+    task_id INTEGER,                 -- label.id
+    host INTEGER NOT NULL,           -- label.id
+    away INTEGER NOT NULL DEFAULT 0 CHECK (away IN (0, 1)),  -- 1: away, never counted
+    PRIMARY KEY (start, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX switch_by_id ON switch (id);
+CREATE TABLE switch_stats (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    longest INTEGER NOT NULL         -- the longest delta ever written, milliseconds
+);
+INSERT INTO switch_stats (id, longest) VALUES (1, 0);
+CREATE TABLE task (
+    id TEXT PRIMARY KEY,             -- task_key(host, task_id): 'HOST:ID'
+    host TEXT NOT NULL DEFAULT '',   -- the workstation whose task file it is
+    task_id TEXT NOT NULL,           -- the id in that file (@ID or the path)
+    path TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    updated REAL NOT NULL
+);
+CREATE INDEX task_by_host ON task (host, task_id);
+CREATE TABLE task_history (
+    id TEXT PRIMARY KEY,             -- 'HOST:ID@SINCE'
+    host TEXT NOT NULL DEFAULT '',
+    task_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    since REAL NOT NULL
+);
+CREATE INDEX task_history_by_task ON task_history (task_id, since);
+CREATE TABLE state (
+    id TEXT PRIMARY KEY,             -- state_key(host): 'current@HOST'
+    workspace_index INTEGER NOT NULL,
+    workspace TEXT NOT NULL,
+    since REAL NOT NULL,
+    heartbeat REAL NOT NULL,
+    interval_id TEXT NOT NULL,
+    task_id TEXT,
+    task TEXT,
+    host TEXT NOT NULL UNIQUE,
+    away INTEGER NOT NULL DEFAULT 0 CHECK (away IN (0, 1))
+);
+CREATE TABLE edit (
+    id TEXT PRIMARY KEY,
+    at REAL NOT NULL,                -- when the edit was made, unix seconds (UTC)
+    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.edits.record)
+);
+CREATE INDEX edit_by_at ON edit (at, id);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE changelog (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    collection TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+    at REAL NOT NULL
+);
+CREATE INDEX changelog_by_doc ON changelog (collection, doc_id);
+"""
+
+#: Version 3, as it was shipped (the tests build such files; ``sqlite_migrate`` moves
+#: them to version 4).
+SCHEMA_V3 = """
 CREATE TABLE label (
     id INTEGER PRIMARY KEY,
     text TEXT NOT NULL UNIQUE

@@ -94,6 +94,9 @@ class Checkpoint:
     applied_total: int = 0
     #: A full copy in progress; ``position`` is then the position taken before it began.
     copying: CopyProgress | None = None
+    #: The host it syncs for (its documents on the remote are the ones its sweeps own);
+    #: empty in checkpoints saved before several hosts were a case.
+    host: str = ""
 
     def advanced(
         self, position: Position, position_time: datetime | None, at: datetime, count: int
@@ -116,6 +119,7 @@ def encode(checkpoint: Checkpoint) -> str:
         "applied_at": checkpoint.applied_at,
         "applied_total": checkpoint.applied_total,
         "copying": checkpoint.copying.to_json() if checkpoint.copying else None,
+        "host": checkpoint.host,
     }
     return json_util.dumps(data, json_options=json_util.RELAXED_JSON_OPTIONS)
 
@@ -135,6 +139,7 @@ def decode(text: str) -> Checkpoint | None:
             applied_at=data["applied_at"],
             applied_total=int(data.get("applied_total", 0)),
             copying=None if copying is None else CopyProgress.from_json(copying),
+            host=str(data.get("host") or ""),
         )
     except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError):
         return None

@@ -4,6 +4,11 @@ Guarantees, whatever the moment of a crash: the checkpoint is saved only after t
 acknowledged every change up to it, and applying is idempotent, so a restart repeats at most
 one batch and loses nothing. A stop request (SIGTERM) is honoured between batches: the batch
 in flight is applied and checkpointed first.
+
+Any number of hosts sync into one remote at once, each with its own engine, local store and
+checkpoint. Everything an engine deletes is its own host's (``sink.host``): the sweep of a
+full copy compares the remote's documents *of that host* with the local store, so a resync
+of one host never touches another's documents.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from deskmeter.sync.changes import (
     RemoteUnavailableError,
     SyncConfigError,
 )
-from deskmeter.sync.checkpoint import Checkpoint, Checkpoints, CopyProgress
+from deskmeter.sync.checkpoint import STORE_FAILED, Checkpoint, Checkpoints, CopyProgress
+from deskmeter.sync.errors import translate_errors
 from deskmeter.sync.progress import Progress
 from deskmeter.sync.sink import Sink
 from deskmeter.sync.source import Source
@@ -95,6 +101,7 @@ class SyncEngine:
         self._caught_up = False
         self._catchup: Progress | None = None
         self._progress_stream = progress_stream
+        self._adopted = False
         now = time.monotonic()
         self._last_beat = self._last_compact = self._last_idle_save = now
 
@@ -131,8 +138,10 @@ class SyncEngine:
         """One step with its error handling; True when the step succeeded."""
         try:
             if not self._sink_checked:
-                self.sink.check()
+                self.sink.check()  # also gives a single-host remote's documents their host
                 self._sink_checked = True
+            if not self._adopted:
+                self._adopt_local()
             worked = self.step()
         except PositionLostError as exc:
             log.warning("full resync: %s", exc)
@@ -152,6 +161,14 @@ class SyncEngine:
         if not worked:
             self._idle()
         return True
+
+    def _adopt_local(self) -> None:
+        """The local store's host-less records (single-host versions) become this host's."""
+        with translate_errors("local", STORE_FAILED):
+            adopted = self.store.adopt_legacy(self.sink.host)
+        if adopted:
+            log.info("%d local records without a host are %s's now", adopted, self.sink.host)
+        self._adopted = True
 
     def _failed(self, exc: RemoteUnavailableError | LocalUnavailableError) -> None:
         delay = self.backoff.next()
@@ -224,12 +241,19 @@ class SyncEngine:
             )
             log.info("full copy: %s", self._resync_reason)
             return None
-        return saved
+        if saved.host and saved.host != self.sink.host:
+            self._resync_reason = (
+                f"the checkpoint is host {saved.host}'s; this host is {self.sink.host}"
+            )
+            log.info("full copy: %s", self._resync_reason)
+            return None
+        return replace(saved, host=self.sink.host)  # older checkpoints name no host
 
     # -- full copy --------------------------------------------------------------------------
 
     def full_copy(self, reason: str, resume: Checkpoint | None = None) -> Checkpoint:
-        """Copy every document, remove remote ones the local store lacks, then checkpoint.
+        """Copy every document, remove this host's remote ones the local store lacks, then
+        checkpoint (other hosts' documents are never read for removal, nor removed).
 
         The position is taken *before* the copy: whatever changes while copying is read
         again afterwards and applied (idempotently) on top. The copy goes by ``_id`` and its
@@ -240,8 +264,9 @@ class SyncEngine:
             log.info("full copy to %s resumes at %s", self.remote, resume.copying)
         else:
             log.info("full copy to %s (%s)", self.remote, reason)
-            # Collections the remote already has documents in may hold some the local
-            # store deleted while no change was read: those are swept after the copy.
+            # Collections the remote already has documents of this host in may hold some
+            # the local store deleted while no change was read: those are swept after the
+            # copy (the sink counts and lists only its own host's documents).
             sweep = [c for c in COLLECTIONS if self.sink.count(c)]
             position = self.source.start_position()
             # Taken after the position: anything above these ids is new, so streamed later.
@@ -253,6 +278,7 @@ class SyncEngine:
                 position_time=None,
                 applied_at=utcnow(),
                 copying=CopyProgress(COLLECTIONS[0], None, tuple(sweep), ends),
+                host=self.sink.host,
             )
             self.checkpoints.save(checkpoint)
         self.status.set_state("copying")
@@ -284,12 +310,13 @@ class SyncEngine:
         self.copies += 1
         self.status.set_state("streaming")
         log.info(
-            "full copy done: %d documents in %.1fs (%.0f docs/s); %d remote documents the "
-            "local store does not have were removed",
+            "full copy done: %d documents in %.1fs (%.0f docs/s); %d remote documents of "
+            "host %s the local store does not have were removed",
             progress.done,
             elapsed,
             progress.done / elapsed if elapsed else 0.0,
             removed,
+            self.sink.host,
         )
         return checkpoint
 
@@ -311,7 +338,7 @@ class SyncEngine:
         return checkpoint
 
     def _remove_extra(self, collection: str) -> int:
-        """Delete remote documents of ``collection`` that the local store does not have."""
+        """Delete this host's remote documents of ``collection`` the local store lacks."""
         extra = self.sink.ids(collection) - self.source.ids(collection)
         failpoints.hit("sweep")
         if extra:

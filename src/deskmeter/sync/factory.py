@@ -24,8 +24,11 @@ def make_source(store: Store, settings: SyncSettings) -> Source:
     raise SyncConfigError(f"sync: no change source for a {store.kind} store")
 
 
-def make_sink(remote: str | None, settings: SyncSettings, local: str) -> MongoSink:
-    """The remote sink; SyncConfigError if it is missing, malformed or the local store."""
+def make_sink(
+    remote: str | None, settings: SyncSettings, local: str, host: str | None = None
+) -> MongoSink:
+    """The remote sink of ``host``; SyncConfigError if it is missing, malformed or the
+    local store."""
     if not remote:
         raise SyncConfigError(
             "sync.remote: not set; give the remote MongoDB URI (config [sync] remote = "
@@ -35,7 +38,7 @@ def make_sink(remote: str | None, settings: SyncSettings, local: str) -> MongoSi
         raise SyncConfigError(f"sync.remote: {redact(remote)} is not a mongodb:// URI")
     if local.startswith("mongodb") and uri_parts(local) == uri_parts(remote):
         raise SyncConfigError("sync.remote: the remote is the local store itself")
-    return MongoSink(remote, timeout_seconds=settings.timeout_seconds)
+    return MongoSink(remote, timeout_seconds=settings.timeout_seconds, host=host)
 
 
 def make_engine(
@@ -46,7 +49,7 @@ def make_engine(
     stop: threading.Event | None = None,
     progress_stream: TextIO | None = None,
 ) -> SyncEngine:
-    sink = make_sink(remote or settings.sync.remote, settings.sync, settings.store)
+    sink = make_sink(remote or settings.sync.remote, settings.sync, settings.store, settings.host)
     return SyncEngine(
         make_source(store, settings.sync),
         sink,

@@ -114,8 +114,15 @@ class StatusBook:
         self.save()
 
 
-def report(store: Store, source: Source, *, heartbeat_seconds: float = 15.0) -> dict[str, Any]:
-    """The truth about sync, from the local store alone (the remote is not asked)."""
+def report(
+    store: Store, source: Source, *, heartbeat_seconds: float = 15.0, host: str | None = None
+) -> dict[str, Any]:
+    """The truth about this host's sync, from its local store alone (the remote is not asked).
+
+    Each workstation has its own local store, checkpoint and status record: the lag shown is
+    its own, whatever the other hosts syncing into the same remote do. ``host``: the name it
+    syncs as (``settings.host``).
+    """
     now = utcnow()
     daemon = DaemonStatus.from_json(store.get_meta(KEY))
     checkpoint = Checkpoints(store).load()
@@ -129,6 +136,9 @@ def report(store: Store, source: Source, *, heartbeat_seconds: float = 15.0) -> 
     )
     info: dict[str, Any] = {
         "running": running,
+        "host": (checkpoint.host if checkpoint and checkpoint.host else None)
+        or host
+        or socket.gethostname(),
         "state": daemon.state
         if running or daemon.state in ("stopped", "failed", "never run")
         else f"not running (last state: {daemon.state})",

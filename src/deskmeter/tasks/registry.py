@@ -34,11 +34,16 @@ class TaskRegistry:
     """The task file as last read successfully, and its reflection in the store.
 
     A malformed file is reported and ignored: the last good tasks stay in force.
+
+    The file is ``host``'s: its tasks are stored as that host's (keyed by host and id), and
+    only that host's tasks are deactivated when they leave the file. Other hosts' task
+    files, synced into the same store, are never touched.
     """
 
-    def __init__(self, store: Store, path: Path) -> None:
+    def __init__(self, store: Store, path: Path, *, host: str = "") -> None:
         self.store = store
         self.path = path
+        self.host = host
         self.good: TaskFile = TaskFile(())
         self.last_error: str | None = None
 
@@ -86,22 +91,29 @@ class TaskRegistry:
         return CurrentTask(line.id, line.path) if line else None
 
     def _reflect(self, parsed: TaskFile, now: datetime) -> None:
-        known = {t.id: t for t in self.store.tasks(include_inactive=True)}
-        history_known = {e.task_id for e in self.store.task_history()}
+        host = self.host
+        known = {t.id: t for t in self.store.tasks(include_inactive=True, host=host)}
+        history_known = {e.task_id for e in self.store.task_history(host=host)}
         listed = {line.id: line for line in parsed.tasks}
         changed: list[Task] = []
         history: list[TaskHistoryEntry] = []
         for task_id, line in listed.items():
             old = known.get(task_id)
             if old is None or old.path != line.path or not old.active:
-                changed.append(Task(id=task_id, path=line.path, active=True, updated=now))
+                changed.append(
+                    Task(id=task_id, path=line.path, active=True, updated=now, host=host)
+                )
             if old is None or old.path != line.path or task_id not in history_known:
                 if old is not None and old.path != line.path:
                     log.info("task %s renamed: %s -> %s", task_id, old.path, line.path)
-                history.append(TaskHistoryEntry(task_id=task_id, path=line.path, since=now))
+                history.append(
+                    TaskHistoryEntry(task_id=task_id, path=line.path, since=now, host=host)
+                )
         for task_id, old in known.items():
             if task_id not in listed and old.active:
-                changed.append(Task(id=task_id, path=old.path, active=False, updated=now))
+                changed.append(
+                    Task(id=task_id, path=old.path, active=False, updated=now, host=host)
+                )
         if changed:
             self.store.upsert_tasks(changed)
         if history:

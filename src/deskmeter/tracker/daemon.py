@@ -84,8 +84,11 @@ class Tracker:
     # -- life cycle -------------------------------------------------------------------------
 
     def recover(self) -> Switch | None:
-        """Close an interval left open by a crash at its last heartbeat (never later)."""
-        stale = self.store.get_state()
+        """Close this host's interval left open by a crash at its last heartbeat (never later).
+
+        Other hosts' open intervals in the same store are theirs: never touched.
+        """
+        stale = self.store.get_state(self.settings.host)
         if stale is None:
             return None
         switch = stale.closed_at(stale.heartbeat)
@@ -101,7 +104,18 @@ class Tracker:
         return switch
 
     def start(self) -> None:
-        """Recover, load the task file, and get ready for the first workspace event."""
+        """Recover, load the task file, and get ready for the first workspace event.
+
+        A store written by the single-host versions first becomes this host's (its
+        ``current`` state, its tasks keyed by bare id: ``Store.adopt_legacy``).
+        """
+        try:
+            adopted = self.store.adopt_legacy(self.settings.host)
+        except self.store.write_errors as exc:
+            log.error("could not give the store's host-less records to this host: %s", exc)
+        else:
+            if adopted:
+                log.info("%d records without a host are %s's now", adopted, self.settings.host)
         self.recover()
         self.tasks.ensure_file()
         self.tasks.reload(self.clock.now())
@@ -297,7 +311,9 @@ class Tracker:
             for older in self.unsaved[:-1]:
                 self.store.add_switch(older)
                 self.unsaved.remove(older)
-            self.store.close_interval(self.unsaved[-1] if self.unsaved else None, state)
+            self.store.close_interval(
+                self.unsaved[-1] if self.unsaved else None, state, host=self.settings.host
+            )
         except self.store.write_errors as exc:
             self._state_unsaved = True
             if not self._write_failing:

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deskmeter.config import Settings, load_settings, register_secrets
-from deskmeter.models import utcnow
+from deskmeter.models import merge_by_path, utcnow
 from deskmeter.store import Store, StoreError
 from deskmeter.web import formatting, hosts
 from deskmeter.web.blueprints import api, control, edits, health, pages
@@ -177,5 +177,5 @@ def _register_template_helpers(app: Flask) -> None:
             "host_query": hosts.host_query,
             "host_field": hosts.host_field,
             "today": lambda: current_reports().today(),
-            "task_paths": lambda: [t.path for t in current_reports().store.tasks()],
+            "task_paths": lambda: [t.path for t in merge_by_path(current_reports().store.tasks())],
         }

@@ -276,8 +276,15 @@ class Reports:
         return self._states
 
     def state(self) -> State | None:
-        """The host's open interval; for all hosts, the one with the latest heartbeat."""
-        return pick_state(self.states(), self.host)
+        """The open interval "now" is: the chosen host's; with every host, this machine's
+        own in local mode (when it has one), else (a portfolio, which tracks nothing itself)
+        the one with the latest heartbeat."""
+        states = self.states()
+        if self.host is None and self.settings.web.mode != "portfolio":
+            own = pick_state(states, self.settings.host)
+            if own is not None:
+                return own
+        return pick_state(states, self.host)
 
     def open_intervals(self) -> list[Switch]:
         """The open intervals that count here (the host's, or every host's) as switches."""

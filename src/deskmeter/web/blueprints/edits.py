@@ -119,7 +119,7 @@ def api_undo() -> tuple[Response, int]:
         return denied
     context = web_context()
     try:
-        edit = undo_last(context.store, who="api", now=context.now())
+        edit = undo_last(context.store, who="api", now=context.now(), host=context.settings.host)
     except EditError as exc:
         return _error(409, str(exc))
     return jsonify(edit_item(edit)), 200
@@ -178,7 +178,7 @@ def form_undo() -> BaseResponse:
     _form_auth()
     context = web_context()
     try:
-        edit = undo_last(context.store, who="web", now=context.now())
+        edit = undo_last(context.store, who="web", now=context.now(), host=context.settings.host)
     except EditError as exc:
         flash(f"Nothing undone: {exc}")
     else:
