@@ -23,8 +23,9 @@ def _ids(_: int) -> list[str]:
 
 
 def test_three_machines_writing_in_the_same_second_get_disjoint_ids() -> None:
-    with multiprocessing.get_context("spawn").Pool(3) as pool:
-        batches = pool.map(_ids, range(3))
+    # one fresh process per machine (a pool may otherwise hand two batches to one worker)
+    with multiprocessing.get_context("spawn").Pool(3, maxtasksperchild=1) as pool:
+        batches = pool.map(_ids, range(3), chunksize=1)
     every = [i for batch in batches for i in batch]
     assert all(is_hex_id(i) and i.startswith(f"{int(SECOND):08x}") for i in every)
     assert len(set(every)) == 3 * PER_PROCESS
