@@ -19,11 +19,7 @@ _original = Collection._iter_documents
 
 
 def _iter_documents(self: Any, filter: Any) -> Iterator[Any]:
-    if (
-        isinstance(filter, dict)
-        and "_id" in filter
-        and isinstance(filter["_id"], str | int)
-    ):
+    if isinstance(filter, dict) and "_id" in filter and isinstance(filter["_id"], str | int):
         key = filter["_id"]
         if key in self._store:
             document = self._store[key]
