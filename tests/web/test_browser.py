@@ -79,8 +79,8 @@ def serve(tmp: Path, **web: Any) -> Served:
     return Served(f"http://127.0.0.1:{server.server_port}", store, settings, server)
 
 
-def seed_history(store: Store) -> None:
-    """150 days of synthetic history up to today, and a task running for 47 minutes."""
+def seed_history(store: Store, host: str) -> None:
+    """150 days of synthetic history up to today, and ``host``'s task running for 47 minutes."""
     today = datetime.now(MADRID).date()
     populate(store, today - timedelta(days=150), 151, MADRID, seed=11)
     now = datetime.now(UTC)
@@ -93,6 +93,7 @@ def seed_history(store: Store) -> None:
             interval_id="open-browser",
             task_id="work/deskmeter/web",
             task="work/deskmeter/web",
+            host=host,  # the dashboard's own machine: its "now" is its own host's
         )
     )
 
@@ -102,7 +103,7 @@ def dashboards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, S
     local = serve(tmp_path_factory.mktemp("local"), token=SecretStr(TOKEN))
     portfolio = serve(tmp_path_factory.mktemp("portfolio"), mode="portfolio", coarsen_tasks=True)
     for served in (local, portfolio):
-        seed_history(served.store)
+        seed_history(served.store, served.settings.host)
     yield {"local": local, "portfolio": portfolio}
     for served in (local, portfolio):
         served.server.shutdown()
