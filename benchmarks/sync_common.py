@@ -25,8 +25,9 @@ def mongomock_sink() -> MongoSink:
 class NullSink:
     """Builds the same bulk operations as MongoSink, then drops them: the engine's ceiling."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "box") -> None:
         self.docs = 0
+        self.host = host  # the Sink protocol: the host it syncs for
 
     def describe(self) -> str:
         return "null://bench"
@@ -35,7 +36,7 @@ class NullSink:
         """Always reachable."""
 
     def apply(self, changes: list[DocChange]) -> int:
-        self.docs += sum(len(ops) for ops in operations(changes).values())
+        self.docs += sum(len(ops) for ops in operations(changes, self.host).values())
         return len(changes)
 
     def count(self, collection: str) -> int:

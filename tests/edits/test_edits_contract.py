@@ -144,3 +144,21 @@ def test_across_midnight_and_the_dst_change(store: Store) -> None:
         parse_time("2026-03-29T05:30:00", MADRID, today)
     with pytest.raises(EditError, match="bad --start"):
         parse_time("noon", MADRID, today, name="--start")
+
+
+def test_an_edit_is_stamped_with_its_host_and_touches_only_that_hosts_switches(
+    store: Store, history: list[Switch]
+) -> None:
+    from dataclasses import replace
+
+    laptop = replace(sw(9, at(9), 6), host="laptop")  # the laptop tracked the same hours
+    store.add_switch(laptop)
+    edit = make_edit(store, "away", at(9), at(10), who="cli", now=NOW, host="box")
+    assert edit.host == "box" and store.edits()[0].host == "box"
+    assert [s.id for s in edit.before] == ["s1"], "the laptop's switch is the laptop's"
+    assert store.switches(host="laptop") == [laptop]
+    assert {s.host for s in edit.after} == {"box"}
+    # an undo on the laptop does not take the desk's edit back
+    with pytest.raises(EditError, match="no edit to undo"):
+        undo_last(store, who="cli", now=NOW, host="laptop")
+    assert undo_last(store, who="cli", now=NOW, host="box").id == edit.id

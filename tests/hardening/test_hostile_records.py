@@ -147,7 +147,7 @@ def write_through_entry_points(store: Store, row: dict[str, Any], tmp_path: Path
     assert result.read == 1 and result.written + result.skipped == 1
     # 4. sync's sink: a switch outside the limits is never shipped
     doc = {**record, "date": when}
-    ops = operations([DocChange("switch", "im" + row["id"], doc)])
+    ops = operations([DocChange("switch", "im" + row["id"], doc)], "box")
     shipped = bool(ops.get("switch"))
     valid = when is not None and _valid(fields)
     assert shipped == valid

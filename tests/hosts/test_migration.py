@@ -17,7 +17,7 @@ from typing import Any
 import mongomock
 import pytest
 
-from deskmeter.edits.record import EditRecord, edit_to_json
+from deskmeter.edits.record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.models import State, Switch
 from deskmeter.store.base import StoreError
 from deskmeter.store.documents import state_to_doc, switch_to_doc
@@ -37,6 +37,13 @@ T0 = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 
 def old_switch(n: int, host: str = "desk") -> Switch:
     return Switch(f"{n:024x}", T0 + timedelta(minutes=n), 60, n % 3, f"ws{n % 3}", "t1", "a", host)
+
+
+#: An edit record as version 3 wrote it (no host).
+V3_EDIT = edit_to_json(EditRecord("e1", T0, "cli", "away", T0, T0 + timedelta(minutes=5))).replace(
+    ',"host":""', ""
+)
+assert '"host"' not in V3_EDIT
 
 
 def write_v3_file(path: Path, *, sync_used: bool) -> None:
@@ -61,10 +68,7 @@ def write_v3_file(path: Path, *, sync_used: bool) -> None:
         "INSERT INTO state VALUES ('current', 1, 'ws1', ?, ?, 'iv9', 't1', 'work/a', 'desk', 0)",
         (at, at + 30),
     )
-    edit = EditRecord("e1", T0, "cli", "away", T0, T0 + timedelta(minutes=5))
-    body = edit_to_json(edit).replace(',"host":""', "")  # as version 3 wrote it: no host
-    assert '"host"' not in body
-    db.execute("INSERT INTO edit VALUES ('e1', ?, ?)", (at, body))
+    db.execute("INSERT INTO edit VALUES ('e1', ?, ?)", (at, V3_EDIT))
     if sync_used:
         db.execute("INSERT INTO meta VALUES (?, '1')", (ENABLED,))
     db.execute("PRAGMA user_version = 3")
@@ -101,6 +105,27 @@ def test_a_version_3_file_moves_to_version_4_and_keeps_every_document(tmp_path: 
     assert store.get_state("desk") == state
     assert [d["_id"] for d in store.documents("state")] == ["current@desk"]
     assert [e.host for e in store.edits()] == ["desk"]
+    # every document reads back as it was, but for its key and host
+    assert [d for d in store.documents("switch")] == [
+        switch_to_doc(old_switch(n)) for n in range(30)
+    ]
+    was = {
+        "task": [
+            {"path": "work/a", "active": True, "updated": T0},
+            {"path": "work/b", "active": False, "updated": T0},
+        ],
+        "task_history": [{"path": "old/a", "since": T0}],
+        "state": [
+            state_to_doc(State(1, "ws1", T0, T0 + timedelta(seconds=30), "iv9", "t1", "work/a"))
+        ],
+    }
+    for collection, docs in was.items():
+        got = _without_keys(list(store.documents(collection)))
+        assert got == _without_keys(docs), collection
+    (edit_doc,) = store.documents("edit")
+    assert {k: v for k, v in edit_doc.items() if k != "host"} == {
+        k: v for k, v in edit_to_doc(edit_from_json(V3_EDIT)).items() if k != "host"
+    }
     # sync had run: the rekeying is in the change log, so the remote follows
     logged = {(c.collection, c.doc_id, c.op) for c in store.changelog.changes_after(0)}
     assert ("state", "current", "delete") in logged and ("task", "desk:t1", "upsert") in logged

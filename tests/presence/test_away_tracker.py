@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -127,9 +128,10 @@ def test_status_says_away_and_still_tracking_without_heartbeats(tmp_path: Path) 
     store = SQLiteStore(tmp_path / "s.db")
     store.put_state(State(0, "Code", since, since, "open", "work/a", "work/a", "box", away=True))
     store.close()
+    env = {**os.environ, "DESKMETER_HOST": "box"}  # status shows this machine's own state
     done = subprocess.run(
         [sys.executable, "-m", "deskmeter", "--store", str(tmp_path / "s.db"), "status", "--json"],
-        capture_output=True, text=True, check=False, timeout=60,
+        capture_output=True, text=True, check=False, timeout=60, env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert '"away": true' in done.stdout and '"tracking": true' in done.stdout

@@ -112,9 +112,11 @@ def test_status_reports_position_pending_and_lag_truthfully(tmp_path: Path, xdg:
     path = tmp_path / "s.db"
     store = SQLiteStore(path)
     seed(store, 40)
-    sink = MongoSink("mongodb://remote.test/deskmeter", client=mongomock.MongoClient(tz_aware=True))
+    client = mongomock.MongoClient(tz_aware=True)
+    sink = MongoSink("mongodb://remote.test/deskmeter", client=client, host="box")
     SyncEngine(SQLiteSource(store), sink, store, FAST).run(until_caught_up=True)
     synced = json.loads(cli("--store", str(path), "sync", "status", "--json").stdout)
+    assert synced["host"] == "box", "the host this store syncs as (its checkpoint's)"
     assert synced["pending"] == 0 and synced["lag_seconds"] == 0.0
     assert synced["position"] == store.changelog.last_seq()
     assert synced["remote"] == "mongodb://remote.test/deskmeter"
@@ -127,4 +129,5 @@ def test_status_reports_position_pending_and_lag_truthfully(tmp_path: Path, xdg:
     assert behind["lag_seconds"] >= 0.3
     text = cli("--store", str(path), "sync", "status").stdout
     assert "pending:     5" in text and "lag:" in text
+    assert "host:        box (this host's lag" in text
     store.close()

@@ -222,7 +222,7 @@ def test_another_hosts_document_with_the_same_id_is_refused_not_replaced(fleet: 
     taken = host_switch("desk", 2)
     doc = {**fleet.remote()["switch"][taken.id]}
     clash = {**doc, "host": "laptop", "delta": 1.0}
-    with pytest.raises(RemoteUnavailableError, match="rejected writes"):
+    with pytest.raises(RemoteUnavailableError, match="of another host"):
         fleet.sinks["laptop"].apply([DocChange("switch", taken.id, clash)])
     fleet.sinks["laptop"].apply([DocChange("switch", taken.id, None)])  # nor deleted
     assert fleet.remote()["switch"][taken.id] == doc
@@ -240,3 +240,20 @@ def test_each_hosts_sync_status_shows_its_own_checkpoint_and_lag(fleet: Fleet) -
     assert (desk_info["host"], desk_info["pending"], desk_info["lag_seconds"]) == ("desk", 0, 0.0)
     assert laptop_info["host"] == "laptop" and laptop_info["pending"] == 5
     assert laptop_info["lag_seconds"] is not None and laptop_info["lag_seconds"] >= 0
+
+
+def test_a_checkpoint_saved_under_another_host_name_means_a_full_copy(fleet: Fleet) -> None:
+    desk = fleet.add("desk")
+    seed_host(desk, "desk", 10)
+    fleet.engine("desk").run(until_caught_up=True)
+    renamed = fleet.add("desk-renamed")
+    renamed.close()
+    fleet.stores["desk-renamed"] = desk  # the same store, its host setting changed
+    engine = fleet.engine("desk-renamed")
+    engine.run(until_caught_up=True)
+    assert engine.copies == 1, "a new name owns other documents: copy and sweep anew"
+    saved = engine.checkpoints.load()
+    assert saved is not None and saved.host == "desk-renamed"
+    # the old name's documents are not the new name's to sweep: they stay
+    assert len([d for d in fleet.remote()["switch"].values() if d["host"] == "desk"]) == 10
+    del fleet.stores["desk-renamed"]

@@ -37,6 +37,8 @@ from typing import Any
 
 import pytest
 
+from deskmeter.edits.record import EditRecord
+from deskmeter.ids import new_id
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync import failpoints
@@ -144,6 +146,9 @@ def write_like_a_tracker(
         if chunk_no % 20 == 0:
             store.upsert_tasks([Task(f"t{chunk_no}", f"work/{chunk_no}", updated=T0, host=host)])
             store.add_task_history([TaskHistoryEntry(f"t{chunk_no}", "old", T0, host=host)])
+        if chunk_no % 25 == 0:  # an edit record (one that replaced nothing), the host's
+            edit = EditRecord(new_id(), beat, "test", "away", T0, T0 + timedelta(1), host=host)
+            store.apply_edit([], [], edit)
         log["written"] = written
         stop.wait(rng.uniform(0, 0.3))  # the point: writes spread over the whole run
     store.close()
@@ -430,11 +435,11 @@ def record_figures(artifacts: Path, figures: dict[str, Any], key: str | None = N
 # -- three hosts at once ----------------------------------------------------------------------
 
 #: Each host's history before its first sync: several copy batches.
-HOST_HISTORY = 3 * SETTINGS.batch_size
+HOST_HISTORY = 2 * SETTINGS.batch_size
 #: Each host's writer stops at this many switches (or when the kills are done).
-HOST_MAX_SWITCHES = 6_000
-HOST_MAX_BACKLOG = 1_000
-HOST_RANDOM_KILLS = 3
+HOST_MAX_SWITCHES = 3_000
+HOST_MAX_BACKLOG = 600
+HOST_RANDOM_KILLS = 2
 #: Every failpoint, on every host, while the other hosts sync (and are killed) too.
 HOST_SCHEDULE: list[Planned | None] = [
     Planned("copy_batch:1", "first copy", moves=True, writes=1),

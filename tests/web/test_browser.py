@@ -69,6 +69,7 @@ def serve(tmp: Path, **web: Any) -> Served:
         store=str(tmp / "browser.db"),
         timezone="Europe/Madrid",
         task_file=tmp / "tasks.txt",
+        host="bench",  # the synthetic history's host is this dashboard's own machine
         tracker=TrackerSettings(heartbeat_seconds=3600),
         web=WebSettings(**web),
     )

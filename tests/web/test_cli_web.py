@@ -48,6 +48,7 @@ def served(tmp_path: Path, xdg: Path) -> Iterator[Any]:
     def start(*args: str) -> str:
         port = free_port()
         env = dict(os.environ, DESKMETER_STORE=str(db), DESKMETER_TIMEZONE="Europe/Madrid")
+        env["DESKMETER_HOST"] = "test"  # the seed's host: its open interval is this machine's
         process = subprocess.Popen(
             [sys.executable, "-m", "deskmeter", "web", "--port", str(port), *args],
             env=env,

@@ -1,7 +1,9 @@
 """The MongoDB backend (pymongo): the seed's production store.
 
-Collections ``switch``, ``task``, ``task_history``, ``state`` (the seed's names) and ``meta``
-(checkpoints; never synced). Datetimes are stored as UTC BSON dates.
+Collections ``switch``, ``task``, ``task_history``, ``state`` (the seed's names), ``edit``,
+``meta`` (checkpoints; never synced) and, on a remote, ``host`` (each syncing host's last sync,
+written by sync's sink). ``state`` has one document per host (``current@HOST``), tasks are
+keyed ``HOST:ID``. Datetimes are stored as UTC BSON dates.
 """
 
 from __future__ import annotations

@@ -104,7 +104,10 @@ def _adopt_state(db: sqlite3.Connection, owner: str) -> int:
 
 def _adopt_edits(db: sqlite3.Connection, owner: str) -> int:
     count = 0
-    for edit_id, body in db.execute("SELECT id, body FROM edit").fetchall():
+    rows = db.execute(
+        "SELECT id, body FROM edit WHERE COALESCE(json_extract(body, '$.host'), '') = ''"
+    ).fetchall()
+    for edit_id, body in rows:
         edit = edit_from_json(body)
         if edit.host:
             continue

@@ -38,6 +38,9 @@ HISTORY_LOST_CODES = frozenset({286, 280, 136})  # ChangeStreamHistoryLost, ...F
 NOT_A_REPLICA_SET = 40573
 #: The local MongoDB refused access.
 LOCAL_AUTH_CODES = frozenset({13, 18})
+#: E11000: an insert (an upsert whose ``{_id, host}`` filter matched nothing) hit an ``_id``
+#: that exists: another host's document.
+DUPLICATE_KEY = 11000
 
 
 def short_error(exc: BaseException) -> str:
@@ -54,6 +57,11 @@ def remote_error(exc: PyMongoError, where: str) -> Exception:
         return SyncConfigError(f"the remote {where} is misconfigured: {exc}")
     if isinstance(exc, BulkWriteError):
         first = (exc.details.get("writeErrors") or [{}])[0]
+        if first.get("code") == DUPLICATE_KEY:  # the upsert's filter names the host
+            return RemoteUnavailableError(
+                f"the remote {where} holds a document with the same _id as one of this "
+                f"host's, of another host (never replaced): {first.get('errmsg', exc)}"
+            )
         return RemoteUnavailableError(
             f"the remote {where} rejected writes: {first.get('errmsg', exc)}"
         )

@@ -62,6 +62,8 @@ class Tracker:
         self.store = store
         self.settings = settings
         self.tasks = tasks
+        if not tasks.host:  # the tracker's task file is its own host's
+            tasks.host = settings.host
         self.clock: Clock = clock or SystemClock()
         self.events: queue.Queue[Event] = queue.Queue()
         self.listeners: list[Listener] = []
