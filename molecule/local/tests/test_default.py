@@ -1,6 +1,5 @@
 """Verify local.yml's result as the user saw it (testinfra, run by Molecule)."""
 
-import json
 import time
 
 USER = "deskmeter-test"
@@ -81,16 +80,18 @@ def test_each_workstation_stamps_its_own_host_name(host):
     assert f'host = "{name}"' in config.split("\n[")[0]
     env = host.file(f"{HOME}/.config/deskmeter/service.env").content_string
     assert f"DESKMETER_HOST={name}\n" in env
-    # The command line reads config.toml: a switch it writes carries the name.
-    deskmeter = f"{HOME}/.local/share/deskmeter/venv/bin/deskmeter"
-    add = host.run(
-        f"sudo -u {USER} {deskmeter} edit add work/deskmeter"
-        " --start '2026-01-05 09:00' --end '2026-01-05 09:30'"
+    # What Deskmeter itself makes of it: the command line reads config.toml, the services get
+    # service.env too (run here the way the units load it, by systemd with EnvironmentFile=).
+    python = f"{HOME}/.local/share/deskmeter/venv/bin/python"
+    read_host = "-c 'from deskmeter.config import load_settings; print(load_settings().host)'"
+    cli = host.run(f"sudo -u {USER} {python} {read_host}")
+    assert cli.rc == 0 and cli.stdout.strip() == name, cli.stderr
+    uid = host.user(USER).uid
+    unit = host.run(
+        f"sudo -u {USER} env XDG_RUNTIME_DIR=/run/user/{uid} systemd-run --user --wait --pipe"
+        f" --quiet -p EnvironmentFile={HOME}/.config/deskmeter/service.env {python} {read_host}"
     )
-    assert add.rc == 0, add.stderr
-    exported = host.run(f"sudo -u {USER} {deskmeter} export --start 2026-01-05 --end 2026-01-05")
-    assert exported.rc == 0, exported.stderr
-    assert [r["host"] for r in json.loads(exported.stdout)] == [name]
+    assert unit.rc == 0 and unit.stdout.strip() == name, unit.stderr
 
 
 def test_each_workstation_has_its_own_tunnel_to_the_one_remote(host):
