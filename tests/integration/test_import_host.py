@@ -172,16 +172,18 @@ def test_a_refused_import_writes_none_of_the_new_records_either(
     assert set(hosts(store)) == set(IDS)
 
 
-def test_switches_imported_with_no_host_can_be_stamped_later(
-    tmp_path: Path, xdg: Path, original: Path
-) -> None:
-    # Imported before --host existed: no host, so no other machine's history is moved.
+def test_switches_imported_with_no_host_keep_it(tmp_path: Path, xdg: Path, original: Path) -> None:
+    # Imported without --host (or before it existed): stamping them now would be a move the
+    # remote refuses (its upserts match _id and host), so the import says so instead.
     store = tmp_path / "s.db"
     assert run(store, str(original)).exit_code == 0
     result = run(store, str(original), "--host", "old-desktop")
-    assert result.exit_code == 0, result.output
-    assert "0 new, 3 already there, 3 of them had no host and now have it" in result.stdout
-    assert hosts(store) == dict.fromkeys(IDS, "old-desktop")
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert "3 to no host (imported without --host)" in line
+    assert "import them again without --host" in line and "nothing was written" in line
+    assert hosts(store) == dict.fromkeys(IDS, "")
+    assert run(store, str(original)).exit_code == 0  # as it was: no host, nothing new
 
 
 def test_other_hosts_switches_are_left_alone(tmp_path: Path) -> None:
@@ -225,3 +227,25 @@ def test_host_names_follow_the_host_field_rules() -> None:
     assert importing.check_host_name("Marta's laptop") == "Marta's laptop"  # the field allows it
     with pytest.raises(importing.HostNameError):
         importing.check_host_name("x" * 501)
+
+
+def test_ids_of_several_other_hosts_are_all_named(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    store.add_switches(
+        [
+            Switch(IDS[0], datetime(2020, 7, 26, 9, 0, tzinfo=UTC), 300.0, 0, "Work", host="desk"),
+            Switch(IDS[1], datetime(2020, 7, 26, 9, 5, tzinfo=UTC), 42.0, 0, "Browse", host="box"),
+        ]
+    )
+    source = mongomock.MongoClient(tz_aware=True)
+    source["deskmeter"]["switch"].insert_many([dict(d) for d in ORIGINAL])
+    with pytest.raises(importing.HostConflictError) as refused:
+        import_switches(
+            mongo_records("mongodb://old.test/deskmeter", client=source), store, host="laptop"
+        )
+    message = str(refused.value)
+    assert message.startswith("2 of these switches are already in the store")
+    assert "1 to host 'desk'" in message and "1 to host 'box'" in message
+    assert "import each machine's data with its own --host" in message
+    assert store.count_switches() == 2  # the third, new one was not written either
+    store.close()

@@ -66,7 +66,6 @@ def import_(
         f"imported {result.written} switches from {records.name} into {where}, "
         f"{_stamped(result, settings.host)}: "
         f"{result.new} new, {result.written - result.new} already there"
-        + (f", {result.restamped} of them had no host and now have it" if result.restamped else "")
         + (f", {result.skipped} skipped" if result.skipped else "")
     )
     for problem in result.problems:

@@ -2,11 +2,10 @@
 
 An imported switch keeps its source's id (the original ObjectId), and the store replaces by id.
 Importing the same original database a second time under another ``--host`` would therefore
-move the first import's switches to the second host without a word (and sync would push the
-move to the remote). ``host_conflicts`` finds those ids before anything is written: a switch
-already stored with a host is never given another one by an import. A switch stored with no
-host (imported before ``--host`` existed) may be claimed: it is restamped, and the summary says
-how many were.
+move the first import's switches to the second host without a word. ``host_conflicts`` finds
+those ids before anything is written: an import never gives a stored switch another host, not
+even one stored with none (the remote would refuse the move: its upserts match the ``_id`` and
+the host, so the sync of that machine would stall on it).
 """
 
 from __future__ import annotations
@@ -50,26 +49,29 @@ class HostCheck:
     conflicts: Counter[str] = field(default_factory=Counter)
     #: One id per conflicting host (for the message).
     examples: dict[str, str] = field(default_factory=dict)
-    #: Switches stored with no host that the import stamps.
-    restamped: int = 0
 
     def message(self, wanted: str) -> str:
         held = ", ".join(
-            f"{count} to host {host!r} (e.g. id {self.examples[host]})"
+            f"{count} to {_owner(host)} (e.g. id {self.examples[host]})"
             for host, count in self.conflicts.most_common(3)
         )
         more = len(self.conflicts) - 3
-        hint = (
-            f"give --host {next(iter(self.conflicts))} to import them again"
-            if len(self.conflicts) == 1
-            else "import each machine's data with its own --host"
-        )
+        if len(self.conflicts) > 1:
+            hint = "import each machine's data with its own --host"
+        elif only := next(iter(self.conflicts)):
+            hint = f"give --host {only} to import them again"
+        else:
+            hint = "import them again without --host"
         return (
             f"{sum(self.conflicts.values())} of these switches are already in the store and "
             f"belong to another host than {_shown(wanted)}: {held}"
             + (f" and {more} more hosts" if more > 0 else "")
             + f"; an import never moves switches between hosts ({hint}); nothing was written"
         )
+
+
+def _owner(host: str) -> str:
+    return f"host {host!r}" if host else "no host (imported without --host)"
 
 
 def _shown(host: str) -> str:
@@ -98,9 +100,6 @@ def host_conflicts(
         for switch in batch:
             host = stored.get(switch.id)
             if host is None or host == switch.host:
-                continue
-            if host == "":
-                check.restamped += 1
                 continue
             check.conflicts[host] += 1
             check.examples.setdefault(host, switch.id)

@@ -29,8 +29,6 @@ class ImportResult:
     host: str | None = None
     #: Switches written with no host at all (records that carry none, without ``--host``).
     unstamped: int = 0
-    #: Switches the store held with no host that this import stamped with ``host``.
-    restamped: int = 0
 
 
 def import_switches(
@@ -46,7 +44,8 @@ def import_switches(
 
     ``host`` stamps every switch with that host (a record's own ``host`` is replaced); without
     it a switch keeps its record's host, or none. Every record is read and checked first: if an
-    id is stored already under another host (``HostConflictError``), nothing is written.
+    id is stored already with another host, or with none (``HostConflictError``), nothing is
+    written.
     """
     result = ImportResult(host=host)
     switches: list[Switch] = []
@@ -61,7 +60,6 @@ def import_switches(
     check = host_conflicts(switches, store, batch_size=batch_size)
     if check.conflicts:
         raise HostConflictError(check.message(host or ""))
-    result.restamped = check.restamped
     result.unstamped = sum(1 for s in switches if not s.host)
 
     already = 0
