@@ -72,6 +72,18 @@ def test_every_switch_is_stamped_and_the_summary_says_with_what(
     assert hosts(store) == dict.fromkeys(IDS, "old-desktop")
     assert "imported 3 switches" in result.stdout
     assert "stamped with host 'old-desktop': 3 new, 0 already there" in result.stdout
+    assert "note: 'old-desktop' is not this machine" in result.stderr
+
+
+def test_no_note_when_the_host_is_this_machine(tmp_path: Path, xdg: Path, original: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('host = "desk"\n')
+    store = str(tmp_path / "s.db")
+    result = CliRunner().invoke(
+        cli, ["--config", str(config), "--store", store, "import", str(original), "--host", "desk"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "stamped with host 'desk'" in result.stdout and "note:" not in result.stderr
 
 
 def test_the_same_source_twice_with_the_same_host_adds_nothing(

@@ -70,6 +70,13 @@ def import_(
     )
     for problem in result.problems:
         typer.echo(f"  skipped {problem}", err=True)
+    if host is not None and host != settings.host and result.written:
+        typer.echo(
+            f"note: {host!r} is not this machine ({settings.host!r}): this machine's sync pushes "
+            f"them; a live machine that syncs as {host!r} would sweep them off the remote at its next resync "
+            "(use the name of a machine that no longer syncs)",
+            err=True,
+        )
 
 
 def _stamped(result: ImportResult, this_host: str) -> str:
