@@ -73,8 +73,8 @@ def import_(
     if host is not None and host != settings.host and result.written:
         typer.echo(
             f"note: {host!r} is not this machine ({settings.host!r}): this machine's sync pushes "
-            f"them; a live machine that syncs as {host!r} would sweep them off the remote at its next resync "
-            "(use the name of a machine that no longer syncs)",
+            f"them; a live machine that syncs as {host!r} would sweep them off the remote at "
+            "its next resync (use the name of a machine that no longer syncs)",
             err=True,
         )
 
