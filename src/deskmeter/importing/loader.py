@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from deskmeter.importing.hosts import HostConflictError, host_conflicts
 from deskmeter.importing.readers import ImportSource
 from deskmeter.importing.records import RecordError, record_to_switch
 from deskmeter.models import Switch
@@ -24,6 +25,10 @@ class ImportResult:
     new: int = 0
     skipped: int = 0
     problems: list[str] = field(default_factory=list)
+    #: The host every switch was stamped with (``--host``); None: each kept its record's own.
+    host: str | None = None
+    #: Switches written with no host at all (records that carry none, without ``--host``).
+    unstamped: int = 0
 
 
 def import_switches(
@@ -31,28 +36,36 @@ def import_switches(
     store: Store,
     *,
     labels: Sequence[str] = (),
+    host: str | None = None,
     batch_size: int = 1000,
     progress_stream: TextIO | None = None,
 ) -> ImportResult:
-    """Write every record of ``source`` into ``store`` as a switch (replacing by id)."""
-    result = ImportResult()
-    already = 0
-    progress = Progress("import", source.total, unit="records", stream=progress_stream, logger=log)
-    batch: list[Switch] = []
+    """Write every record of ``source`` into ``store`` as a switch (replacing by id).
+
+    ``host`` stamps every switch with that host (a record's own ``host`` is replaced); without
+    it a switch keeps its record's host, or none. Every record is read and checked first: if an
+    id is stored already with another host, or with none (``HostConflictError``), nothing is
+    written.
+    """
+    result = ImportResult(host=host)
+    switches: list[Switch] = []
     for record in source.records:
         result.read += 1
         try:
-            batch.append(record_to_switch(record, labels))
+            switches.append(record_to_switch(record, labels, host=host))
         except (RecordError, ValueError, TypeError, OverflowError) as exc:
             result.skipped += 1
             if len(result.problems) < 10:
                 result.problems.append(f"record {result.read}: {exc}")
-        if len(batch) >= batch_size:
-            already += store.count_existing_switches([s.id for s in batch])
-            result.written += store.add_switches(batch)
-            progress.update(len(batch))
-            batch = []
-    if batch:
+    check = host_conflicts(switches, store, batch_size=batch_size)
+    if check.conflicts:
+        raise HostConflictError(check.message(host or ""))
+    result.unstamped = sum(1 for s in switches if not s.host)
+
+    already = 0
+    progress = Progress("import", source.total, unit="records", stream=progress_stream, logger=log)
+    for start in range(0, len(switches), batch_size):
+        batch = switches[start : start + batch_size]
         already += store.count_existing_switches([s.id for s in batch])
         result.written += store.add_switches(batch)
         progress.update(len(batch))

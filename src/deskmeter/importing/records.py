@@ -54,8 +54,13 @@ def _id(record: Mapping[str, Any], date: datetime, workspace: str, delta: float)
     return hashlib.sha1(key, usedforsecurity=False).hexdigest()[:24]
 
 
-def record_to_switch(record: Mapping[str, Any], labels: Sequence[str] = ()) -> Switch:
+def record_to_switch(
+    record: Mapping[str, Any], labels: Sequence[str] = (), *, host: str | None = None
+) -> Switch:
     """The switch of ``record``; ``labels`` give the workspace index of a name (else -1).
+
+    ``host`` (``deskmeter import --host``) replaces the record's own host, which the original
+    Deskmeter never wrote and another machine's export carries as that machine's.
 
     The record is checked by ``SwitchRecord``, the definition export and the API use.
     """
@@ -80,7 +85,7 @@ def record_to_switch(record: Mapping[str, Any], labels: Sequence[str] = ()) -> S
         "workspace": workspace,
         "task_id": record.get("task_id"),
         "task": record.get("task"),
-        "host": record.get("host") or "",
+        "host": (record.get("host") or "") if host is None else host,
         # JSON true, CSV "True", 1: an away stretch; anything else (or no field) is not.
         "away": str(record.get("away", "")).strip().lower() in ("true", "1"),
     }
