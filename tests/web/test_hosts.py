@@ -590,3 +590,30 @@ def test_the_openapi_document_gives_every_read_endpoint_a_host_parameter(
     schemas = doc["components"]["schemas"]
     assert {"Host", "Hosts"} <= set(schemas)
     assert "hosts" in schemas["State"]["properties"] and "host" in schemas["Current"]["properties"]
+
+
+def test_the_task_list_is_the_hosts_own_file_or_every_hosts_merged_by_path(
+    client: FlaskClient, store: Store
+) -> None:
+    """Old code listed every host's tasks whatever ``host`` said."""
+    store.upsert_tasks(
+        [
+            Task(id="work/a", path="work/a", active=False, updated=utc(2024, 2, 1), host="desk"),
+            Task(id="work/a", path="work/a", updated=utc(2024, 2, 1), host="laptop"),
+            Task(id="ideas", path="personal/ideas", updated=utc(2024, 2, 1), host="laptop"),
+        ]
+    )
+
+    def listed(query: str) -> dict[str, bool]:
+        body = client.get(f"/api/v1/tasks{query}").get_json()
+        return {t["path"]: t["active"] for t in body["tasks"]}
+
+    assert listed("?host=desk") == {}  # desk dropped work/a from its file
+    assert listed("?host=laptop") == {"work/a": True, "personal/ideas": True}
+    everything = listed("")  # the host-less tasks of the fixture, and laptop's
+    assert everything == {
+        "work/a": True,
+        "work/b": True,
+        "personal/c": True,
+        "personal/ideas": True,
+    }

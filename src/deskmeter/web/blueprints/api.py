@@ -14,7 +14,7 @@ from typing import Literal
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel
 
-from deskmeter.models import Switch
+from deskmeter.models import Switch, merge_by_path
 from deskmeter.records import SwitchRecord, write_csv, write_json
 from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period
@@ -232,7 +232,8 @@ def totals() -> Response:
 def tasks() -> Response:
     reports = current_reports()
     seen: dict[str, payloads.Task] = {}
-    for task in reports.store.tasks():
+    # the host's own task file, or every host's with one row per path (active if any is)
+    for task in merge_by_path(reports.store.tasks(host=reports.host)):
         path = reports.label(task.path)
         if path not in seen:
             task_id = path if reports.coarse else task.id
