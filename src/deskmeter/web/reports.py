@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ TYPICAL_TTL = 300.0
 _TYPICAL: dict[tuple[int, str, timedelta, date], tuple[float, float]] = {}
 #: Tasks named in each calendar cell; the rest are summed.
 TOP_PER_DAY = 3
+#: ``%a`` and ``%b`` of the C locale (the process never sets another), without strftime.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +188,7 @@ def intensity(seconds: float, full_day: float = DEFAULT_FULL_DAY) -> int:
     """Calendar level 0 (nothing) to 5 (a full day or more, ``full_day`` seconds)."""
     if seconds <= 0:
         return 0
-    share = seconds / max(full_day, 60.0)
-    return sum(1 for threshold in LEVEL_SHARES if share >= threshold)
+    return bisect_right(LEVEL_SHARES, seconds / max(full_day, 60.0))  # thresholds <= share
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -519,46 +522,66 @@ class Reports:
         )
 
     def year(self, year: int) -> YearReport:
-        """Every day of ``year`` (a heat map), month totals, top tasks, a weekly trend."""
+        """Every day of ``year`` (a heat map), month totals, top tasks, a weekly trend.
+
+        One pass over the day totals feeds all of it (the year's pages are the biggest:
+        ~6,000 day-and-task totals at a developer's pace).
+        """
         first, last = date(year, 1, 1), date(year, 12, 31)
-        per_day = self._per_day(first, last)
         full_day = self.full_day()
         sums: dict[str, float] = defaultdict(float)
         months = [0.0] * 12
-        for day, values in per_day.items():
-            if day.year != year:
+        day_seconds: dict[date, float] = {}
+        weekly: dict[date, dict[str, float]] = {}
+        week: dict[str, float] = {}
+        current: date | None = None
+        month = 0
+        # The totals come one day after the other (one row per day and key): the day's
+        # figures are summed as they pass, in the order the per-day maps would hold them.
+        for total in self.day_totals(*self.bounds(first, last)):
+            day = total.period
+            if day is None or day.year != year:
                 continue
-            for key, seconds in values.items():
-                sums[key] += seconds
-                months[day.month - 1] += seconds
+            key, seconds = total.key, total.seconds
+            if day != current:
+                current = day
+                month = day.month - 1
+                monday = day - timedelta(days=day.weekday())
+                found = weekly.get(monday)
+                if found is None:
+                    found = weekly[monday] = defaultdict(float)
+                week = found
+                day_seconds[day] = 0.0
+            sums[key] += seconds
+            months[month] += seconds
+            week[key] += seconds
+            day_seconds[day] += seconds
+        worked = sum(1 for seconds in day_seconds.values() if seconds > 0)
         grid_start = first - timedelta(days=first.weekday())
         columns: list[tuple[HeatDay, ...]] = []
         cursor = grid_start
         today = self.today()
+        one_day = timedelta(days=1)
         while cursor <= last:
             column = []
-            for _ in range(7):
-                seconds = sum(per_day.get(cursor, {}).values()) if cursor.year == year else 0.0
+            for weekday in range(7):
+                in_year = cursor.year == year
+                # an empty day of the year is an integer 0 (shown "0"), as sum([]) gives
+                cell_seconds: float = day_seconds.get(cursor, 0) if in_year else 0.0
                 column.append(
                     HeatDay(
                         day=cursor,
-                        in_year=cursor.year == year,
-                        seconds=round(seconds, 3),
-                        level=intensity(seconds, full_day),
+                        in_year=in_year,
+                        seconds=round(cell_seconds, 3),
+                        level=intensity(cell_seconds, full_day),
                         future=cursor > today,
-                        label=f"{cursor:%a} {cursor.day} {cursor:%b}: "
-                        + (duration(seconds) if seconds else "nothing"),
+                        label=f"{_WEEKDAYS[weekday]} {cursor.day} {_MONTHS[cursor.month - 1]}: "
+                        + (duration(cell_seconds) if cell_seconds else "nothing"),
                     )
                 )
-                cursor += timedelta(days=1)
+                cursor += one_day
             columns.append(tuple(column))
         mondays = tuple(grid_start + timedelta(weeks=i) for i in range(len(columns)))
-        weekly: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for day, values in per_day.items():
-            if day.year == year:
-                for key, seconds in values.items():
-                    weekly[period_start(day, "week")][key] += seconds
-        worked = sum(1 for d, v in per_day.items() if d.year == year and sum(v.values()) > 0)
         return YearReport(
             year=year,
             columns=tuple(columns),

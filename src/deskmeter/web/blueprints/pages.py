@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.store.totals import day_of
 from deskmeter.web import goals as goal_rules
-from deskmeter.web.charts import build_chart
-from deskmeter.web.colors import TaskColours, area_of
+from deskmeter.web import markup
+from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
+from deskmeter.web.colors import TaskColours, area_of, shared_colours
 from deskmeter.web.context import current_reports, web_context
 from deskmeter.web.params import (
     MAX_PAGE,
@@ -29,6 +30,10 @@ from deskmeter.web.timeline import build_timeline
 from deskmeter.web.timesheet import build_timesheet, timesheet_csv
 
 blueprint = Blueprint("pages", __name__)
+# Drawn many times a page: Python, not Jinja macros (see deskmeter.web.markup).
+blueprint.add_app_template_global(markup.dot, "dot")
+blueprint.add_app_template_global(markup.bar, "bar")
+blueprint.add_app_template_global(chart_svg, "trend_chart")
 
 #: Page links shown around the current page of the switches list.
 PAGE_WINDOW = 2
@@ -59,7 +64,7 @@ def day(day_text: str) -> str:
 
 
 def colours() -> TaskColours:
-    return TaskColours(web_context().settings.views.colors)
+    return shared_colours(web_context().settings.views.colors)
 
 
 def exact_times() -> bool:
@@ -197,6 +202,7 @@ def year(year: int) -> str:
         report=report,
         palette=palette,
         chart=build_chart(report.trend, palette),
+        heatmap=heatmap_svg(report, url_for("pages.day", day_text="0")[:-1]),
         max_month=max(report.months, default=0.0),
         full_day=reports.full_day(),
         today_day=reports.today(),
