@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from deskmeter.store.totals import day_of
 from deskmeter.web import goals as goal_rules
 from deskmeter.web import markup
+from deskmeter.web.calendar_grid import calendar_weeks
 from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
 from deskmeter.web.colors import TaskColours, area_of, shared_colours
 from deskmeter.web.context import current_reports, web_context
@@ -25,7 +26,7 @@ from deskmeter.web.params import (
     parse_month,
     parse_range,
 )
-from deskmeter.web.reports import day_bounds
+from deskmeter.web.reports import MonthReport, day_bounds
 from deskmeter.web.timeline import build_timeline
 from deskmeter.web.timesheet import build_timesheet, timesheet_csv
 
@@ -125,34 +126,27 @@ def calendar(year: int, month: int) -> str:
     reports = current_reports()
     report = reports.month(first)
     palette = colours()
-    max_week = max((w.seconds for w in report.weeks), default=0.0)
+    goals = web_context().settings.goals
     return render_template(
         "calendar.html",
         report=report,
         palette=palette,
         chart=build_chart(reports.month_trend(report), palette),
         full_day=reports.full_day(),
-        day_marks={
-            cell.day: goal_rules.summary(
-                goal_rules.evaluate(
-                    web_context().settings.goals, "day", {t.key: t.seconds for t in cell.tasks}
-                )
-            )
-            for week in report.weeks
-            for cell in week.days
-            if cell.seconds > 0
-        },
-        week_marks=[
-            goal_rules.summary(
-                goal_rules.evaluate(
-                    web_context().settings.goals,
-                    "week",
-                    _sum_cells(week.days),
-                )
-            )
-            for week in report.weeks
-        ],
-        max_week=max_week,
+        weeks=calendar_weeks(
+            report,
+            palette,
+            day_marks=_day_marks(report) if goals else {},
+            week_marks=[
+                goal_rules.summary(goal_rules.evaluate(goals, "week", _sum_cells(week.days)))
+                if goals
+                else None
+                for week in report.weeks
+            ],
+            max_week=max((w.seconds for w in report.weeks), default=0.0),
+            day_base=url_for("pages.day", day_text="0")[:-1],
+            week_base=url_for("pages.week", day_text="0")[:-1],
+        ),
         today_day=reports.today(),
         nav="calendar",
     )
@@ -289,6 +283,19 @@ def tasks() -> str:
         presets=presets,
         nav="tasks",
     )
+
+
+def _day_marks(report: MonthReport) -> dict[date, goal_rules.Status | None]:
+    """Each tracked day's goal mark (met, short, ok, over)."""
+    goals = web_context().settings.goals
+    return {
+        cell.day: goal_rules.summary(
+            goal_rules.evaluate(goals, "day", {t.key: t.seconds for t in cell.tasks})
+        )
+        for week in report.weeks
+        for cell in week.days
+        if cell.seconds > 0
+    }
 
 
 def _sum_cells(cells: object) -> dict[str, float]:
