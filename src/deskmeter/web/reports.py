@@ -65,6 +65,8 @@ class CurrentState:
     heartbeat: datetime
     seconds: float
     live: bool
+    #: The open interval is an away stretch (no input, locked, asleep): not counted.
+    away: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +287,7 @@ class Reports:
             heartbeat=state.heartbeat,
             seconds=max(0.0, (until - state.since).total_seconds()),
             live=live,
+            away=state.away,
         )
 
     def open_interval(self) -> Switch | None:
@@ -584,6 +587,10 @@ class Reports:
                 cursor += one_day
             columns.append(tuple(column))
         mondays = tuple(grid_start + timedelta(weeks=i) for i in range(len(columns)))
+        away_months = [0.0] * 12
+        for day, seconds in self.away_by_day(*self.bounds(first, last)).items():
+            if day.year == year:
+                away_months[day.month - 1] += seconds
         return YearReport(
             year=year,
             columns=tuple(columns),
@@ -593,6 +600,7 @@ class Reports:
             seconds=round(sum(months), 3),
             days_tracked=worked,
             trend=self._trend(mondays, weekly, "week"),
+            away_months=tuple(round(m, 3) for m in away_months),
         )
 
     def month_trend(self, report: MonthReport) -> Trend:
@@ -698,3 +706,9 @@ class YearReport:
     seconds: float
     days_tracked: int
     trend: Trend
+    #: Seconds away per month (never in ``seconds`` or ``months``): shown apart.
+    away_months: tuple[float, ...] = ()
+
+    @property
+    def away_seconds(self) -> float:
+        return round(sum(self.away_months), 3)
