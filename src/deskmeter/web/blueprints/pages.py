@@ -61,7 +61,8 @@ def day_picker() -> BaseResponse:
 
 @blueprint.get("/day/<day_text>")
 def day(day_text: str) -> str:
-    return _day_page(parse_day("day", day_text))
+    """``/day/YYYY-MM-DD``, or a relative day: ``/day/yesterday``, ``/day/monday``, ``/day/-7d``."""
+    return _day_page(parse_day("day", day_text, current_reports().today()))
 
 
 def colours() -> TaskColours:
@@ -120,6 +121,13 @@ def calendar_picker() -> BaseResponse:
     return redirect(url_for("pages.calendar", year=first.year, month=first.month))
 
 
+@blueprint.get("/calendar/<day_text>")
+def calendar_of_day(day_text: str) -> BaseResponse:
+    """``/calendar/today``, ``/calendar/-1m``, ``/calendar/2024-05-17``: that day's month."""
+    day = parse_day("day", day_text, current_reports().today())
+    return redirect(url_for("pages.calendar", year=day.year, month=day.month))
+
+
 @blueprint.get("/calendar/<int:year>/<int:month>")
 def calendar(year: int, month: int) -> str:
     first = parse_month(year, month)
@@ -163,7 +171,7 @@ def week_picker() -> BaseResponse:
 @blueprint.get("/week/<day_text>")
 def week(day_text: str) -> str:
     reports = current_reports()
-    report = reports.week(parse_day("day", day_text))
+    report = reports.week(parse_day("day", day_text, reports.today()))  # or monday, -7d…
     palette = colours()
     return render_template(
         "week.html",
@@ -185,11 +193,24 @@ def year_picker() -> BaseResponse:
     return redirect(url_for("pages.year", year=current_reports().today().year))
 
 
-@blueprint.get("/year/<int:year>")
-def year(year: int) -> str:
+def parse_year(text: str, today: date) -> int:
+    """``2024``, or any day the date parser knows (``today``, ``-1y``): that day's year."""
+    if text.isascii() and text.isdigit() and len(text) <= 4:
+        year = int(text)
+    else:
+        try:
+            year = parse_day("year", text, today).year
+        except ParameterError:
+            expected = "expected a year YYYY or a date (today, -1y, 2024-05-01)"
+            raise ParameterError("year", f"{expected}, got {text[:40]!r}") from None
     parse_month(year, 1)
+    return year
+
+
+@blueprint.get("/year/<year>")
+def year(year: str) -> str:
     reports = current_reports()
-    report = reports.year(year)
+    report = reports.year(parse_year(year, reports.today()))
     palette = colours()
     return render_template(
         "year.html",
