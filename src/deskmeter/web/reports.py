@@ -81,6 +81,8 @@ class DayCell:
     today: bool
     future: bool
     tasks: tuple[KeyTotal, ...] = ()
+    #: Every area of the day, biggest first (``top`` is the first ``TOP_PER_DAY``).
+    areas: tuple[KeyTotal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,6 +407,7 @@ class Reports:
                         rest_seconds=round(sum(t.seconds for t in areas[TOP_PER_DAY:]), 3),
                         rest_count=max(0, len(areas) - TOP_PER_DAY),
                         tasks=ranked,
+                        areas=areas,
                         level=intensity(seconds, full_day),
                         today=day == today,
                         future=day > today,
@@ -534,33 +537,42 @@ class Reports:
         """
         first, last = date(year, 1, 1), date(year, 12, 31)
         full_day = self.full_day()
-        sums: dict[str, float] = defaultdict(float)
-        months = [0.0] * 12
         day_seconds: dict[date, float] = {}
         weekly: dict[date, dict[str, float]] = {}
         week: dict[str, float] = {}
         current: date | None = None
-        month = 0
-        # The totals come one day after the other (one row per day and key): the day's
-        # figures are summed as they pass, in the order the per-day maps would hold them.
+        skip = False
+        # The hot loop of the biggest page (~6,000 day-and-task totals a year): two sums per
+        # total, the day's (in the order the day's totals come, as the per-day maps would
+        # add them) and the week's per key; the year's per key and the months are summed
+        # from those. Every figure but the day's is rounded to the millisecond, where the
+        # order of the float additions cannot show (their error is ~1e-9 s).
         for total in self.day_totals(*self.bounds(first, last)):
             day = total.period
-            if day is None or day.year != year:
-                continue
-            key, seconds = total.key, total.seconds
             if day != current:
                 current = day
-                month = day.month - 1
+                skip = day is None or day.year != year
+                if skip:
+                    continue
+                assert day is not None
                 monday = day - timedelta(days=day.weekday())
                 found = weekly.get(monday)
                 if found is None:
                     found = weekly[monday] = defaultdict(float)
                 week = found
-                day_seconds[day] = 0.0
-            sums[key] += seconds
-            months[month] += seconds
-            week[key] += seconds
-            day_seconds[day] += seconds
+                day_seconds.setdefault(day, 0.0)
+            elif skip:
+                continue
+            seconds = total.seconds
+            week[total.key] += seconds
+            day_seconds[day] += seconds  # type: ignore[index]
+        sums: dict[str, float] = defaultdict(float)
+        for values in weekly.values():
+            for key, seconds in values.items():
+                sums[key] += seconds
+        months = [0.0] * 12
+        for day, seconds in day_seconds.items():
+            months[day.month - 1] += seconds
         worked = sum(1 for seconds in day_seconds.values() if seconds > 0)
         grid_start = first - timedelta(days=first.weekday())
         columns: list[tuple[HeatDay, ...]] = []
@@ -609,12 +621,11 @@ class Reports:
         while cursor.month == report.first.month:
             days.append(cursor)
             cursor += timedelta(days=1)
-        per_day: dict[date, dict[str, float]] = {
-            cell.day: {t.key: t.seconds for t in cell.tasks}
-            for week in report.weeks
-            for cell in week.days
-        }
-        return self._trend(tuple(days), per_day, "day")
+        # a day's bar is its areas, biggest first: what each cell already holds
+        areas = {cell.day: cell.areas for week in report.weeks for cell in week.days}
+        return Trend(
+            unit="day", bars=tuple(TrendBar(period=d, parts=areas.get(d, ())) for d in days)
+        )
 
     @staticmethod
     def _trend(
@@ -630,8 +641,7 @@ class Reports:
         return Trend(unit=unit, bars=tuple(bars))
 
 
-@dataclass(frozen=True, slots=True)
-class TrendBar:
+class TrendBar(NamedTuple):
     period: date
     parts: tuple[KeyTotal, ...]
 
@@ -686,8 +696,9 @@ class WeekReport:
         return self.monday + timedelta(days=7)
 
 
-@dataclass(frozen=True, slots=True)
-class HeatDay:
+class HeatDay(NamedTuple):
+    """A day of the year's heat map (a named tuple: a year has 371 of them)."""
+
     day: date
     in_year: bool
     seconds: float
