@@ -11,6 +11,7 @@ page's non-store work (the store's calls are in it too, but easy to pick out).
     python -m benchmarks.render_profile                     # 10 years, 40 requests a page
     python -m benchmarks.render_profile --years 1 --requests 20
     python -m benchmarks.render_profile --profile year --db /tmp/bench-10y.db
+    python -m benchmarks.render_profile --replay   # the store answers from memory: render only
 """
 
 from __future__ import annotations
@@ -70,6 +71,30 @@ class TimedStore:
         return timed
 
 
+class ReplayStore(TimedStore):
+    """Answers each distinct call once from the real store, then replays the answer (a
+    copy of a list): a request's time is then all after the store (``--replay``), with
+    no allocation or garbage collection of the store's own work mixed in."""
+
+    def __init__(self, inner: SQLiteStore, clock: Callable[[], float]) -> None:
+        super().__init__(inner, clock)
+        self._answers: dict[tuple[str, str], Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._inner, name)
+        if not callable(found):
+            return found
+
+        def replayed(*args: Any, **kwargs: Any) -> Any:
+            key = (name, repr((args, sorted(kwargs.items()))))
+            if key not in self._answers:
+                self._answers[key] = found(*args, **kwargs)
+            answer = self._answers[key]
+            return list(answer) if isinstance(answer, list) else answer
+
+        return replayed
+
+
 def pages(years: float) -> dict[str, list[str]]:
     first = LAST_DAY - timedelta(days=max(1, round(365.25 * years)) - 1)
     first_year = LAST_DAY.year - max(0, int(years) - 1)
@@ -91,7 +116,7 @@ def percentile(samples: list[float], q: float) -> float:
 def measure(
     get: Callable[[str], int], store: TimedStore, urls: list[str], requests: int
 ) -> dict[str, Any]:
-    for url in urls[:2]:
+    for url in urls:  # warm up: templates, caches, and every answer a replay store keeps
         get(url)
     total: list[float] = []
     inside: list[float] = []
@@ -130,6 +155,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--db", type=Path, help="reuse (or create) this store file")
     parser.add_argument("--only", nargs="+", default=[], help="pages to run (month week ...)")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu")
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="replay the store's answers (measures only what comes after the store)",
+    )
     parser.add_argument("--profile", help="cProfile this page and print the top functions")
     parser.add_argument(
         "--output",
@@ -146,7 +176,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         count = build(db, args.years)
         print(f"built {count:,} switches in {time.perf_counter() - began:.0f} s: {db}")
     settings = Settings(store=str(db), timezone=TZ_NAME, task_file=folder / "tasks.txt")
-    store = TimedStore(SQLiteStore(db), CLOCKS[args.clock])
+    kind = ReplayStore if args.replay else TimedStore
+    store = kind(SQLiteStore(db), CLOCKS[args.clock])
     client = create_app(settings, store=store, clock=lambda: CLOCK).test_client()  # type: ignore[arg-type]
 
     def get(url: str) -> int:
@@ -165,7 +196,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         return {}
-    results: dict[str, Any] = {"years": args.years, "clock": args.clock, "pages": {}}
+    results: dict[str, Any] = {
+        "years": args.years,
+        "clock": args.clock,
+        "replay": args.replay,
+        "pages": {},
+    }
     print(
         f"{'page':<8} {'total p50':>9} {'p99':>7} │ {'store p50':>9} {'p99':>7} │ "
         f"{'render p50':>10} {'p99':>7}"
