@@ -80,9 +80,15 @@ class DayCell:
     level: int
     today: bool
     future: bool
-    tasks: tuple[KeyTotal, ...] = ()
     #: Every area of the day, biggest first (``top`` is the first ``TOP_PER_DAY``).
     areas: tuple[KeyTotal, ...] = ()
+    #: Seconds per task of the day (``tasks`` ranks them when asked: only goals do).
+    sums: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def tasks(self) -> tuple[KeyTotal, ...]:
+        """The day's tasks, biggest first."""
+        return _by_size(dict(self.sums))
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,7 +397,6 @@ class Reports:
             cells: list[DayCell] = []
             for _ in range(7):
                 sums = per_day.get(day, {})
-                ranked = _by_size(sums)
                 areas = _by_size(_areas(sums))
                 seconds = sum(sums.values())
                 in_month = day.month == first.month
@@ -406,8 +411,8 @@ class Reports:
                         top=areas[:TOP_PER_DAY],
                         rest_seconds=round(sum(t.seconds for t in areas[TOP_PER_DAY:]), 3),
                         rest_count=max(0, len(areas) - TOP_PER_DAY),
-                        tasks=ranked,
                         areas=areas,
+                        sums=sums,
                         level=intensity(seconds, full_day),
                         today=day == today,
                         future=day > today,
