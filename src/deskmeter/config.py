@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -231,6 +239,31 @@ class Settings(BaseSettings):
     views: ViewsSettings = ViewsSettings()
     portfolio: PortfolioSettings = PortfolioSettings()
     goals: list[GoalSettings] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _web_colors_alias(cls, data: Any) -> Any:
+        """``[web.colors]`` is another name for ``[views.colors]`` (the name issue 15 used).
+
+        Given in both places it is an error (one clear line), never a silent merge.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("web"), dict):
+            return data
+        if "colors" not in data["web"]:
+            return data
+        web = dict(data["web"])
+        colours = web.pop("colors")
+        views = data.get("views")
+        if isinstance(views, ViewsSettings):
+            views = views.model_dump() if "colors" in views.model_fields_set else {}
+        views = dict(views or {})
+        if views.get("colors"):
+            raise ValueError(
+                "colours given twice, as [views.colors] and as [web.colors] (its other "
+                "name): keep one"
+            )
+        views["colors"] = colours
+        return {**data, "web": web, "views": views}
 
     @field_validator("timezone")
     @classmethod

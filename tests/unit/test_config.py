@@ -86,3 +86,39 @@ def test_the_cli_prints_the_problem_and_exits_non_zero(xdg: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("deskmeter: error: bad setting tracker.heartbeat_seconds:")
+
+
+@pytest.mark.parametrize("section", ["views.colors", "web.colors"])
+def test_colours_are_read_from_views_colors_or_its_other_name_web_colors(
+    xdg: Path, section: str
+) -> None:
+    write(
+        xdg / ".config/deskmeter/config.toml",
+        f'[web]\nmode = "portfolio"\n[{section}]\n"work" = "#3366cc"\n"oss/flask" = "#c00"\n',
+    )
+    settings = load_settings()
+    assert settings.views.colors == {"work": "#3366cc", "oss/flask": "#c00"}
+    assert settings.web.mode == "portfolio"  # the rest of [web] is kept
+
+
+def test_web_colors_is_checked_like_views_colors(xdg: Path) -> None:
+    write(xdg / ".config/deskmeter/config.toml", '[web.colors]\n"work" = "blue"\n')
+    with pytest.raises(ConfigError, match="expected #rgb or #rrggbb, got 'blue'"):
+        load_settings()
+
+
+def test_colours_given_under_both_names_are_one_clear_error(xdg: Path) -> None:
+    write(
+        xdg / ".config/deskmeter/config.toml",
+        '[views.colors]\n"work" = "#3366cc"\n[web.colors]\n"oss" = "#112233"\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "[views.colors] and as [web.colors]" in message and "keep one" in message
+    assert "\n" not in message
+
+
+def test_web_colors_from_the_environment(xdg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DESKMETER_WEB__COLORS__work", "#abcdef")
+    assert load_settings().views.colors == {"work": "#abcdef"}

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from deskmeter.cli.main import app as cli
 from deskmeter.store import Store
 from deskmeter.store.sqlite import SQLiteStore
-from tests.web.conftest import seed, switch, utc
+from tests.web.conftest import STATE, seed, switch, utc
 
 AWAY = replace(
     switch("away1", utc(2024, 3, 29, 11, 0), 1, "work/client-a/api", "web", 1), away=True
@@ -43,7 +43,10 @@ COUNTED = {
         r'<tr data-key="[^"]+" data-seconds="([\d.]+)"',
     ],
     "/tasks?start=2024-03-01&end=2024-04-01": [r'data-seconds="([\d.]+)"'],
-    "/summary": [r"(\d+h \d+m|\d+m)"],
+    "/summary": [
+        r'id="summary-(?:week|year)-total">([^<]+)<',
+        r'<span class="muted">(\d+h \d+m|\d+m)</span>',
+    ],
 }
 
 
@@ -69,6 +72,18 @@ def test_away_time_changes_no_total_and_shows_apart(client: FlaskClient, store: 
     assert day.count('class="away-gap"') == 1 and "away 1h 00m" in day
     # no bar of any lane is the away hour
     assert "12:00–13:00 (1h 00m)" not in day
+    year = client.get("/year/2024").get_data(as_text=True)
+    assert 'id="year-away" data-seconds="3600.0"' in year
+    assert 'data-away-seconds="3600.0"' in year  # March's row
+    assert year.count("data-away-seconds=") == 12
+    summary = client.get("/summary").get_data(as_text=True)
+    assert 'id="summary-year-away" data-seconds="3600.0"' in summary
+
+
+def test_a_year_without_away_has_no_away_column(client: FlaskClient) -> None:
+    year = client.get("/year/2024").get_data(as_text=True)
+    assert 'id="year-away" data-seconds="0.0"' in year and "data-away-seconds" not in year
+    assert 'id="summary-year-away"' not in client.get("/summary").get_data(as_text=True)
 
 
 def test_a_week_without_away_has_no_away_row(client: FlaskClient) -> None:
@@ -110,6 +125,7 @@ def report(tmp_path: Path, store: Path, *args: str) -> str:
 def test_report_leaves_away_out_of_the_totals_and_names_it(tmp_path: Path, cli_store: Path) -> None:
     before = json.loads(report(tmp_path, cli_store, "--format", "json"))
     assert before["away_seconds"] == 0
+    assert "(away" not in report(tmp_path, cli_store, "--format", "csv")
     with SQLiteStore(cli_store) as backend:
         backend.add_switch(AWAY)
     after = json.loads(report(tmp_path, cli_store, "--format", "json"))
@@ -117,6 +133,29 @@ def test_report_leaves_away_out_of_the_totals_and_names_it(tmp_path: Path, cli_s
     assert after["away_seconds"] == 3600
     table = report(tmp_path, cli_store)
     assert "away 1h 00m (not counted)" in table.splitlines()[0]
+    plain = list(csv.reader(io.StringIO(report(tmp_path, cli_store, "--format", "csv"))))
+    assert plain[-1] == ["(away, not counted)", "3600", "1.00"]
+    assert (
+        plain[:-1]
+        == list(
+            csv.reader(io.StringIO(report(tmp_path, cli_store, "--format", "csv", "--by", "task")))
+        )[:-1]
+    )
+    by_day = list(
+        csv.reader(io.StringIO(report(tmp_path, cli_store, "--by", "day", "--format", "csv")))
+    )
+    assert by_day[-1][0] == "(away, not counted)"
+    assert "(away, not counted)" not in [r[0] for r in by_day[:-1]]
     sheet = report(tmp_path, cli_store, "--timesheet", "--format", "csv")
     friday = next(r for r in csv.reader(io.StringIO(sheet)) if r[0] == "2024-03-29")
     assert friday[1:4] == ["10:00", "12:00", "2.00"]  # not 13:00, not 3.00
+
+
+def test_the_header_says_away_while_the_tracker_is_away(client: FlaskClient, store: Store) -> None:
+    assert 'id="state-away"' not in client.get("/").get_data(as_text=True)
+    store.put_state(replace(STATE, away=True, heartbeat=STATE.since))  # asleep: no beats
+    for url in ("/", "/week/2024-03-29", "/year/2024"):
+        html = client.get(url).get_data(as_text=True)
+        header = html[html.index('id="current-state"') : html.index("</header>")]
+        assert 'id="state-away"' in header and ">away</span>" in header, url
+        assert "● now" not in header and "tracker stopped" not in header, url

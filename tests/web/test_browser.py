@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -126,14 +126,39 @@ def seed_history(store: Store) -> None:
     )
 
 
+def add_away(store: Store) -> None:
+    """An hour away at 05:00 local on the last few days (no work then), and away now."""
+    today = datetime.now(MADRID).date()
+    for back in range(1, 6):
+        start = datetime.combine(today - timedelta(days=back), time(5), MADRID).astimezone(UTC)
+        store.add_switch(
+            Switch(
+                id=f"away-{back}",
+                date=start,
+                delta=3600.0,
+                workspace_index=0,
+                workspace="code",
+                task_id=None,
+                task=None,
+                host="bench",
+                away=True,
+            )
+        )
+    state = store.get_state()
+    assert state is not None
+    store.put_state(replace(state, away=True))
+
+
 @pytest.fixture(scope="module")
 def dashboards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Served]]:
     local = serve(tmp_path_factory.mktemp("local"), token=SecretStr(TOKEN))
     portfolio = serve(tmp_path_factory.mktemp("portfolio"), mode="portfolio", coarsen_tasks=True)
-    for served in (local, portfolio):
+    away = serve(tmp_path_factory.mktemp("away"))
+    for served in (local, portfolio, away):
         seed_history(served.store)
-    yield {"local": local, "portfolio": portfolio}
-    for served in (local, portfolio):
+    add_away(away.store)
+    yield {"local": local, "portfolio": portfolio, "away": away}
+    for served in (local, portfolio, away):
         served.server.shutdown()
         served.store.close()
 
@@ -340,6 +365,9 @@ def page_paths(today: date) -> dict[str, tuple[str, str]]:
             "portfolio",
             f"/calendar/{today.year}/{today.month}?host={LAPTOP}",
         ),
+        # away time shown apart: the header's away pill, the year's away column, the summary
+        "away-year": ("away", f"/year/{today.year}"),
+        "away-summary": ("away", "/summary"),
     }
 
 
@@ -400,6 +428,12 @@ def test_every_page_fits_the_screen_has_no_errors_and_passes_axe(
         viewport = layout_browser.execute_script("return document.documentElement.clientWidth")
         if page_width > viewport:
             problems.append(f"{name}: page {page_width}px wide in a {viewport}px viewport")
+        if which == "away":
+            if not layout_browser.find_element(By.ID, "state-away").is_displayed():
+                problems.append(f"{name}: the header's away mark is not shown")
+            shown = layout_browser.find_elements(By.CSS_SELECTOR, "[data-away-seconds], .away-line")
+            if not any(element.is_displayed() for element in shown):
+                problems.append(f"{name}: no away figure shown")
         errors = console_errors(layout_browser)
         if errors:
             problems.append(f"{name}: console {errors}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from flask.testing import FlaskClient
 
 from deskmeter.web.formatting import duration
@@ -138,7 +139,12 @@ def test_tasks_page_rolls_paths_up_by_hierarchy(client: FlaskClient) -> None:
 def test_bad_page_parameters_are_400_pages_naming_the_parameter(client: FlaskClient) -> None:
     for url, name in [
         ("/day/2024-02-30", "day"),
-        ("/day/yesterday", "day"),
+        ("/day/notaday", "day"),
+        ("/day/-99999999d", "day"),
+        ("/week/junk", "day"),
+        ("/year/junk", "year"),
+        ("/year/0", "year"),
+        ("/calendar/junk", "day"),
         ("/calendar/2024/13", "month"),
         ("/calendar/0/1", "year"),
         ("/switches?page=0", "page"),
@@ -149,6 +155,37 @@ def test_bad_page_parameters_are_400_pages_naming_the_parameter(client: FlaskCli
         response = client.get(url)
         assert response.status_code == 400, url
         assert f"{name}:" in response.get_data(as_text=True), url
+
+
+@pytest.mark.parametrize(
+    ("relative", "absolute"),
+    [
+        ("/day/yesterday", "/day/2024-03-30"),  # NOW is Sunday 31 March 2024 in Madrid
+        ("/day/today", "/day/2024-03-31"),
+        ("/day/friday", "/day/2024-03-29"),
+        ("/day/-7d", "/day/2024-03-24"),
+        ("/week/monday", "/week/2024-03-25"),
+        ("/week/-7d", "/week/2024-03-24"),
+        ("/week/today", "/week/2024-03-31"),
+        ("/year/today", "/year/2024"),
+        ("/year/-1y", "/year/2023"),
+        ("/year/2024-03-01", "/year/2024"),
+    ],
+)
+def test_relative_dates_in_page_paths_show_that_day(
+    client: FlaskClient, relative: str, absolute: str
+) -> None:
+    """Wherever a page path takes a date it takes ``today``, ``yesterday``, ``monday``, ``-7d``."""
+    shown = client.get(relative)
+    assert shown.status_code == 200, shown.get_data(as_text=True)[:300]
+    assert shown.get_data(as_text=True) == client.get(absolute).get_data(as_text=True)
+
+
+def test_a_relative_month_in_the_calendar_path_redirects_to_that_month(
+    client: FlaskClient,
+) -> None:
+    assert client.get("/calendar/today").headers["Location"].endswith("/calendar/2024/3")
+    assert client.get("/calendar/-1m").headers["Location"].endswith("/calendar/2024/2")
 
 
 def test_unknown_pages_are_404(client: FlaskClient) -> None:

@@ -48,6 +48,10 @@ class Format(StrEnum):
     json = "json"
 
 
+#: The key of the CSV form's last row: the seconds away, never part of the other rows.
+AWAY_ROW = "(away, not counted)"
+
+
 def period_range(name: PeriodName, today: date) -> tuple[date, date]:
     """The first and last local day of the named period that contains ``today``."""
     if name is PeriodName.today:
@@ -198,6 +202,8 @@ def report(
     if fmt is Format.csv:
         table = [[by.value, "seconds", "hours"]]
         table += [[k, f"{s:.0f}", decimal_hours(s)] for k, s in rows]
+        if away:  # as the table's first line and the JSON's away_seconds: apart, last
+            table.append([AWAY_ROW, f"{away:.0f}", decimal_hours(away)])
         typer.echo(_csv(table))
         return
     span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"

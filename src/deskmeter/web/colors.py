@@ -10,8 +10,10 @@ inline styles, not presentation attributes).
 from __future__ import annotations
 
 import colorsys
+import threading
 import zlib
 from collections.abc import Mapping
+from functools import lru_cache
 
 from deskmeter.models import NO_TASK
 
@@ -24,6 +26,7 @@ SATURATION = (0.50, 0.72)
 HUE_STEPS = 24
 
 
+@lru_cache(maxsize=16384)
 def area_of(path: str) -> str:
     """The top level of a task path (``work/a/b`` → ``work``)."""
     if path == NO_TASK:
@@ -101,3 +104,18 @@ class TaskColours:
             if prefix in self._overrides:
                 return prefix
         return None
+
+
+_SHARED: dict[tuple[tuple[str, str], ...], TaskColours] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_colours(overrides: Mapping[str, str] | None = None) -> TaskColours:
+    """One ``TaskColours`` per process for a given set of overrides: colours depend only
+    on the configuration, so every request reuses the colours already worked out."""
+    key = tuple(sorted((overrides or {}).items()))
+    found = _SHARED.get(key)
+    if found is None:
+        with _SHARED_LOCK:
+            found = _SHARED.setdefault(key, TaskColours(dict(key)))
+    return found

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import math
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from deskmeter.config import Settings
@@ -45,10 +47,14 @@ TYPICAL_TTL = 300.0
 _TYPICAL: dict[tuple[int, str, timedelta, date, str | None], tuple[float, float]] = {}
 #: Tasks named in each calendar cell; the rest are summed.
 TOP_PER_DAY = 3
+#: ``%a`` and ``%b`` of the C locale (the process never sets another), without strftime.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass(frozen=True, slots=True)
-class KeyTotal:
+class KeyTotal(NamedTuple):
+    """Seconds of one key (task, area, workspace); a named tuple: pages make hundreds."""
+
     key: str
     seconds: float
 
@@ -65,6 +71,8 @@ class CurrentState:
     live: bool
     #: The workstation it runs on.
     host: str = ""
+    #: The open interval is an away stretch (no input, locked, asleep): not counted.
+    away: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +86,15 @@ class DayCell:
     level: int
     today: bool
     future: bool
-    tasks: tuple[KeyTotal, ...] = ()
+    #: Every area of the day, biggest first (``top`` is the first ``TOP_PER_DAY``).
+    areas: tuple[KeyTotal, ...] = ()
+    #: Seconds per task of the day (``tasks`` ranks them when asked: only goals do).
+    sums: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def tasks(self) -> tuple[KeyTotal, ...]:
+        """The day's tasks, biggest first."""
+        return _by_size(dict(self.sums))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +206,7 @@ def intensity(seconds: float, full_day: float = DEFAULT_FULL_DAY) -> int:
     """Calendar level 0 (nothing) to 5 (a full day or more, ``full_day`` seconds)."""
     if seconds <= 0:
         return 0
-    share = seconds / max(full_day, 60.0)
-    return sum(1 for threshold in LEVEL_SHARES if share >= threshold)
+    return bisect_right(LEVEL_SHARES, seconds / max(full_day, 60.0))  # thresholds <= share
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -307,6 +322,7 @@ class Reports:
             seconds=max(0.0, (until - state.since).total_seconds()),
             live=live,
             host=state.host,
+            away=state.away,
         )
 
     def open_interval(self) -> Switch | None:
@@ -443,7 +459,6 @@ class Reports:
             cells: list[DayCell] = []
             for _ in range(7):
                 sums = per_day.get(day, {})
-                ranked = _by_size(sums)
                 areas = _by_size(_areas(sums))
                 seconds = sum(sums.values())
                 in_month = day.month == first.month
@@ -458,7 +473,8 @@ class Reports:
                         top=areas[:TOP_PER_DAY],
                         rest_seconds=round(sum(t.seconds for t in areas[TOP_PER_DAY:]), 3),
                         rest_count=max(0, len(areas) - TOP_PER_DAY),
-                        tasks=ranked,
+                        areas=areas,
+                        sums=sums,
                         level=intensity(seconds, full_day),
                         today=day == today,
                         future=day > today,
@@ -578,46 +594,79 @@ class Reports:
         )
 
     def year(self, year: int) -> YearReport:
-        """Every day of ``year`` (a heat map), month totals, top tasks, a weekly trend."""
+        """Every day of ``year`` (a heat map), month totals, top tasks, a weekly trend.
+
+        One pass over the day totals feeds all of it (the year's pages are the biggest:
+        ~6,000 day-and-task totals at a developer's pace).
+        """
         first, last = date(year, 1, 1), date(year, 12, 31)
-        per_day = self._per_day(first, last)
         full_day = self.full_day()
-        sums: dict[str, float] = defaultdict(float)
-        months = [0.0] * 12
-        for day, values in per_day.items():
-            if day.year != year:
+        day_seconds: dict[date, float] = {}
+        weekly: dict[date, dict[str, float]] = {}
+        week: dict[str, float] = {}
+        current: date | None = None
+        skip = False
+        # The hot loop of the biggest page (~6,000 day-and-task totals a year): two sums per
+        # total, the day's (in the order the day's totals come, as the per-day maps would
+        # add them) and the week's per key; the year's per key and the months are summed
+        # from those. Every figure but the day's is rounded to the millisecond, where the
+        # order of the float additions cannot show (their error is ~1e-9 s).
+        for total in self.day_totals(*self.bounds(first, last)):
+            day = total.period
+            if day != current:
+                current = day
+                skip = day is None or day.year != year
+                if skip:
+                    continue
+                assert day is not None
+                monday = day - timedelta(days=day.weekday())
+                found = weekly.get(monday)
+                if found is None:
+                    found = weekly[monday] = defaultdict(float)
+                week = found
+                day_seconds.setdefault(day, 0.0)
+            elif skip:
                 continue
+            seconds = total.seconds
+            week[total.key] += seconds
+            day_seconds[day] += seconds  # type: ignore[index]
+        sums: dict[str, float] = defaultdict(float)
+        for values in weekly.values():
             for key, seconds in values.items():
                 sums[key] += seconds
-                months[day.month - 1] += seconds
+        months = [0.0] * 12
+        for day, seconds in day_seconds.items():
+            months[day.month - 1] += seconds
+        worked = sum(1 for seconds in day_seconds.values() if seconds > 0)
         grid_start = first - timedelta(days=first.weekday())
         columns: list[tuple[HeatDay, ...]] = []
         cursor = grid_start
         today = self.today()
+        one_day = timedelta(days=1)
         while cursor <= last:
             column = []
-            for _ in range(7):
-                seconds = sum(per_day.get(cursor, {}).values()) if cursor.year == year else 0.0
+            for weekday in range(7):
+                in_year = cursor.year == year
+                # an empty day of the year is an integer 0 (shown "0"), as sum([]) gives
+                cell_seconds: float = day_seconds.get(cursor, 0) if in_year else 0.0
                 column.append(
                     HeatDay(
                         day=cursor,
-                        in_year=cursor.year == year,
-                        seconds=round(seconds, 3),
-                        level=intensity(seconds, full_day),
+                        in_year=in_year,
+                        seconds=round(cell_seconds, 3),
+                        level=intensity(cell_seconds, full_day),
                         future=cursor > today,
-                        label=f"{cursor:%a} {cursor.day} {cursor:%b}: "
-                        + (duration(seconds) if seconds else "nothing"),
+                        label=f"{_WEEKDAYS[weekday]} {cursor.day} {_MONTHS[cursor.month - 1]}: "
+                        + (duration(cell_seconds) if cell_seconds else "nothing"),
                     )
                 )
-                cursor += timedelta(days=1)
+                cursor += one_day
             columns.append(tuple(column))
         mondays = tuple(grid_start + timedelta(weeks=i) for i in range(len(columns)))
-        weekly: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for day, values in per_day.items():
+        away_months = [0.0] * 12
+        for day, seconds in self.away_by_day(*self.bounds(first, last)).items():
             if day.year == year:
-                for key, seconds in values.items():
-                    weekly[period_start(day, "week")][key] += seconds
-        worked = sum(1 for d, v in per_day.items() if d.year == year and sum(v.values()) > 0)
+                away_months[day.month - 1] += seconds
         return YearReport(
             year=year,
             columns=tuple(columns),
@@ -627,6 +676,7 @@ class Reports:
             seconds=round(sum(months), 3),
             days_tracked=worked,
             trend=self._trend(mondays, weekly, "week"),
+            away_months=tuple(round(m, 3) for m in away_months),
         )
 
     def month_trend(self, report: MonthReport) -> Trend:
@@ -635,12 +685,11 @@ class Reports:
         while cursor.month == report.first.month:
             days.append(cursor)
             cursor += timedelta(days=1)
-        per_day: dict[date, dict[str, float]] = {
-            cell.day: {t.key: t.seconds for t in cell.tasks}
-            for week in report.weeks
-            for cell in week.days
-        }
-        return self._trend(tuple(days), per_day, "day")
+        # a day's bar is its areas, biggest first: what each cell already holds
+        areas = {cell.day: cell.areas for week in report.weeks for cell in week.days}
+        return Trend(
+            unit="day", bars=tuple(TrendBar(period=d, parts=areas.get(d, ())) for d in days)
+        )
 
     @staticmethod
     def _trend(
@@ -656,8 +705,7 @@ class Reports:
         return Trend(unit=unit, bars=tuple(bars))
 
 
-@dataclass(frozen=True, slots=True)
-class TrendBar:
+class TrendBar(NamedTuple):
     period: date
     parts: tuple[KeyTotal, ...]
 
@@ -712,8 +760,9 @@ class WeekReport:
         return self.monday + timedelta(days=7)
 
 
-@dataclass(frozen=True, slots=True)
-class HeatDay:
+class HeatDay(NamedTuple):
+    """A day of the year's heat map (a named tuple: a year has 371 of them)."""
+
     day: date
     in_year: bool
     seconds: float
@@ -732,3 +781,9 @@ class YearReport:
     seconds: float
     days_tracked: int
     trend: Trend
+    #: Seconds away per month (never in ``seconds`` or ``months``): shown apart.
+    away_months: tuple[float, ...] = ()
+
+    @property
+    def away_seconds(self) -> float:
+        return round(sum(self.away_months), 3)

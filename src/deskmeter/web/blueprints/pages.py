@@ -10,9 +10,12 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.store.totals import day_of
 from deskmeter.web import goals as goal_rules
-from deskmeter.web.charts import build_chart
-from deskmeter.web.colors import TaskColours, area_of
+from deskmeter.web import markup
+from deskmeter.web.calendar_grid import calendar_weeks
+from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
+from deskmeter.web.colors import TaskColours, area_of, shared_colours
 from deskmeter.web.context import current_reports, web_context
+from deskmeter.web.hosts import host_query
 from deskmeter.web.params import (
     MAX_PAGE,
     MAX_RANGE_DAYS,
@@ -24,11 +27,15 @@ from deskmeter.web.params import (
     parse_month,
     parse_range,
 )
-from deskmeter.web.reports import day_bounds
+from deskmeter.web.reports import MonthReport, day_bounds
 from deskmeter.web.timeline import build_timeline
 from deskmeter.web.timesheet import build_timesheet, timesheet_csv
 
 blueprint = Blueprint("pages", __name__)
+# Drawn many times a page: Python, not Jinja macros (see deskmeter.web.markup).
+blueprint.add_app_template_global(markup.dot, "dot")
+blueprint.add_app_template_global(markup.bar, "bar")
+blueprint.add_app_template_global(chart_svg, "trend_chart")
 
 #: Page links shown around the current page of the switches list.
 PAGE_WINDOW = 2
@@ -55,11 +62,12 @@ def day_picker() -> BaseResponse:
 
 @blueprint.get("/day/<day_text>")
 def day(day_text: str) -> str:
-    return _day_page(parse_day("day", day_text))
+    """``/day/YYYY-MM-DD``, or a relative day: ``/day/yesterday``, ``/day/monday``, ``/day/-7d``."""
+    return _day_page(parse_day("day", day_text, current_reports().today()))
 
 
 def colours() -> TaskColours:
-    return TaskColours(web_context().settings.views.colors)
+    return shared_colours(web_context().settings.views.colors)
 
 
 def exact_times() -> bool:
@@ -114,40 +122,41 @@ def calendar_picker() -> BaseResponse:
     return redirect(url_for("pages.calendar", year=first.year, month=first.month))
 
 
+@blueprint.get("/calendar/<day_text>")
+def calendar_of_day(day_text: str) -> BaseResponse:
+    """``/calendar/today``, ``/calendar/-1m``, ``/calendar/2024-05-17``: that day's month."""
+    day = parse_day("day", day_text, current_reports().today())
+    return redirect(url_for("pages.calendar", year=day.year, month=day.month))
+
+
 @blueprint.get("/calendar/<int:year>/<int:month>")
 def calendar(year: int, month: int) -> str:
     first = parse_month(year, month)
     reports = current_reports()
     report = reports.month(first)
     palette = colours()
-    max_week = max((w.seconds for w in report.weeks), default=0.0)
+    goals = web_context().settings.goals
     return render_template(
         "calendar.html",
         report=report,
         palette=palette,
         chart=build_chart(reports.month_trend(report), palette),
         full_day=reports.full_day(),
-        day_marks={
-            cell.day: goal_rules.summary(
-                goal_rules.evaluate(
-                    web_context().settings.goals, "day", {t.key: t.seconds for t in cell.tasks}
-                )
-            )
-            for week in report.weeks
-            for cell in week.days
-            if cell.seconds > 0
-        },
-        week_marks=[
-            goal_rules.summary(
-                goal_rules.evaluate(
-                    web_context().settings.goals,
-                    "week",
-                    _sum_cells(week.days),
-                )
-            )
-            for week in report.weeks
-        ],
-        max_week=max_week,
+        weeks=calendar_weeks(
+            report,
+            palette,
+            day_marks=_day_marks(report) if goals else {},
+            week_marks=[
+                goal_rules.summary(goal_rules.evaluate(goals, "week", _sum_cells(week.days)))
+                if goals
+                else None
+                for week in report.weeks
+            ],
+            max_week=max((w.seconds for w in report.weeks), default=0.0),
+            day_base=url_for("pages.day", day_text="0", host=None)[:-1],
+            week_base=url_for("pages.week", day_text="0", host=None)[:-1],
+            query=host_query(),
+        ),
         today_day=reports.today(),
         nav="calendar",
     )
@@ -164,7 +173,7 @@ def week_picker() -> BaseResponse:
 @blueprint.get("/week/<day_text>")
 def week(day_text: str) -> str:
     reports = current_reports()
-    report = reports.week(parse_day("day", day_text))
+    report = reports.week(parse_day("day", day_text, reports.today()))  # or monday, -7d…
     palette = colours()
     return render_template(
         "week.html",
@@ -186,17 +195,33 @@ def year_picker() -> BaseResponse:
     return redirect(url_for("pages.year", year=current_reports().today().year))
 
 
-@blueprint.get("/year/<int:year>")
-def year(year: int) -> str:
+def parse_year(text: str, today: date) -> int:
+    """``2024``, or any day the date parser knows (``today``, ``-1y``): that day's year."""
+    if text.isascii() and text.isdigit() and len(text) <= 4:
+        year = int(text)
+    else:
+        try:
+            year = parse_day("year", text, today).year
+        except ParameterError:
+            expected = "expected a year YYYY or a date (today, -1y, 2024-05-01)"
+            raise ParameterError("year", f"{expected}, got {text[:40]!r}") from None
     parse_month(year, 1)
+    return year
+
+
+@blueprint.get("/year/<year>")
+def year(year: str) -> str:
     reports = current_reports()
-    report = reports.year(year)
+    report = reports.year(parse_year(year, reports.today()))
     palette = colours()
     return render_template(
         "year.html",
         report=report,
         palette=palette,
         chart=build_chart(report.trend, palette),
+        heatmap=heatmap_svg(
+            report, url_for("pages.day", day_text="0", host=None)[:-1], host_query()
+        ),
         max_month=max(report.months, default=0.0),
         full_day=reports.full_day(),
         today_day=reports.today(),
@@ -283,6 +308,19 @@ def tasks() -> str:
         presets=presets,
         nav="tasks",
     )
+
+
+def _day_marks(report: MonthReport) -> dict[date, goal_rules.Status | None]:
+    """Each tracked day's goal mark (met, short, ok, over)."""
+    goals = web_context().settings.goals
+    return {
+        cell.day: goal_rules.summary(
+            goal_rules.evaluate(goals, "day", {t.key: t.seconds for t in cell.tasks})
+        )
+        for week in report.weeks
+        for cell in week.days
+        if cell.seconds > 0
+    }
 
 
 def _sum_cells(cells: object) -> dict[str, float]:
