@@ -1,0 +1,608 @@
+"""Day totals kept ready in SQLite: derived data, maintained in the transaction of every write.
+
+**What.** ``day_total`` holds, per local day, the microseconds of each task, of each workspace
+and away, in two kinds of scope: each host's own switches as they are (``host`` = the host's
+label number), and every host combined with each moment counted once (``host`` 0, the rule of
+``store/overlap.py``). ``day_host`` says which hosts have a switch on which day (how many), so
+"which hosts have data in this range" and ``last_switch_ends`` are index look-ups.
+
+**Why.** The dashboard's month, week and year pages and the all-time Tasks page sum days; at
+ten years (330,000 switches) summing the switches for every request is too slow, summing a few
+rows per day is not.
+
+**How it stays exact.** Every write that changes switches (insert, replace, delete, edit,
+``close_interval``) notes the local days the old and the new rows touch; before the
+transaction commits, those days are *recomputed from the switch table* (the same transaction
+sees its own writes): nothing is added or subtracted incrementally, so a replaced row's old
+pieces cannot be left behind. Sums are integer microseconds (switch starts are microseconds,
+lengths milliseconds, day boundaries whole seconds), so no rounding accumulates.
+
+The combined scope is the rule of ``overlap.py`` applied to the switches that overlap the day,
+always as for several hosts: the credit of a moment depends only on the intervals that cover
+it, so a day's share of a range's combined total is the same whatever the range. (When a
+range has one host only, the reference counts that host's switches as they are; the query
+then reads that host's rows, which differ only where a host's away time overlaps itself.)
+
+**Zones.** The rows are cut for one (time zone, start of day), recorded in
+``day_total_state``. A query in another zone rebuilds the rows for it when the store is
+writable (one pass over the switches, a few seconds at 330,000), or, read-only, is answered by
+the live query. ``day_total_state`` also records how many switches the rows reflect and the
+schema version: on open, a mismatch (a migration, or an older Deskmeter that wrote switches
+without maintaining the rows) rebuilds them.
+
+A range's partial days (a range ending now, or starting mid-day) are computed from the
+switches for those parts only.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from deskmeter import limits
+from deskmeter.models import NO_TASK, Switch, workspace_label
+from deskmeter.store.overlap import credited_pieces, host_count
+from deskmeter.store.sqlite_codec import Labels, decode_id, from_us, to_us
+from deskmeter.store.totals import AWAY_KEY, day_of, local_midnight
+
+log = logging.getLogger(__name__)
+
+TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS day_total (
+        host INTEGER NOT NULL,      -- label.id of the host; 0: all hosts, each moment once
+        grp INTEGER NOT NULL,       -- 0 task, 1 workspace, 2 away
+        day INTEGER NOT NULL,       -- local day, date.toordinal(), in day_total_state's zone
+        label INTEGER NOT NULL,     -- task label.id (0: no task) or workspace label.id; 0 away
+        ws_index INTEGER NOT NULL,  -- the workspace index (group 1), else 0
+        us INTEGER NOT NULL,        -- microseconds
+        PRIMARY KEY (host, grp, day, label, ws_index)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS day_host (
+        host INTEGER NOT NULL,      -- label.id of the host
+        day INTEGER NOT NULL,       -- local day, date.toordinal()
+        switches INTEGER NOT NULL,  -- switches that touch the day
+        PRIMARY KEY (host, day)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS day_total_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        zone TEXT NOT NULL,         -- 'Europe/Madrid|0': zone name | start of day, microseconds
+        switches INTEGER NOT NULL,  -- how many switches the rows reflect
+        schema INTEGER NOT NULL     -- PRAGMA user_version when they were built
+    )
+    """,
+)
+
+#: ``host`` of the combined scope (label numbers start at 1).
+ALL_HOSTS = 0
+TASK, WORKSPACE, AWAY = 0, 1, 2
+GROUP_CODES = {"task": TASK, "workspace": WORKSPACE}
+#: Days recomputed per pass (bounds the rows held in memory).
+_CHUNK_DAYS = 92
+_US = timedelta(microseconds=1)
+_IDS_PER_QUERY = 500
+_ROW = "start, id, delta, workspace_index, workspace, task, host, away"
+
+#: A fetched switch row: start µs, id key, delta ms, index, workspace, task, host, away.
+Row = tuple[int, Any, int, int, int, int | None, int, int]
+#: (host scope, group, day, label, workspace index) → microseconds.
+Sums = dict[tuple[int, int, int, int, int], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """The time zone and start of day the rows are cut for."""
+
+    tz: ZoneInfo
+    day_start: timedelta
+
+    @property
+    def text(self) -> str | None:
+        """How ``day_total_state`` records it (None: a zone without a name, never kept)."""
+        key = getattr(self.tz, "key", None)
+        return f"{key}|{self.day_start // _US}" if key else None
+
+    @classmethod
+    def parse(cls, text: str) -> Zone:
+        name, _, micros = text.rpartition("|")
+        return cls(ZoneInfo(name), timedelta(microseconds=int(micros)))
+
+
+class DayGrid:
+    """The UTC boundaries (µs) of consecutive local days ``first`` … ``last`` (ordinals)."""
+
+    def __init__(self, zone: Zone, first: int, last: int) -> None:
+        self.first = first
+        start = date.fromordinal(first)
+        self.bounds = [
+            to_us(local_midnight(start + timedelta(days=k), zone.tz, zone.day_start))
+            for k in range(last - first + 2)
+        ]
+
+    @classmethod
+    def covering(cls, zone: Zone, lo: int, hi: int) -> DayGrid:
+        """The days that contain the instants ``lo`` … ``hi`` (µs, both included)."""
+        first = day_of(from_us(lo), zone.tz, zone.day_start).toordinal()
+        last = day_of(from_us(hi), zone.tz, zone.day_start).toordinal()
+        return cls(zone, first, max(first, last))
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.bounds) - 2
+
+    def lo(self, day: int) -> int:
+        return self.bounds[day - self.first]
+
+    def hi(self, day: int) -> int:
+        return self.bounds[day - self.first + 1]
+
+    def day(self, moment: int) -> int:
+        """The day that contains ``moment`` (inside the grid)."""
+        return self.first + max(0, bisect.bisect_right(self.bounds, moment) - 1)
+
+    def cut(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """(day, µs) pieces of ``[start, end)`` clipped to the grid."""
+        start, end = max(start, self.bounds[0]), min(end, self.bounds[-1])
+        day = self.day(start)
+        while start < end:
+            top = min(self.hi(day), end)
+            yield day, top - start
+            start, day = top, day + 1
+
+
+def credited_all(switches: Sequence[Switch]) -> list[Switch]:
+    """``overlap.credited_pieces`` as for several hosts, even when ``switches`` have one.
+
+    A zero-length switch of another host never covers a moment, so it changes no credit; it
+    only makes the rule run (with one host, ``credited_pieces`` returns the switches as they
+    are, counting a host's away time that overlaps its own intervals twice).
+    """
+    if not switches or host_count(switches) > 1:
+        return credited_pieces(switches)
+    first = switches[0]
+    other = Switch(
+        id="\u2063combined",
+        date=first.date,
+        delta=0.0,
+        workspace_index=0,
+        workspace="",
+        host="" if first.host else "-",
+    )
+    return credited_pieces([*switches, other])
+
+
+def _runs(days: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Runs of consecutive days, at most ``_CHUNK_DAYS`` long."""
+    ordered = sorted(set(days))
+    index = 0
+    while index < len(ordered):
+        first = last = ordered[index]
+        index += 1
+        while index < len(ordered) and ordered[index] == last + 1 and last - first < _CHUNK_DAYS:
+            last = ordered[index]
+            index += 1
+        yield first, last
+
+
+class DayTotals:
+    """The ``day_total`` rows of one SQLite store: maintenance and queries.
+
+    Call the write side inside the store's write transaction (``begin`` → ``note`` … →
+    ``flush``); the read side inside a read transaction, so it sees one snapshot.
+    """
+
+    def __init__(self, labels: Labels) -> None:
+        self._labels = labels
+        self._depth = 0
+        self._zone: Zone | None = None
+        self._days: set[int] = set()
+        self._added = 0
+
+    # -- state ------------------------------------------------------------------------------
+
+    @staticmethod
+    def create(db: sqlite3.Connection) -> None:
+        for statement in TABLES:
+            db.execute(statement)
+
+    @staticmethod
+    def state(db: sqlite3.Connection) -> tuple[str, int, int] | None:
+        """(zone, switches, schema) of the rows, None when they were never built."""
+        try:
+            row = db.execute(
+                "SELECT zone, switches, schema FROM day_total_state WHERE id = 1"
+            ).fetchone()
+        except sqlite3.OperationalError:  # no such table: a file this version never wrote
+            return None
+        return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
+
+    def zone_text(self, db: sqlite3.Connection) -> str | None:
+        state = self.state(db)
+        return None if state is None else state[0]
+
+    def check(self, db: sqlite3.Connection, schema: int, default: Zone) -> bool:
+        """Build the rows when missing or stale (inside a write transaction); True if rebuilt."""
+        self.create(db)
+        state = self.state(db)
+        zone = default
+        if state is not None:
+            count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
+            if state[1] == count and state[2] == schema:
+                return False
+            zone = Zone.parse(state[0])
+            log.info("day totals of %d switches, %d stored: rebuilding", state[1], count)
+        self.rebuild(db, zone, schema)
+        return True
+
+    def valid(self, db: sqlite3.Connection, schema: int) -> bool:
+        """Whether the rows reflect the switch table (for a store opened read-only)."""
+        state = self.state(db)
+        if state is None:
+            return False
+        count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
+        return state[1] == count and state[2] == schema
+
+    def rebuild(self, db: sqlite3.Connection, zone: Zone, schema: int) -> None:
+        """Recompute every row for ``zone`` (inside a write transaction)."""
+        text = zone.text
+        if text is None:
+            raise ValueError("the day totals need a named time zone")
+        self.create(db)
+        db.execute("DELETE FROM day_total")
+        db.execute("DELETE FROM day_host")
+        first, last = db.execute(
+            "SELECT MIN(start), MAX(start + delta * 1000) FROM switch"
+        ).fetchone()
+        count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
+        if first is not None:
+            grid = DayGrid.covering(zone, int(first), int(last))
+            self._refresh(db, zone, range(grid.first, grid.last + 1), known_empty=True)
+        db.execute(
+            "INSERT OR REPLACE INTO day_total_state (id, zone, switches, schema) "
+            "VALUES (1, ?, ?, ?)",
+            (text, count, schema),
+        )
+
+    # -- write side -------------------------------------------------------------------------
+
+    def begin(self, db: sqlite3.Connection) -> None:
+        """A switch transaction starts (nested calls join the outer one)."""
+        self._depth += 1
+        if self._depth > 1:
+            return
+        state = self.state(db)
+        self._zone = None if state is None else Zone.parse(state[0])
+        self._days = set()
+        self._added = 0
+
+    def end(self) -> None:
+        self._depth = max(0, self._depth - 1)
+
+    def old_rows(self, db: sqlite3.Connection, keys: Sequence[Any]) -> list[tuple[int, int]]:
+        """(start µs, delta ms) of the stored switches with these ids (before a change)."""
+        if self._zone is None:
+            return []
+        found: list[tuple[int, int]] = []
+        unique = list(dict.fromkeys(keys))
+        for first in range(0, len(unique), _IDS_PER_QUERY):
+            chunk = unique[first : first + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            found += db.execute(
+                f"SELECT start, delta FROM switch WHERE id IN ({marks})", chunk
+            ).fetchall()
+        return found
+
+    def note(self, spans: Sequence[tuple[int, int]], added: int) -> None:
+        """Switches with these (start µs, delta ms) changed; ``added`` more (or fewer) now."""
+        self._added += added
+        if self._zone is None or not spans:
+            return
+        lo = min(s for s, _ in spans)
+        hi = max(s + d * 1000 for s, d in spans)
+        grid = DayGrid.covering(self._zone, lo, hi)
+        days = self._days
+        for start, delta in spans:
+            first = grid.day(start)
+            last = grid.day(start + delta * 1000 - 1) if delta > 0 else first
+            days.update(range(first, last + 1))
+
+    def flush(self, db: sqlite3.Connection) -> None:
+        """Recompute the noted days (the last step of the outermost switch transaction)."""
+        if self._depth != 1 or self._zone is None:
+            return
+        if self._days:
+            self._refresh(db, self._zone, self._days)
+        if self._added:
+            db.execute(
+                "UPDATE day_total_state SET switches = switches + ? WHERE id = 1", (self._added,)
+            )
+        self._days, self._added = set(), 0
+
+    def _refresh(
+        self,
+        db: sqlite3.Connection,
+        zone: Zone,
+        days: Iterable[int],
+        *,
+        known_empty: bool = False,
+    ) -> None:
+        hosts = [] if known_empty else self.hosts(db)
+        lookback = self.lookback(db)
+        for first, last in _runs(days):
+            grid = DayGrid(zone, first, last)
+            if not known_empty:
+                for host in [ALL_HOSTS, *hosts]:
+                    for grp in (TASK, WORKSPACE, AWAY):
+                        db.execute(
+                            "DELETE FROM day_total WHERE host = ? AND grp = ? "
+                            "AND day BETWEEN ? AND ?",
+                            (host, grp, first, last),
+                        )
+                    db.execute(
+                        "DELETE FROM day_host WHERE host = ? AND day BETWEEN ? AND ?",
+                        (host, first, last),
+                    )
+            lo, hi = grid.bounds[0], grid.bounds[-1]
+            rows = self.fetch(db, lo, hi, lookback)
+            sums, presence = self.compute(db, rows, grid)
+            db.executemany(
+                "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(*key, us) for key, us in sums.items() if us > 0],
+            )
+            db.executemany(
+                "INSERT INTO day_host (host, day, switches) VALUES (?, ?, ?)",
+                [(*key, n) for key, n in presence.items()],
+            )
+
+    # -- computing from switches ------------------------------------------------------------
+
+    @staticmethod
+    def lookback(db: sqlite3.Connection) -> int:
+        """The longest switch ever written, µs (how far back a day's switches may start)."""
+        row = db.execute("SELECT longest FROM switch_stats WHERE id = 1").fetchone()
+        return round(limits.clamp_delta(int(row[0]) / 1000) * 1_000_000) if row else 0
+
+    @staticmethod
+    def fetch(
+        db: sqlite3.Connection, lo: int, hi: int, lookback: int, host: int | None = None
+    ) -> list[Row]:
+        """The switch rows that overlap ``[lo, hi)`` (µs), zero-length ones inside it too."""
+        where = "" if host is None else f" AND host = {int(host)}"
+        return db.execute(
+            f"SELECT {_ROW} FROM switch WHERE start >= ? AND start < ? "
+            f"AND (start + delta * 1000 > ? OR start >= ?){where} ORDER BY start",
+            (lo - lookback, hi, lo, lo),
+        ).fetchall()
+
+    def compute(
+        self, db: sqlite3.Connection, rows: Sequence[Row], grid: DayGrid, *, combined: bool = True
+    ) -> tuple[Sums, dict[tuple[int, int], int]]:
+        """The rows' µs per (scope, group, day, label, index) inside the grid, and presence.
+
+        Host scopes always; the combined scope (``ALL_HOSTS``) when ``combined``.
+        """
+        sums: Sums = defaultdict(int)
+        presence: dict[tuple[int, int], int] = defaultdict(int)
+        lo, hi = grid.bounds[0], grid.bounds[-1]
+        overlapping = False
+        latest_end = None
+        for row in rows:
+            start, delta, host = row[0], row[2], row[6]
+            end = start + delta * 1000
+            if delta > 0:
+                if latest_end is not None and start < latest_end:
+                    overlapping = True
+                latest_end = end if latest_end is None else max(latest_end, end)
+                for day, _us in grid.cut(start, end):
+                    presence[(host, day)] += 1
+            elif lo <= start < hi:
+                presence[(host, grid.day(start))] += 1
+            _add(sums, host, row, start, end, grid)
+            if combined and not overlapping:
+                _add(sums, ALL_HOSTS, row, start, end, grid)
+        if combined and overlapping:  # the rule of overlap.py decides who gets each moment
+            for key in [k for k in sums if k[0] == ALL_HOSTS]:
+                del sums[key]
+            self.add_combined(db, sums, rows, grid)
+        return sums, presence
+
+    def add_combined(
+        self, db: sqlite3.Connection, sums: Sums, rows: Sequence[Row], grid: DayGrid
+    ) -> None:
+        """Add the combined scope of ``rows`` (overlap.py's rule, as for several hosts)."""
+        names = self.names(db, {r[6] for r in rows})
+        by_id: dict[str, Row] = {}
+        switches = []
+        for row in rows:
+            start, key, delta, index, _, _, host, away = row
+            switch_id = decode_id(key)
+            by_id[switch_id] = row
+            switches.append(
+                Switch(
+                    id=switch_id,
+                    date=from_us(start),
+                    delta=delta / 1000,
+                    workspace_index=index,
+                    workspace="",
+                    host=names[host],
+                    away=away == 1,
+                )
+            )
+        for piece in credited_all(switches):
+            row = by_id[piece.id]
+            _add(sums, ALL_HOSTS, row, to_us(piece.date), to_us(piece.end), grid)
+
+    def names(self, db: sqlite3.Connection, numbers: Iterable[int]) -> dict[int, str]:
+        """Label texts, without caching numbers a transaction in progress may have made."""
+        known = self._labels.texts()
+        found = {n: known[n] for n in numbers if n in known}
+        missing = [n for n in numbers if n not in found]
+        for n in missing:
+            row = db.execute("SELECT text FROM label WHERE id = ?", (n,)).fetchone()
+            found[n] = "" if row is None else str(row[0])
+        return found
+
+    # -- read side --------------------------------------------------------------------------
+
+    @staticmethod
+    def hosts(db: sqlite3.Connection) -> list[int]:
+        """The hosts that have a switch (one index seek per host)."""
+        found: list[int] = []
+        while True:
+            row = db.execute(
+                "SELECT MIN(host) FROM day_host WHERE host > ?", (found[-1] if found else -1,)
+            ).fetchone()
+            if row is None or row[0] is None:
+                return found
+            found.append(int(row[0]))
+
+    def hosts_in(
+        self, db: sqlite3.Connection, zone: Zone, start: datetime, end: datetime
+    ) -> set[int]:
+        """The hosts with a switch that overlaps ``[start, end)`` (zero-length: inside it).
+
+        Days wholly inside the range (and not beginning at its start) are looked up in
+        ``day_host``; what is left at the edges is read from the switches.
+        """
+        lo, hi = to_us(start), to_us(end)
+        if hi <= lo:
+            return set()
+        grid = DayGrid.covering(zone, lo, hi - 1)
+        inner = [
+            d for d in range(grid.first, grid.last + 1) if grid.lo(d) > lo and grid.hi(d) <= hi
+        ]
+        found: set[int] = set()
+        windows = [(lo, hi)]
+        if inner:
+            first, last = inner[0], inner[-1]
+            for host in self.hosts(db):
+                if db.execute(
+                    "SELECT 1 FROM day_host WHERE host = ? AND day BETWEEN ? AND ? LIMIT 1",
+                    (host, first, last),
+                ).fetchone():
+                    found.add(host)
+            windows = [(lo, grid.lo(first)), (grid.hi(last), hi)]
+        lookback = self.lookback(db)
+        for w_lo, w_hi in windows:
+            if w_hi <= w_lo:
+                continue
+            rows = db.execute(
+                "SELECT DISTINCT host FROM switch WHERE start >= ? AND start < ? "
+                "AND start < ? AND start + delta * 1000 > ?",
+                (w_lo - lookback, w_hi, hi, lo),
+            ).fetchall()
+            found.update(int(r[0]) for r in rows)
+        return found
+
+    def day_sums(
+        self,
+        db: sqlite3.Connection,
+        zone: Zone,
+        start: datetime,
+        end: datetime,
+        grp: int,
+        host: int | None,
+    ) -> dict[tuple[date, str], int]:
+        """µs per (local day, key) of group ``grp`` in ``[start, end)``.
+
+        ``host``: that host's switches; None: every host's, each moment once when several
+        have data in the range (as ``Store.counted_switches``).
+        """
+        lo, hi = to_us(start), to_us(end)
+        if hi <= lo:
+            return {}
+        if host is None:
+            hosts = self.hosts_in(db, zone, start, end)
+            if not hosts:
+                return {}
+            scope = next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS
+        else:
+            scope = host
+        grid = DayGrid.covering(zone, lo, hi - 1)
+        whole = [
+            d for d in range(grid.first, grid.last + 1) if grid.lo(d) >= lo and grid.hi(d) <= hi
+        ]
+        sums: Sums = defaultdict(int)
+        windows = [(lo, hi)]
+        if whole:
+            first, last = whole[0], whole[-1]
+            for day, label, index, us in db.execute(
+                "SELECT day, label, ws_index, us FROM day_total "
+                "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ?",
+                (scope, grp, first, last),
+            ):
+                sums[(scope, grp, day, label, index)] += us
+            windows = [(lo, grid.lo(first)), (grid.hi(last), hi)]
+        lookback = self.lookback(db)
+        for w_lo, w_hi in windows:
+            if w_hi <= w_lo:
+                continue
+            part = DayGrid.covering(zone, w_lo, w_hi - 1)
+            part.bounds[0], part.bounds[-1] = w_lo, w_hi  # clip to the window
+            only = None if scope == ALL_HOSTS else scope
+            rows = self.fetch(db, w_lo, w_hi, lookback, only)
+            found, _ = self.compute(db, rows, part, combined=False)
+            if scope == ALL_HOSTS:
+                found = defaultdict(int)
+                self.add_combined(db, found, rows, part)
+            for key, us in found.items():
+                if key[0] == scope and key[1] == grp:
+                    sums[key] += us
+        return self.keyed(db, sums)
+
+    def keyed(self, db: sqlite3.Connection, sums: Sums) -> dict[tuple[date, str], int]:
+        """The sums by (day, key text): label numbers become names (and fallback labels)."""
+        self._labels.load(db, (k[3] for k in sums if k[1] != AWAY and k[3]))
+        out: dict[tuple[date, str], int] = defaultdict(int)
+        for (_, grp, day, label, index), us in sums.items():
+            if grp == AWAY:
+                key = AWAY_KEY
+            elif grp == TASK:
+                key = (self._labels.text(label) if label else "") or NO_TASK
+            else:
+                key = workspace_label(index, self._labels.text(label))
+            out[(date.fromordinal(day), key)] += us
+        return out
+
+    def last_ends(self, db: sqlite3.Connection, zone: Zone) -> dict[int, int]:
+        """Each host's latest switch end (µs), from its last day with a switch."""
+        lookback = self.lookback(db)
+        out: dict[int, int] = {}
+        for host in self.hosts(db):
+            day = int(
+                db.execute("SELECT MAX(day) FROM day_host WHERE host = ?", (host,)).fetchone()[0]
+            )
+            grid = DayGrid(zone, day, day)
+            row = db.execute(
+                "SELECT MAX(start + delta * 1000) FROM switch "
+                "WHERE start >= ? AND start < ? AND host = ?",
+                (grid.lo(day) - lookback, grid.hi(day), host),
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                out[host] = int(row[0])
+        return out
+
+
+def _add(sums: Sums, scope: int, row: Row, start: int, end: int, grid: DayGrid) -> None:
+    """Add ``[start, end)`` of ``row`` to ``sums`` under ``scope``, cut by day."""
+    if end <= start:
+        return
+    _, _, _, index, workspace, task, _, away = row
+    for day, us in grid.cut(start, end):
+        if away:
+            sums[(scope, AWAY, day, 0, 0)] += us
+        else:
+            sums[(scope, TASK, day, task or 0, 0)] += us
+            sums[(scope, WORKSPACE, day, workspace, index)] += us
