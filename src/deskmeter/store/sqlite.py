@@ -60,8 +60,8 @@ from deskmeter.store.sqlite_codec import (
 )
 from deskmeter.store.sqlite_migrate import create, upgrade_legacy
 from deskmeter.store.sqlite_schema import SCHEMA_VERSION, SYNCED_TABLES
-from deskmeter.store.sqlite_totals import AWAY, GROUP_CODES, DayTotals, Zone
-from deskmeter.store.totals import MIDNIGHT, Group, Period, day_of, local_midnight, period_start
+from deskmeter.store.sqlite_totals import AWAY, GROUP_CODES, DayTotals, Zone, fold
+from deskmeter.store.totals import MIDNIGHT, Group, Period, day_of, local_midnight
 
 log = logging.getLogger(__name__)
 
@@ -516,7 +516,7 @@ class SQLiteStore(Store):
             return super().totals(
                 start, end, tz, group=group, by=by, day_start=day_start, host=host
             )
-        return _fold(sums, by)
+        return fold(sums, by)
 
     def range_totals(
         self,
@@ -531,7 +531,7 @@ class SQLiteStore(Store):
         sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
         if sums is None:
             return super().range_totals(start, end, tz, group=group, day_start=day_start, host=host)
-        return [t for t in _fold(sums, None) if t.seconds > 0]
+        return [t for t in fold(sums, None) if t.seconds > 0]
 
     def away_totals(
         self,
@@ -546,7 +546,7 @@ class SQLiteStore(Store):
         sums = self._day_sums(start, end, tz, day_start, AWAY, host)
         if sums is None:
             return super().away_totals(start, end, tz, by=by, day_start=day_start, host=host)
-        return _fold(sums, by)
+        return fold(sums, by)
 
     def _live_day_totals(
         self,
@@ -818,21 +818,6 @@ class SQLiteStore(Store):
         rows = self._query(f"SELECT id FROM state{where}", params)
         state = self.get_state() if rows else None
         return [] if state is None else [state_to_doc(state)]
-
-
-def _fold(sums: dict[tuple[date, str], int], by: Period | None) -> list[Total]:
-    """Day sums (µs) as totals per period (None: the whole range), ordered by period, key."""
-    periods: dict[tuple[date | None, str], int] = {}
-    for (day, key), us in sums.items():
-        period = None if by is None else period_start(day, by)
-        periods[(period, key)] = periods.get((period, key), 0) + us
-    return [
-        Total(period=period, key=key, seconds=round(us / 1e6, 3))
-        for (period, key), us in sorted(
-            periods.items(), key=lambda item: (item[0][0] or date.min, item[0][1])
-        )
-        if us > 0
-    ]
 
 
 def _check(collection: str) -> None:

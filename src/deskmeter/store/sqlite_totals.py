@@ -47,10 +47,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskmeter import limits
-from deskmeter.models import NO_TASK, Switch, workspace_label
+from deskmeter.models import NO_TASK, Switch, Total, workspace_label
 from deskmeter.store.overlap import credited_pieces, host_count
 from deskmeter.store.sqlite_codec import Labels, decode_id, from_us, to_us
-from deskmeter.store.totals import AWAY_KEY, day_of, local_midnight
+from deskmeter.store.totals import AWAY_KEY, Period, day_of, local_midnight, period_start
 
 log = logging.getLogger(__name__)
 
@@ -606,3 +606,18 @@ def _add(sums: Sums, scope: int, row: Row, start: int, end: int, grid: DayGrid) 
         else:
             sums[(scope, TASK, day, task or 0, 0)] += us
             sums[(scope, WORKSPACE, day, workspace, index)] += us
+
+
+def fold(sums: dict[tuple[date, str], int], by: Period | None) -> list[Total]:
+    """Day sums (µs) as totals per period (None: the whole range), ordered by period, key."""
+    periods: dict[tuple[date | None, str], int] = {}
+    for (day, key), us in sums.items():
+        period = None if by is None else period_start(day, by)
+        periods[(period, key)] = periods.get((period, key), 0) + us
+    return [
+        Total(period=period, key=key, seconds=round(us / 1e6, 3))
+        for (period, key), us in sorted(
+            periods.items(), key=lambda item: (item[0][0] or date.min, item[0][1])
+        )
+        if us > 0
+    ]
