@@ -123,9 +123,12 @@ class MongoDayTotals:
         if not ids:
             yield
             return
-        self.replay_stale()
         zone = self.zone()
-        old = self._spans(ids) if zone is not None else []
+        if zone is None:  # never built: nothing to keep (the first query builds them)
+            yield
+            return
+        self.replay_stale(zone)
+        old = self._spans(ids)
         marker = {
             "_id": uuid.uuid4().hex,
             "at": datetime.now(UTC),
@@ -134,17 +137,11 @@ class MongoDayTotals:
         }
         self.db.day_total_marker.insert_one(marker)
         yield
-        if zone is None:
-            self.db.day_total_marker.delete_one({"_id": marker["_id"]})
-            return
         self.recompute(zone, [*old, *self._spans(ids)])
         self.db.day_total_marker.delete_one({"_id": marker["_id"]})
 
-    def replay_stale(self) -> None:
+    def replay_stale(self, zone: Zone) -> None:
         """Recompute what writers that crashed left marked."""
-        zone = self.zone()
-        if zone is None:
-            return
         limit = datetime.now(UTC) - STALE_MARKER
         stale = self.db.day_total_marker.find({"at": {"$lt": limit}, "_id": {"$ne": BUILD_MARKER}})
         for marker in list(stale):

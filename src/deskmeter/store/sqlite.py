@@ -409,7 +409,7 @@ class SQLiteStore(Store):
             zone = Zone(ZoneInfo(localzone.system_timezone()), MIDNIGHT)
             with self._switch_transaction() as db:
                 if self._day_totals.check(db, self.schema_version(), zone):
-                    log.info("built the day totals of %s", self.path)
+                    log.debug("built the day totals of %s", self.path)
             self._day_totals_valid = True
         except (sqlite3.Error, ValueError, LookupError) as exc:  # derived data: live queries
             log.warning(

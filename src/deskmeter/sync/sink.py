@@ -19,7 +19,7 @@ from pymongo.uri_parser import parse_uri
 from deskmeter import limits
 from deskmeter.store.base import COLLECTIONS
 from deskmeter.store.documents import Document, switch_from_doc
-from deskmeter.store.mongo import DEFAULT_DATABASE, redact
+from deskmeter.store.mongo import DEFAULT_DATABASE, MongoStore, redact
 from deskmeter.sync.changes import DocChange, DocId, SyncConfigError, latest_per_document
 from deskmeter.sync.errors import translate_errors
 
@@ -125,7 +125,9 @@ class MongoSink:
         with translate_errors("remote", self._where):
             for collection, ops in operations(changes).items():
                 if ops:
-                    self.db[collection].bulk_write(ops, ordered=False)
+                    ids = [c.doc_id for c in changes if c.collection == collection]
+                    with MongoStore.keeping_day_totals(self.db, collection, ids):
+                        self.db[collection].bulk_write(ops, ordered=False)
                     written += len(ops)
         return written
 
