@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -200,7 +200,7 @@ class MongoStore(Store):
         day_start: timedelta,
         grp: int,
         host: str | None,
-    ) -> dict[tuple[date, str], int] | None:
+    ) -> dict[tuple[int, str], int] | None:
         """µs per (local day, key) from the day totals; None when they cannot answer."""
         zone = Zone(tz, day_start)
         if not self.day_totals_kept.serves(zone):

@@ -29,7 +29,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -280,7 +280,7 @@ class MongoDayTotals:
 
     def day_sums(
         self, zone: Zone, start: datetime, end: datetime, grp: int, host: str | None
-    ) -> dict[tuple[date, str], int]:
+    ) -> dict[tuple[int, str], int]:
         """µs per (local day, key) of group ``grp`` in ``[start, end)`` (as SQLite's)."""
         lo, hi = to_us(start), to_us(end)
         if hi <= lo:
@@ -346,9 +346,9 @@ class MongoDayTotals:
         return out
 
 
-def _keyed(sums: Sums, grp: int) -> dict[tuple[date, str], int]:
-    out: dict[tuple[date, str], int] = defaultdict(int)
+def _keyed(sums: Sums, grp: int) -> dict[tuple[int, str], int]:
+    out: dict[tuple[int, str], int] = defaultdict(int)
     for (_, g, day, key), us in sums.items():
         if g == grp:
-            out[(date.fromordinal(day), key)] += us
+            out[(day, key)] += us
     return out

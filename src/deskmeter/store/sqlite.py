@@ -460,8 +460,10 @@ class SQLiteStore(Store):
         day_start: timedelta,
         grp: int,
         host: str | None,
-    ) -> dict[tuple[date, str], int] | None:
-        """µs per (local day, key) from the day totals; None when they cannot answer."""
+        *,
+        by_day: bool = True,
+    ) -> dict[tuple[int, str], int] | None:
+        """µs per (local day ordinal, key) from the day totals; None when they cannot answer."""
         zone = Zone(tz, day_start)
         if not self._serves(zone):
             return None
@@ -472,7 +474,7 @@ class SQLiteStore(Store):
         with self._reading(db):
             if self._day_totals.zone_text(db) != zone.text:  # another process rebuilt them
                 return None
-            return self._day_totals.day_sums(db, zone, start, end, grp, number)
+            return self._day_totals.day_sums(db, zone, start, end, grp, number, by_day=by_day)
 
     def day_totals(
         self,
@@ -494,11 +496,7 @@ class SQLiteStore(Store):
             return self._live_day_totals(
                 start, end, tz, group=group, day_start=day_start, host=host
             )
-        return [
-            Total(period=day, key=key, seconds=round(us / 1e6, 3))
-            for (day, key), us in sorted(sums.items())
-            if us > 0
-        ]
+        return fold(sums, "day")
 
     def totals(
         self,
@@ -511,7 +509,9 @@ class SQLiteStore(Store):
         day_start: timedelta = MIDNIGHT,
         host: str | None = None,
     ) -> list[Total]:
-        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
+        sums = self._day_sums(
+            start, end, tz, day_start, GROUP_CODES[group], host, by_day=by is not None
+        )
         if sums is None:
             return super().totals(
                 start, end, tz, group=group, by=by, day_start=day_start, host=host
@@ -528,7 +528,7 @@ class SQLiteStore(Store):
         day_start: timedelta = MIDNIGHT,
         host: str | None = None,
     ) -> list[Total]:
-        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
+        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host, by_day=False)
         if sums is None:
             return super().range_totals(start, end, tz, group=group, day_start=day_start, host=host)
         return [t for t in fold(sums, None) if t.seconds > 0]
@@ -543,7 +543,7 @@ class SQLiteStore(Store):
         day_start: timedelta = MIDNIGHT,
         host: str | None = None,
     ) -> list[Total]:
-        sums = self._day_sums(start, end, tz, day_start, AWAY, host)
+        sums = self._day_sums(start, end, tz, day_start, AWAY, host, by_day=by is not None)
         if sums is None:
             return super().away_totals(start, end, tz, by=by, day_start=day_start, host=host)
         return fold(sums, by)

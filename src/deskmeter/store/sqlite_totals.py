@@ -479,21 +479,18 @@ class DayTotals:
         lo, hi = to_us(start), to_us(end)
         if hi <= lo:
             return set()
-        grid = DayGrid.covering(zone, lo, hi - 1)
-        inner = [
-            d for d in range(grid.first, grid.last + 1) if grid.lo(d) > lo and grid.hi(d) <= hi
-        ]
+        inner = whole_days(zone, lo, hi, strict=True)
         found: set[int] = set()
         windows = [(lo, hi)]
-        if inner:
-            first, last = inner[0], inner[-1]
+        if inner is not None:
+            first, last, first_lo, last_hi = inner
             for host in self.hosts(db):
                 if db.execute(
                     "SELECT 1 FROM day_host WHERE host = ? AND day BETWEEN ? AND ? LIMIT 1",
                     (host, first, last),
                 ).fetchone():
                     found.add(host)
-            windows = [(lo, grid.lo(first)), (grid.hi(last), hi)]
+            windows = [(lo, first_lo), (last_hi, hi)]
         lookback = self.lookback(db)
         for w_lo, w_hi in windows:
             if w_hi <= w_lo:
@@ -514,11 +511,14 @@ class DayTotals:
         end: datetime,
         grp: int,
         host: int | None,
-    ) -> dict[tuple[date, str], int]:
-        """µs per (local day, key) of group ``grp`` in ``[start, end)``.
+        *,
+        by_day: bool = True,
+    ) -> dict[tuple[int, str], int]:
+        """µs per (local day as an ordinal, key) of group ``grp`` in ``[start, end)``.
 
         ``host``: that host's switches; None: every host's, each moment once when several
-        have data in the range (as ``Store.counted_switches``).
+        have data in the range (as ``Store.counted_switches``). ``by_day`` False: the sums
+        over the whole range (SQLite adds the days up), all under one day.
         """
         lo, hi = to_us(start), to_us(end)
         if hi <= lo:
@@ -530,21 +530,22 @@ class DayTotals:
             scope = next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS
         else:
             scope = host
-        grid = DayGrid.covering(zone, lo, hi - 1)
-        whole = [
-            d for d in range(grid.first, grid.last + 1) if grid.lo(d) >= lo and grid.hi(d) <= hi
-        ]
-        sums: Sums = defaultdict(int)
+        whole = whole_days(zone, lo, hi, strict=False)
+        rows: list[tuple[int, int, int, int]] = []
         windows = [(lo, hi)]
-        if whole:
-            first, last = whole[0], whole[-1]
-            for day, label, index, us in db.execute(
+        if whole is not None:
+            first, last, first_lo, last_hi = whole
+            sql = (
                 "SELECT day, label, ws_index, us FROM day_total "
-                "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ?",
-                (scope, grp, first, last),
-            ):
-                sums[(scope, grp, day, label, index)] += us
-            windows = [(lo, grid.lo(first)), (grid.hi(last), hi)]
+                "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ?"
+            )
+            if not by_day:
+                sql = (
+                    "SELECT 0, label, ws_index, SUM(us) FROM day_total "
+                    "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY label, ws_index"
+                )
+            rows = db.execute(sql, (scope, grp, first, last)).fetchall()
+            windows = [(lo, first_lo), (last_hi, hi)]
         lookback = self.lookback(db)
         for w_lo, w_hi in windows:
             if w_hi <= w_lo:
@@ -552,28 +553,48 @@ class DayTotals:
             part = DayGrid.covering(zone, w_lo, w_hi - 1)
             part.bounds[0], part.bounds[-1] = w_lo, w_hi  # clip to the window
             only = None if scope == ALL_HOSTS else scope
-            rows = self.fetch(db, w_lo, w_hi, lookback, only)
-            found, _ = self.compute(db, rows, part, combined=False)
+            fetched = self.fetch(db, w_lo, w_hi, lookback, only)
+            found: Sums
             if scope == ALL_HOSTS:
                 found = defaultdict(int)
-                self.add_combined(db, found, rows, part)
-            for key, us in found.items():
-                if key[0] == scope and key[1] == grp:
-                    sums[key] += us
-        return self.keyed(db, sums)
-
-    def keyed(self, db: sqlite3.Connection, sums: Sums) -> dict[tuple[date, str], int]:
-        """The sums by (day, key text): label numbers become names (and fallback labels)."""
-        self._labels.load(db, (k[3] for k in sums if k[1] != AWAY and k[3]))
-        out: dict[tuple[date, str], int] = defaultdict(int)
-        for (_, grp, day, label, index), us in sums.items():
-            if grp == AWAY:
-                key = AWAY_KEY
-            elif grp == TASK:
-                key = (self._labels.text(label) if label else "") or NO_TASK
+                self.add_combined(db, found, fetched, part)
             else:
-                key = workspace_label(index, self._labels.text(label))
-            out[(date.fromordinal(day), key)] += us
+                found, _ = self.compute(db, fetched, part, combined=False)
+            rows += [
+                (k[2] if by_day else 0, k[3], k[4], us)
+                for k, us in found.items()
+                if k[0] == scope and k[1] == grp
+            ]
+        return self.keyed(db, grp, rows)
+
+    def keyed(
+        self, db: sqlite3.Connection, grp: int, rows: Sequence[tuple[int, int, int, int]]
+    ) -> dict[tuple[int, str], int]:
+        """(day, label, index, µs) rows by (day, key text): label numbers become names (and
+        fallback labels), rows with the same key are added up."""
+        if grp == AWAY:
+            out: dict[tuple[int, str], int] = {}
+            for day, _, _, us in rows:
+                out[(day, AWAY_KEY)] = out.get((day, AWAY_KEY), 0) + us
+            return out
+        self._labels.load(db, {r[1] for r in rows if r[1]})
+        text = self._labels.text
+        names: dict[tuple[int, int], str] = {}
+        for _, label, index, _ in rows:
+            if (label, index) not in names:
+                if grp == TASK:
+                    names[(label, index)] = (text(label) if label else "") or NO_TASK
+                else:
+                    names[(label, index)] = workspace_label(index, text(label))
+        out = {}
+        if len(set(names.values())) == len(names):  # no two labels share a key: no merging
+            out = {(day, names[(label, index)]): us for day, label, index, us in rows}
+            if len(out) == len(rows):
+                return out
+            out = {}
+        for day, label, index, us in rows:
+            key = (day, names[(label, index)])
+            out[key] = out.get(key, 0) + us
         return out
 
     def last_ends(self, db: sqlite3.Connection, zone: Zone) -> dict[int, int]:
@@ -595,6 +616,29 @@ class DayTotals:
         return out
 
 
+def whole_days(zone: Zone, lo: int, hi: int, *, strict: bool) -> tuple[int, int, int, int] | None:
+    """The whole local days inside ``[lo, hi)`` (µs): (first, last, first's start, last's end).
+
+    ``strict``: a day that begins exactly at ``lo`` is not counted as whole. Only the days
+    at the edges are checked: the ones between are whole by construction.
+    """
+    first = day_of(from_us(lo), zone.tz, zone.day_start).toordinal()
+    last = day_of(from_us(hi - 1), zone.tz, zone.day_start).toordinal()
+
+    def begins(day: int) -> int:
+        return to_us(local_midnight(date.fromordinal(day), zone.tz, zone.day_start))
+
+    first_lo = begins(first)
+    if first_lo < lo or (strict and first_lo == lo):
+        first += 1
+        first_lo = begins(first)
+    last_hi = begins(last + 1)
+    if last_hi > hi:
+        last -= 1
+        last_hi = begins(last + 1)
+    return None if last < first else (first, last, first_lo, last_hi)
+
+
 def _add(sums: Sums, scope: int, row: Row, start: int, end: int, grid: DayGrid) -> None:
     """Add ``[start, end)`` of ``row`` to ``sums`` under ``scope``, cut by day."""
     if end <= start:
@@ -608,11 +652,24 @@ def _add(sums: Sums, scope: int, row: Row, start: int, end: int, grid: DayGrid) 
             sums[(scope, WORKSPACE, day, workspace, index)] += us
 
 
-def fold(sums: dict[tuple[date, str], int], by: Period | None) -> list[Total]:
-    """Day sums (µs) as totals per period (None: the whole range), ordered by period, key."""
+def fold(sums: dict[tuple[int, str], int], by: Period | None) -> list[Total]:
+    """Day sums (µs, days as ordinals) as totals per period (None: the whole range)."""
+    if by == "day":
+        days: dict[int, date] = {}
+        for day, _ in sums:
+            if day not in days:
+                days[day] = date.fromordinal(day)
+        return [
+            Total(days[day], key, round(us / 1e6, 3))
+            for (day, key), us in sorted(sums.items())
+            if us > 0
+        ]
     periods: dict[tuple[date | None, str], int] = {}
+    starts: dict[int, date | None] = {}
     for (day, key), us in sums.items():
-        period = None if by is None else period_start(day, by)
+        if day not in starts:
+            starts[day] = None if by is None else period_start(date.fromordinal(day), by)
+        period = starts[day]
         periods[(period, key)] = periods.get((period, key), 0) + us
     return [
         Total(period=period, key=key, seconds=round(us / 1e6, 3))
