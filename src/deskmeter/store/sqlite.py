@@ -491,12 +491,18 @@ class SQLiteStore(Store):
         Whole days read a few rows each; a range's partial days are cut from the switches;
         each moment is counted once across hosts as ``Store.counted_switches`` says.
         """
-        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
-        if sums is None:
-            return self._live_day_totals(
-                start, end, tz, group=group, day_start=day_start, host=host
-            )
-        return fold(sums, "day")
+        zone = Zone(tz, day_start)
+        number = self._host_number(host)
+        if number == _NO_SUCH_HOST:
+            return []
+        if self._serves(zone):
+            db = self._db()
+            with self._reading(db):
+                if self._day_totals.zone_text(db) == zone.text:
+                    return self._day_totals.day_totals(
+                        db, zone, start, end, GROUP_CODES[group], number
+                    )
+        return self._live_day_totals(start, end, tz, group=group, day_start=day_start, host=host)
 
     def totals(
         self,
