@@ -183,4 +183,6 @@ def ranges(base: datetime, tz: ZoneInfo, day_start: timedelta) -> list[tuple[dat
         (lo + timedelta(hours=30, milliseconds=17), hi - timedelta(hours=13, minutes=5)),
         (lo + timedelta(days=2, hours=1), lo + timedelta(days=2, hours=9)),
         (lo + timedelta(days=2), lo + timedelta(days=2)),
+        # whole months in the middle (SQLite adds those up from its month rows)
+        (lo - timedelta(days=62, hours=5), hi + timedelta(days=70, hours=3)),
     ]

@@ -75,15 +75,28 @@ TABLES = (
     ) WITHOUT ROWID
     """,
     """
+    CREATE TABLE IF NOT EXISTS month_total (
+        host INTEGER NOT NULL,      -- as day_total
+        grp INTEGER NOT NULL,
+        month INTEGER NOT NULL,     -- the month's first day, date.toordinal()
+        label INTEGER NOT NULL,
+        ws_index INTEGER NOT NULL,
+        us INTEGER NOT NULL,        -- the month's day_total rows added up
+        PRIMARY KEY (host, grp, month, label, ws_index)
+    ) WITHOUT ROWID
+    """,
+    """
     CREATE TABLE IF NOT EXISTS day_total_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         zone TEXT NOT NULL,         -- 'Europe/Madrid|0': zone name | start of day, microseconds
         switches INTEGER NOT NULL,  -- how many switches the rows reflect
-        schema INTEGER NOT NULL     -- PRAGMA user_version when they were built
+        schema INTEGER NOT NULL     -- PRAGMA user_version * 1000 + LAYOUT when built
     )
     """,
 )
 
+#: The layout of these tables: a file whose rows were built with another is rebuilt on open.
+LAYOUT = 2
 #: ``host`` of the combined scope (label numbers start at 1).
 ALL_HOSTS = 0
 TASK, WORKSPACE, AWAY = 0, 1, 2
@@ -233,6 +246,7 @@ class DayTotals:
 
     def check(self, db: sqlite3.Connection, schema: int, default: Zone) -> bool:
         """Build the rows when missing or stale (inside a write transaction); True if rebuilt."""
+        schema = schema * 1000 + LAYOUT
         self.create(db)
         state = self.state(db)
         zone = default
@@ -242,7 +256,7 @@ class DayTotals:
                 return False
             zone = Zone.parse(state[0])
             log.info("day totals of %d switches, %d stored: rebuilding", state[1], count)
-        self.rebuild(db, zone, schema)
+        self.rebuild(db, zone, schema // 1000)
         return True
 
     def valid(self, db: sqlite3.Connection, schema: int) -> bool:
@@ -251,7 +265,7 @@ class DayTotals:
         if state is None:
             return False
         count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
-        return state[1] == count and state[2] == schema
+        return state[1] == count and state[2] == schema * 1000 + LAYOUT
 
     def rebuild(self, db: sqlite3.Connection, zone: Zone, schema: int) -> None:
         """Recompute every row for ``zone`` (inside a write transaction)."""
@@ -261,6 +275,7 @@ class DayTotals:
         self.create(db)
         db.execute("DELETE FROM day_total")
         db.execute("DELETE FROM day_host")
+        db.execute("DELETE FROM month_total")
         first, last = db.execute(
             "SELECT MIN(start), MAX(start + delta * 1000) FROM switch"
         ).fetchone()
@@ -271,7 +286,7 @@ class DayTotals:
         db.execute(
             "INSERT OR REPLACE INTO day_total_state (id, zone, switches, schema) "
             "VALUES (1, ?, ?, ?)",
-            (text, count, schema),
+            (text, count, schema * 1000 + LAYOUT),
         )
 
     # -- write side -------------------------------------------------------------------------
@@ -339,7 +354,9 @@ class DayTotals:
     ) -> None:
         hosts = [] if known_empty else self.hosts(db)
         lookback = self.lookback(db)
+        months: set[date] = set()
         for first, last in _runs(days):
+            months.update(date.fromordinal(d).replace(day=1) for d in (first, last))
             grid = DayGrid(zone, first, last)
             if not known_empty:
                 for host in [ALL_HOSTS, *hosts]:
@@ -365,6 +382,23 @@ class DayTotals:
                 "INSERT INTO day_host (host, day, switches) VALUES (?, ?, ?)",
                 [(*key, n) for key, n in presence.items()],
             )
+        scopes = [ALL_HOSTS, *sorted(set(hosts) | set(self.hosts(db)))]
+        for month in sorted(months):
+            span = (month.toordinal(), _next_month(month).toordinal() - 1)
+            for host in scopes:
+                for grp in (TASK, WORKSPACE, AWAY):
+                    if not known_empty:
+                        db.execute(
+                            "DELETE FROM month_total WHERE host = ? AND grp = ? AND month = ?",
+                            (host, grp, span[0]),
+                        )
+                    db.execute(
+                        "INSERT INTO month_total (host, grp, month, label, ws_index, us) "
+                        "SELECT host, grp, ?, label, ws_index, SUM(us) FROM day_total "
+                        "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? "
+                        "GROUP BY label, ws_index",
+                        (span[0], host, grp, *span),
+                    )
 
     # -- computing from switches ------------------------------------------------------------
 
@@ -539,12 +573,10 @@ class DayTotals:
                 "SELECT day, label, ws_index, us FROM day_total "
                 "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ?"
             )
-            if not by_day:
-                sql = (
-                    "SELECT 0, label, ws_index, SUM(us) FROM day_total "
-                    "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY label, ws_index"
-                )
-            rows = db.execute(sql, (scope, grp, first, last)).fetchall()
+            if by_day:
+                rows = db.execute(sql, (scope, grp, first, last)).fetchall()
+            else:
+                rows = self._range_rows(db, scope, grp, first, last)
             windows = [(lo, first_lo), (last_hi, hi)]
         lookback = self.lookback(db)
         for w_lo, w_hi in windows:
@@ -613,6 +645,37 @@ class DayTotals:
         out += fold(after, "day")
         return out
 
+    @staticmethod
+    def _range_rows(
+        db: sqlite3.Connection, scope: int, grp: int, first: int, last: int
+    ) -> list[tuple[int, int, int, int]]:
+        """(0, label, index, µs) over the whole days ``first`` … ``last``: whole months from
+        ``month_total``, the days around them from ``day_total``."""
+        start, end = date.fromordinal(first), date.fromordinal(last)
+        lo = start if start.day == 1 else _next_month(start)
+        hi = _next_month(end) if _next_month(end) - timedelta(days=1) == end else end.replace(day=1)
+        parts = [("day_total", "day", first, last)]
+        if lo < hi:
+            parts = [
+                ("day_total", "day", first, lo.toordinal() - 1),
+                (
+                    "month_total",
+                    "month",
+                    lo.toordinal(),
+                    (hi - timedelta(days=1)).replace(day=1).toordinal(),
+                ),
+                ("day_total", "day", hi.toordinal(), last),
+            ]
+        rows: list[tuple[int, int, int, int]] = []
+        for table, column, a, b in parts:
+            if a <= b:
+                rows += db.execute(
+                    f"SELECT 0, label, ws_index, SUM(us) FROM {table} WHERE host = ? AND grp = ? "
+                    f"AND {column} BETWEEN ? AND ? GROUP BY label, ws_index",
+                    (scope, grp, a, b),
+                ).fetchall()
+        return rows
+
     def keyed(
         self, db: sqlite3.Connection, grp: int, rows: Sequence[tuple[int, int, int, int]]
     ) -> dict[tuple[int, str], int]:
@@ -660,6 +723,11 @@ class DayTotals:
             if row is not None and row[0] is not None:
                 out[host] = int(row[0])
         return out
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def whole_days(zone: Zone, lo: int, hi: int, *, strict: bool) -> tuple[int, int, int, int] | None:
