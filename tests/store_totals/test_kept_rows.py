@@ -218,3 +218,21 @@ def test_the_sink_keeps_the_remote_totals_per_host() -> None:
     for host in (None, "desk", "laptop", "pi"):
         exact(remote, host)
     assert remote.last_switch_ends()["desk"] == batches["desk"][-1].end
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "mongomock"])
+def test_one_batch_over_several_months_counts_the_months_between(kind: str, tmp_path: Path) -> None:
+    store: Any = SQLiteStore(tmp_path / "s.db") if kind == "sqlite" else mongo_store()
+    first = datetime(2026, 1, 10, 8, 0, tzinfo=UTC)
+    store.add_switches(  # one write of 100 days: the months in between get their sums too
+        [
+            Switch(f"m{n:03d}", first + timedelta(days=n), 3600.0, 0, "code", None, "work")
+            for n in range(100)
+        ]
+    )
+    march = (datetime(2026, 2, 28, 23, tzinfo=UTC), datetime(2026, 3, 31, 22, tzinfo=UTC))
+    half = (datetime(2025, 12, 31, 23, tzinfo=UTC), datetime(2026, 6, 30, 22, tzinfo=UTC))
+    for (lo, hi), days in ((march, 31), (half, 100)):
+        want = reference(store, lo, hi, MADRID, ZERO, None)
+        assert answers(store, lo, hi, MADRID, ZERO, None) == want
+        assert want["range_totals task"][0].seconds == 3600 * days

@@ -356,7 +356,10 @@ class DayTotals:
         lookback = self.lookback(db)
         months: set[date] = set()
         for first, last in _runs(days):
-            months.update(date.fromordinal(d).replace(day=1) for d in (first, last))
+            month, end = date.fromordinal(first).replace(day=1), date.fromordinal(last)
+            while month <= end:
+                months.add(month)
+                month = _next_month(month)
             grid = DayGrid(zone, first, last)
             if not known_empty:
                 for host in [ALL_HOSTS, *hosts]:
