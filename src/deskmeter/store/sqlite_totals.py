@@ -297,7 +297,10 @@ class DayTotals:
         if self._depth > 1:
             return
         state = self.state(db)
-        self._zone = None if state is None else Zone.parse(state[0])
+        try:
+            self._zone = None if state is None else Zone.parse(state[0])
+        except (ValueError, LookupError):  # a zone this machine no longer knows: not kept
+            self._zone = None  # (the count goes stale, so the next open rebuilds or reads live)
         self._days = set()
         self._added = 0
 
