@@ -27,6 +27,7 @@ from deskmeter import limits
 from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total
 from deskmeter.store.base import SortOrder, Store, StoreError
+from deskmeter.store.day_grid import AWAY, GROUP_CODES, Zone, fold
 from deskmeter.store.documents import (
     STATE_ID,
     Document,
@@ -40,7 +41,6 @@ from deskmeter.store.documents import (
     task_to_doc,
 )
 from deskmeter.store.mongo_totals import MongoDayTotals
-from deskmeter.store.sqlite_totals import AWAY, GROUP_CODES, Zone, fold
 from deskmeter.store.totals import MIDNIGHT, Group, Period
 
 DEFAULT_DATABASE = "deskmeter"

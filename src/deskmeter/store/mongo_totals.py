@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -37,9 +37,9 @@ from pymongo.database import Database
 
 from deskmeter import limits
 from deskmeter.models import Switch, as_utc
+from deskmeter.store.day_grid import AWAY, TASK, WORKSPACE, DayGrid, Zone, credited_all, day_runs
 from deskmeter.store.documents import Document, switch_from_doc
 from deskmeter.store.sqlite_codec import from_us, to_us
-from deskmeter.store.sqlite_totals import AWAY, TASK, WORKSPACE, DayGrid, Zone, credited_all
 from deskmeter.store.totals import AWAY_KEY, group_key
 
 META_ID = "day_totals"
@@ -53,21 +53,8 @@ INDEXES: dict[str, list[list[tuple[str, int]]]] = {
 }
 #: The marker of a rebuild in progress (never replayed: a rebuild that crashed is redone).
 BUILD_MARKER = "build"
-_CHUNK_DAYS = 92
 #: (host, group, day, key) → microseconds.
 Sums = dict[tuple[str, int, int, str], int]
-
-
-def _runs(days: Iterable[int]) -> Iterator[tuple[int, int]]:
-    ordered = sorted(set(days))
-    index = 0
-    while index < len(ordered):
-        first = last = ordered[index]
-        index += 1
-        while index < len(ordered) and ordered[index] == last + 1 and last - first < _CHUNK_DAYS:
-            last = ordered[index]
-            index += 1
-        yield first, last
 
 
 def add_piece(sums: Sums, scope: str, switch: Switch, start: int, end: int, grid: DayGrid) -> None:
@@ -161,7 +148,7 @@ class MongoDayTotals:
             days[host].update(range(first, last + 1))
         lookback = self.lookback()
         for host, wanted in days.items():
-            for first, last in _runs(wanted):
+            for first, last in day_runs(wanted):
                 self._recompute_run(zone, host, first, last, lookback)
 
     def _recompute_run(self, zone: Zone, host: str, first: int, last: int, lookback: int) -> None:
@@ -212,7 +199,7 @@ class MongoDayTotals:
             grid = DayGrid.covering(zone, lo, max(lo, *(to_us(e) for e in ends.values())))
             lookback = self.lookback()
             for host in ends:
-                for run_first, run_last in _runs(range(grid.first, grid.last + 1)):
+                for run_first, run_last in day_runs(range(grid.first, grid.last + 1)):
                     self._recompute_run(zone, host, run_first, run_last, lookback)
         for pending in list(self.db.day_total_marker.find({"_id": {"$ne": BUILD_MARKER}})):
             old = [(str(h), int(s), int(e)) for h, s, e in pending.get("old", [])]
@@ -317,7 +304,7 @@ class MongoDayTotals:
             for doc in self.db.day_total.find(query, {"d": 1, "k": 1, "us": 1}):
                 if int(doc["d"]) not in multi:
                     sums[("", grp, int(doc["d"]), str(doc["k"]))] += int(doc["us"])
-            for run_first, run_last in _runs(multi):
+            for run_first, run_last in day_runs(multi):
                 self._live(sums, zone, grid.lo(run_first), grid.hi(run_last), lookback, None)
             windows = [(lo, grid.lo(first)), (grid.hi(last), hi)]
         for w_lo, w_hi in windows:

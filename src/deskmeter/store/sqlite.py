@@ -34,6 +34,7 @@ from deskmeter.models import (
     workspace_label,
 )
 from deskmeter.store.base import SortOrder, Store, StoreError
+from deskmeter.store.day_grid import AWAY, GROUP_CODES, Zone, fold
 from deskmeter.store.documents import (
     STATE_ID,
     Document,
@@ -60,7 +61,7 @@ from deskmeter.store.sqlite_codec import (
 )
 from deskmeter.store.sqlite_migrate import create, upgrade_legacy
 from deskmeter.store.sqlite_schema import SCHEMA_VERSION, SYNCED_TABLES
-from deskmeter.store.sqlite_totals import AWAY, GROUP_CODES, DayTotals, Zone, fold
+from deskmeter.store.sqlite_totals import DayTotals
 from deskmeter.store.totals import MIDNIGHT, Group, Period, day_of, local_midnight
 
 log = logging.getLogger(__name__)

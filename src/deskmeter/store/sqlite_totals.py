@@ -36,21 +36,29 @@ switches for those parts only.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from deskmeter import limits
 from deskmeter.models import NO_TASK, Switch, Total, workspace_label
-from deskmeter.store.overlap import credited_pieces, host_count
+from deskmeter.store.day_grid import (
+    AWAY,
+    TASK,
+    WORKSPACE,
+    DayGrid,
+    Zone,
+    credited_all,
+    day_runs,
+    fold,
+    next_month,
+    whole_days,
+)
 from deskmeter.store.sqlite_codec import Labels, decode_id, from_us, to_us
-from deskmeter.store.totals import AWAY_KEY, Period, day_of, local_midnight, period_start
+from deskmeter.store.totals import AWAY_KEY
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +107,6 @@ TABLES = (
 LAYOUT = 2
 #: ``host`` of the combined scope (label numbers start at 1).
 ALL_HOSTS = 0
-TASK, WORKSPACE, AWAY = 0, 1, 2
-GROUP_CODES = {"task": TASK, "workspace": WORKSPACE}
-#: Days recomputed per pass (bounds the rows held in memory).
-_CHUNK_DAYS = 92
 _US = timedelta(microseconds=1)
 _IDS_PER_QUERY = 500
 _ROW = "start, id, delta, workspace_index, workspace, task, host, away"
@@ -111,101 +115,6 @@ _ROW = "start, id, delta, workspace_index, workspace, task, host, away"
 Row = tuple[int, Any, int, int, int, int | None, int, int]
 #: (host scope, group, day, label, workspace index) → microseconds.
 Sums = dict[tuple[int, int, int, int, int], int]
-
-
-@dataclass(frozen=True, slots=True)
-class Zone:
-    """The time zone and start of day the rows are cut for."""
-
-    tz: ZoneInfo
-    day_start: timedelta
-
-    @property
-    def text(self) -> str | None:
-        """How ``day_total_state`` records it (None: a zone without a name, never kept)."""
-        key = getattr(self.tz, "key", None)
-        return f"{key}|{self.day_start // _US}" if key else None
-
-    @classmethod
-    def parse(cls, text: str) -> Zone:
-        name, _, micros = text.rpartition("|")
-        return cls(ZoneInfo(name), timedelta(microseconds=int(micros)))
-
-
-class DayGrid:
-    """The UTC boundaries (µs) of consecutive local days ``first`` … ``last`` (ordinals)."""
-
-    def __init__(self, zone: Zone, first: int, last: int) -> None:
-        self.first = first
-        start = date.fromordinal(first)
-        self.bounds = [
-            to_us(local_midnight(start + timedelta(days=k), zone.tz, zone.day_start))
-            for k in range(last - first + 2)
-        ]
-
-    @classmethod
-    def covering(cls, zone: Zone, lo: int, hi: int) -> DayGrid:
-        """The days that contain the instants ``lo`` … ``hi`` (µs, both included)."""
-        first = day_of(from_us(lo), zone.tz, zone.day_start).toordinal()
-        last = day_of(from_us(hi), zone.tz, zone.day_start).toordinal()
-        return cls(zone, first, max(first, last))
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.bounds) - 2
-
-    def lo(self, day: int) -> int:
-        return self.bounds[day - self.first]
-
-    def hi(self, day: int) -> int:
-        return self.bounds[day - self.first + 1]
-
-    def day(self, moment: int) -> int:
-        """The day that contains ``moment`` (inside the grid)."""
-        return self.first + max(0, bisect.bisect_right(self.bounds, moment) - 1)
-
-    def cut(self, start: int, end: int) -> Iterator[tuple[int, int]]:
-        """(day, µs) pieces of ``[start, end)`` clipped to the grid."""
-        start, end = max(start, self.bounds[0]), min(end, self.bounds[-1])
-        day = self.day(start)
-        while start < end:
-            top = min(self.hi(day), end)
-            yield day, top - start
-            start, day = top, day + 1
-
-
-def credited_all(switches: Sequence[Switch]) -> list[Switch]:
-    """``overlap.credited_pieces`` as for several hosts, even when ``switches`` have one.
-
-    A zero-length switch of another host never covers a moment, so it changes no credit; it
-    only makes the rule run (with one host, ``credited_pieces`` returns the switches as they
-    are, counting a host's away time that overlaps its own intervals twice).
-    """
-    if not switches or host_count(switches) > 1:
-        return credited_pieces(switches)
-    first = switches[0]
-    other = Switch(
-        id="\u2063combined",
-        date=first.date,
-        delta=0.0,
-        workspace_index=0,
-        workspace="",
-        host="" if first.host else "-",
-    )
-    return credited_pieces([*switches, other])
-
-
-def _runs(days: Iterable[int]) -> Iterator[tuple[int, int]]:
-    """Runs of consecutive days, at most ``_CHUNK_DAYS`` long."""
-    ordered = sorted(set(days))
-    index = 0
-    while index < len(ordered):
-        first = last = ordered[index]
-        index += 1
-        while index < len(ordered) and ordered[index] == last + 1 and last - first < _CHUNK_DAYS:
-            last = ordered[index]
-            index += 1
-        yield first, last
 
 
 class DayTotals:
@@ -358,11 +267,11 @@ class DayTotals:
         hosts = [] if known_empty else self.hosts(db)
         lookback = self.lookback(db)
         months: set[date] = set()
-        for first, last in _runs(days):
+        for first, last in day_runs(days):
             month, end = date.fromordinal(first).replace(day=1), date.fromordinal(last)
             while month <= end:
                 months.add(month)
-                month = _next_month(month)
+                month = next_month(month)
             grid = DayGrid(zone, first, last)
             if not known_empty:
                 for host in [ALL_HOSTS, *hosts]:
@@ -390,7 +299,7 @@ class DayTotals:
             )
         scopes = [ALL_HOSTS, *sorted(set(hosts) | set(self.hosts(db)))]
         for month in sorted(months):
-            span = (month.toordinal(), _next_month(month).toordinal() - 1)
+            span = (month.toordinal(), next_month(month).toordinal() - 1)
             for host in scopes:
                 for grp in (TASK, WORKSPACE, AWAY):
                     if not known_empty:
@@ -658,8 +567,8 @@ class DayTotals:
         """(0, label, index, µs) over the whole days ``first`` … ``last``: whole months from
         ``month_total``, the days around them from ``day_total``."""
         start, end = date.fromordinal(first), date.fromordinal(last)
-        lo = start if start.day == 1 else _next_month(start)
-        hi = _next_month(end) if _next_month(end) - timedelta(days=1) == end else end.replace(day=1)
+        lo = start if start.day == 1 else next_month(start)
+        hi = next_month(end) if next_month(end) - timedelta(days=1) == end else end.replace(day=1)
         parts = [("day_total", "day", first, last)]
         if lo < hi:
             parts = [
@@ -731,34 +640,6 @@ class DayTotals:
         return out
 
 
-def _next_month(day: date) -> date:
-    """The first day of the month after ``day``'s."""
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
-def whole_days(zone: Zone, lo: int, hi: int, *, strict: bool) -> tuple[int, int, int, int] | None:
-    """The whole local days inside ``[lo, hi)`` (µs): (first, last, first's start, last's end).
-
-    ``strict``: a day that begins exactly at ``lo`` is not counted as whole. Only the days
-    at the edges are checked: the ones between are whole by construction.
-    """
-    first = day_of(from_us(lo), zone.tz, zone.day_start).toordinal()
-    last = day_of(from_us(hi - 1), zone.tz, zone.day_start).toordinal()
-
-    def begins(day: int) -> int:
-        return to_us(local_midnight(date.fromordinal(day), zone.tz, zone.day_start))
-
-    first_lo = begins(first)
-    if first_lo < lo or (strict and first_lo == lo):
-        first += 1
-        first_lo = begins(first)
-    last_hi = begins(last + 1)
-    if last_hi > hi:
-        last -= 1
-        last_hi = begins(last + 1)
-    return None if last < first else (first, last, first_lo, last_hi)
-
-
 def _add(sums: Sums, scope: int, row: Row, start: int, end: int, grid: DayGrid) -> None:
     """Add ``[start, end)`` of ``row`` to ``sums`` under ``scope``, cut by day."""
     if end <= start:
@@ -770,31 +651,3 @@ def _add(sums: Sums, scope: int, row: Row, start: int, end: int, grid: DayGrid) 
         else:
             sums[(scope, TASK, day, task or 0, 0)] += us
             sums[(scope, WORKSPACE, day, workspace, index)] += us
-
-
-def fold(sums: dict[tuple[int, str], int], by: Period | None) -> list[Total]:
-    """Day sums (µs, days as ordinals) as totals per period (None: the whole range)."""
-    if by == "day":
-        days: dict[int, date] = {}
-        for day, _ in sums:
-            if day not in days:
-                days[day] = date.fromordinal(day)
-        return [
-            Total(days[day], key, round(us / 1e6, 3))
-            for (day, key), us in sorted(sums.items())
-            if us > 0
-        ]
-    periods: dict[tuple[date | None, str], int] = {}
-    starts: dict[int, date | None] = {}
-    for (day, key), us in sums.items():
-        if day not in starts:
-            starts[day] = None if by is None else period_start(date.fromordinal(day), by)
-        period = starts[day]
-        periods[(period, key)] = periods.get((period, key), 0) + us
-    return [
-        Total(period=period, key=key, seconds=round(us / 1e6, 3))
-        for (period, key), us in sorted(
-            periods.items(), key=lambda item: (item[0][0] or date.min, item[0][1])
-        )
-        if us > 0
-    ]
