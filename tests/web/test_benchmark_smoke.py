@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -53,3 +54,11 @@ def test_benchmark_prints_its_table_and_writes_json(tmp_path: Path, capsys) -> N
         "totals API, a year by month",
         "switches page 1",
     }
+    assert all("store_p50_ms" in row["ours"] for row in size["rows"])  # the store's share
+    two = [s for s in written["sizes"] if s["hosts"] == 2]
+    assert two and two[0]["view"] == "all hosts" and two[0]["switches"] > size["switches"]
+    assert {"year page", "tasks page, all time"} <= {r["scenario"] for r in two[0]["rows"]}
+    assert set(written["view_goals_two_hosts"]) >= {"year page", "calendar month page"}
+    if not os.environ.get("DESKMETER_TEST_MONGODB_URI"):
+        assert written["mongodb"]["mongodb (real server)"].startswith("skipped:")
+        assert "skipped" in printed

@@ -9,8 +9,10 @@ keyed ``HOST:ID``. Datetimes are stored as UTC BSON dates.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReplaceOne
 from pymongo.collection import Collection
@@ -25,8 +27,9 @@ from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
 from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total, as_utc, state_key
 from deskmeter.store.base import HOST_COLLECTION, SortOrder, Store, StoreError, state_host
+from deskmeter.store.day_grid import AWAY, GROUP_CODES, Zone, fold
 from deskmeter.store.documents import (
     Document,
     history_from_doc,
@@ -39,6 +42,8 @@ from deskmeter.store.documents import (
     task_to_doc,
 )
 from deskmeter.store.mongo_adopt import adopt_legacy
+from deskmeter.store.mongo_totals import MongoDayTotals
+from deskmeter.store.totals import MIDNIGHT, Group, Period
 
 DEFAULT_DATABASE = "deskmeter"
 
@@ -103,6 +108,8 @@ class MongoStore(Store):
             database = database or parsed.get("database") or DEFAULT_DATABASE
         self.client: MongoClient[Document] = client
         self.db: Database[Document] = client[database or DEFAULT_DATABASE]
+        #: The day totals kept ready (store/mongo_totals.py).
+        self.day_totals_kept = MongoDayTotals(self.db)
         self._ensure_indexes()
 
     def describe(self) -> str:
@@ -113,6 +120,7 @@ class MongoStore(Store):
             for name, indexes in INDEXES.items():
                 for keys in indexes:
                     self.db[name].create_index(keys)
+            self.day_totals_kept.ensure_indexes()
         except OperationFailure as exc:
             raise StoreError(f"MongoDB refused {self.describe()}: {exc}") from exc
         except PyMongoError as exc:
@@ -127,11 +135,27 @@ class MongoStore(Store):
     # -- switches ---------------------------------------------------------------------------
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
-        ops = [ReplaceOne({"_id": s.id}, _checked_doc(s), upsert=True) for s in switches]
+        docs = [_checked_doc(s) for s in switches]
+        ops = [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in docs]
         if not ops:
             return 0
-        self.db.switch.bulk_write(ops, ordered=False)
+        with self.day_totals_kept.keeping([d["_id"] for d in docs]):
+            self.db.switch.bulk_write(ops, ordered=False)
         return len(ops)
+
+    @staticmethod
+    def keeping_day_totals(
+        db: Database[Document], collection: str, ids: Sequence[Any]
+    ) -> AbstractContextManager[None]:
+        """Around a write of documents ``ids`` of ``collection`` into ``db``: for switches,
+        the day totals of the days they touch (before and after) are recomputed.
+
+        Sync's sink calls it for each batch it ships to the remote; a crash in between is
+        repaired as store/mongo_totals.py says.
+        """
+        if collection != "switch":
+            return nullcontext()
+        return MongoDayTotals(db).keeping(ids)
 
     def switches(
         self,
@@ -159,8 +183,7 @@ class MongoStore(Store):
         return int(self.db.switch.count_documents(_range(start, end, host)))
 
     def last_switch_ends(self) -> dict[str, datetime]:
-        rows = self.db.switch.aggregate([{"$group": {"_id": "$host", "last": {"$max": "$end"}}}])
-        return {str(r["_id"] or ""): as_utc(r["last"]) for r in rows if r.get("last") is not None}
+        return self.day_totals_kept.last_ends()
 
     def count_existing_switches(self, ids: Sequence[str]) -> int:
         unique = list(dict.fromkeys(ids))
@@ -169,6 +192,90 @@ class MongoStore(Store):
     def longest_switch(self) -> float:
         doc = self.db.switch.find_one({}, {"delta": 1}, sort=[("delta", DESCENDING)])
         return limits.clamp_delta(float(doc["delta"])) if doc else 0.0
+
+    # -- totals (the day totals kept ready: store/mongo_totals.py) --------------------------
+
+    def _day_sums(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        day_start: timedelta,
+        grp: int,
+        host: str | None,
+    ) -> dict[tuple[int, str], int] | None:
+        """µs per (local day, key) from the day totals; None when they cannot answer."""
+        zone = Zone(tz, day_start)
+        if not self.day_totals_kept.serves(zone):
+            return None
+        return self.day_totals_kept.day_sums(zone, start, end, grp, host)
+
+    def day_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> list[Total]:
+        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
+        if sums is None:
+            return super().day_totals(start, end, tz, group=group, day_start=day_start, host=host)
+        return fold(sums, "day")
+
+    def totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        by: Period | None = "day",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> list[Total]:
+        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
+        if sums is None:
+            return super().totals(
+                start, end, tz, group=group, by=by, day_start=day_start, host=host
+            )
+        return fold(sums, by)
+
+    def range_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> list[Total]:
+        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
+        if sums is None:
+            return super().range_totals(start, end, tz, group=group, day_start=day_start, host=host)
+        return [t for t in fold(sums, None) if t.seconds > 0]
+
+    def away_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        by: Period | None = "day",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> list[Total]:
+        sums = self._day_sums(start, end, tz, day_start, AWAY, host)
+        if sums is None:
+            return super().away_totals(start, end, tz, by=by, day_start=day_start, host=host)
+        return fold(sums, by)
+
+    def rebuild_day_totals(self, tz: ZoneInfo, day_start: timedelta = MIDNIGHT) -> None:
+        """Recompute the day totals for ``tz`` (a new zone, or repair; see mongo_totals)."""
+        self.day_totals_kept.rebuild(Zone(tz, day_start))
 
     # -- tasks ------------------------------------------------------------------------------
 
@@ -249,7 +356,8 @@ class MongoStore(Store):
         self.db.edit.replace_one({"_id": edit.id}, edit_to_doc(edit), upsert=True)
         self.add_switches(add)
         if remove:
-            self.db.switch.delete_many({"_id": {"$in": list(remove)}})
+            with self.day_totals_kept.keeping(list(remove)):
+                self.db.switch.delete_many({"_id": {"$in": list(remove)}})
 
     def edits(self, *, limit: int | None = None) -> list[EditRecord]:
         cursor = self.db.edit.find({}).sort([("at", DESCENDING), ("_id", DESCENDING)])

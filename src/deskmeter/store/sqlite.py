@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from deskmeter import limits
+from deskmeter import limits, localzone
 from deskmeter.edits.record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.models import (
     NO_TASK,
@@ -35,6 +35,7 @@ from deskmeter.models import (
     workspace_label,
 )
 from deskmeter.store.base import SortOrder, Store, StoreError, state_host
+from deskmeter.store.day_grid import AWAY, GROUP_CODES, Zone, fold
 from deskmeter.store.documents import (
     Document,
     history_to_doc,
@@ -52,6 +53,7 @@ from deskmeter.store.sqlite_codec import (
     Labels,
     decode_id,
     encode_id,
+    from_us,
     row_switch,
     rows_switches,
     switch_rows,
@@ -60,7 +62,8 @@ from deskmeter.store.sqlite_codec import (
 )
 from deskmeter.store.sqlite_migrate import create, upgrade_legacy, upgrade_v3
 from deskmeter.store.sqlite_schema import SCHEMA_VERSION, SYNCED_TABLES
-from deskmeter.store.totals import MIDNIGHT, Group, day_of, local_midnight
+from deskmeter.store.sqlite_totals import DayTotals
+from deskmeter.store.totals import MIDNIGHT, Group, Period, day_of, local_midnight
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +119,10 @@ class SQLiteStore(Store):
         self._labels = Labels()
         #: Labels made by the switch transaction in progress (cached once it commits).
         self._pending_labels: dict[str, int] = {}
+        #: The day totals kept ready (store/sqlite_totals.py), maintained by every switch write.
+        self._day_totals = DayTotals(self._labels)
+        #: Whether the day totals reflect the switches (checked on open).
+        self._day_totals_valid = False
         #: The change log sync's SQLite source reads (store/sqlite_changelog.py).
         self.changelog = ChangeLog(self._db, self._transaction)
         try:
@@ -125,6 +132,7 @@ class SQLiteStore(Store):
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
         self._migrate()
+        self._open_day_totals()
 
     def describe(self) -> str:
         return f"sqlite:{self.path}"
@@ -247,6 +255,8 @@ class SQLiteStore(Store):
         numbers = self._labels.numbers(db, switch_texts(switches))
         self._pending_labels.update(numbers)
         rows = switch_rows(switches, numbers)
+        keys = list(dict.fromkeys(r[1] for r in rows))
+        replaced = self._day_totals.old_rows(db, keys)  # their old days are recomputed too
         db.executemany(
             f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})",
             rows,
@@ -256,6 +266,7 @@ class SQLiteStore(Store):
             (max(r[2] for r in rows),),
         )
         ChangeLog.record(db, "switch", (s.id for s in switches), "upsert")
+        self._day_totals.note([*replaced, *((r[0], r[2]) for r in rows)], len(keys) - len(replaced))
         return len(rows)
 
     @contextmanager
@@ -264,7 +275,12 @@ class SQLiteStore(Store):
         with self._write_lock:
             self._pending_labels = {}
             with self._transaction() as db:
-                yield db
+                self._day_totals.begin(db)
+                try:
+                    yield db
+                    self._day_totals.flush(db)  # the noted days, recomputed before COMMIT
+                finally:
+                    self._day_totals.end()
             self._labels.remember(self._pending_labels)
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
@@ -282,12 +298,18 @@ class SQLiteStore(Store):
     def delete_switches(self, ids: Iterable[str]) -> int:
         """Remove switches by id (maintenance; the tracker never deletes); return how many."""
         wanted = list(ids)
-        with self._transaction() as db:
-            gone = db.executemany(
-                "DELETE FROM switch WHERE id = ?", [(encode_id(i),) for i in wanted]
-            ).rowcount
+        with self._switch_transaction() as db:
+            gone = self._delete_switches(db, wanted)
             ChangeLog.record(db, "switch", wanted, "delete")
-        return int(gone)
+        return gone
+
+    def _delete_switches(self, db: sqlite3.Connection, ids: Sequence[str]) -> int:
+        """Delete by id inside the open switch transaction (their days are recomputed)."""
+        keys = list(dict.fromkeys(encode_id(i) for i in ids))
+        old = self._day_totals.old_rows(db, keys)
+        gone = int(db.executemany("DELETE FROM switch WHERE id = ?", [(k,) for k in keys]).rowcount)
+        self._day_totals.note(old, -gone)
+        return gone
 
     def _switches(self, sql: str, params: Sequence[Any]) -> list[Switch]:
         db = self._db()
@@ -338,22 +360,35 @@ class SQLiteStore(Store):
         rows = self._query("SELECT id FROM label WHERE text = ?", (host,))
         return int(rows[0][0]) if rows else _NO_SUCH_HOST
 
-    def _hosts_between(self, start_us: int, end_us: int) -> int:
-        """How many hosts have switches starting in ``[start_us, end_us)`` (microseconds)."""
+    def _hosts_between(self, start: datetime, end: datetime, lookback: int) -> int:
+        """How many hosts have switches overlapping ``[start, end)``.
+
+        From the day totals' ``day_host`` (exact in any zone: see ``DayTotals.hosts_in``)
+        when they are valid, else by a scan of the range.
+        """
+        db = self._db()
+        recorded = self._day_totals.zone_text(db) if self._day_totals_valid else None
+        if recorded is not None:
+            return len(self._day_totals.hosts_in(db, Zone.parse(recorded), start, end))
         rows = self._query(
-            "SELECT COUNT(DISTINCT host) FROM switch WHERE start >= ? AND start < ?",
-            (start_us, end_us),
+            "SELECT COUNT(DISTINCT host) FROM switch WHERE start >= ? AND start < ? "
+            "AND start + delta * 1000 > ?",
+            (to_us(start) - lookback, to_us(end), to_us(start)),
         )
         return int(rows[0][0])
 
     def last_switch_ends(self) -> dict[str, datetime]:
         db = self._db()
-        rows = db.execute("SELECT host, MAX(start + delta * 1000) FROM switch GROUP BY host")
-        found = rows.fetchall()
+        with self._reading(db):
+            recorded = self._day_totals.zone_text(db) if self._day_totals_valid else None
+            if recorded is not None:
+                found = list(self._day_totals.last_ends(db, Zone.parse(recorded)).items())
+            else:
+                found = db.execute(
+                    "SELECT host, MAX(start + delta * 1000) FROM switch GROUP BY host"
+                ).fetchall()
         self._labels.load(db, (r[0] for r in found))
-        return {
-            self._labels.text(host): datetime.fromtimestamp(end / 1e6, UTC) for host, end in found
-        }
+        return {self._labels.text(host): from_us(int(end)) for host, end in found}
 
     def count_existing_switches(self, ids: Sequence[str]) -> int:
         unique = [encode_id(i) for i in dict.fromkeys(ids)]
@@ -371,6 +406,84 @@ class SQLiteStore(Store):
         rows = self._query("SELECT longest FROM switch_stats WHERE id = 1")
         return limits.clamp_delta(int(rows[0][0]) / 1000) if rows else 0.0
 
+    # -- totals (the day totals kept ready: store/sqlite_totals.py) -------------------------
+
+    def _open_day_totals(self) -> None:
+        """Build the day totals when missing or stale (a writable store), else check them."""
+        try:
+            if self._read_only:
+                self._day_totals_valid = self._day_totals.valid(self._db(), self.schema_version())
+                return
+            zone = Zone(ZoneInfo(localzone.system_timezone()), MIDNIGHT)
+            with self._switch_transaction() as db:
+                if self._day_totals.check(db, self.schema_version(), zone):
+                    log.debug("built the day totals of %s", self.path)
+            self._day_totals_valid = True
+        except (sqlite3.Error, ValueError, LookupError) as exc:  # derived data: live queries
+            log.warning(
+                "day totals of %s unavailable, totals read the switches: %s", self.path, exc
+            )
+            self._day_totals_valid = False
+
+    @contextmanager
+    def _reading(self, db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        """One read snapshot (WAL) around several queries; part of a transaction if open."""
+        if db.in_transaction:
+            yield db
+            return
+        db.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            db.execute("COMMIT")
+
+    def _serves(self, zone: Zone) -> bool:
+        """Whether the day totals answer in ``zone``: rebuilt for it if needed and allowed.
+
+        A read-only store answers other zones by the live query; a writable one recomputes
+        the day totals for the zone asked (one pass over the switches) and keeps them so.
+        """
+        text = zone.text
+        if not self._day_totals_valid or text is None:
+            return False
+        if self._day_totals.zone_text(self._db()) == text:
+            return True
+        if self._read_only:
+            return False
+        try:
+            with self._switch_transaction() as db:
+                if self._day_totals.zone_text(db) != text:
+                    log.info("rebuilding the day totals of %s for %s", self.path, text)
+                    self._day_totals.rebuild(db, zone, self.schema_version())
+        except sqlite3.Error as exc:
+            log.warning("could not rebuild the day totals of %s: %s", self.path, exc)
+            return False
+        return True
+
+    def _day_sums(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        day_start: timedelta,
+        grp: int,
+        host: str | None,
+        *,
+        by_day: bool = True,
+    ) -> dict[tuple[int, str], int] | None:
+        """µs per (local day ordinal, key) from the day totals; None when they cannot answer."""
+        zone = Zone(tz, day_start)
+        if not self._serves(zone):
+            return None
+        number = self._host_number(host)
+        if number == _NO_SUCH_HOST:
+            return {}
+        db = self._db()
+        with self._reading(db):
+            if self._day_totals.zone_text(db) != zone.text:  # another process rebuilt them
+                return None
+            return self._day_totals.day_sums(db, zone, start, end, grp, number, by_day=by_day)
+
     def day_totals(
         self,
         start: datetime,
@@ -381,7 +494,86 @@ class SQLiteStore(Store):
         day_start: timedelta = MIDNIGHT,
         host: str | None = None,
     ) -> list[Total]:
-        """Seconds per local day and key, summed by SQLite in one query over the table.
+        """Seconds per local day and key, from the day totals kept ready.
+
+        Whole days read a few rows each; a range's partial days are cut from the switches;
+        each moment is counted once across hosts as ``Store.counted_switches`` says.
+        """
+        zone = Zone(tz, day_start)
+        number = self._host_number(host)
+        if number == _NO_SUCH_HOST:
+            return []
+        if self._serves(zone):
+            db = self._db()
+            with self._reading(db):
+                if self._day_totals.zone_text(db) == zone.text:
+                    return self._day_totals.day_totals(
+                        db, zone, start, end, GROUP_CODES[group], number
+                    )
+        return self._live_day_totals(start, end, tz, group=group, day_start=day_start, host=host)
+
+    def totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        by: Period | None = "day",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> list[Total]:
+        sums = self._day_sums(
+            start, end, tz, day_start, GROUP_CODES[group], host, by_day=by is not None
+        )
+        if sums is None:
+            return super().totals(
+                start, end, tz, group=group, by=by, day_start=day_start, host=host
+            )
+        return fold(sums, by)
+
+    def range_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> list[Total]:
+        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host, by_day=False)
+        if sums is None:
+            return super().range_totals(start, end, tz, group=group, day_start=day_start, host=host)
+        return [t for t in fold(sums, None) if t.seconds > 0]
+
+    def away_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        by: Period | None = "day",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> list[Total]:
+        sums = self._day_sums(start, end, tz, day_start, AWAY, host, by_day=by is not None)
+        if sums is None:
+            return super().away_totals(start, end, tz, by=by, day_start=day_start, host=host)
+        return fold(sums, by)
+
+    def _live_day_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> list[Total]:
+        """Seconds per local day and key, summed by SQLite in one query over the table
+        (when the day totals cannot answer: a read-only store asked in another zone).
 
         ``host`` sums one workstation's switches. Without it, a range where several hosts
         have switches takes the generic path, which counts each moment once
@@ -401,7 +593,7 @@ class SQLiteStore(Store):
         number = self._host_number(host)
         if number == _NO_SUCH_HOST:
             return []
-        if number is None and self._hosts_between(to_us(start) - lookback, to_us(end)) > 1:
+        if number is None and self._hosts_between(start, end, lookback) > 1:
             return super().day_totals(start, end, tz, group=group, day_start=day_start)
         host_clause = "" if number is None else f"AND s.host = {int(number)} "
         days: list[tuple[str, int, int, int]] = []
@@ -583,7 +775,7 @@ class SQLiteStore(Store):
         doc = edit_to_json(edit)
         with self._switch_transaction() as db:
             wanted = list(remove)
-            db.executemany("DELETE FROM switch WHERE id = ?", [(encode_id(i),) for i in wanted])
+            self._delete_switches(db, wanted)
             ChangeLog.record(db, "switch", wanted, "delete")
             self._put_switches(db, list(add))
             db.execute(

@@ -30,7 +30,7 @@ from deskmeter import limits
 from deskmeter.models import utcnow
 from deskmeter.store.base import COLLECTIONS, HOST_COLLECTION
 from deskmeter.store.documents import Document, switch_from_doc
-from deskmeter.store.mongo import DEFAULT_DATABASE, redact
+from deskmeter.store.mongo import DEFAULT_DATABASE, MongoStore, redact
 from deskmeter.store.mongo_adopt import adopt_legacy
 from deskmeter.sync.changes import DocChange, DocId, SyncConfigError, latest_per_document
 from deskmeter.sync.errors import translate_errors
@@ -172,7 +172,9 @@ class MongoSink:
         with translate_errors("remote", self._where):
             for collection, ops in operations(changes, self.host).items():
                 if ops:
-                    self.db[collection].bulk_write(ops, ordered=False)
+                    ids = [c.doc_id for c in changes if c.collection == collection]
+                    with MongoStore.keeping_day_totals(self.db, collection, ids):
+                        self.db[collection].bulk_write(ops, ordered=False)
                     written += len(ops)
             if changes:
                 self._note_sync(last_switch_end(changes, self.host))

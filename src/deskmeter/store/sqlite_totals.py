@@ -1,0 +1,653 @@
+"""Day totals kept ready in SQLite: derived data, maintained in the transaction of every write.
+
+**What.** ``day_total`` holds, per local day, the microseconds of each task, of each workspace
+and away, in two kinds of scope: each host's own switches as they are (``host`` = the host's
+label number), and every host combined with each moment counted once (``host`` 0, the rule of
+``store/overlap.py``). ``day_host`` says which hosts have a switch on which day (how many), so
+"which hosts have data in this range" and ``last_switch_ends`` are index look-ups.
+
+**Why.** The dashboard's month, week and year pages and the all-time Tasks page sum days; at
+ten years (330,000 switches) summing the switches for every request is too slow, summing a few
+rows per day is not.
+
+**How it stays exact.** Every write that changes switches (insert, replace, delete, edit,
+``close_interval``) notes the local days the old and the new rows touch; before the
+transaction commits, those days are *recomputed from the switch table* (the same transaction
+sees its own writes): nothing is added or subtracted incrementally, so a replaced row's old
+pieces cannot be left behind. Sums are integer microseconds (switch starts are microseconds,
+lengths milliseconds, day boundaries whole seconds), so no rounding accumulates.
+
+The combined scope is the rule of ``overlap.py`` applied to the switches that overlap the day,
+always as for several hosts: the credit of a moment depends only on the intervals that cover
+it, so a day's share of a range's combined total is the same whatever the range. (When a
+range has one host only, the reference counts that host's switches as they are; the query
+then reads that host's rows, which differ only where a host's away time overlaps itself.)
+
+**Zones.** The rows are cut for one (time zone, start of day), recorded in
+``day_total_state``. A query in another zone rebuilds the rows for it when the store is
+writable (one pass over the switches, a few seconds at 330,000), or, read-only, is answered by
+the live query. ``day_total_state`` also records how many switches the rows reflect and the
+schema version: on open, a mismatch (a migration, or an older Deskmeter that wrote switches
+without maintaining the rows) rebuilds them.
+
+A range's partial days (a range ending now, or starting mid-day) are computed from the
+switches for those parts only.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from deskmeter import limits
+from deskmeter.models import NO_TASK, Switch, Total, workspace_label
+from deskmeter.store.day_grid import (
+    AWAY,
+    TASK,
+    WORKSPACE,
+    DayGrid,
+    Zone,
+    credited_all,
+    day_runs,
+    fold,
+    next_month,
+    whole_days,
+)
+from deskmeter.store.sqlite_codec import Labels, decode_id, from_us, to_us
+from deskmeter.store.totals import AWAY_KEY
+
+log = logging.getLogger(__name__)
+
+TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS day_total (
+        host INTEGER NOT NULL,      -- label.id of the host; 0: all hosts, each moment once
+        grp INTEGER NOT NULL,       -- 0 task, 1 workspace, 2 away
+        day INTEGER NOT NULL,       -- local day, date.toordinal(), in day_total_state's zone
+        label INTEGER NOT NULL,     -- task label.id (0: no task) or workspace label.id; 0 away
+        ws_index INTEGER NOT NULL,  -- the workspace index (group 1), else 0
+        us INTEGER NOT NULL,        -- microseconds
+        PRIMARY KEY (host, grp, day, label, ws_index)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS day_host (
+        host INTEGER NOT NULL,      -- label.id of the host
+        day INTEGER NOT NULL,       -- local day, date.toordinal()
+        switches INTEGER NOT NULL,  -- switches that touch the day
+        PRIMARY KEY (host, day)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS month_total (
+        host INTEGER NOT NULL,      -- as day_total
+        grp INTEGER NOT NULL,
+        month INTEGER NOT NULL,     -- the month's first day, date.toordinal()
+        label INTEGER NOT NULL,
+        ws_index INTEGER NOT NULL,
+        us INTEGER NOT NULL,        -- the month's day_total rows added up
+        PRIMARY KEY (host, grp, month, label, ws_index)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS day_total_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        zone TEXT NOT NULL,         -- 'Europe/Madrid|0': zone name | start of day, microseconds
+        switches INTEGER NOT NULL,  -- how many switches the rows reflect
+        schema INTEGER NOT NULL     -- PRAGMA user_version * 1000 + LAYOUT when built
+    )
+    """,
+)
+
+#: The layout of these tables: a file whose rows were built with another is rebuilt on open.
+LAYOUT = 2
+#: ``host`` of the combined scope (label numbers start at 1).
+ALL_HOSTS = 0
+_US = timedelta(microseconds=1)
+_IDS_PER_QUERY = 500
+_ROW = "start, id, delta, workspace_index, workspace, task, host, away"
+
+#: A fetched switch row: start µs, id key, delta ms, index, workspace, task, host, away.
+Row = tuple[int, Any, int, int, int, int | None, int, int]
+#: (host scope, group, day, label, workspace index) → microseconds.
+Sums = dict[tuple[int, int, int, int, int], int]
+
+
+class DayTotals:
+    """The ``day_total`` rows of one SQLite store: maintenance and queries.
+
+    Call the write side inside the store's write transaction (``begin`` → ``note`` … →
+    ``flush``); the read side inside a read transaction, so it sees one snapshot.
+    """
+
+    def __init__(self, labels: Labels) -> None:
+        self._labels = labels
+        self._depth = 0
+        self._zone: Zone | None = None
+        self._days: set[int] = set()
+        self._added = 0
+
+    # -- state ------------------------------------------------------------------------------
+
+    @staticmethod
+    def create(db: sqlite3.Connection) -> None:
+        for statement in TABLES:
+            db.execute(statement)
+
+    @staticmethod
+    def state(db: sqlite3.Connection) -> tuple[str, int, int] | None:
+        """(zone, switches, schema) of the rows, None when they were never built."""
+        try:
+            row = db.execute(
+                "SELECT zone, switches, schema FROM day_total_state WHERE id = 1"
+            ).fetchone()
+        except sqlite3.OperationalError:  # no such table: a file this version never wrote
+            return None
+        return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
+
+    def zone_text(self, db: sqlite3.Connection) -> str | None:
+        state = self.state(db)
+        return None if state is None else state[0]
+
+    def check(self, db: sqlite3.Connection, schema: int, default: Zone) -> bool:
+        """Build the rows when missing or stale (inside a write transaction); True if rebuilt."""
+        schema = schema * 1000 + LAYOUT
+        self.create(db)
+        state = self.state(db)
+        zone = default
+        if state is not None:
+            count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
+            if state[1] == count and state[2] == schema:
+                return False
+            zone = Zone.parse(state[0])
+            log.info("day totals of %d switches, %d stored: rebuilding", state[1], count)
+        self.rebuild(db, zone, schema // 1000)
+        return True
+
+    def valid(self, db: sqlite3.Connection, schema: int) -> bool:
+        """Whether the rows reflect the switch table (for a store opened read-only)."""
+        state = self.state(db)
+        if state is None:
+            return False
+        count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
+        return state[1] == count and state[2] == schema * 1000 + LAYOUT
+
+    def rebuild(self, db: sqlite3.Connection, zone: Zone, schema: int) -> None:
+        """Recompute every row for ``zone`` (inside a write transaction)."""
+        text = zone.text
+        if text is None:
+            raise ValueError("the day totals need a named time zone")
+        self.create(db)
+        db.execute("DELETE FROM day_total")
+        db.execute("DELETE FROM day_host")
+        db.execute("DELETE FROM month_total")
+        first, last = db.execute(
+            "SELECT MIN(start), MAX(start + delta * 1000) FROM switch"
+        ).fetchone()
+        count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
+        if first is not None:
+            grid = DayGrid.covering(zone, int(first), int(last))
+            self._refresh(db, zone, range(grid.first, grid.last + 1), known_empty=True)
+        db.execute(
+            "INSERT OR REPLACE INTO day_total_state (id, zone, switches, schema) "
+            "VALUES (1, ?, ?, ?)",
+            (text, count, schema * 1000 + LAYOUT),
+        )
+
+    # -- write side -------------------------------------------------------------------------
+
+    def begin(self, db: sqlite3.Connection) -> None:
+        """A switch transaction starts (nested calls join the outer one)."""
+        self._depth += 1
+        if self._depth > 1:
+            return
+        state = self.state(db)
+        try:
+            self._zone = None if state is None else Zone.parse(state[0])
+        except (ValueError, LookupError):  # a zone this machine no longer knows: not kept
+            self._zone = None  # (the count goes stale, so the next open rebuilds or reads live)
+        self._days = set()
+        self._added = 0
+
+    def end(self) -> None:
+        self._depth = max(0, self._depth - 1)
+
+    def old_rows(self, db: sqlite3.Connection, keys: Sequence[Any]) -> list[tuple[int, int]]:
+        """(start µs, delta ms) of the stored switches with these ids (before a change)."""
+        if self._zone is None:
+            return []
+        found: list[tuple[int, int]] = []
+        unique = list(dict.fromkeys(keys))
+        for first in range(0, len(unique), _IDS_PER_QUERY):
+            chunk = unique[first : first + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            found += db.execute(
+                f"SELECT start, delta FROM switch WHERE id IN ({marks})", chunk
+            ).fetchall()
+        return found
+
+    def note(self, spans: Sequence[tuple[int, int]], added: int) -> None:
+        """Switches with these (start µs, delta ms) changed; ``added`` more (or fewer) now."""
+        self._added += added
+        if self._zone is None or not spans:
+            return
+        lo = min(s for s, _ in spans)
+        hi = max(s + d * 1000 for s, d in spans)
+        grid = DayGrid.covering(self._zone, lo, hi)
+        days = self._days
+        for start, delta in spans:
+            first = grid.day(start)
+            last = grid.day(start + delta * 1000 - 1) if delta > 0 else first
+            days.update(range(first, last + 1))
+
+    def flush(self, db: sqlite3.Connection) -> None:
+        """Recompute the noted days (the last step of the outermost switch transaction)."""
+        if self._depth != 1 or self._zone is None:
+            return
+        if self._days:
+            self._refresh(db, self._zone, self._days)
+        if self._added:
+            db.execute(
+                "UPDATE day_total_state SET switches = switches + ? WHERE id = 1", (self._added,)
+            )
+        self._days, self._added = set(), 0
+
+    def _refresh(
+        self,
+        db: sqlite3.Connection,
+        zone: Zone,
+        days: Iterable[int],
+        *,
+        known_empty: bool = False,
+    ) -> None:
+        hosts = [] if known_empty else self.hosts(db)
+        lookback = self.lookback(db)
+        months: set[date] = set()
+        for first, last in day_runs(days):
+            month, end = date.fromordinal(first).replace(day=1), date.fromordinal(last)
+            while month <= end:
+                months.add(month)
+                month = next_month(month)
+            grid = DayGrid(zone, first, last)
+            if not known_empty:
+                for host in [ALL_HOSTS, *hosts]:
+                    for grp in (TASK, WORKSPACE, AWAY):
+                        db.execute(
+                            "DELETE FROM day_total WHERE host = ? AND grp = ? "
+                            "AND day BETWEEN ? AND ?",
+                            (host, grp, first, last),
+                        )
+                    db.execute(
+                        "DELETE FROM day_host WHERE host = ? AND day BETWEEN ? AND ?",
+                        (host, first, last),
+                    )
+            lo, hi = grid.bounds[0], grid.bounds[-1]
+            rows = self.fetch(db, lo, hi, lookback)
+            sums, presence = self.compute(db, rows, grid)
+            db.executemany(
+                "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(*key, us) for key, us in sums.items() if us > 0],
+            )
+            db.executemany(
+                "INSERT INTO day_host (host, day, switches) VALUES (?, ?, ?)",
+                [(*key, n) for key, n in presence.items()],
+            )
+        scopes = [ALL_HOSTS, *sorted(set(hosts) | set(self.hosts(db)))]
+        for month in sorted(months):
+            span = (month.toordinal(), next_month(month).toordinal() - 1)
+            for host in scopes:
+                for grp in (TASK, WORKSPACE, AWAY):
+                    if not known_empty:
+                        db.execute(
+                            "DELETE FROM month_total WHERE host = ? AND grp = ? AND month = ?",
+                            (host, grp, span[0]),
+                        )
+                    db.execute(
+                        "INSERT INTO month_total (host, grp, month, label, ws_index, us) "
+                        "SELECT host, grp, ?, label, ws_index, SUM(us) FROM day_total "
+                        "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? "
+                        "GROUP BY label, ws_index",
+                        (span[0], host, grp, *span),
+                    )
+
+    # -- computing from switches ------------------------------------------------------------
+
+    @staticmethod
+    def lookback(db: sqlite3.Connection) -> int:
+        """The longest switch ever written, µs (how far back a day's switches may start)."""
+        row = db.execute("SELECT longest FROM switch_stats WHERE id = 1").fetchone()
+        return round(limits.clamp_delta(int(row[0]) / 1000) * 1_000_000) if row else 0
+
+    @staticmethod
+    def fetch(
+        db: sqlite3.Connection, lo: int, hi: int, lookback: int, host: int | None = None
+    ) -> list[Row]:
+        """The switch rows that overlap ``[lo, hi)`` (µs), zero-length ones inside it too."""
+        where = "" if host is None else f" AND host = {int(host)}"
+        return db.execute(
+            f"SELECT {_ROW} FROM switch WHERE start >= ? AND start < ? "
+            f"AND (start + delta * 1000 > ? OR start >= ?){where} ORDER BY start",
+            (lo - lookback, hi, lo, lo),
+        ).fetchall()
+
+    def compute(
+        self, db: sqlite3.Connection, rows: Sequence[Row], grid: DayGrid, *, combined: bool = True
+    ) -> tuple[Sums, dict[tuple[int, int], int]]:
+        """The rows' µs per (scope, group, day, label, index) inside the grid, and presence.
+
+        Host scopes always; the combined scope (``ALL_HOSTS``) when ``combined``.
+        """
+        sums: Sums = defaultdict(int)
+        presence: dict[tuple[int, int], int] = defaultdict(int)
+        lo, hi = grid.bounds[0], grid.bounds[-1]
+        overlapping = False
+        latest_end = None
+        for row in rows:
+            start, delta, host = row[0], row[2], row[6]
+            end = start + delta * 1000
+            if delta > 0:
+                if latest_end is not None and start < latest_end:
+                    overlapping = True
+                latest_end = end if latest_end is None else max(latest_end, end)
+                for day, _us in grid.cut(start, end):
+                    presence[(host, day)] += 1
+            elif lo <= start < hi:
+                presence[(host, grid.day(start))] += 1
+            _add(sums, host, row, start, end, grid)
+            if combined and not overlapping:
+                _add(sums, ALL_HOSTS, row, start, end, grid)
+        if combined and overlapping:  # the rule of overlap.py decides who gets each moment
+            for key in [k for k in sums if k[0] == ALL_HOSTS]:
+                del sums[key]
+            self.add_combined(db, sums, rows, grid)
+        return sums, presence
+
+    def add_combined(
+        self, db: sqlite3.Connection, sums: Sums, rows: Sequence[Row], grid: DayGrid
+    ) -> None:
+        """Add the combined scope of ``rows`` (overlap.py's rule, as for several hosts)."""
+        names = self.names(db, {r[6] for r in rows})
+        by_id: dict[str, Row] = {}
+        switches = []
+        for row in rows:
+            start, key, delta, index, _, _, host, away = row
+            switch_id = decode_id(key)
+            by_id[switch_id] = row
+            switches.append(
+                Switch(
+                    id=switch_id,
+                    date=from_us(start),
+                    delta=delta / 1000,
+                    workspace_index=index,
+                    workspace="",
+                    host=names[host],
+                    away=away == 1,
+                )
+            )
+        for piece in credited_all(switches):
+            row = by_id[piece.id]
+            _add(sums, ALL_HOSTS, row, to_us(piece.date), to_us(piece.end), grid)
+
+    def names(self, db: sqlite3.Connection, numbers: Iterable[int]) -> dict[int, str]:
+        """Label texts, without caching numbers a transaction in progress may have made."""
+        known = self._labels.texts()
+        found = {n: known[n] for n in numbers if n in known}
+        missing = [n for n in numbers if n not in found]
+        for n in missing:
+            row = db.execute("SELECT text FROM label WHERE id = ?", (n,)).fetchone()
+            found[n] = "" if row is None else str(row[0])
+        return found
+
+    # -- read side --------------------------------------------------------------------------
+
+    @staticmethod
+    def hosts(db: sqlite3.Connection) -> list[int]:
+        """The hosts that have a switch (one index seek per host)."""
+        found: list[int] = []
+        while True:
+            row = db.execute(
+                "SELECT MIN(host) FROM day_host WHERE host > ?", (found[-1] if found else -1,)
+            ).fetchone()
+            if row is None or row[0] is None:
+                return found
+            found.append(int(row[0]))
+
+    def hosts_in(
+        self, db: sqlite3.Connection, zone: Zone, start: datetime, end: datetime
+    ) -> set[int]:
+        """The hosts with a switch that overlaps ``[start, end)`` (zero-length: inside it).
+
+        Days wholly inside the range (and not beginning at its start) are looked up in
+        ``day_host``; what is left at the edges is read from the switches.
+        """
+        lo, hi = to_us(start), to_us(end)
+        if hi <= lo:
+            return set()
+        inner = whole_days(zone, lo, hi, strict=True)
+        found: set[int] = set()
+        windows = [(lo, hi)]
+        if inner is not None:
+            first, last, first_lo, last_hi = inner
+            for host in self.hosts(db):
+                if db.execute(
+                    "SELECT 1 FROM day_host WHERE host = ? AND day BETWEEN ? AND ? LIMIT 1",
+                    (host, first, last),
+                ).fetchone():
+                    found.add(host)
+            windows = [(lo, first_lo), (last_hi, hi)]
+        lookback = self.lookback(db)
+        for w_lo, w_hi in windows:
+            if w_hi <= w_lo:
+                continue
+            rows = db.execute(
+                "SELECT DISTINCT host FROM switch WHERE start >= ? AND start < ? "
+                "AND start < ? AND start + delta * 1000 > ?",
+                (w_lo - lookback, w_hi, hi, lo),
+            ).fetchall()
+            found.update(int(r[0]) for r in rows)
+        return found
+
+    def day_sums(
+        self,
+        db: sqlite3.Connection,
+        zone: Zone,
+        start: datetime,
+        end: datetime,
+        grp: int,
+        host: int | None,
+        *,
+        by_day: bool = True,
+    ) -> dict[tuple[int, str], int]:
+        """µs per (local day as an ordinal, key) of group ``grp`` in ``[start, end)``.
+
+        ``host``: that host's switches; None: every host's, each moment once when several
+        have data in the range (as ``Store.counted_switches``). ``by_day`` False: the sums
+        over the whole range (SQLite adds the days up), all under one day.
+        """
+        lo, hi = to_us(start), to_us(end)
+        if hi <= lo:
+            return {}
+        if host is None:
+            hosts = self.hosts_in(db, zone, start, end)
+            if not hosts:
+                return {}
+            scope = next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS
+        else:
+            scope = host
+        whole = whole_days(zone, lo, hi, strict=False)
+        rows: list[tuple[int, int, int, int]] = []
+        windows = [(lo, hi)]
+        if whole is not None:
+            first, last, first_lo, last_hi = whole
+            sql = (
+                "SELECT day, label, ws_index, us FROM day_total "
+                "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ?"
+            )
+            if by_day:
+                rows = db.execute(sql, (scope, grp, first, last)).fetchall()
+            else:
+                rows = self._range_rows(db, scope, grp, first, last)
+            windows = [(lo, first_lo), (last_hi, hi)]
+        lookback = self.lookback(db)
+        for w_lo, w_hi in windows:
+            if w_hi <= w_lo:
+                continue
+            part = DayGrid.covering(zone, w_lo, w_hi - 1)
+            part.bounds[0], part.bounds[-1] = w_lo, w_hi  # clip to the window
+            only = None if scope == ALL_HOSTS else scope
+            fetched = self.fetch(db, w_lo, w_hi, lookback, only)
+            found: Sums
+            if scope == ALL_HOSTS:
+                found = defaultdict(int)
+                self.add_combined(db, found, fetched, part)
+            else:
+                found, _ = self.compute(db, fetched, part, combined=False)
+            rows += [
+                (k[2] if by_day else 0, k[3], k[4], us)
+                for k, us in found.items()
+                if k[0] == scope and k[1] == grp
+            ]
+        return self.keyed(db, grp, rows)
+
+    def day_totals(
+        self,
+        db: sqlite3.Connection,
+        zone: Zone,
+        start: datetime,
+        end: datetime,
+        grp: int,
+        host: int | None,
+    ) -> list[Total]:
+        """``day_sums`` as ``Total`` values in (day, key) order, the fast way: SQLite names,
+        sorts and the whole days come out in order; only the partial days at the edges are
+        cut here and put before and after them."""
+        lo, hi = to_us(start), to_us(end)
+        whole = whole_days(zone, lo, hi, strict=False) if hi > lo else None
+        if whole is None or grp == AWAY:
+            return fold(self.day_sums(db, zone, start, end, grp, host), "day")
+        first, last, first_lo, last_hi = whole
+        if host is None:
+            hosts = self.hosts_in(db, zone, start, end)
+            if not hosts:
+                return []
+            scope = next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS
+            host_arg: int | None = scope if scope != ALL_HOSTS else None
+        else:
+            scope, host_arg = host, host
+        if grp == TASK:
+            key = f"COALESCE(NULLIF(l.text, ''), '{NO_TASK}')"
+        else:
+            key = "CASE WHEN l.text = '' THEN 'workspace ' || (t.ws_index + 1) ELSE l.text END"
+        rows = db.execute(
+            f"SELECT t.day, {key} AS k, SUM(t.us) FROM day_total AS t LEFT JOIN label AS l "
+            "ON l.id = t.label WHERE t.host = ? AND t.grp = ? AND t.day BETWEEN ? AND ? "
+            "GROUP BY t.day, k ORDER BY t.day, k",
+            (scope, grp, first, last),
+        ).fetchall()
+        before = after = {}
+        if first_lo > lo:
+            before = self.day_sums(db, zone, start, from_us(first_lo), grp, host_arg)
+        if last_hi < hi:
+            after = self.day_sums(db, zone, from_us(last_hi), end, grp, host_arg)
+        days = {d: date.fromordinal(d) for d in range(first - 1, last + 2)}
+        out = fold(before, "day")
+        out += [Total(days[d], k, round(us / 1e6, 3)) for d, k, us in rows if us > 0]
+        out += fold(after, "day")
+        return out
+
+    @staticmethod
+    def _range_rows(
+        db: sqlite3.Connection, scope: int, grp: int, first: int, last: int
+    ) -> list[tuple[int, int, int, int]]:
+        """(0, label, index, µs) over the whole days ``first`` … ``last``: whole months from
+        ``month_total``, the days around them from ``day_total``."""
+        start, end = date.fromordinal(first), date.fromordinal(last)
+        lo = start if start.day == 1 else next_month(start)
+        hi = next_month(end) if next_month(end) - timedelta(days=1) == end else end.replace(day=1)
+        parts = [("day_total", "day", first, last)]
+        if lo < hi:
+            parts = [
+                ("day_total", "day", first, lo.toordinal() - 1),
+                (
+                    "month_total",
+                    "month",
+                    lo.toordinal(),
+                    (hi - timedelta(days=1)).replace(day=1).toordinal(),
+                ),
+                ("day_total", "day", hi.toordinal(), last),
+            ]
+        rows: list[tuple[int, int, int, int]] = []
+        for table, column, a, b in parts:
+            if a <= b:
+                rows += db.execute(
+                    f"SELECT 0, label, ws_index, SUM(us) FROM {table} WHERE host = ? AND grp = ? "
+                    f"AND {column} BETWEEN ? AND ? GROUP BY label, ws_index",
+                    (scope, grp, a, b),
+                ).fetchall()
+        return rows
+
+    def keyed(
+        self, db: sqlite3.Connection, grp: int, rows: Sequence[tuple[int, int, int, int]]
+    ) -> dict[tuple[int, str], int]:
+        """(day, label, index, µs) rows by (day, key text): label numbers become names (and
+        fallback labels), rows with the same key are added up."""
+        if grp == AWAY:
+            out: dict[tuple[int, str], int] = {}
+            for day, _, _, us in rows:
+                out[(day, AWAY_KEY)] = out.get((day, AWAY_KEY), 0) + us
+            return out
+        self._labels.load(db, {r[1] for r in rows if r[1]})
+        text = self._labels.text
+        names: dict[tuple[int, int], str] = {}
+        for _, label, index, _ in rows:
+            if (label, index) not in names:
+                if grp == TASK:
+                    names[(label, index)] = (text(label) if label else "") or NO_TASK
+                else:
+                    names[(label, index)] = workspace_label(index, text(label))
+        out = {}
+        if len(set(names.values())) == len(names):  # no two labels share a key: no merging
+            out = {(day, names[(label, index)]): us for day, label, index, us in rows}
+            if len(out) == len(rows):
+                return out
+            out = {}
+        for day, label, index, us in rows:
+            key = (day, names[(label, index)])
+            out[key] = out.get(key, 0) + us
+        return out
+
+    def last_ends(self, db: sqlite3.Connection, zone: Zone) -> dict[int, int]:
+        """Each host's latest switch end (µs), from its last day with a switch."""
+        lookback = self.lookback(db)
+        out: dict[int, int] = {}
+        for host in self.hosts(db):
+            day = int(
+                db.execute("SELECT MAX(day) FROM day_host WHERE host = ?", (host,)).fetchone()[0]
+            )
+            grid = DayGrid(zone, day, day)
+            row = db.execute(
+                "SELECT MAX(start + delta * 1000) FROM switch "
+                "WHERE start >= ? AND start < ? AND host = ?",
+                (grid.lo(day) - lookback, grid.hi(day), host),
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                out[host] = int(row[0])
+        return out
+
+
+def _add(sums: Sums, scope: int, row: Row, start: int, end: int, grid: DayGrid) -> None:
+    """Add ``[start, end)`` of ``row`` to ``sums`` under ``scope``, cut by day."""
+    if end <= start:
+        return
+    _, _, _, index, workspace, task, _, away = row
+    for day, us in grid.cut(start, end):
+        if away:
+            sums[(scope, AWAY, day, 0, 0)] += us
+        else:
+            sums[(scope, TASK, day, task or 0, 0)] += us
+            sums[(scope, WORKSPACE, day, workspace, index)] += us
