@@ -192,7 +192,10 @@ class MongoDayTotals:
         self.db.meta.replace_one({"_id": META_ID}, {"_id": META_ID, "zone": text}, upsert=True)
         self.db.day_total.delete_many({})
         self.db.day_host.delete_many({})
-        first = self.db.switch.find_one({}, {"date": 1}, sort=[("date", ASCENDING)])
+        # a document no Deskmeter wrote may hold anything in ``date``: only dates count
+        first = self.db.switch.find_one(
+            {"date": {"$type": "date"}}, {"date": 1}, sort=[("date", ASCENDING)]
+        )
         ends = self.last_ends()
         if first is not None and ends:
             lo = to_us(as_utc(first["date"]))
@@ -327,8 +330,10 @@ class MongoDayTotals:
         """Each host's latest switch end (the ``end`` field, one index look-up per host)."""
         out: dict[str, datetime] = {}
         for host in self.db.switch.distinct("host"):
-            doc = self.db.switch.find_one({"host": host}, {"end": 1}, sort=[("end", DESCENDING)])
-            if doc is not None and doc.get("end") is not None:
+            doc = self.db.switch.find_one(
+                {"host": host, "end": {"$type": "date"}}, {"end": 1}, sort=[("end", DESCENDING)]
+            )
+            if doc is not None and isinstance(doc.get("end"), datetime):
                 out[str(host or "")] = as_utc(doc["end"])
         return out
 
