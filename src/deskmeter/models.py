@@ -16,6 +16,13 @@ from deskmeter import limits
 NO_TASK = "(no task)"
 
 
+def area_of(path: str) -> str:
+    """The top level of a task path (``work/a/b`` → ``work``): its area."""
+    if path == NO_TASK:
+        return path
+    return path.split("/", 1)[0] or path
+
+
 def workspace_label(index: int, name: str = "") -> str:
     """What a workspace is called: its name, else ``workspace N`` (N counted from 1)."""
     return name or f"workspace {index + 1}"

@@ -7,7 +7,7 @@ would show without the kept totals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import strategies as st
 
 from deskmeter.edits.record import EditRecord
-from deskmeter.models import State, Switch, Total
+from deskmeter.models import NO_TASK, State, Switch, Total, area_of
 from deskmeter.store import Store
-from deskmeter.store.totals import cut_totals, local_midnight
+from deskmeter.store.totals import cut_totals, local_midnight, split_by_day
 
 MADRID = ZoneInfo("Europe/Madrid")
 #: The zones and starts of day the queries ask in (a change of either rebuilds SQLite's rows).
@@ -148,7 +148,31 @@ def reference(
         "totals week": cut("task", "week"),
         "totals month": cut("workspace", "month"),
         "totals year": cut("task", "year"),
+        "day_seconds": day_sums(counted, start, end, tz, day_start),  # type: ignore[dict-item]
+        "area_totals week": cut_totals(
+            [replace(s, task=area_of(s.task or NO_TASK)) for s in counted],
+            start,
+            end,
+            tz,
+            "task",
+            "week",
+            day_start=day_start,
+        ),
     }
+
+
+def day_sums(
+    counted: list[Any], start: datetime, end: datetime, tz: ZoneInfo, day_start: timedelta
+) -> dict[date, float]:
+    """Seconds counted per day, every key together, cut piece by piece."""
+    sums: dict[date, float] = {}
+    for switch in counted:
+        lo, hi = max(switch.date, start), min(switch.end, end)
+        if switch.away or hi <= lo:
+            continue
+        for day, seconds in split_by_day(lo, hi, tz, day_start):
+            sums[day] = sums.get(day, 0.0) + seconds
+    return {day: round(seconds, 3) for day, seconds in sums.items() if round(seconds, 3) > 0}
 
 
 def answers(
@@ -170,6 +194,8 @@ def answers(
         "totals week": store.totals(start, end, tz, group="task", by="week", **kw),
         "totals month": store.totals(start, end, tz, group="workspace", by="month", **kw),
         "totals year": store.totals(start, end, tz, group="task", by="year", **kw),
+        "day_seconds": store.day_seconds(start, end, tz, **kw),  # type: ignore[dict-item]
+        "area_totals week": store.area_totals(start, end, tz, by="week", **kw),
     }
 
 

@@ -1,7 +1,7 @@
 """The fast builders of the month and year reports give what the straightforward ones did.
 
-The year report is summed in one pass over the day totals (the year's figures from the weeks,
-the months from the days) and a month's trend reuses each cell's areas; the reference here is
+The year report is built from three sums the store adds up (each day's seconds, each task's
+year, each month's areas) and a month's trend reuses each cell's areas; the reference here is
 the plain computation from per-day maps (the code before the render-speed work). Compared on
 two years of synthetic history with a 04:00 start of day, a DST change in each year, and
 coarse task labels (portfolio depth 1) as well as full paths.
@@ -17,9 +17,9 @@ import pytest
 from benchmarks.synthetic import populate
 
 from deskmeter.config import PortfolioSettings, Settings, ViewsSettings, WebSettings
+from deskmeter.models import area_of
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.store.totals import period_start
-from deskmeter.web.colors import area_of
 from deskmeter.web.formatting import duration
 from deskmeter.web.reports import (
     HeatDay,
@@ -88,18 +88,16 @@ def reference_year(reports: Reports, year: int) -> dict[str, object]:
             )
             cursor += timedelta(days=1)
         columns.append(tuple(column))
-    weekly: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    monthly: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for day, values in per_day.items():
         if day.year == year:
             for key, seconds in values.items():
-                weekly[period_start(day, "week")][key] += seconds
-    mondays = [grid_start + timedelta(weeks=i) for i in range(len(columns))]
+                monthly[period_start(day, "month")][area_of(key)] += seconds
     bars = []
-    for monday in mondays:
-        by_area: dict[str, float] = defaultdict(float)
-        for key, seconds in weekly.get(monday, {}).items():
-            by_area[area_of(key)] += seconds
-        bars.append(TrendBar(period=monday, parts=_by_size(by_area)))
+    for month in range(1, 13):
+        first_day = date(year, month, 1)
+        parts = {area: round(v, 3) for area, v in monthly.get(first_day, {}).items()}
+        bars.append(TrendBar(period=first_day, parts=_by_size(parts)))
     areas: dict[str, float] = defaultdict(float)
     for key, seconds in sums.items():
         areas[area_of(key)] += seconds

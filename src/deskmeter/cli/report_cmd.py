@@ -18,10 +18,9 @@ import typer
 
 from deskmeter.cli.context import app_context
 from deskmeter.dates import DateError, parse_date
-from deskmeter.models import utcnow
+from deskmeter.models import area_of, utcnow
 from deskmeter.store.totals import Group
 from deskmeter.web import goals as goal_rules
-from deskmeter.web.colors import area_of
 from deskmeter.web.formatting import decimal_hours, duration
 from deskmeter.web.reports import Reports
 from deskmeter.web.timesheet import build_timesheet, timesheet_rows

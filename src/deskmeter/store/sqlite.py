@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from deskmeter import limits, localzone
@@ -470,6 +470,8 @@ class SQLiteStore(Store):
         host: str | None,
         *,
         by_day: bool = True,
+        by_week: bool = False,
+        keyless: bool = False,
     ) -> dict[tuple[int, str], int] | None:
         """µs per (local day ordinal, key) from the day totals; None when they cannot answer."""
         zone = Zone(tz, day_start)
@@ -482,7 +484,17 @@ class SQLiteStore(Store):
         with self._reading(db):
             if self._day_totals.zone_text(db) != zone.text:  # another process rebuilt them
                 return None
-            return self._day_totals.day_sums(db, zone, start, end, grp, number, by_day=by_day)
+            return self._day_totals.day_sums(
+                db,
+                zone,
+                start,
+                end,
+                grp,
+                number,
+                by_day=by_day,
+                by_week=by_week,
+                keyless=keyless,
+            )
 
     def day_totals(
         self,
@@ -524,13 +536,56 @@ class SQLiteStore(Store):
         host: str | None = None,
     ) -> list[Total]:
         sums = self._day_sums(
-            start, end, tz, day_start, GROUP_CODES[group], host, by_day=by is not None
+            start,
+            end,
+            tz,
+            day_start,
+            GROUP_CODES[group],
+            host,
+            by_day=by is not None,
+            by_week=by == "week",
         )
         if sums is None:
             return super().totals(
                 start, end, tz, group=group, by=by, day_start=day_start, host=host
             )
         return fold(sums, by)
+
+    def day_seconds(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> dict[date, float]:
+        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES["task"], host, keyless=True)
+        if sums is None:
+            return super().day_seconds(start, end, tz, day_start=day_start, host=host)
+        return {t.period: t.seconds for t in fold(sums, "day") if t.period is not None}
+
+    def area_totals(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        by: Literal["day", "week", "month"] = "week",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> list[Total]:
+        zone = Zone(tz, day_start)
+        number = self._host_number(host)
+        if number == _NO_SUCH_HOST:
+            return []
+        if self._serves(zone):
+            db = self._db()
+            with self._reading(db):
+                if self._day_totals.zone_text(db) == zone.text:
+                    sums = self._day_totals.area_sums(db, zone, start, end, number, by=by)
+                    return fold(sums, by)
+        return super().area_totals(start, end, tz, by=by, day_start=day_start, host=host)
 
     def range_totals(
         self,

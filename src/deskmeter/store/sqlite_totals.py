@@ -44,7 +44,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from deskmeter import limits
-from deskmeter.models import NO_TASK, Switch, Total, workspace_label
+from deskmeter.models import NO_TASK, Switch, Total, area_of, workspace_label
 from deskmeter.store.day_grid import (
     AWAY,
     TASK,
@@ -462,12 +462,16 @@ class DayTotals:
         host: int | None,
         *,
         by_day: bool = True,
+        by_week: bool = False,
+        keyless: bool = False,
     ) -> dict[tuple[int, str], int]:
         """µs per (local day as an ordinal, key) of group ``grp`` in ``[start, end)``.
 
         ``host``: that host's switches; None: every host's, each moment once when several
         have data in the range (as ``Store.counted_switches``). ``by_day`` False: the sums
-        over the whole range (SQLite adds the days up), all under one day.
+        over the whole range (SQLite adds the days up), all under one day. ``by_week``: per
+        week, under its Monday (SQLite adds the days up). ``keyless``: every key of a day
+        together, under the key of label 0 (a day's total without its parts).
         """
         lo, hi = to_us(start), to_us(end)
         if hi <= lo:
@@ -488,7 +492,16 @@ class DayTotals:
                 "SELECT day, label, ws_index, us FROM day_total "
                 "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ?"
             )
-            if by_day:
+            if by_week or keyless:
+                # ordinals count from Monday 1 January of year 1: (day - 1) % 7 is the weekday
+                period = "day - ((day - 1) % 7)" if by_week else "day"
+                keys = "0, 0" if keyless else "label, ws_index"
+                rows = db.execute(
+                    f"SELECT {period}, {keys}, SUM(us) FROM day_total "
+                    "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY 1, 2, 3",
+                    (scope, grp, first, last),
+                ).fetchall()
+            elif by_day:
                 rows = db.execute(sql, (scope, grp, first, last)).fetchall()
             else:
                 rows = self._range_rows(db, scope, grp, first, last)
@@ -508,11 +521,105 @@ class DayTotals:
             else:
                 found, _ = self.compute(db, fetched, part, combined=False)
             rows += [
-                (k[2] if by_day else 0, k[3], k[4], us)
+                (
+                    (k[2] - (k[2] - 1) % 7 if by_week else k[2]) if by_day else 0,
+                    0 if keyless else k[3],
+                    0 if keyless else k[4],
+                    us,
+                )
                 for k, us in found.items()
                 if k[0] == scope and k[1] == grp
             ]
         return self.keyed(db, grp, rows)
+
+    def area_sums(
+        self,
+        db: sqlite3.Connection,
+        zone: Zone,
+        start: datetime,
+        end: datetime,
+        host: int | None,
+        *,
+        by: str,
+    ) -> dict[tuple[int, str], int]:
+        """µs per (period as the ordinal of its first day, area) of the tasks in
+        ``[start, end)``, ``by`` ``day``, ``week`` or ``month``: SQLite names the areas and
+        adds the whole days (and whole months, from ``month_total``) up; the partial days at
+        the edges come from ``day_sums``."""
+        lo, hi = to_us(start), to_us(end)
+        if hi <= lo:
+            return {}
+
+        def period(ordinal: int) -> int:
+            if by == "week":
+                return ordinal - (ordinal - 1) % 7
+            if by == "month":
+                return date.fromordinal(ordinal).replace(day=1).toordinal()
+            return ordinal
+
+        out: dict[tuple[int, str], int] = defaultdict(int)
+        whole = whole_days(zone, lo, hi, strict=False)
+        edges = [(start, end)]
+        if whole is not None:
+            first, last, first_lo, last_hi = whole
+            edges = [(start, from_us(first_lo)), (from_us(last_hi), end)]
+            scope = host
+            if scope is None:
+                hosts = self.hosts_in(db, zone, start, end)
+                scope = (next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS) if hosts else None
+            if scope is not None:
+                for ordinal, name, us in self._area_rows(db, scope, first, last, by):
+                    out[(period(ordinal), name)] += us
+        for a, b in edges:
+            if b > a:
+                for (day, name), us in self.day_sums(db, zone, a, b, TASK, host).items():
+                    out[(period(day), area_of(name))] += us
+        return dict(out)
+
+    @staticmethod
+    def _area_rows(
+        db: sqlite3.Connection, scope: int, first: int, last: int, by: str
+    ) -> list[tuple[int, str, int]]:
+        """(ordinal, area, µs) over the whole days ``first`` … ``last``; by month, whole
+        months come from ``month_total`` (the ordinal: the period's first day or a day of it)."""
+        parts = [("day_total", "day", first, last)]
+        if by == "month":
+            start, end = date.fromordinal(first), date.fromordinal(last)
+            lo = start if start.day == 1 else next_month(start)
+            hi = (
+                next_month(end)
+                if next_month(end) - timedelta(days=1) == end
+                else end.replace(day=1)
+            )
+            if lo < hi:
+                parts = [
+                    ("day_total", "day", first, lo.toordinal() - 1),
+                    (
+                        "month_total",
+                        "month",
+                        lo.toordinal(),
+                        (hi - timedelta(days=1)).replace(day=1).toordinal(),
+                    ),
+                    ("day_total", "day", hi.toordinal(), last),
+                ]
+        grouped = "day - ((day - 1) % 7)" if by == "week" else None
+        key = f"COALESCE(NULLIF(l.text, ''), '{NO_TASK}')"
+        slash = f"instr({key}, '/')"
+        area = f"CASE WHEN {slash} > 1 THEN substr({key}, 1, {slash} - 1) ELSE {key} END"
+        rows: list[tuple[int, str, int]] = []
+        for table, column, a, b in parts:
+            if a > b:
+                continue
+            ordinal = grouped if table == "day_total" and grouped else column
+            # summed per label first: the area of each label is worked out once
+            rows += db.execute(
+                f"SELECT t.p, {area}, SUM(t.us) FROM (SELECT {ordinal} AS p, label, "
+                f"SUM(us) AS us FROM {table} WHERE host = ? AND grp = ? "
+                f"AND {column} BETWEEN ? AND ? GROUP BY 1, 2) AS t "
+                "LEFT JOIN label AS l ON l.id = t.label GROUP BY 1, 2",
+                (scope, TASK, a, b),
+            ).fetchall()
+        return rows
 
     def day_totals(
         self,

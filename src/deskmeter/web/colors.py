@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Mapping
 from functools import lru_cache
 
-from deskmeter.models import NO_TASK
+from deskmeter.models import NO_TASK, area_of
 
 #: The colour of "no task" and of "everything else".
 GREY = "#9ca3af"
@@ -27,13 +27,6 @@ HUE_STEPS = 24
 
 
 @lru_cache(maxsize=16384)
-def area_of(path: str) -> str:
-    """The top level of a task path (``work/a/b`` → ``work``)."""
-    if path == NO_TASK:
-        return path
-    return path.split("/", 1)[0] or path
-
-
 def _hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from deskmeter.config import Settings
-from deskmeter.models import NO_TASK, State, Switch, Total
+from deskmeter.models import NO_TASK, State, Switch, Total, area_of
 from deskmeter.store import Store
 from deskmeter.store.totals import (
     MIDNIGHT,
@@ -30,9 +30,7 @@ from deskmeter.store.totals import (
     cut_totals,
     day_of,
     local_midnight,
-    period_start,
 )
-from deskmeter.web.colors import area_of
 from deskmeter.web.formatting import at_depth, duration
 from deskmeter.web.running import counted_with_open, open_corrections, open_switches, pick_state
 
@@ -391,12 +389,52 @@ class Reports:
             if running:
                 found = self._with_running(found, running, start, end, group, None)
             return self._merge(found, lambda period: None, lambda key: self.key(key, group))
-        days = self.day_totals(start, end, group)
+        if by != "day":  # summed per period by the store from its day totals
+            found = self.store.totals(
+                start, end, self.tz, group=group, by=by, day_start=self.day_start, host=self.host
+            )
+            running = self._running(start, end)
+            if running:
+                found = self._with_running(found, running, start, end, group, by)
+            return self._merge(found, lambda period: period, lambda key: self.key(key, group))
+        return self.day_totals(start, end, group)
 
-        def fold(day: date | None) -> date | None:
-            return None if by is None or day is None else period_start(day, by)
+    def area_totals(
+        self, start: datetime, end: datetime, by: Period
+    ) -> dict[date, dict[str, float]]:
+        """Seconds per period (``day``, ``week`` or ``month``) and area, the open intervals
+        included."""
+        found = self.store.area_totals(
+            start,
+            end,
+            self.tz,
+            by="week" if by == "week" else "month" if by == "month" else "day",
+            day_start=self.day_start,
+            host=self.host,
+        )
+        running = self._running(start, end)
+        if running:
+            extra = self._with_running([], running, start, end, "task", by)
+            found = found + [Total(t.period, area_of(t.key), t.seconds) for t in extra]
+        out: dict[date, dict[str, float]] = {}
+        for total in found:
+            if total.period is not None:
+                areas = out.setdefault(total.period, {})
+                key = area_of(self.label(total.key)) if self.coarse else total.key
+                areas[key] = round(areas.get(key, 0.0) + total.seconds, 3)
+        return out
 
-        return self._merge(days, fold, lambda key: key)  # keys are already labelled
+    def day_seconds(self, start: datetime, end: datetime) -> dict[date, float]:
+        """Seconds counted per local day in ``[start, end)``, the open intervals included."""
+        found = self.store.day_seconds(
+            start, end, self.tz, day_start=self.day_start, host=self.host
+        )
+        running = self._running(start, end)
+        if running:
+            for total in self._with_running([], running, start, end, "task", "day"):
+                if total.period is not None:
+                    found[total.period] = round(found.get(total.period, 0.0) + total.seconds, 3)
+        return found
 
     def away_by_day(self, start: datetime, end: datetime) -> dict[date, float]:
         """Seconds away per local day in ``[start, end)`` (an open away stretch included).
@@ -594,46 +632,18 @@ class Reports:
         )
 
     def year(self, year: int) -> YearReport:
-        """Every day of ``year`` (a heat map), month totals, top tasks, a weekly trend.
+        """Every day of ``year`` (a heat map), month totals, top tasks, a monthly trend.
 
-        One pass over the day totals feeds all of it (the year's pages are the biggest:
-        ~6,000 day-and-task totals at a developer's pace).
+        Two store questions feed all of it, both added up inside the store: the seconds of
+        each day (the heat map, the months) and each week's seconds per task (the trend,
+        the tasks) — not the ~6,000 day-and-task totals of a year at a developer's pace.
         """
         first, last = date(year, 1, 1), date(year, 12, 31)
+        start, end = self.bounds(first, last)
         full_day = self.full_day()
-        day_seconds: dict[date, float] = {}
-        weekly: dict[date, dict[str, float]] = {}
-        week: dict[str, float] = {}
-        current: date | None = None
-        skip = False
-        # The hot loop of the biggest page (~6,000 day-and-task totals a year): two sums per
-        # total, the day's (in the order the day's totals come, as the per-day maps would
-        # add them) and the week's per key; the year's per key and the months are summed
-        # from those. Every figure but the day's is rounded to the millisecond, where the
-        # order of the float additions cannot show (their error is ~1e-9 s).
-        for total in self.day_totals(*self.bounds(first, last)):
-            day = total.period
-            if day != current:
-                current = day
-                skip = day is None or day.year != year
-                if skip:
-                    continue
-                assert day is not None
-                monday = day - timedelta(days=day.weekday())
-                found = weekly.get(monday)
-                if found is None:
-                    found = weekly[monday] = defaultdict(float)
-                week = found
-                day_seconds.setdefault(day, 0.0)
-            elif skip:
-                continue
-            seconds = total.seconds
-            week[total.key] += seconds
-            day_seconds[day] += seconds  # type: ignore[index]
-        sums: dict[str, float] = defaultdict(float)
-        for values in weekly.values():
-            for key, seconds in values.items():
-                sums[key] += seconds
+        day_seconds = {d: s for d, s in self.day_seconds(start, end).items() if d.year == year}
+        monthly = self.area_totals(start, end, "month")
+        sums: dict[str, float] = {t.key: t.seconds for t in self.totals(start, end, "task", None)}
         months = [0.0] * 12
         for day, seconds in day_seconds.items():
             months[day.month - 1] += seconds
@@ -662,7 +672,6 @@ class Reports:
                 )
                 cursor += one_day
             columns.append(tuple(column))
-        mondays = tuple(grid_start + timedelta(weeks=i) for i in range(len(columns)))
         away_months = [0.0] * 12
         for day, seconds in self.away_by_day(*self.bounds(first, last)).items():
             if day.year == year:
@@ -675,7 +684,7 @@ class Reports:
             areas=_by_size(_areas(sums)),
             seconds=round(sum(months), 3),
             days_tracked=worked,
-            trend=self._trend(mondays, weekly, "week"),
+            trend=self._trend(tuple(date(year, m, 1) for m in range(1, 13)), monthly, "month"),
             away_months=tuple(round(m, 3) for m in away_months),
         )
 

@@ -8,12 +8,13 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
+from deskmeter.models import area_of
 from deskmeter.store.totals import day_of
 from deskmeter.web import goals as goal_rules
 from deskmeter.web import markup
 from deskmeter.web.calendar_grid import calendar_weeks
 from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
-from deskmeter.web.colors import TaskColours, area_of, shared_colours
+from deskmeter.web.colors import TaskColours, shared_colours
 from deskmeter.web.context import current_reports, web_context
 from deskmeter.web.hosts import host_query
 from deskmeter.web.params import (
