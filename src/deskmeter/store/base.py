@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import HostInfo, State, Switch, Task, TaskHistoryEntry, Total, area_of
+from deskmeter.store.day_grid import AWAY, GROUP_CODES, fold
 from deskmeter.store.overlap import credited_pieces
 from deskmeter.store.totals import MIDNIGHT, Group, Period, cut_totals
 
@@ -127,6 +128,22 @@ class Store(ABC):
         switches = self.switches_overlapping(start, end, host=host)
         return switches if host is not None else credited_pieces(switches)
 
+    def _kept_sums(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        day_start: timedelta,
+        group_code: int,
+        host: str | None,
+        by: Period | None,
+    ) -> dict[tuple[int, str], int] | None:
+        """µs per (local day as an ordinal, or a period's first day; key) from the day totals
+        a backend keeps ready (``store/day_grid.py``), for ``totals``, ``range_totals`` and
+        ``away_totals``; None (here, always) when none are kept for this question: then the
+        switches answer."""
+        return None
+
     def totals(
         self,
         start: datetime,
@@ -145,6 +162,9 @@ class Store(ABC):
         Intervals that cross a period boundary (midnight, a DST change) are split. ``host``
         counts one workstation; None counts all, each moment once (``store/overlap.py``).
         """
+        sums = self._kept_sums(start, end, tz, day_start, GROUP_CODES[group], host, by)
+        if sums is not None:
+            return fold(sums, by)
         return cut_totals(
             self.counted_switches(start, end, host=host),
             start,
@@ -183,6 +203,9 @@ class Store(ABC):
         host: str | None = None,
     ) -> list[Total]:
         """Seconds per key over the whole range (``period`` None), summed from day totals."""
+        kept = self._kept_sums(start, end, tz, day_start, GROUP_CODES[group], host, None)
+        if kept is not None:
+            return [t for t in fold(kept, None) if t.seconds > 0]
         sums: dict[str, float] = {}
         for total in self.day_totals(start, end, tz, group=group, day_start=day_start, host=host):
             sums[total.key] = sums.get(total.key, 0.0) + total.seconds
@@ -256,6 +279,9 @@ class Store(ABC):
         ``totals`` and ``day_totals`` never count away time; this is where it shows. With
         every host (``host`` None), a moment is away only when no host was working.
         """
+        sums = self._kept_sums(start, end, tz, day_start, AWAY, host, by)
+        if sums is not None:
+            return fold(sums, by)
         return cut_totals(
             self.counted_switches(start, end, host=host),
             start,

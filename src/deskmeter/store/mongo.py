@@ -27,9 +27,9 @@ from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
 from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total, as_utc, state_key
+from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
 from deskmeter.store.base import HOST_COLLECTION, SortOrder, Store, StoreError, state_host
-from deskmeter.store.day_grid import AWAY, GROUP_CODES, Zone, fold
+from deskmeter.store.day_grid import Zone
 from deskmeter.store.documents import (
     Document,
     history_from_doc,
@@ -43,7 +43,7 @@ from deskmeter.store.documents import (
 )
 from deskmeter.store.mongo_adopt import adopt_legacy
 from deskmeter.store.mongo_totals import MongoDayTotals
-from deskmeter.store.totals import MIDNIGHT, Group, Period
+from deskmeter.store.totals import MIDNIGHT, Period
 
 DEFAULT_DATABASE = "deskmeter"
 
@@ -195,7 +195,7 @@ class MongoStore(Store):
 
     # -- totals (the day totals kept ready: store/mongo_totals.py) --------------------------
 
-    def _day_sums(
+    def _kept_sums(
         self,
         start: datetime,
         end: datetime,
@@ -203,75 +203,13 @@ class MongoStore(Store):
         day_start: timedelta,
         grp: int,
         host: str | None,
+        by: Period | None,
     ) -> dict[tuple[int, str], int] | None:
         """µs per (local day, key) from the day totals; None when they cannot answer."""
         zone = Zone(tz, day_start)
         if not self.day_totals_kept.serves(zone):
             return None
         return self.day_totals_kept.day_sums(zone, start, end, grp, host)
-
-    def day_totals(
-        self,
-        start: datetime,
-        end: datetime,
-        tz: ZoneInfo,
-        *,
-        group: Group = "task",
-        day_start: timedelta = MIDNIGHT,
-        host: str | None = None,
-    ) -> list[Total]:
-        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
-        if sums is None:
-            return super().day_totals(start, end, tz, group=group, day_start=day_start, host=host)
-        return fold(sums, "day")
-
-    def totals(
-        self,
-        start: datetime,
-        end: datetime,
-        tz: ZoneInfo,
-        *,
-        group: Group = "task",
-        by: Period | None = "day",
-        day_start: timedelta = MIDNIGHT,
-        host: str | None = None,
-    ) -> list[Total]:
-        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
-        if sums is None:
-            return super().totals(
-                start, end, tz, group=group, by=by, day_start=day_start, host=host
-            )
-        return fold(sums, by)
-
-    def range_totals(
-        self,
-        start: datetime,
-        end: datetime,
-        tz: ZoneInfo,
-        *,
-        group: Group = "task",
-        day_start: timedelta = MIDNIGHT,
-        host: str | None = None,
-    ) -> list[Total]:
-        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host)
-        if sums is None:
-            return super().range_totals(start, end, tz, group=group, day_start=day_start, host=host)
-        return [t for t in fold(sums, None) if t.seconds > 0]
-
-    def away_totals(
-        self,
-        start: datetime,
-        end: datetime,
-        tz: ZoneInfo,
-        *,
-        by: Period | None = "day",
-        day_start: timedelta = MIDNIGHT,
-        host: str | None = None,
-    ) -> list[Total]:
-        sums = self._day_sums(start, end, tz, day_start, AWAY, host)
-        if sums is None:
-            return super().away_totals(start, end, tz, by=by, day_start=day_start, host=host)
-        return fold(sums, by)
 
     def rebuild_day_totals(self, tz: ZoneInfo, day_start: timedelta = MIDNIGHT) -> None:
         """Recompute the day totals for ``tz`` (a new zone, or repair; see mongo_totals)."""

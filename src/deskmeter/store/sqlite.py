@@ -35,7 +35,7 @@ from deskmeter.models import (
     workspace_label,
 )
 from deskmeter.store.base import SortOrder, Store, StoreError, state_host
-from deskmeter.store.day_grid import AWAY, GROUP_CODES, Zone, fold
+from deskmeter.store.day_grid import GROUP_CODES, Zone, fold
 from deskmeter.store.documents import (
     Document,
     history_to_doc,
@@ -460,6 +460,20 @@ class SQLiteStore(Store):
             return False
         return True
 
+    def _kept_sums(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        day_start: timedelta,
+        group_code: int,
+        host: str | None,
+        by: Period | None,
+    ) -> dict[tuple[int, str], int] | None:
+        return self._day_sums(
+            start, end, tz, day_start, group_code, host, by_day=by is not None, by_week=by == "week"
+        )
+
     def _day_sums(
         self,
         start: datetime,
@@ -524,33 +538,6 @@ class SQLiteStore(Store):
                     )
         return self._live_day_totals(start, end, tz, group=group, day_start=day_start, host=host)
 
-    def totals(
-        self,
-        start: datetime,
-        end: datetime,
-        tz: ZoneInfo,
-        *,
-        group: Group = "task",
-        by: Period | None = "day",
-        day_start: timedelta = MIDNIGHT,
-        host: str | None = None,
-    ) -> list[Total]:
-        sums = self._day_sums(
-            start,
-            end,
-            tz,
-            day_start,
-            GROUP_CODES[group],
-            host,
-            by_day=by is not None,
-            by_week=by == "week",
-        )
-        if sums is None:
-            return super().totals(
-                start, end, tz, group=group, by=by, day_start=day_start, host=host
-            )
-        return fold(sums, by)
-
     def day_seconds(
         self,
         start: datetime,
@@ -586,36 +573,6 @@ class SQLiteStore(Store):
                     sums = self._day_totals.area_sums(db, zone, start, end, number, by=by)
                     return fold(sums, by)
         return super().area_totals(start, end, tz, by=by, day_start=day_start, host=host)
-
-    def range_totals(
-        self,
-        start: datetime,
-        end: datetime,
-        tz: ZoneInfo,
-        *,
-        group: Group = "task",
-        day_start: timedelta = MIDNIGHT,
-        host: str | None = None,
-    ) -> list[Total]:
-        sums = self._day_sums(start, end, tz, day_start, GROUP_CODES[group], host, by_day=False)
-        if sums is None:
-            return super().range_totals(start, end, tz, group=group, day_start=day_start, host=host)
-        return [t for t in fold(sums, None) if t.seconds > 0]
-
-    def away_totals(
-        self,
-        start: datetime,
-        end: datetime,
-        tz: ZoneInfo,
-        *,
-        by: Period | None = "day",
-        day_start: timedelta = MIDNIGHT,
-        host: str | None = None,
-    ) -> list[Total]:
-        sums = self._day_sums(start, end, tz, day_start, AWAY, host, by_day=by is not None)
-        if sums is None:
-            return super().away_totals(start, end, tz, by=by, day_start=day_start, host=host)
-        return fold(sums, by)
 
     def _live_day_totals(
         self,

@@ -582,26 +582,7 @@ class DayTotals:
     ) -> list[tuple[int, str, int]]:
         """(ordinal, area, µs) over the whole days ``first`` … ``last``; by month, whole
         months come from ``month_total`` (the ordinal: the period's first day or a day of it)."""
-        parts = [("day_total", "day", first, last)]
-        if by == "month":
-            start, end = date.fromordinal(first), date.fromordinal(last)
-            lo = start if start.day == 1 else next_month(start)
-            hi = (
-                next_month(end)
-                if next_month(end) - timedelta(days=1) == end
-                else end.replace(day=1)
-            )
-            if lo < hi:
-                parts = [
-                    ("day_total", "day", first, lo.toordinal() - 1),
-                    (
-                        "month_total",
-                        "month",
-                        lo.toordinal(),
-                        (hi - timedelta(days=1)).replace(day=1).toordinal(),
-                    ),
-                    ("day_total", "day", hi.toordinal(), last),
-                ]
+        parts = _month_parts(first, last) if by == "month" else [("day_total", "day", first, last)]
         grouped = "day - ((day - 1) % 7)" if by == "week" else None
         key = f"COALESCE(NULLIF(l.text, ''), '{NO_TASK}')"
         slash = f"instr({key}, '/')"
@@ -673,23 +654,8 @@ class DayTotals:
     ) -> list[tuple[int, int, int, int]]:
         """(0, label, index, µs) over the whole days ``first`` … ``last``: whole months from
         ``month_total``, the days around them from ``day_total``."""
-        start, end = date.fromordinal(first), date.fromordinal(last)
-        lo = start if start.day == 1 else next_month(start)
-        hi = next_month(end) if next_month(end) - timedelta(days=1) == end else end.replace(day=1)
-        parts = [("day_total", "day", first, last)]
-        if lo < hi:
-            parts = [
-                ("day_total", "day", first, lo.toordinal() - 1),
-                (
-                    "month_total",
-                    "month",
-                    lo.toordinal(),
-                    (hi - timedelta(days=1)).replace(day=1).toordinal(),
-                ),
-                ("day_total", "day", hi.toordinal(), last),
-            ]
         rows: list[tuple[int, int, int, int]] = []
-        for table, column, a, b in parts:
+        for table, column, a, b in _month_parts(first, last):
             if a <= b:
                 rows += db.execute(
                     f"SELECT 0, label, ws_index, SUM(us) FROM {table} WHERE host = ? AND grp = ? "
@@ -745,6 +711,23 @@ class DayTotals:
             if row is not None and row[0] is not None:
                 out[host] = int(row[0])
         return out
+
+
+def _month_parts(first: int, last: int) -> list[tuple[str, str, int, int]]:
+    """The whole days ``first`` … ``last`` (ordinals) as (table, column, from, to) parts:
+    whole months from ``month_total`` (by their first day), the days around them from
+    ``day_total``."""
+    start, end = date.fromordinal(first), date.fromordinal(last)
+    lo = start if start.day == 1 else next_month(start)
+    hi = next_month(end) if next_month(end) - timedelta(days=1) == end else end.replace(day=1)
+    if lo >= hi:
+        return [("day_total", "day", first, last)]
+    last_month = (hi - timedelta(days=1)).replace(day=1).toordinal()
+    return [
+        ("day_total", "day", first, lo.toordinal() - 1),
+        ("month_total", "month", lo.toordinal(), last_month),
+        ("day_total", "day", hi.toordinal(), last),
+    ]
 
 
 def _add(sums: Sums, scope: int, row: Row, start: int, end: int, grid: DayGrid) -> None:
