@@ -31,6 +31,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from benchmarks.synthetic import populate
+from benchmarks.timed_store import TimedStore
 from deskmeter.config import Settings
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.web import create_app
@@ -44,31 +45,6 @@ CLOCK = datetime(2025, 12, 31, 17, 0, tzinfo=UTC)
 #: The clock: CPU time of this thread (default; robust on a shared, busy machine, and
 #: everything here, SQLite included, runs on this thread) or wall time.
 CLOCKS: dict[str, Callable[[], float]] = {"cpu": time.thread_time, "wall": time.perf_counter}
-
-
-class TimedStore:
-    """Forwards every call to the real store and adds the time spent to ``spent``."""
-
-    def __init__(self, inner: SQLiteStore, clock: Callable[[], float]) -> None:
-        self._inner = inner
-        self.clock = clock
-        self.spent = 0.0
-        self.calls: dict[str, int] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        found = getattr(self._inner, name)
-        if not callable(found):
-            return found
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            began = self.clock()
-            try:
-                return found(*args, **kwargs)
-            finally:
-                self.spent += self.clock() - began
-                self.calls[name] = self.calls.get(name, 0) + 1
-
-        return timed
 
 
 class ReplayStore(TimedStore):
@@ -123,15 +99,15 @@ def measure(
     outside: list[float] = []
     for i in range(requests):
         url = urls[i % len(urls)]
-        store.spent = 0.0
+        store.seconds = 0.0
         began = store.clock()
         status = get(url)
         elapsed = store.clock() - began
         if status != 200:
             raise RuntimeError(f"{url}: HTTP {status}")
         total.append(elapsed * 1000)
-        inside.append(store.spent * 1000)
-        outside.append((elapsed - store.spent) * 1000)
+        inside.append(store.seconds * 1000)
+        outside.append((elapsed - store.seconds) * 1000)
 
     def stats(samples: list[float]) -> dict[str, float]:
         return {

@@ -53,6 +53,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from benchmarks.synthetic import generate, populate
+from benchmarks.timed_store import TimedStore
 from deskmeter.config import Settings
 from deskmeter.models import Switch
 from deskmeter.store import Store
@@ -119,28 +120,6 @@ class NaiveStore:
 
     def count_switches(self, start=None, end=None, *, host=None):  # type: ignore[no-untyped-def]
         return len(self._inner.switches(start, end, host=host))
-
-
-class TimedStore:
-    """A store proxy that adds up the time spent in the store's methods (its share)."""
-
-    def __init__(self, inner: Store) -> None:
-        self._inner = inner
-        self.seconds = 0.0
-
-    def __getattr__(self, name: str) -> Any:
-        found = getattr(self._inner, name)
-        if not callable(found):
-            return found
-
-        def timed(*args: Any, **kw: Any) -> Any:
-            began = time.perf_counter()
-            try:
-                return found(*args, **kw)
-            finally:
-                self.seconds += time.perf_counter() - began
-
-        return timed
 
 
 def laptop(first_day: date, days: int) -> list[Switch]:
