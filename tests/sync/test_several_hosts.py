@@ -15,18 +15,23 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import mongomock
 import pytest
 
+from deskmeter.config import PortfolioSettings, Settings, WebSettings
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry
 from deskmeter.store.mongo import MongoStore
+from deskmeter.store.overlap import credited_pieces
 from deskmeter.store.sqlite import SQLiteStore
+from deskmeter.store.totals import cut_totals
 from deskmeter.sync.changes import DocChange, RemoteUnavailableError
 from deskmeter.sync.engine import SyncEngine
 from deskmeter.sync.sink import MongoSink
 from deskmeter.sync.source import SQLiteSource
 from deskmeter.sync.status import report
+from deskmeter.web import create_app
 from tests.support.waiting import wait_for
 from tests.sync.conftest import REMOTE_URI
 from tests.sync.support import FAST, T0, as_bson, local_documents, remote_documents, running
@@ -257,3 +262,54 @@ def test_a_checkpoint_saved_under_another_host_name_means_a_full_copy(fleet: Fle
     # the old name's documents are not the new name's to sweep: they stay
     assert len([d for d in fleet.remote()["switch"].values() if d["host"] == "desk"]) == 10
     del fleet.stores["desk-renamed"]
+
+
+def test_the_remote_dashboard_shows_each_synced_host_and_all_counted_once(
+    fleet: Fleet, tmp_path: Path
+) -> None:
+    """Issue 14's "done when": three workstations' stores sync into one remote, and the
+    remote (portfolio) dashboard shows each host with its own time and the combined totals
+    with every moment counted once."""
+    for n, host in enumerate(HOSTS):
+        store = fleet.add(host)
+        # same minutes on every host (their switches overlap), of different lengths
+        store.add_switches(host_switch(host, i, delta=30.0 + 25 * n) for i in range(90))
+        seed_tasks(store, host)
+    for host in HOSTS:
+        fleet.engine(host).run(until_caught_up=True)
+    remote = MongoStore(REMOTE_URI, client=fleet.client, database="deskmeter")
+    settings = Settings(
+        store=REMOTE_URI,
+        timezone="Europe/Madrid",
+        task_file=tmp_path / "tasks.txt",
+        host="remote",
+        web=WebSettings(mode="portfolio"),
+        portfolio=PortfolioSettings(path_depth=0),
+    )
+    client = create_app(settings, store=remote, clock=lambda: T0 + timedelta(days=3)).test_client()
+    listed = client.get("/api/v1/hosts").get_json()["hosts"]
+    assert [h["name"] for h in listed] == sorted(HOSTS)
+    assert all(h["last_sync"] is not None for h in listed)
+
+    day = T0.astimezone(ZoneInfo("Europe/Madrid")).date().isoformat()
+
+    def totals(query: str) -> dict[str, float]:
+        response = client.get(f"/api/v1/totals?start={day}&end={day}&by=all{query}")
+        assert response.status_code == 200, response.get_json()
+        return {t["key"]: t["seconds"] for t in response.get_json()["totals"]}
+
+    everything: list[Switch] = []
+    for host in HOSTS:
+        own = fleet.stores[host].switches(host=host)
+        everything += own
+        assert totals(f"&host={host}") == {f"work/{host}": round(sum(s.delta for s in own), 3)}
+    start, end = T0 - timedelta(days=1), T0 + timedelta(days=2)
+    expected = {
+        t.key: t.seconds
+        for t in cut_totals(credited_pieces(everything), start, end, ZoneInfo("UTC"), "task", None)
+    }
+    combined = totals("")
+    assert combined == expected
+    assert sum(combined.values()) < sum(s.delta for s in everything), "the overlap counted once"
+    page = client.get(f"/day/{day}").get_data(as_text=True)
+    assert all(f'<option value="{host}"' in page for host in HOSTS), "a selector per host"
