@@ -39,8 +39,12 @@ log = logging.getLogger(__name__)
 Listener = Callable[[State | None], None]
 
 
-class StopTracking(Exception):  # noqa: N818 - a control-flow signal, like KeyboardInterrupt
-    """Raised (e.g. from the SIGTERM handler) to make the loop close cleanly."""
+class StopTracking(BaseException):
+    """Raised (e.g. from the SIGTERM handler) to make the loop close cleanly.
+
+    A ``BaseException``, as ``KeyboardInterrupt`` is: a signal lands anywhere, and code that
+    catches ``Exception`` (logging's ``emit``, for one) must not swallow the stop.
+    """
 
 
 def new_interval_id() -> str:
