@@ -41,6 +41,15 @@ class RemoteSide:
         self.sinks: dict[str, MongoSink] = {}
         self.lock = threading.Lock()
         self.applied_batches: dict[str, int] = {}
+        #: Calls of each host still being served: a killed process's last request may wait
+        #: for the lock (another host holds it) and land after its sender died.
+        self.in_flight: dict[str, int] = {}
+        self.counting = threading.Lock()
+
+    def busy(self, host: str = "") -> int:
+        """How many of ``host``'s requests the remote is serving or about to serve now."""
+        with self.counting:
+            return self.in_flight.get(host or HOST, 0)
 
     def sink(self, host: str) -> MongoSink:
         if host not in self.sinks:
@@ -56,9 +65,15 @@ class RemoteSide:
 
     def apply(self, changes: list[DocChange], host: str = "") -> int:
         host = host or HOST
-        with self.lock:
-            self.applied_batches[host] = self.applied_batches.get(host, 0) + 1
-            return self.sink(host).apply(changes)
+        with self.counting:
+            self.in_flight[host] = self.in_flight.get(host, 0) + 1
+        try:
+            with self.lock:
+                self.applied_batches[host] = self.applied_batches.get(host, 0) + 1
+                return self.sink(host).apply(changes)
+        finally:
+            with self.counting:
+                self.in_flight[host] -= 1
 
     def count(self, collection: str, host: str = "") -> int:
         with self.lock:

@@ -240,6 +240,11 @@ class Torture:
             self.watcher.put_state(State(0, "ws", T0, beat, "f" * 24, host=self.host))
 
     def run_planned(self, plan: Planned) -> None:
+        # the last request of the process killed before may still be queued at the remote
+        # (another host holds its lock): let it land before counting this run's writes
+        wait_for(
+            lambda: self.remote.busy(self.host) == 0, 30, what="the remote served the last run"
+        )
         before = self.watcher.get_meta("sync.checkpoint")
         batches = self.remote.batches(self.host)
         seen = len(self.fired())
