@@ -460,6 +460,17 @@ class SQLiteStore(Store):
             return False
         return True
 
+    @contextmanager
+    def _kept_rows(self, zone: Zone) -> Iterator[sqlite3.Connection | None]:
+        """A read snapshot of the day totals kept for ``zone``, or None when they cannot
+        answer (not built for it, or another process rebuilt them for another zone)."""
+        if not self._serves(zone):
+            yield None
+            return
+        db = self._db()
+        with self._reading(db):
+            yield db if self._day_totals.zone_text(db) == zone.text else None
+
     def _kept_sums(
         self,
         start: datetime,
@@ -489,15 +500,12 @@ class SQLiteStore(Store):
     ) -> dict[tuple[int, str], int] | None:
         """µs per (local day ordinal, key) from the day totals; None when they cannot answer."""
         zone = Zone(tz, day_start)
-        if not self._serves(zone):
-            return None
-        number = self._host_number(host)
-        if number == _NO_SUCH_HOST:
-            return {}
-        db = self._db()
-        with self._reading(db):
-            if self._day_totals.zone_text(db) != zone.text:  # another process rebuilt them
+        with self._kept_rows(zone) as db:
+            if db is None:
                 return None
+            number = self._host_number(host)
+            if number == _NO_SUCH_HOST:
+                return {}
             return self._day_totals.day_sums(
                 db,
                 zone,
@@ -529,13 +537,9 @@ class SQLiteStore(Store):
         number = self._host_number(host)
         if number == _NO_SUCH_HOST:
             return []
-        if self._serves(zone):
-            db = self._db()
-            with self._reading(db):
-                if self._day_totals.zone_text(db) == zone.text:
-                    return self._day_totals.day_totals(
-                        db, zone, start, end, GROUP_CODES[group], number
-                    )
+        with self._kept_rows(zone) as db:
+            if db is not None:
+                return self._day_totals.day_totals(db, zone, start, end, GROUP_CODES[group], number)
         return self._live_day_totals(start, end, tz, group=group, day_start=day_start, host=host)
 
     def day_seconds(
@@ -566,12 +570,9 @@ class SQLiteStore(Store):
         number = self._host_number(host)
         if number == _NO_SUCH_HOST:
             return []
-        if self._serves(zone):
-            db = self._db()
-            with self._reading(db):
-                if self._day_totals.zone_text(db) == zone.text:
-                    sums = self._day_totals.area_sums(db, zone, start, end, number, by=by)
-                    return fold(sums, by)
+        with self._kept_rows(zone) as db:
+            if db is not None:
+                return fold(self._day_totals.area_sums(db, zone, start, end, number, by=by), by)
         return super().area_totals(start, end, tz, by=by, day_start=day_start, host=host)
 
     def _live_day_totals(
