@@ -128,3 +128,9 @@ def test_no_path_segment_makes_a_page_fail(segment: str) -> None:
     client = PORTFOLIO_APP.test_client()
     for url in (f"/day/{segment}", f"/calendar/{segment}/1", f"/calendar/2024/{segment}"):
         assert client.get(url).status_code in (200, 400, 404), url
+
+
+def test_a_segment_werkzeug_would_merge_as_a_slash_is_a_404_not_a_redirect() -> None:
+    """Found by the fuzz test above: ``/calendar/\\n/1`` answered 308 to ``/calendar/1``."""
+    response = PORTFOLIO_APP.test_client().get("/calendar/\n/1")
+    assert response.status_code == 404

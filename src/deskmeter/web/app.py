@@ -61,6 +61,9 @@ def create_app(
     )
     register_secrets(settings)
     app = Flask(__name__)
+    # a path is taken as written: an odd segment (``/calendar/\n/1``) is a 404, not a
+    # redirect to a path with its slashes merged
+    app.url_map.merge_slashes = False
     app.config.update(
         SECRET_KEY=session_secret(settings),
         SESSION_COOKIE_NAME="deskmeter_session",
