@@ -211,6 +211,60 @@ class GoalSettings(_Section):
     max_percent: float | None = Field(None, gt=0, le=100)
 
 
+class ActivityWatchSettings(_Section):
+    """``[activitywatch]``: the tracker also reports to a running aw-server (unset: it does not)."""
+
+    #: The aw-server's address, e.g. ``http://127.0.0.1:5600``.
+    url: str | None = None
+    #: How often the open interval is re-sent (a heartbeat); the pulsetime that merges
+    #: heartbeats into one event is this plus 10 s.
+    heartbeat_seconds: float = Field(30.0, gt=0, le=3600)
+    #: How long one request may take before it counts as failed.
+    timeout_seconds: float = Field(2.0, gt=0, le=60)
+    #: Heartbeats waiting to be sent; when full, new ones are dropped (and counted).
+    queue_size: int = Field(1000, ge=1, le=1_000_000)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL (e.g. http://127.0.0.1:5600)")
+        return value.strip().rstrip("/")
+
+
+class ActivityWatchRule(_Section):
+    """One ``[[import.activitywatch.rules]]`` entry: window events that match → a task."""
+
+    task: str = Field(min_length=1, max_length=500)
+    #: A regular expression searched in the app name (case-insensitive; "" matches all).
+    app: str = ""
+    #: A regular expression searched in the window title (case-insensitive; "" matches all).
+    title: str = ""
+
+    @field_validator("app", "title")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        import re
+
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+
+class ActivityWatchImportSettings(_Section):
+    rules: list[ActivityWatchRule] = Field(default_factory=list)
+
+
+class ImportSettings(_Section):
+    """``[import]``: how other tools' records map onto tasks."""
+
+    activitywatch: ActivityWatchImportSettings = ActivityWatchImportSettings()
+
+
 class _FileSource(PydanticBaseSettingsSource):
     """The TOML file's values (read by ``load_settings``)."""
 
@@ -239,6 +293,9 @@ class Settings(BaseSettings):
     views: ViewsSettings = ViewsSettings()
     portfolio: PortfolioSettings = PortfolioSettings()
     goals: list[GoalSettings] = Field(default_factory=list)
+    activitywatch: ActivityWatchSettings = ActivityWatchSettings()
+    #: ``[import]`` in the file (``import`` is a Python keyword).
+    imports: ImportSettings = Field(default_factory=ImportSettings, alias="import")
 
     @model_validator(mode="before")
     @classmethod

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskmeter.cli.export_cmd import write_csv, write_json
+from deskmeter.records import write_csv, write_json
 from deskmeter.importing import import_switches
 from deskmeter.importing.readers import ImportSource
 from deskmeter.models import Switch

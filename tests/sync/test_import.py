@@ -124,4 +124,4 @@ def test_json_export_and_mongoexport_files_import_via_the_cli(tmp_path: Path, xd
 def test_import_of_a_missing_file_says_so_in_one_line(tmp_path: Path, xdg: Path) -> None:
     result = cli("--store", str(tmp_path / "s.db"), "import", str(tmp_path / "nope.json"))
     assert result.returncode == 1
-    assert result.stderr.strip().endswith("no such file (give a JSON file or a mongodb:// URI)")
+    assert result.stderr.strip().endswith("no such file (give a file or a mongodb:// URI)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,17 @@ class AppContext:
     def open_store(self, *, read_only: bool = False) -> Store:
         """The configured store; ``read_only`` never creates one (a missing file is an error)."""
         return open_store(self.settings.store, read_only=read_only)
+
+
+def choice_of(names: Sequence[str]) -> Callable[[str | None], str | None]:
+    """A typer callback that accepts one of ``names`` (or nothing) and refuses the rest."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in names:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}")
+        return value
+
+    return check
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -1,23 +1,20 @@
-"""``deskmeter export``: the switches of a date range as JSON or CSV (``SwitchRecord``)."""
+"""``deskmeter export``: the switches of a date range in any export format (``deskmeter.formats``)."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
-from deskmeter.cli.context import app_context
-from deskmeter.records import write_csv, write_json
+from deskmeter.cli.context import app_context, choice_of
+from deskmeter.formats import EXPORT_NAMES, EXPORTS, ExportContext, export_format
+from deskmeter.models import utcnow
 
-
-class Format(StrEnum):
-    json = "json"
-    csv = "csv"
+_FORMATS_HELP = "; ".join(f"{f.name}: {f.summary}" for f in EXPORTS)
 
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -26,7 +23,15 @@ def day_start(day: date, tz: ZoneInfo) -> datetime:
 
 def export(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="json or csv.")] = Format.json,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            callback=choice_of(EXPORT_NAMES),
+            help=f"The file format. {_FORMATS_HELP}",
+        ),
+    ] = EXPORT_NAMES[0],
     start: Annotated[
         datetime | None,
         typer.Option(formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD, local time zone)."),
@@ -38,6 +43,26 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")
     ] = None,
+    host: Annotated[
+        str | None,
+        typer.Option("--host", metavar="NAME", help="Only this host's switches (default: all)."),
+    ] = None,
+    email: Annotated[
+        str,
+        typer.Option(
+            "--email", help="toggl, clockify: the e-mail address each entry is filed under."
+        ),
+    ] = "",
+    merge_minutes: Annotated[
+        float,
+        typer.Option(
+            "--merge-minutes",
+            min=0,
+            max=24 * 60,
+            help="ical: other tasks and gaps shorter than this inside a task's stretch are "
+            "merged into it.",
+        ),
+    ] = 5.0,
 ) -> None:
     """Export the switches that start between --start and --end (whole days, inclusive)."""
     app = app_context(ctx)
@@ -48,11 +73,14 @@ def export(
         typer.echo("deskmeter: error: --end is before --start", err=True)
         raise typer.Exit(2)
     with app.open_store(read_only=True) as store:
-        switches = store.switches(lo, hi)
-    writer = write_json if fmt is Format.json else write_csv
+        switches = store.switches(lo, hi, host=host)
+    chosen = export_format(fmt)
+    context = ExportContext(
+        tz=tz, now=utcnow(), email=email, merge_gap=timedelta(minutes=merge_minutes)
+    )
     if output is None:
-        writer(switches, sys.stdout)
+        chosen.write(switches, sys.stdout, context)
     else:
         with output.open("w", encoding="utf-8", newline="") as handle:
-            writer(switches, handle)
-        typer.echo(f"wrote {len(switches)} switches to {output}", err=True)
+            chosen.write(switches, handle, context)
+        typer.echo(f"wrote {len(switches)} switches to {output} ({chosen.title})", err=True)

@@ -1,4 +1,7 @@
-"""``deskmeter import``: load an original Deskmeter database or a JSON export."""
+"""``deskmeter import``: switches from Deskmeter, the original Deskmeter, or another tracker.
+
+The format is told by the content (``deskmeter.formats``), or given with ``--format``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-from deskmeter.cli.context import app_context
+from deskmeter.cli.context import app_context, choice_of
+from deskmeter.config import Settings
+from deskmeter.formats import IMPORT_NAMES, IMPORTS, ImportContext, TitleRule, open_import
 from deskmeter.importing import (
     HostConflictError,
     HostNameError,
@@ -14,8 +19,24 @@ from deskmeter.importing import (
     ImportSourceError,
     check_host_name,
     import_switches,
-    open_source,
 )
+from deskmeter.models import NO_TASK, Switch
+from deskmeter.store import Store
+
+_FORMATS_HELP = "; ".join(f"{f.name}: {f.summary}" for f in IMPORTS)
+
+
+def import_context(settings: Settings, store: Store, collection: str = "switch") -> ImportContext:
+    tasks = store.tasks(host=settings.host)
+    return ImportContext(
+        tz=settings.tz,
+        collection=collection,
+        task_ids={t.path: t.id for t in tasks},
+        rules=tuple(
+            TitleRule(task=r.task, app=r.app, title=r.title)
+            for r in settings.imports.activitywatch.rules
+        ),
+    )
 
 
 def import_(
@@ -23,10 +44,19 @@ def import_(
     source: Annotated[
         str,
         typer.Argument(
-            help="A mongodb:// URI of an original Deskmeter database (its 'switch' "
-            "collection) or a JSON file (deskmeter export, or mongoexport output)."
+            help="A file (its format is told by its content) or a mongodb:// URI of an "
+            "original Deskmeter database (its 'switch' collection)."
         ),
     ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            callback=choice_of(IMPORT_NAMES),
+            help=f"Skip detection: read the source as this format. {_FORMATS_HELP}",
+        ),
+    ] = None,
     collection: Annotated[
         str, typer.Option("--collection", help="The collection to read from a MongoDB source.")
     ] = "switch",
@@ -40,6 +70,10 @@ def import_(
             "host, or none.",
         ),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print what would be imported; write nothing."),
+    ] = False,
 ) -> None:
     """Import switches; importing the same source again adds no duplicates."""
     app = app_context(ctx)
@@ -50,33 +84,46 @@ def import_(
         except HostNameError as exc:
             typer.echo(f"deskmeter: error: {exc}", err=True)
             raise typer.Exit(2) from None
-    try:
-        records = open_source(source, collection=collection)
-    except ImportSourceError as exc:
-        typer.echo(f"deskmeter: error: {exc}", err=True)
-        raise typer.Exit(1) from None
     with app.open_store() as store:
         try:
-            result = import_switches(records, store, labels=settings.workspaces.labels, host=host)
+            context = import_context(settings, store, collection)
+            chosen, records = open_import(source, context, format_name=fmt)
+            result = import_switches(
+                records, store, labels=settings.workspaces.labels, host=host, dry_run=dry_run
+            )
         except (ImportSourceError, HostConflictError) as exc:
             typer.echo(f"deskmeter: error: {exc}", err=True)
             raise typer.Exit(1) from None
         where = store.describe()
+    if dry_run:
+        for switch in result.planned:
+            typer.echo(_line(switch))
+    verb = "would import" if dry_run else "imported"
     typer.echo(
-        f"imported {result.written} switches from {records.name} into {where}, "
+        f"{verb} {result.written} switches from {records.name} ({chosen.title}) into {where}, "
         f"{_stamped(result, settings.host)}: "
         f"{result.new} new, {result.written - result.new} already there"
         + (f", {result.skipped} skipped" if result.skipped else "")
+        + ("; nothing written (--dry-run)" if dry_run else "")
     )
     for problem in result.problems:
         typer.echo(f"  skipped {problem}", err=True)
-    if host is not None and host != settings.host and result.written:
+    if not dry_run and host is not None and host != settings.host and result.written:
         typer.echo(
             f"note: {host!r} is not this machine ({settings.host!r}): this machine's sync pushes "
             f"them; a live machine that syncs as {host!r} would sweep them off the remote at "
             "its next resync (use the name of a machine that no longer syncs)",
             err=True,
         )
+
+
+def _line(switch: Switch) -> str:
+    away = " away" if switch.away else ""
+    return (
+        f"  {switch.date.isoformat(timespec='seconds')}  {switch.delta:>10.1f} s  "
+        f"{switch.workspace}  {switch.task or NO_TASK}{away}"
+        + (f"  [{switch.host}]" if switch.host else "")
+    )
 
 
 def _stamped(result: ImportResult, this_host: str) -> str:

@@ -29,6 +29,9 @@ class ImportResult:
     host: str | None = None
     #: Switches written with no host at all (records that carry none, without ``--host``).
     unstamped: int = 0
+    #: A dry run's switches (what would be written; nothing was).
+    planned: list[Switch] = field(default_factory=list)
+    dry_run: bool = False
 
 
 def import_switches(
@@ -39,15 +42,17 @@ def import_switches(
     host: str | None = None,
     batch_size: int = 1000,
     progress_stream: TextIO | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Write every record of ``source`` into ``store`` as a switch (replacing by id).
 
     ``host`` stamps every switch with that host (a record's own ``host`` is replaced); without
     it a switch keeps its record's host, or none. Every record is read and checked first: if an
     id is stored already with another host, or with none (``HostConflictError``), nothing is
-    written.
+    written. ``dry_run``: everything is read and checked, and nothing is written (the result
+    says what would be, with the switches in ``planned``).
     """
-    result = ImportResult(host=host)
+    result = ImportResult(host=host, dry_run=dry_run)
     switches: list[Switch] = []
     for record in source.records:
         result.read += 1
@@ -63,6 +68,13 @@ def import_switches(
     result.unstamped = sum(1 for s in switches if not s.host)
 
     already = 0
+    if dry_run:
+        for start in range(0, len(switches), batch_size):
+            already += store.count_existing_switches([s.id for s in switches[start : start + batch_size]])
+        result.planned = switches
+        result.written = len(switches)
+        result.new = result.written - already
+        return result
     progress = Progress("import", source.total, unit="records", stream=progress_stream, logger=log)
     for start in range(0, len(switches), batch_size):
         batch = switches[start : start + batch_size]

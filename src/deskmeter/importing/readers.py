@@ -36,6 +36,11 @@ def _json_records(path: Path) -> ImportSource:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ImportSourceError(f"cannot read {path}: {exc.strerror}") from exc
+    return json_records(str(path), text)
+
+
+def json_records(path: str, text: str) -> ImportSource:
+    """Deskmeter JSON records (an array, one object, or one object per line) from ``text``."""
     try:
         data = json_util.loads(text, json_options=_JSON_OPTIONS)
     except (json.JSONDecodeError, InvalidBSON, TypeError, ValueError):
@@ -44,10 +49,10 @@ def _json_records(path: Path) -> ImportSource:
         data = [data]
     if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
         raise ImportSourceError(f"{path}: expected a JSON array of switch records")
-    return ImportSource(str(path), iter(data), len(data))
+    return ImportSource(path, iter(data), len(data))
 
 
-def _json_lines(path: Path, text: str) -> list[Any]:
+def _json_lines(path: str, text: str) -> list[Any]:
     records = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():

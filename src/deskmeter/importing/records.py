@@ -25,6 +25,14 @@ class RecordError(ValueError):
     """This record cannot become a switch; the message says why."""
 
 
+class BadRecord(dict[str, Any]):
+    """A row a reader could not turn into a record: skipped and reported with ``reason``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 def _date(value: Any) -> datetime:
     if isinstance(value, datetime):
         return as_utc(value)
@@ -64,6 +72,8 @@ def record_to_switch(
 
     The record is checked by ``SwitchRecord``, the definition export and the API use.
     """
+    if isinstance(record, BadRecord):
+        raise RecordError(record.reason)
     if "date" not in record or "delta" not in record:
         raise RecordError("no 'date' or no 'delta'")
     date = _date(record["date"])
