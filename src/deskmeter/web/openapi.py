@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from deskmeter import __version__
+from deskmeter.formats import EXPORT_NAMES, EXPORTS
 from deskmeter.web.edits_openapi import EDIT_SCHEMAS, edit_paths
 from deskmeter.web.params import MAX_PAGE
 from deskmeter.web.payloads import component_schemas
@@ -136,22 +137,36 @@ def _read_paths() -> dict[str, Any]:
                 "parameters": [
                     *RANGE,
                     HOST,
-                    _query("format", {"enum": ["csv", "json"]}, "File format (default json)"),
+                    _query(
+                        "format",
+                        {"enum": list(EXPORT_NAMES)},
+                        "File format (default json): "
+                        + "; ".join(f"{f.name}: {f.summary}" for f in EXPORTS),
+                    ),
                 ],
                 "responses": {
                     "200": {
                         "description": "The switches",
-                        "content": {
-                            "application/json": {
-                                "schema": {"type": "array", "items": _ref("Switch")}
-                            },
-                            "text/csv": {"schema": {"type": "string"}},
-                        },
+                        "content": export_media_types(),
                     },
                     "400": BAD_REQUEST,
                 },
             }
         },
+    }
+
+
+def export_media_types() -> dict[str, Any]:
+    """Each export format's media type and body (formats sharing a type: one entry)."""
+    schemas: dict[str, list[dict[str, Any]]] = {}
+    for fmt in EXPORTS:
+        found = schemas.setdefault(fmt.media_type, [])
+        schema = dict(fmt.schema or {"type": "string"})
+        if schema not in found:
+            found.append(schema)
+    return {
+        media: {"schema": found[0] if len(found) == 1 else {"anyOf": found}}
+        for media, found in schemas.items()
     }
 
 

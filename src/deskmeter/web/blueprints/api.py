@@ -15,7 +15,8 @@ from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel
 
 from deskmeter.models import Switch, merge_by_path
-from deskmeter.records import SwitchRecord, write_csv, write_json
+from deskmeter.formats import EXPORT_NAMES, ExportContext, export_format
+from deskmeter.records import SwitchRecord
 from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period
 from deskmeter.web import payloads
@@ -249,18 +250,18 @@ def export() -> Response:
         return hidden
     reports = current_reports()
     start, end = range_or_month_so_far(reports)
-    fmt = parse_choice(request.args, "format", ("json", "csv"), "json")
+    chosen = export_format(parse_choice(request.args, "format", EXPORT_NAMES, EXPORT_NAMES[0]))
     found = [
         public_switch(reports, s) for s in reports.store.switches(start, end, host=reports.host)
     ]
     out = io.StringIO()
-    (write_csv if fmt == "csv" else write_json)(found, out)
+    chosen.write(found, out, ExportContext(tz=reports.tz, now=reports.now))
     first = start.astimezone(reports.tz).date()
     last = (end - timedelta(microseconds=1)).astimezone(reports.tz).date()
     part = "" if reports.host is None else f"-{file_part(reports.host)}"
-    name = f"deskmeter{part}-{first}-{last}.{fmt}"
+    name = f"deskmeter{part}-{first}-{last}.{chosen.extension}"
     return Response(
         out.getvalue(),
-        mimetype="text/csv" if fmt == "csv" else "application/json",
+        mimetype=chosen.media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
