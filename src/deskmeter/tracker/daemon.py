@@ -19,6 +19,7 @@ from deskmeter.models import NO_TASK, State, Switch
 from deskmeter.store import Store
 from deskmeter.tasks.registry import CurrentTask, TaskRegistry
 from deskmeter.tasks.taskfile import TaskFileError
+from deskmeter.tracker.activitywatch import ActivityWatchReporter
 from deskmeter.tracker.clock import Clock, SystemClock
 from deskmeter.tracker.events import (
     Away,
@@ -86,6 +87,8 @@ class Tracker:
         self._state_unsaved = False
         self._write_failing = False
         self.presence = AwayBook(settings.tracker.ask_after_away_seconds)
+        #: Heartbeats to a running aw-server (``[activitywatch] url``), from their own thread.
+        self.activitywatch: ActivityWatchReporter | None = None
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -123,6 +126,10 @@ class Tracker:
             if adopted:
                 log.info("%d records without a host are %s's now", adopted, self.settings.host)
         self.recover()
+        if self.settings.activitywatch.url:
+            self.activitywatch = ActivityWatchReporter.from_settings(self.settings, self.clock.now)
+            self.activitywatch.start()
+            self.listeners.append(self.activitywatch.report)
         self.tasks.ensure_file()
         self.tasks.reload(self.clock.now())
         self._last_wall = self.clock.now()
@@ -163,6 +170,8 @@ class Tracker:
                 len(self.unsaved),
                 sum(s.delta for s in self.unsaved),
             )
+        if self.activitywatch is not None:
+            self.activitywatch.stop()
         if self.lease is not None:
             self.lease.release()
 
