@@ -22,16 +22,24 @@ from deskmeter.importing import (
 )
 from deskmeter.models import NO_TASK, Switch
 from deskmeter.store import Store
+from deskmeter.tasks.taskfile import TaskFileError, load_task_file
 
 _FORMATS_HELP = "; ".join(f"{f.name}: {f.summary}" for f in IMPORTS)
 
 
 def import_context(settings: Settings, store: Store, collection: str = "switch") -> ImportContext:
-    tasks = store.tasks(host=settings.host)
+    """The task paths known here (the store's and the task file's) and the mapping rules."""
+    known = {t.path: t.id for t in store.tasks(host=settings.host)}
+    try:
+        parsed = load_task_file(settings.task_file)
+    except (TaskFileError, OSError):
+        parsed = None  # the tracker reports a broken task file; an import goes on without it
+    if parsed is not None:
+        known.update({line.path: line.id for line in parsed.tasks})
     return ImportContext(
         tz=settings.tz,
         collection=collection,
-        task_ids={t.path: t.id for t in tasks},
+        task_ids=known,
         rules=tuple(
             TitleRule(task=r.task, app=r.app, title=r.title)
             for r in settings.imports.activitywatch.rules
