@@ -2,7 +2,8 @@
 # Each gets its own virtualenv (their pins clash with ours), cached under
 # ${DESKMETER_CACHE_DIR:-~/.cache/deskmeter}/peers and rebuilt only when the pins change:
 #   watson        td-watson (writes the frames file `deskmeter import` reads)
-#   activitywatch aw-server + aw-client (peewee<4: aw-core 0.5 breaks on peewee 4)
+#   activitywatch aw-server + aw-client (peewee<4: aw-core 0.5 breaks on peewee 4; flask<2.3:
+#                 on 2.3 its query API cannot encode a duration and answers 500)
 # Timewarrior comes from apt (scripts/apt/formats.txt).
 PEERS_DIR=${DESKMETER_CACHE_DIR:-$HOME/.cache/deskmeter}/peers
 peer_venv() {  # NAME PACKAGE...
@@ -22,5 +23,5 @@ peer_venv() {  # NAME PACKAGE...
   fi
 }
 peer_venv watson "td-watson==2.1.0"
-peer_venv activitywatch "aw-server==0.12.0" "aw-client==0.5.15" "peewee<4"
+peer_venv activitywatch "aw-server==0.12.0" "aw-client==0.5.15" "peewee<4" "flask<2.3"
 unset -f peer_venv

@@ -4,9 +4,10 @@ With ``[activitywatch] url`` set (env ``DESKMETER_ACTIVITYWATCH__URL``), the tra
 each state to the aw-server at that address, in the bucket ``aw-watcher-workspace_<host>``
 (event type ``app.workspace``, data ``{"workspace": ..., "task": ...}``). A switch sends a last
 heartbeat of the old workspace at the switch moment and a first one of the new; the open
-interval is re-sent every ``heartbeat_seconds``, with a pulsetime of that plus 10 s, so
-aw-server merges the heartbeats into one event per stretch. Away time sends nothing (the
-event ends where the user left).
+interval is re-sent every ``heartbeat_seconds``. Each heartbeat's pulsetime is the time since
+its stretch began plus 10 s, so aw-server merges every heartbeat of a stretch into one event,
+even when some were lost on the way. Away time sends nothing (the event ends where the user
+left).
 
 The tracker never waits for aw-server: its listener only puts the state on a bounded queue
 (``queue_size``) that one thread of this module sends. A full queue drops the new item and
@@ -35,8 +36,8 @@ log = logging.getLogger(__name__)
 
 EVENT_TYPE = "app.workspace"
 CLIENT = "deskmeter"
-#: Added to the heartbeat interval for the pulsetime (how far apart two heartbeats of the same
-#: data may be and still merge).
+#: Added to the stretch's age for the pulsetime (how far apart two heartbeats of the same data
+#: may be and still merge into one event).
 PULSE_MARGIN_SECONDS = 10.0
 
 _STOP = object()
@@ -79,6 +80,8 @@ class ActivityWatchReporter:
         self._bucket_ready = False
         self._failing = False
         self._current: dict[str, str] | None = None
+        #: When the stretch of ``_current`` began.
+        self._since: datetime | None = None
         self._interval: str | None = None
         self._thread = threading.Thread(target=self._run, name="activitywatch", daemon=True)
 
@@ -138,13 +141,16 @@ class ActivityWatchReporter:
         moment = state.since if state is not None and new_interval else at
         if self._current is not None and data != self._current:
             self._heartbeat(self._current, moment)  # the old stretch ends at the switch
+        if data != self._current:
+            self._since = moment
         self._current = data
         self._interval = state.interval_id if state is not None else None
         if data is not None:
             self._heartbeat(data, moment)
 
     def _heartbeat(self, data: dict[str, str], at: datetime) -> None:
-        pulsetime = self.heartbeat_seconds + PULSE_MARGIN_SECONDS
+        age = (at - self._since).total_seconds() if self._since is not None else 0.0
+        pulsetime = max(age, 0.0) + PULSE_MARGIN_SECONDS
         event = {"timestamp": at.isoformat(), "duration": 0, "data": data}
         path = f"/api/0/buckets/{urllib.parse.quote(self.bucket)}/heartbeat?pulsetime={pulsetime}"
         try:
