@@ -16,7 +16,7 @@ from deskmeter.config import Settings, load_settings, register_secrets
 from deskmeter.models import merge_by_path, utcnow
 from deskmeter.store import Store, StoreError
 from deskmeter.web import formatting, hosts
-from deskmeter.web.blueprints import api, control, edits, health, pages
+from deskmeter.web.blueprints import api, control, edits, health, metrics, pages
 from deskmeter.web.blueprints.control import LIMITER
 from deskmeter.web.context import (
     EXTENSION,
@@ -88,6 +88,7 @@ def create_app(
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(metrics.blueprint)
     if settings.web.mode == "local":
         app.register_blueprint(control.blueprint)
         app.register_blueprint(edits.blueprint)
@@ -102,7 +103,7 @@ def create_app(
 
 def _check_host() -> None:
     """Every page and API answer is for the ``host`` of the query (checked once, up front)."""
-    if request.endpoint in (None, "static", "health.healthz"):
+    if request.endpoint in (None, "static", "health.healthz", "metrics.metrics"):
         return
     context = web_context()
     hosts.check_request_host(context.store, context.host_names)
