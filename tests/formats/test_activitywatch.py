@@ -8,7 +8,7 @@ import json
 import socket
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -27,29 +27,33 @@ WINDOW = "aw-watcher-window_h1"
 AFK = "aw-watcher-afk_h1"
 
 
+#: (minutes after 09:00, minutes long, data) of the window and afk watchers' events.
+WINDOW_EVENTS = [
+    (0, 30, {"app": "firefox", "title": "GitHub - pull 12"}),
+    (30, 20, {"app": "code", "title": "daemon.py - deskmeter"}),
+    (50, 10, {"app": "firefox", "title": "News"}),
+    (60, 60, {"app": "code", "title": "formats - deskmeter"}),
+]
+AFK_EVENTS = [
+    (0, 40, {"status": "not-afk"}),
+    (40, 15, {"status": "afk"}),
+    (55, 65, {"status": "not-afk"}),
+]
+
+
 def make_events(aw: AwServer) -> None:
     """Window and afk events, made with aw-client (what the real watchers send)."""
     aw.client(
-        f"""
-from datetime import datetime, timedelta, timezone
-from aw_core.models import Event
-t0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
-def at(minutes):
-    return t0 + timedelta(minutes=minutes)
-client.create_bucket("{WINDOW}", "currentwindow")
-client.create_bucket("{AFK}", "afkstatus")
-client.insert_events("{WINDOW}", [
-    Event(timestamp=at(0), duration=timedelta(minutes=30), data={{"app": "firefox", "title": "GitHub - pull 12"}}),
-    Event(timestamp=at(30), duration=timedelta(minutes=20), data={{"app": "code", "title": "daemon.py - deskmeter"}}),
-    Event(timestamp=at(50), duration=timedelta(minutes=10), data={{"app": "firefox", "title": "News"}}),
-    Event(timestamp=at(60), duration=timedelta(minutes=60), data={{"app": "code", "title": "formats - deskmeter"}}),
-])
-client.insert_events("{AFK}", [
-    Event(timestamp=at(0), duration=timedelta(minutes=40), data={{"status": "not-afk"}}),
-    Event(timestamp=at(40), duration=timedelta(minutes=15), data={{"status": "afk"}}),
-    Event(timestamp=at(55), duration=timedelta(minutes=65), data={{"status": "not-afk"}}),
-])
-"""
+        "from datetime import datetime, timedelta, timezone\n"
+        "from aw_core.models import Event\n"
+        "t0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)\n"
+        "def events(rows):\n"
+        "    return [Event(timestamp=t0 + timedelta(minutes=a), duration=timedelta(minutes=n),"
+        " data=d) for a, n, d in rows]\n"
+        f"client.create_bucket({WINDOW!r}, 'currentwindow')\n"
+        f"client.create_bucket({AFK!r}, 'afkstatus')\n"
+        f"client.insert_events({WINDOW!r}, events({WINDOW_EVENTS!r}))\n"
+        f"client.insert_events({AFK!r}, events({AFK_EVENTS!r}))\n"
     )
 
 
@@ -111,7 +115,11 @@ def test_activitywatch_export_imports_with_its_own_totals_rules_and_away(
     assert away == 900.0
     buckets = json.loads(exported.read_text())["buckets"]
     assert hosts == {buckets[WINDOW]["hostname"]}  # the bucket's host (aw-client's machine)
-    assert deskmeter.task_seconds() == {"work/review": 1800.0, "work/deskmeter": 4200.0, None: 300.0}
+    assert deskmeter.task_seconds() == {
+        "work/review": 1800.0,
+        "work/deskmeter": 4200.0,
+        None: 300.0,
+    }
     again = deskmeter.cli("import", str(exported))
     assert ": 0 new, 5 already there" in again.stdout
 

@@ -31,18 +31,43 @@ def make_app(tmp_path: Path, mode: str = "local") -> Flask:
         ]
     )
     store.put_state(
-        State(2, "web", NOW - timedelta(seconds=600), NOW, "open1",
-              None, "work/deskmeter/metrics", "desk"),  # fmt: skip
+        State(
+            2,
+            "web",
+            NOW - timedelta(seconds=600),
+            NOW,
+            "open1",
+            None,
+            "work/deskmeter/metrics",
+            "desk",
+        ),
         host="desk",
     )
     store.put_state(
-        State(0, "term", NOW - timedelta(hours=3), NOW - timedelta(hours=2), "open2",
-              None, "home/y", "laptop"),  # fmt: skip
+        State(
+            0,
+            "term",
+            NOW - timedelta(hours=3),
+            NOW - timedelta(hours=2),
+            "open2",
+            None,
+            "home/y",
+            "laptop",
+        ),
         host="laptop",
     )
     store.put_state(  # away: the tracker sleeps without heartbeats and still runs
-        State(0, "away", NOW - timedelta(hours=1), NOW - timedelta(hours=1), "open3",
-              None, None, "nuc", away=True),  # fmt: skip
+        State(
+            0,
+            "away",
+            NOW - timedelta(hours=1),
+            NOW - timedelta(hours=1),
+            "open3",
+            None,
+            None,
+            "nuc",
+            away=True,
+        ),
         host="nuc",
     )
     settings = Settings(

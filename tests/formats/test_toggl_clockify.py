@@ -128,7 +128,11 @@ def test_toggl_export_has_toggls_import_columns_and_reimports_to_the_same_totals
                "Start date", "Start time", "Duration", "Tags"}  # fmt: skip
     assert set(rows[0]) <= allowed
     assert rows[0]["Start time"] == "09:00:00" and rows[0]["Email"] == "ana@example.org"
-    assert (rows[0]["Client"], rows[0]["Project"], rows[0]["Task"]) == ("Acme", "Website", "Design/x")
+    assert (rows[0]["Client"], rows[0]["Project"], rows[0]["Task"]) == (
+        "Acme",
+        "Website",
+        "Design/x",
+    )
     again = Deskmeter(tmp_path / "again.db", deskmeter.env)
     again.cli("import", str(out))
     assert again.task_seconds() == {

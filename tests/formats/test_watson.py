@@ -37,11 +37,15 @@ def test_watson_frames_import_with_watson_report_totals(
     assert deskmeter.report_total() == theirs["(all)"]
 
 
-def test_watson_project_and_tag_map_to_a_task_file_path(watson: Watson, deskmeter: Deskmeter) -> None:
+def test_watson_project_and_tag_map_to_a_task_file_path(
+    watson: Watson, deskmeter: Deskmeter
+) -> None:
     """``project/tag`` wins when the task file has that path (and the switch gets its id)."""
     deskmeter.env["DESKMETER_TASK_FILE"] = str(watson.dir / "tasks.txt")
     (watson.dir / "tasks.txt").write_text("deskmeter/sync\n")
-    watson("add", "-f", "2026-01-05 09:00:00", "-t", "2026-01-05 10:00:00", "deskmeter", "+x", "+sync")
+    watson(
+        "add", "-f", "2026-01-05 09:00:00", "-t", "2026-01-05 10:00:00", "deskmeter", "+x", "+sync"
+    )
     watson("add", "-f", "2026-01-05 10:00:00", "-t", "2026-01-05 10:30:00", "deskmeter", "+other")
     deskmeter.cli("import", str(watson.dir / "frames"))
     store = deskmeter.store()
@@ -52,7 +56,9 @@ def test_watson_project_and_tag_map_to_a_task_file_path(watson: Watson, deskmete
     assert found == {("deskmeter/sync", True), ("deskmeter", False)}
 
 
-def test_a_broken_watson_frame_is_skipped_and_reported(watson: Watson, deskmeter: Deskmeter) -> None:
+def test_a_broken_watson_frame_is_skipped_and_reported(
+    watson: Watson, deskmeter: Deskmeter
+) -> None:
     watson("add", "-f", "2026-01-05 09:00:00", "-t", "2026-01-05 10:00:00", "deskmeter")
     frames = json.loads((watson.dir / "frames").read_text())
     frames.append([1767610800, 1767600000, "backwards", "f" * 32, [], 1767610800])

@@ -23,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskmeter.records import write_csv, write_json
 from deskmeter.importing import import_switches
 from deskmeter.importing.readers import ImportSource
 from deskmeter.models import Switch
+from deskmeter.records import write_csv, write_json
 from deskmeter.store import Store
 from deskmeter.store.mongo import MongoStore
 from deskmeter.store.sqlite import SQLiteStore

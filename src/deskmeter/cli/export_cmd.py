@@ -1,4 +1,4 @@
-"""``deskmeter export``: the switches of a date range in any export format (``deskmeter.formats``)."""
+"""``deskmeter export``: a date range's switches in any export format (``deskmeter.formats``)."""
 
 from __future__ import annotations
 

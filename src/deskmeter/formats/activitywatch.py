@@ -17,6 +17,7 @@ from the bucket and the event's timestamp (and the piece, where afk time cut an 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,10 +60,13 @@ def _event(bucket: str, raw: Any) -> Event | BadRecord:
         start = as_utc(datetime.fromisoformat(str(raw["timestamp"]).replace("Z", "+00:00")))
         seconds = float(raw.get("duration", 0))
     except (KeyError, TypeError, ValueError) as exc:
-        return BadRecord(f"{bucket}: event {raw.get('timestamp')!r}: bad timestamp or duration ({exc})")
-    if seconds < 0 or seconds != seconds:
+        return BadRecord(
+            f"{bucket}: event {raw.get('timestamp')!r}: bad timestamp or duration ({exc})"
+        )
+    if not math.isfinite(seconds) or seconds < 0:
         return BadRecord(f"{bucket}: event {raw['timestamp']}: negative duration")
-    data = raw.get("data") if isinstance(raw.get("data"), Mapping) else {}
+    found = raw.get("data")
+    data: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     return Event(bucket, start, start + timedelta(seconds=seconds), data)
 
 
@@ -90,7 +94,9 @@ def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, date
     return out
 
 
-def _minus(start: datetime, end: datetime, holes: list[tuple[datetime, datetime]]) -> Iterator[tuple[datetime, datetime]]:
+def _minus(
+    start: datetime, end: datetime, holes: list[tuple[datetime, datetime]]
+) -> Iterator[tuple[datetime, datetime]]:
     cursor = start
     for hole_start, hole_end in holes:
         if hole_end <= cursor or hole_start >= end:

@@ -59,7 +59,15 @@ def stretches(switches: Sequence[Switch], gap: timedelta) -> list[Stretch]:
                     last.workspaces.append(switch.workspace_label)
                 continue
             runs.append(
-                Stretch(task, switch.date, switch.end, host, switch.id, switch.delta, [switch.workspace_label])
+                Stretch(
+                    task,
+                    switch.date,
+                    switch.end,
+                    host,
+                    switch.id,
+                    switch.delta,
+                    [switch.workspace_label],
+                )
             )
         changed = True
         while changed:

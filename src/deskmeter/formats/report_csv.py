@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, TextIO
 
 from deskmeter.formats.base import (
@@ -114,20 +114,26 @@ CLOCKIFY = Columns(
 )
 
 
-def row_record(row: Mapping[str, str | None], cols: Columns, context: ImportContext) -> Mapping[str, Any]:
+def row_record(
+    row: Mapping[str, str | None], cols: Columns, context: ImportContext
+) -> Mapping[str, Any]:
     def cell(name: str) -> str:
         value = row.get(name)
         return value.strip() if isinstance(value, str) else ""
 
     try:
-        start_local = datetime.combine(parse_date(cell(cols.start_date)), parse_time(cell(cols.start_time)))
+        start_local = datetime.combine(
+            parse_date(cell(cols.start_date)), parse_time(cell(cols.start_time))
+        )
         start = start_local.replace(tzinfo=context.tz)
         if cell(cols.duration):
             seconds = parse_duration(cell(cols.duration))
         elif cell("Duration (decimal)"):
             seconds = parse_duration(cell("Duration (decimal)"))
         elif cell(cols.end_date) and cell(cols.end_time):
-            end_local = datetime.combine(parse_date(cell(cols.end_date)), parse_time(cell(cols.end_time)))
+            end_local = datetime.combine(
+                parse_date(cell(cols.end_date)), parse_time(cell(cols.end_time))
+            )
             seconds = (end_local.replace(tzinfo=context.tz) - start).total_seconds()
         else:
             raise ValueError(f"no {cols.duration!r} and no end date and time")
@@ -245,10 +251,6 @@ def write_clockify(switches: Sequence[Switch], out: TextIO, context: ExportConte
                 f"{row['seconds'] / 3600:.2f}",
             ]
         )
-
-
-def _hours(seconds: float) -> timedelta:
-    return timedelta(seconds=seconds)
 
 
 IMPORTS = (

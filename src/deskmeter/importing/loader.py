@@ -70,7 +70,9 @@ def import_switches(
     already = 0
     if dry_run:
         for start in range(0, len(switches), batch_size):
-            already += store.count_existing_switches([s.id for s in switches[start : start + batch_size]])
+            already += store.count_existing_switches(
+                [s.id for s in switches[start : start + batch_size]]
+            )
         result.planned = switches
         result.written = len(switches)
         result.new = result.written - already

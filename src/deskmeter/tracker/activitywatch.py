@@ -64,6 +64,8 @@ class ActivityWatchReporter:
         timeout_seconds: float = 2.0,
         queue_size: int = 1000,
     ) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"[activitywatch] url must be http:// or https://, not {url!r}")
         self.url = url.rstrip("/")
         self.host = host
         self.bucket = bucket_id(host)
@@ -86,7 +88,9 @@ class ActivityWatchReporter:
         self._thread = threading.Thread(target=self._run, name="activitywatch", daemon=True)
 
     @classmethod
-    def from_settings(cls, settings: Settings, now: Callable[[], datetime]) -> ActivityWatchReporter:
+    def from_settings(
+        cls, settings: Settings, now: Callable[[], datetime]
+    ) -> ActivityWatchReporter:
         section = settings.activitywatch
         assert section.url is not None
         return cls(
@@ -177,18 +181,20 @@ class ActivityWatchReporter:
         self.sent += 1
         if self._failing:
             self._failing = False
-            log.info("ActivityWatch at %s answers again (%d heartbeats dropped)", self.url, self.failed)
+            log.info(
+                "ActivityWatch at %s answers again (%d heartbeats dropped)", self.url, self.failed
+            )
 
     def _post(self, path: str, body: dict[str, Any], ok_statuses: tuple[int, ...] = (200,)) -> None:
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 (http or https: checked in __init__)
             self.url + path,
             data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:  # noqa: S310
                 response.read()
         except urllib.error.HTTPError as exc:
             if exc.code not in ok_statuses:
-                raise OSError(f"HTTP {exc.code} from {path.split('?')[0]}") from None
+                raise OSError(f"HTTP {exc.code} from {path.split('?', maxsplit=1)[0]}") from None

@@ -14,8 +14,8 @@ from typing import Literal
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel
 
-from deskmeter.models import Switch, merge_by_path
 from deskmeter.formats import EXPORT_NAMES, ExportContext, export_format
+from deskmeter.models import Switch, merge_by_path
 from deskmeter.records import SwitchRecord
 from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period

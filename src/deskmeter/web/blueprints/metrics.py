@@ -67,8 +67,10 @@ def allowed() -> bool:
 def metrics() -> Response:
     if not allowed():
         response = jsonify(
-            {"error": "/metrics on a public dashboard: from loopback or with the token only",
-             "status": 403}
+            {
+                "error": "/metrics on a public dashboard: from loopback or with the token only",
+                "status": 403,
+            }
         )
         response.status_code = 403
         return response
@@ -80,23 +82,39 @@ def metrics() -> Response:
 
 
 def collect(registry: CollectorRegistry, store: Store, settings: Settings, now: datetime) -> None:
-    running = Gauge("deskmeter_tracker_running", "1 while the host's tracker heartbeats.",
-                    ["host"], registry=registry)  # fmt: skip
+    running = Gauge(
+        "deskmeter_tracker_running",
+        "1 while the host's tracker heartbeats.",
+        ["host"],
+        registry=registry,
+    )
     current = Gauge(
         "deskmeter_current_info",
         "The open interval of the host: its workspace and task.",
         ["host", "workspace", "task"],
         registry=registry,
     )
-    since = Gauge("deskmeter_seconds_since_switch", "Seconds since the host's last switch.",
-                  ["host"], registry=registry)  # fmt: skip
-    away = Gauge("deskmeter_away", "1 while the host is in an away stretch.", ["host"],
-                 registry=registry)  # fmt: skip
-    today = Gauge("deskmeter_today_tracked_seconds", "Today's counted seconds (open interval "
-                  "included).", ["host"], registry=registry)  # fmt: skip
-    synced = Gauge("deskmeter_last_sync_timestamp_seconds",
-                   "When the host last synced into this store (Unix time).", ["host"],
-                   registry=registry)  # fmt: skip
+    since = Gauge(
+        "deskmeter_seconds_since_switch",
+        "Seconds since the host's last switch.",
+        ["host"],
+        registry=registry,
+    )
+    away = Gauge(
+        "deskmeter_away", "1 while the host is in an away stretch.", ["host"], registry=registry
+    )
+    today = Gauge(
+        "deskmeter_today_tracked_seconds",
+        "Today's counted seconds (open interval included).",
+        ["host"],
+        registry=registry,
+    )
+    synced = Gauge(
+        "deskmeter_last_sync_timestamp_seconds",
+        "When the host last synced into this store (Unix time).",
+        ["host"],
+        registry=registry,
+    )
     everyone = Reports(store, settings, now)
     first, last = day_bounds(everyone.today(), everyone.tz, everyone.day_start)
     for info in store.hosts():
@@ -123,26 +141,45 @@ def _sync_metrics(registry: CollectorRegistry, store: Store, settings: Settings)
     from deskmeter.sync.status import report
 
     try:
-        info = report(store, make_source(store, settings.sync),
-                      heartbeat_seconds=settings.sync.heartbeat_seconds, host=settings.host)  # fmt: skip
+        info = report(
+            store,
+            make_source(store, settings.sync),
+            heartbeat_seconds=settings.sync.heartbeat_seconds,
+            host=settings.host,
+        )
     except Exception as exc:  # a metrics scrape never fails on the sync status
         log.warning("sync status for /metrics failed: %s", exc)
         return
     host = str(info.get("host") or settings.host)
     labels = ["host"]
-    reachable = Gauge("deskmeter_sync_remote_reachable", "1 while the sync daemon runs and "
-                      "reaches the remote.", labels, registry=registry)  # fmt: skip
+    reachable = Gauge(
+        "deskmeter_sync_remote_reachable",
+        "1 while the sync daemon runs and reaches the remote.",
+        labels,
+        registry=registry,
+    )
     reachable.labels(host).set(
         1 if info["running"] and info["state"] in ("streaming", "copying") else 0
     )
     if info.get("pending") is not None:
-        Gauge("deskmeter_sync_pending_changes", "Local changes the remote does not have yet.",
-              labels, registry=registry).labels(host).set(info["pending"])  # fmt: skip
+        Gauge(
+            "deskmeter_sync_pending_changes",
+            "Local changes the remote does not have yet.",
+            labels,
+            registry=registry,
+        ).labels(host).set(info["pending"])
     if info.get("lag_seconds") is not None:
-        Gauge("deskmeter_sync_lag_seconds", "Age of the oldest change not yet synced.",
-              labels, registry=registry).labels(host).set(info["lag_seconds"])  # fmt: skip
+        Gauge(
+            "deskmeter_sync_lag_seconds",
+            "Age of the oldest change not yet synced.",
+            labels,
+            registry=registry,
+        ).labels(host).set(info["lag_seconds"])
     if info.get("applied_at"):
         applied = datetime.fromisoformat(str(info["applied_at"]))
-        Gauge("deskmeter_sync_last_success_timestamp_seconds",
-              "When the remote last took a change (Unix time).", labels,
-              registry=registry).labels(host).set(applied.timestamp())  # fmt: skip
+        Gauge(
+            "deskmeter_sync_last_success_timestamp_seconds",
+            "When the remote last took a change (Unix time).",
+            labels,
+            registry=registry,
+        ).labels(host).set(applied.timestamp())
