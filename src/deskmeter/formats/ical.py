@@ -1,8 +1,9 @@
 """iCalendar (``.ics``): one event per stretch of one task, for a calendar app.
 
-The rule (``--merge-minutes``, default 5): switches of one task in a row make one stretch;
-a stretch of another task (or no task, or away) shorter than the merge time, between two
-stretches of the same task, is absorbed into it, and so is a gap that short. The event runs
+The rule (``--merge-minutes``, default 5): switches of one task in a row, with gaps of at
+most the merge time, make one stretch; an interruption (other tasks, no task, away, a gap)
+of at most the merge time in all, between two stretches of the same task, is absorbed and the
+two become one. The event runs
 from the stretch's first start to its last end; its description says the time actually
 tracked on the task inside it. Time with no task and away time make no event. Each host's
 switches are merged on their own. UID: the first switch's id, so a re-export updates the
