@@ -15,7 +15,8 @@ from deskmeter.importing import ImportSourceError
 from tests.formats.conftest import Deskmeter
 
 SAMPLES = {
-    "timewarrior": '[\n{"id":1,"start":"20260105T090000Z","end":"20260105T100000Z","tags":["a"]}\n]',
+    "timewarrior": '[\n{"id":1,"start":"20260105T090000Z","end":"20260105T100000Z",'
+    '"tags":["a"]}\n]',
     "watson": json.dumps([[1767603600, 1767607200, "p", "0" * 32, [], 1767607200]]),
     "activitywatch": json.dumps({"buckets": {}}),
     "toggl": "User,Email,Client,Project,Task,Description,Billable,Start date,Start time,"
