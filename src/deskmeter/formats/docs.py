@@ -1,0 +1,35 @@
+"""The format tables of docs/formats.md, made from the registries (a test keeps them equal)."""
+
+from __future__ import annotations
+
+from deskmeter.formats import EXPORTS, IMPORTS
+
+BEGIN = "<!-- formats:begin (generated from deskmeter.formats; see tests/formats) -->"
+END = "<!-- formats:end -->"
+
+
+def markdown_tables() -> str:
+    lines = [
+        BEGIN,
+        "",
+        "| import `--format` | reads |",
+        "| --- | --- |",
+        *(f"| `{f.name}` | {f.title}: {f.summary} |" for f in IMPORTS),
+        "",
+        "| export `--format` | media type | file | writes |",
+        "| --- | --- | --- | --- |",
+        *(
+            f"| `{f.name}` | `{f.media_type}` | `.{f.extension}` | {f.title}: {f.summary} |"
+            for f in EXPORTS
+        ),
+        "",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def replace_tables(text: str) -> str:
+    """``text`` (docs/formats.md) with its generated block made anew."""
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    return head + markdown_tables() + tail
