@@ -277,7 +277,10 @@ class _FileSource(PydanticBaseSettingsSource):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="DESKMETER_", env_nested_delimiter="__", extra="forbid"
+        env_prefix="DESKMETER_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        populate_by_name=True,  # ``imports`` (the field) as well as ``import`` (the file's key)
     )
 
     #: A SQLite file path or a ``mongodb://`` URI.

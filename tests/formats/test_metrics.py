@@ -134,3 +134,39 @@ def test_local_metrics_answer_any_client(tmp_path: Path) -> None:
     client = make_app(tmp_path).test_client()
     response = client.get("/metrics", environ_base={"REMOTE_ADDR": "192.0.2.9"})
     assert response.status_code == 200
+
+
+def test_local_metrics_give_this_machines_sync_pending_and_last_success(tmp_path: Path) -> None:
+    from deskmeter.sync.checkpoint import Checkpoint, Checkpoints
+    from deskmeter.sync.source import SQLiteSource
+
+    store = SQLiteStore(tmp_path / "s.db")
+    source = SQLiteSource(store)
+    applied = datetime(2026, 4, 7, 14, 0, tzinfo=UTC)
+    Checkpoints(store).save(
+        Checkpoint(
+            source=source.describe(),
+            remote="mongodb://remote.invalid/deskmeter",
+            position=source.start_position(),
+            position_time=None,
+            applied_at=applied,
+            host="desk",
+        )
+    )
+    day = datetime(2026, 4, 7, 9, tzinfo=UTC)
+    store.add_switches([Switch(f"p{n}", day + timedelta(hours=n), 60, 0, "w") for n in range(3)])
+    settings = Settings(
+        store=str(tmp_path / "s.db"),
+        timezone="UTC",
+        host="desk",
+        task_file=tmp_path / "tasks.txt",
+        sync={"remote": "mongodb://remote.invalid/deskmeter"},
+        web={"session_key_file": tmp_path / "key"},
+    )
+    app = create_app(settings, store=store, clock=lambda: NOW)
+    got = samples(app.test_client().get("/metrics").get_data(as_text=True))
+    desk = (("host", "desk"),)
+    assert got[("deskmeter_sync_pending_changes", desk)] == 3
+    assert got[("deskmeter_sync_last_success_timestamp_seconds", desk)] == applied.timestamp()
+    assert got[("deskmeter_sync_remote_reachable", desk)] == 0  # no daemon runs
+    assert got[("deskmeter_sync_lag_seconds", desk)] >= 0

@@ -49,9 +49,21 @@ def sniff_csv(sample: Sample) -> bool:
     return "id" in header and "date" in header and "delta" in header
 
 
+def csv_record(row: Mapping[str, str | None]) -> dict[str, Any]:
+    """A CSV row as the JSON record it was written from (CSV has only strings)."""
+    record: dict[str, Any] = dict(row)
+    index = (row.get("workspace_index") or "").strip()
+    if index.lstrip("-").isdigit():
+        record["workspace_index"] = int(index)
+    for key in ("task_id", "task"):
+        if record.get(key) == "":
+            record[key] = None
+    return record
+
+
 def read_csv(spec: str, sample: Sample | None, context: ImportContext) -> ImportSource:
     assert sample is not None
-    rows = list(csv.DictReader(io.StringIO(sample.text.lstrip("\ufeff"))))
+    rows = [csv_record(r) for r in csv.DictReader(io.StringIO(sample.text.lstrip("\ufeff")))]
     return ImportSource(spec, iter(rows), len(rows))
 
 
