@@ -9,6 +9,7 @@ from pathlib import Path
 
 from deskmeter.formats import EXPORTS, IMPORTS
 from deskmeter.formats.docs import markdown_tables, replace_tables
+from tests.formats.conftest import Deskmeter
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formats.md"
 METRICS = Path(__file__).resolve().parents[2] / "src/deskmeter/web/blueprints/metrics.py"
@@ -36,3 +37,10 @@ def test_the_grafana_dashboard_parses_and_queries_served_series() -> None:
     assert queried and queried <= served
     documented = set(re.findall(r"^\| `(deskmeter_[a-z_]+)`", text, flags=re.MULTILINE))
     assert documented == served
+
+
+def test_cli_help_names_every_registered_format(deskmeter: Deskmeter) -> None:
+    imports = " ".join(deskmeter.cli("import", "--help").stdout.split())
+    exports = " ".join(deskmeter.cli("export", "--help").stdout.split())
+    assert all(f"{f.name} ({f.title})" in imports for f in IMPORTS)
+    assert all(f"{f.name} ({f.title})" in exports for f in EXPORTS)

@@ -14,7 +14,7 @@ from deskmeter.cli.context import app_context, choice_of
 from deskmeter.formats import EXPORT_NAMES, EXPORTS, ExportContext, export_format
 from deskmeter.models import utcnow
 
-_FORMATS_HELP = "; ".join(f"{f.name}: {f.summary}" for f in EXPORTS)
+_FORMATS_HELP = ", ".join(f"{f.name} ({f.title})" for f in EXPORTS) + " (docs/formats.md)"
 
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -29,7 +29,7 @@ def export(
             "--format",
             "-f",
             callback=choice_of(EXPORT_NAMES),
-            help=f"The file format. {_FORMATS_HELP}",
+            help=f"The file format: {_FORMATS_HELP}.",
         ),
     ] = EXPORT_NAMES[0],
     start: Annotated[

@@ -24,7 +24,7 @@ from deskmeter.models import NO_TASK, Switch
 from deskmeter.store import Store
 from deskmeter.tasks.taskfile import TaskFileError, load_task_file
 
-_FORMATS_HELP = "; ".join(f"{f.name}: {f.summary}" for f in IMPORTS)
+_FORMATS_HELP = ", ".join(f"{f.name} ({f.title})" for f in IMPORTS) + " (docs/formats.md)"
 
 
 def import_context(settings: Settings, store: Store, collection: str = "switch") -> ImportContext:
@@ -62,7 +62,7 @@ def import_(
             "--format",
             "-f",
             callback=choice_of(IMPORT_NAMES),
-            help=f"Skip detection: read the source as this format. {_FORMATS_HELP}",
+            help=f"Skip detection: read the source as one of {_FORMATS_HELP}.",
         ),
     ] = None,
     collection: Annotated[

@@ -1,11 +1,13 @@
-"""Where imported records come from: a MongoDB database or a JSON file."""
+"""Deskmeter's own record sources: a MongoDB database (the original Deskmeter) or JSON text.
+
+Other tools' files are read by ``deskmeter.formats``, which picks the reader.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from bson import json_util
@@ -29,14 +31,6 @@ class ImportSource:
     name: str
     records: Iterator[Mapping[str, Any]]
     total: int | None
-
-
-def _json_records(path: Path) -> ImportSource:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ImportSourceError(f"cannot read {path}: {exc.strerror}") from exc
-    return json_records(str(path), text)
 
 
 def json_records(path: str, text: str) -> ImportSource:
@@ -94,13 +88,3 @@ def mongo_records(
             raise ImportSourceError(f"reading {redact(uri)} failed: {exc}") from exc
 
     return ImportSource(f"{redact(uri)} ({database.name}.{collection})", records(), total)
-
-
-def open_source(spec: str, *, collection: str = "switch") -> ImportSource:
-    """A ``mongodb://`` URI (an original Deskmeter database) or a JSON file path."""
-    if spec.startswith(("mongodb://", "mongodb+srv://")):
-        return mongo_records(spec, collection=collection)
-    path = Path(spec).expanduser()
-    if not path.is_file():
-        raise ImportSourceError(f"{spec}: no such file (give a JSON file or a mongodb:// URI)")
-    return _json_records(path)
