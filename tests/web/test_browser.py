@@ -381,8 +381,13 @@ def test_signing_in_and_switching_task_from_the_header(
     field.send_keys("work/deskmeter/release")
     browser.find_element(By.CSS_SELECTOR, "form.switch-task button").click()
 
-    def flashed() -> str:
-        return " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, ".flash"))
+    def flashed() -> str:  # read in the page: an element of the page before goes stale
+        return str(
+            browser.execute_script(
+                "return Array.from(document.querySelectorAll('.flash'))"
+                ".map(e => e.textContent).join(' ')"
+            )
+        )
 
     wait_for(lambda: "Current task: work/deskmeter/release" in flashed(), timeout=15)
     assert "* work/deskmeter/release" in served.settings.task_file.read_text()
