@@ -1,10 +1,13 @@
-.PHONY: test test-mongodb local lint help
+.PHONY: test test-dates test-mongodb local lint help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 
 test:  ## install what the tests need (as root) and run every test
 	./scripts/test.sh $(ARGS)
+
+test-dates:  ## the date-sensitive tiers at every date of scripts/dates/matrix.py under libfaketime (ARGS="--seed N" for one)
+	./scripts/test-dates.sh $(ARGS)
 
 test-mongodb:  ## the tiers that need a real MongoDB: mongo:7 in Docker as rs0, or DESKMETER_TEST_MONGODB_URI (ARGS=...)
 	./scripts/test-mongodb.sh $(ARGS)

@@ -36,3 +36,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from tests import mongomock_compat
 
     mongomock_compat.install()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from tests.support.clock import TEST_NOW
+
+    zone = os.environ.get("TZ", "(unset)")
+    return f"deskmeter: the tests' now is DESKMETER_TEST_NOW={TEST_NOW.isoformat()} (TZ={zone})"

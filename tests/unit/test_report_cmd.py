@@ -10,15 +10,18 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from deskmeter.cli.context import AppContext
 from deskmeter.cli.main import app
 from deskmeter.models import Switch
 from deskmeter.store.sqlite import SQLiteStore
+from tests.support.clock import TEST_NOW
 
 RUNNER = CliRunner()
 
@@ -49,8 +52,10 @@ def config(tmp_path: Path, extra: str = "") -> str:
     return str(path)
 
 
-def run(*args: str) -> Any:
-    return RUNNER.invoke(app, list(args), catch_exceptions=False)
+def run(*args: str, now: datetime | None = None) -> Any:
+    """The CLI in process; ``now`` is its clock (the system's when None)."""
+    obj = None if now is None else AppContext(clock=lambda: now)
+    return RUNNER.invoke(app, list(args), obj=obj, catch_exceptions=False)
 
 
 def test_report_by_task_as_json(tmp_path: Path, xdg: Path) -> None:
@@ -193,11 +198,15 @@ def test_timesheet_in_local_time_and_decimal_hours(tmp_path: Path, xdg: Path) ->
 
 def test_relative_dates_and_bad_dates(tmp_path: Path, xdg: Path) -> None:
     store, cfg = seeded(tmp_path), config(tmp_path)
-    ok = run("--config", cfg, "--store", store, "report", "--start", "-7d", "--format", "json")
+    now = TEST_NOW
+    ok = run(
+        "--config", cfg, "--store", store, "report", "--start", "-7d", "--format", "json", now=now
+    )
     assert ok.exit_code == 0
     body = json.loads(ok.output)
-    today = datetime.now(UTC).date()
-    assert abs((datetime.fromisoformat(body["end"]).date() - today).days) <= 1
+    today = now.astimezone(ZoneInfo("Europe/Madrid")).date()  # the config's zone, days at 00:00
+    assert body["start"] == (today - timedelta(days=7)).isoformat()
+    assert body["end"] == today.isoformat()
     bad = run("--config", cfg, "--store", store, "report", "--start", "someday")
     assert bad.exit_code == 2
     assert "expected YYYY-MM-DD, today" in bad.output
@@ -205,12 +214,14 @@ def test_relative_dates_and_bad_dates(tmp_path: Path, xdg: Path) -> None:
 
 def test_status_shows_todays_total(tmp_path: Path, xdg: Path) -> None:
     store = tmp_path / "s.db"
-    now = datetime.now(UTC)
+    # the tests' day at noon (TZ=UTC here): five minutes back is the same day at any date
+    now = TEST_NOW.replace(hour=12, minute=0, second=0)
     with SQLiteStore(store) as s:
         s.add_switch(Switch("n", now - timedelta(minutes=5), 120, 0, "Code", "t", "work/x"))
-    result = run("--store", str(store), "status", "--json")
-    assert json.loads(result.output)["today_seconds"] == pytest.approx(120, abs=1)
-    assert "today:     2m" in run("--store", str(store), "status").output
+        s.add_switch(Switch("y", now - timedelta(days=1), 600, 0, "Code", "t", "work/x"))
+    result = run("--store", str(store), "status", "--json", now=now)
+    assert json.loads(result.output)["today_seconds"] == pytest.approx(120, abs=1e-6)
+    assert "today:     2m" in run("--store", str(store), "status", now=now).output
 
 
 @pytest.mark.parametrize("command", ["status", "report", "export", "sync status"])

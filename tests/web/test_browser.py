@@ -3,10 +3,16 @@
 Each view must load with no console error (a Content-Security-Policy violation is one), show
 the numbers the store holds, and leave a screenshot under
 ``$DESKMETER_ARTIFACTS/screenshots/``.
+
+"Now" is ``TEST_NOW`` (``tests/support/clock.py``) everywhere: the dashboards' injected
+clock, the history built back from it, the expected figures, and the browser's own ``Date``
+(shifted to it through DevTools), so the pages show the same day, week and running interval
+at any date the suite runs on (``make test-dates``).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -15,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks.synthetic import populate
+from benchmarks.synthetic import generate, tasks
 from pydantic import SecretStr
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -26,6 +32,7 @@ from deskmeter.store.base import Store as BaseStore
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.web import create_app
 from deskmeter.web.formatting import duration
+from tests.support.clock import TEST_NOW, test_clock
 from tests.support.waiting import wait_for
 from tests.web.conftest import MADRID, TOKEN
 
@@ -56,6 +63,21 @@ webdriver = pytest.importorskip("selenium.webdriver")
 By = pytest.importorskip("selenium.webdriver.common.by").By
 
 
+#: Runs before any script of every page: ``Date.now()`` and ``new Date()`` answer the tests'
+#: now (plus the time since the browser started), whatever the machine's clock says.
+DATE_SHIFT = """(() => {
+  const shift = %(shift)d;
+  const Real = Date;
+  class Shifted extends Real {
+    constructor(...args) {
+      if (args.length === 0) { super(Real.now() + shift); } else { super(...args); }
+    }
+    static now() { return Real.now() + shift; }
+  }
+  globalThis.Date = Shifted;
+})();"""
+
+
 @dataclass
 class Served:
     url: str
@@ -74,7 +96,7 @@ def serve(tmp: Path, **web: Any) -> Served:
         web=WebSettings(**web),
     )
     store = SQLiteStore(tmp / "browser.db")
-    app = create_app(settings, store=store)
+    app = create_app(settings, store=store, clock=test_clock)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return Served(f"http://127.0.0.1:{server.server_port}", store, settings, server)
@@ -105,19 +127,35 @@ def laptop_history(today: date) -> list[Switch]:
     return found
 
 
+#: How long the task running at ``TEST_NOW`` has been running.
+RUNNING_FOR = timedelta(minutes=47)
+
+
+def today_local() -> date:
+    return TEST_NOW.astimezone(MADRID).date()
+
+
 def seed_history(store: Store) -> None:
-    """150 days of synthetic history up to today (host ``bench``), two weeks of a second
-    host's mornings, and a task running for 47 minutes."""
-    today = datetime.now(MADRID).date()
-    populate(store, today - timedelta(days=150), 151, MADRID, seed=11)
+    """150 days of synthetic history up to the tests' now (host ``bench``), two weeks of a
+    second host's mornings, and a task running for 47 minutes at ``TEST_NOW``.
+
+    The synthetic days run to the end of today; what would lie after the running task's
+    start is left out, as a tracker would not have written it yet.
+    """
+    today = today_local()
+    since = TEST_NOW - RUNNING_FOR
+    store.upsert_tasks(tasks())
+    past = [
+        s for s in generate(today - timedelta(days=150), 151, MADRID, seed=11) if s.end <= since
+    ]
+    store.add_switches(past)
     store.add_switches(laptop_history(today))
-    now = datetime.now(UTC)
     store.put_state(
         State(
             workspace_index=0,
             workspace="code",
-            since=now - timedelta(minutes=47),
-            heartbeat=now,
+            since=since,
+            heartbeat=TEST_NOW,
             interval_id="open-browser",
             task_id="work/deskmeter/web",
             task="work/deskmeter/web",
@@ -128,7 +166,7 @@ def seed_history(store: Store) -> None:
 
 def add_away(store: Store) -> None:
     """An hour away at 05:00 local on the last few days (no work then), and away now."""
-    today = datetime.now(MADRID).date()
+    today = today_local()
     for back in range(1, 6):
         start = datetime.combine(today - timedelta(days=back), time(5), MADRID).astimezone(UTC)
         store.add_switch(
@@ -172,8 +210,17 @@ def browser() -> Iterator[Any]:
     for flag in FLAGS:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    # Chromium runs on the machine's real clock (no libfaketime preload: it does not survive
+    # Chromium's process model), so every page gets a ``Date`` shifted to the tests' now.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LD_PRELOAD", "FAKETIME"))}
+    service = Service(executable_path=str(CHROMEDRIVER), env=env)
+    driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
+    browser_now_ms = driver.execute_script("return Date.now()")
+    shift_ms = int(TEST_NOW.timestamp() * 1000) - int(browser_now_ms)
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": DATE_SHIFT % {"shift": shift_ms}}
+    )
     yield driver
     driver.quit()
 
@@ -203,18 +250,36 @@ def screenshot(driver: Any, folder: Path, name: str) -> Path:
     return path
 
 
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    lo = datetime.combine(day, time(), tzinfo=MADRID).astimezone(UTC)
+    hi = datetime.combine(day + timedelta(days=1), time(), tzinfo=MADRID).astimezone(UTC)
+    return lo, hi
+
+
 def expected_day(store: Store, day: date, host: str | None = None) -> float:
-    """The reference figure: the store's own cut of that local day (all hosts: each moment
-    once, by the overlap rule)."""
-    lo = datetime.combine(day, datetime.min.time(), tzinfo=MADRID).astimezone(UTC)
-    hi = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=MADRID)
-    found = BaseStore.totals(store, lo, hi.astimezone(UTC), MADRID, by=None, host=host)
-    return sum(t.seconds for t in found)
+    """The reference figure, by the rule the pages state: the store's own cut of that local
+    day (all hosts: each moment once, by the overlap rule), plus the running interval's part
+    of the day up to now (no other host works while it runs, so nothing overlaps it)."""
+    lo, hi = day_bounds(day)
+    found = BaseStore.totals(store, lo, hi, MADRID, by=None, host=host)
+    closed = sum(t.seconds for t in found)
+    running = 0.0
+    for state in store.states():
+        if host in (None, state.host) and not state.away:
+            running += max(0.0, (min(hi, TEST_NOW) - max(lo, state.since)).total_seconds())
+    return closed + running
+
+
+def started_on(store: Store, day: date) -> int:
+    """How many switches (any host, not away) start on that local day."""
+    lo, hi = day_bounds(day)
+    return sum(1 for s in store.switches(lo, hi) if not s.away)
 
 
 def busy_past_day(store: Store) -> date:
-    day = datetime.now(MADRID).date() - timedelta(days=3)
-    while expected_day(store, day) < 3600:
+    """The latest day, three or more days back, with an hour of work and a dozen switches."""
+    day = today_local() - timedelta(days=3)
+    while expected_day(store, day) < 3600 or started_on(store, day) < 12:
         day -= timedelta(days=1)
     return day
 
@@ -228,7 +293,10 @@ def test_day_view_shows_the_store_total_and_a_timeline(
     assert browser.find_element(By.ID, "day-total").text == duration(
         expected_day(served.store, day)
     )
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#timeline rect.seg")) > 10
+    # every switch that starts that day has a bar from its start on (the overlap rule credits
+    # a moment to the switch that started last), drawn twice: its own lane and the combined one
+    bars = browser.find_elements(By.CSS_SELECTOR, "#timeline rect.seg")
+    assert len(bars) >= 2 * started_on(served.store, day)
     assert console_errors(browser) == []
     assert screenshot(browser, shots, "day").stat().st_size > 10_000
 
@@ -250,7 +318,7 @@ def test_calendar_shows_store_totals_and_navigates(
     browser: Any, dashboards: dict[str, Served], shots: Path
 ) -> None:
     served = dashboards["local"]
-    last_month = (datetime.now(MADRID).date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    last_month = (today_local().replace(day=1) - timedelta(days=1)).replace(day=1)
     open_page(browser, f"{served.url}/calendar/{last_month.year}/{last_month.month}")
     assert console_errors(browser) == []
     cells = browser.find_elements(By.CSS_SELECTOR, "#calendar td.day:not(.outside)")
@@ -266,7 +334,7 @@ def test_calendar_shows_store_totals_and_navigates(
     assert browser.find_element(By.ID, "month-total").text == duration(month_total)
     screenshot(browser, shots, "calendar")
     browser.find_element(By.CSS_SELECTOR, ".pager a[rel=next]").click()
-    this_month = datetime.now(MADRID).date()
+    this_month = today_local()
     assert browser.find_element(By.ID, "month-title").text == this_month.strftime("%B %Y")
 
 
@@ -307,13 +375,21 @@ def test_signing_in_and_switching_task_from_the_header(
     screenshot(browser, shots, "login")
     browser.find_element(By.ID, "token").send_keys(TOKEN)
     browser.find_element(By.CSS_SELECTOR, "form.stack button").click()
+    # a click on a submit button returns before the next page has loaded: wait for it
+    wait_for(lambda: browser.find_elements(By.ID, "switch-path"), timeout=15)
     field = browser.find_element(By.ID, "switch-path")
     field.send_keys("work/deskmeter/release")
     browser.find_element(By.CSS_SELECTOR, "form.switch-task button").click()
-    assert (
-        "Current task: work/deskmeter/release"
-        in browser.find_element(By.CSS_SELECTOR, ".flash").text
-    )
+
+    def flashed() -> str:  # read in the page: an element of the page before goes stale
+        return str(
+            browser.execute_script(
+                "return Array.from(document.querySelectorAll('.flash'))"
+                ".map(e => e.textContent).join(' ')"
+            )
+        )
+
+    wait_for(lambda: "Current task: work/deskmeter/release" in flashed(), timeout=15)
     assert "* work/deskmeter/release" in served.settings.task_file.read_text()
     assert console_errors(browser) == []
     screenshot(browser, shots, "signed-in")
@@ -328,7 +404,7 @@ def test_portfolio_shows_last_sync_and_coarse_tasks(
     # the latest host's task, labelled with the host, as of its last sync (to the day: a
     # public page shows no clock times unless [portfolio] show_times)
     assert browser.find_element(By.ID, "current-host").text == "bench"
-    today = datetime.now(MADRID)
+    today = TEST_NOW.astimezone(MADRID)
     assert browser.find_element(By.ID, "current-as-of").text == f"as of {today:%-d %b}"
     assert not browser.find_elements(By.ID, "switch-path")
     assert console_errors(browser) == []
@@ -414,7 +490,7 @@ def test_every_page_fits_the_screen_has_no_errors_and_passes_axe(
 ) -> None:
     width, height = WIDTHS[width_name]
     emulate(layout_browser, width, height, theme)
-    today = datetime.now(MADRID).date()
+    today = today_local()
     problems: list[str] = []
     for name, (which, path) in page_paths(today).items():
         open_page(layout_browser, dashboards[which].url + path)
@@ -531,7 +607,7 @@ def test_choosing_a_host_shows_its_own_time_and_every_link_keeps_it(
             )
         )
 
-    day = datetime.now(MADRID).date() - timedelta(days=3)
+    day = today_local() - timedelta(days=3)
     open_page(layout_browser, f"{served.url}/day/{day.isoformat()}")
     everyone = float(layout_browser.find_element(By.ID, "day-total").get_attribute("data-seconds"))
     assert everyone == pytest.approx(expected_day(served.store, day), abs=0.01)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import typer
 
 from deskmeter.config import Settings, load_settings
+from deskmeter.models import utcnow
 from deskmeter.store import Store, open_store
 
 
@@ -17,6 +19,9 @@ class AppContext:
     config: Path | None = None
     store_spec: str | None = None
     verbose: bool = False
+    #: Where every command takes "now" from (today, this week, a running interval, relative
+    #: dates): the system clock; tests pass their own through ``CliRunner.invoke(obj=...)``.
+    clock: Callable[[], datetime] = utcnow
     _settings: Settings | None = field(default=None, repr=False)
 
     @property
@@ -24,6 +29,10 @@ class AppContext:
         if self._settings is None:
             self._settings = load_settings(self.config, store=self.store_spec)
         return self._settings
+
+    def now(self) -> datetime:
+        """The current instant, aware UTC, from this context's clock."""
+        return self.clock()
 
     def open_store(self, *, read_only: bool = False) -> Store:
         """The configured store; ``read_only`` never creates one (a missing file is an error)."""

@@ -13,7 +13,6 @@ from deskmeter.edits.errors import EditError
 from deskmeter.edits.operations import describe, make_edit, undo_last
 from deskmeter.edits.record import edit_to_doc
 from deskmeter.edits.times import parse_time
-from deskmeter.models import utcnow
 
 app = typer.Typer(
     help="Correct history: give a stretch to a task, mark it away, add time off the computer.",
@@ -30,7 +29,7 @@ End = Annotated[str, typer.Option("--end", help="Same forms as --start; the end 
 def _edit(ctx: typer.Context, op: str, path: str | None, start: str, end: str) -> None:
     app_ = app_context(ctx)
     settings = app_.settings
-    now = utcnow()
+    now = app_.now()
     today = now.astimezone(settings.tz).date()
     try:
         lo = parse_time(start, settings.tz, today, name="--start")
@@ -96,7 +95,7 @@ def edit_undo(ctx: typer.Context) -> None:
     try:
         app_ = app_context(ctx)
         with app_.open_store() as store:
-            edit = undo_last(store, who="cli", now=utcnow(), host=app_.settings.host)
+            edit = undo_last(store, who="cli", now=app_.now(), host=app_.settings.host)
     except EditError as exc:
         typer.echo(f"deskmeter: error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -12,7 +12,6 @@ import typer
 
 from deskmeter.cli.context import app_context, choice_of
 from deskmeter.formats import EXPORT_NAMES, EXPORTS, ExportContext, export_format
-from deskmeter.models import utcnow
 
 _FORMATS_HELP = ", ".join(f"{f.name} ({f.title})" for f in EXPORTS) + " (docs/formats.md)"
 
@@ -76,7 +75,7 @@ def export(
         switches = store.switches(lo, hi, host=host)
     chosen = export_format(fmt)
     context = ExportContext(
-        tz=tz, now=utcnow(), email=email, merge_gap=timedelta(minutes=merge_minutes)
+        tz=tz, now=app.now(), email=email, merge_gap=timedelta(minutes=merge_minutes)
     )
     if output is None:
         chosen.write(switches, sys.stdout, context)

@@ -23,6 +23,7 @@ from deskmeter.cli import (
 from deskmeter.cli.context import AppContext
 from deskmeter.config import ConfigError
 from deskmeter.logs import setup_logging
+from deskmeter.models import utcnow
 from deskmeter.store import StoreError, StoreNotFoundError
 from deskmeter.tasks.taskfile import TaskFileError
 
@@ -70,7 +71,9 @@ def main_options(
 ) -> None:
     """Deskmeter: time per workspace and task, tracked as you switch."""
     setup_logging(verbose)
-    ctx.obj = AppContext(config=config, store_spec=store, verbose=verbose)
+    given = ctx.obj  # a caller (a test) may hand in a context whose clock it controls
+    clock = given.clock if isinstance(given, AppContext) else utcnow
+    ctx.obj = AppContext(config=config, store_spec=store, verbose=verbose, clock=clock)
 
 
 app.command("track")(track_cmd.track)

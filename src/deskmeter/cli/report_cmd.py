@@ -18,7 +18,7 @@ import typer
 
 from deskmeter.cli.context import app_context
 from deskmeter.dates import DateError, parse_date
-from deskmeter.models import area_of, utcnow
+from deskmeter.models import area_of
 from deskmeter.store.totals import Group
 from deskmeter.web import goals as goal_rules
 from deskmeter.web.formatting import decimal_hours, duration
@@ -162,7 +162,7 @@ def report(
     app = app_context(ctx)
     settings = app.settings
     with app.open_store(read_only=True) as store:
-        reports = Reports(store, settings, utcnow())
+        reports = Reports(store, settings, app.now())
         today = reports.today()
         first, last = period_range(period, today)
         given_start = _day_option("--start", start, today)
