@@ -277,10 +277,20 @@ def start_i3(display_number: int, root: Path = HOST_ROOT) -> Sway:
     display = f":{display_number}"
     base = {"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime), "PATH": "/usr/bin:/bin"}
     session = Sway("i3", user, runtime, {}, root=root, log_path=home / "i3.log")
+    # The X server runs as root, as a display manager's does (and as tests/support/xvfb.py's);
+    # ``-ac``: the test user's clients may connect without a cookie.
     xvfb = _popen_logged(
-        as_user(
-            user, base, ["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"], root
-        ),
+        [
+            *([] if root == HOST_ROOT else ["chroot", str(root)]),
+            "Xvfb",
+            display,
+            "-screen",
+            "0",
+            "1024x768x24",
+            "-nolisten",
+            "tcp",
+            "-ac",
+        ],
         session.log_path,  # type: ignore[arg-type]
     )
     session.extra.append(xvfb)
