@@ -237,7 +237,9 @@ def start_sway(
             raise CannotStartError(f"sway did not start: {session.log()[-2000:]}") from None
         if sock == "exit":
             raise CannotStartError(f"sway exited: {session.log()[-2000:]}")
-        display = wait_for(lambda: next(iter(runtime.glob("wayland-*[0-9]")), None), timeout=10)
+        display: Path = wait_for(
+            lambda: next(iter(runtime.glob("wayland-*[0-9]")), None), timeout=10
+        )  # type: ignore[assignment]
         session.env = {
             **base,
             "SWAYSOCK": str(sock),
