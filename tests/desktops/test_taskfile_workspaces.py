@@ -34,12 +34,16 @@ def test_workspace_keys_are_read_by_number_and_by_name() -> None:
         ("work/mail", "mail", False, ("Mail", "inbox")),
         ("personal/reading", "personal/reading", False, ()),
     ]
-    by = parsed.for_workspace
-    assert by(1) is not None and by(1).path == "work/deskmeter/web"  # [2] = index 1
-    assert by(0, ("1: web",)).path == "work/deskmeter/web"  # type: ignore[union-attr]
-    assert by(7, ("Mail",)).path == "work/mail"  # type: ignore[union-attr]
-    assert by(1, ("inbox",)).path == "work/mail"  # type: ignore[union-attr]  (name first)
-    assert by(0, ("Code",)) is None
+
+    def path(index: int, *names: str) -> str | None:
+        line = parsed.for_workspace(index, names)
+        return None if line is None else line.path
+
+    assert path(1) == "work/deskmeter/web"  # [2] = index 1
+    assert path(0, "1: web") == "work/deskmeter/web"
+    assert path(7, "Mail") == "work/mail"
+    assert path(1, "inbox") == "work/mail"  # by name first
+    assert path(0, "Code") is None
 
 
 def test_the_old_syntax_reads_as_before() -> None:
