@@ -476,6 +476,8 @@ class UserTracker:
     session: Session
     home: Path
     proc: subprocess.Popen[bytes] | None = None
+    #: More environment (e.g. a longer heartbeat for the idle benchmark).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def store_path(self) -> Path:
@@ -499,6 +501,7 @@ class UserTracker:
             "DESKMETER_TRACKER__HEARTBEAT_SECONDS": "1",
             "DESKMETER_TRACKER__RETRY_SECONDS": "0.5",
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:
