@@ -29,6 +29,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -71,13 +72,13 @@ def current(db: sqlite3.Connection) -> str | None:
 
 
 def open_db(run: UserTracker) -> sqlite3.Connection:
-    wait_for(run.store_path.exists, timeout=30)
+    wait_for(run.store_path.exists, timeout=120)
     return sqlite3.connect(f"file:{run.store_path}?mode=ro", uri=True, timeout=5)
 
 
 def measure(
     session: Session,
-    switch: Callable[[str], None],
+    switch: Callable[[str], object],
     names: list[str],
     switches: int,
     idle: float,
@@ -95,7 +96,7 @@ def measure(
             trackers.append(("wmctrl", polled))
         dbs = {label: open_db(t) for label, t in trackers}
         for db in dbs.values():
-            wait_for(lambda db=db: current(db) is not None, timeout=30)
+            wait_for(partial(current, db), timeout=120)
         latencies: dict[str, list[float]] = {label: [] for label in dbs}
         rng = random.Random(switches)
         here = names[0]
@@ -108,7 +109,7 @@ def measure(
             switch(target)
             done = time.perf_counter()
             pending = set(dbs)
-            deadline = done + 15
+            deadline = done + 60
             while pending:
                 if time.perf_counter() > deadline:
                     raise RuntimeError(f"{sorted(pending)} never showed {target!r}")

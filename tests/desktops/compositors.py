@@ -3,7 +3,9 @@
 Used by tests/desktops and benchmarks/desktop_latency.py. Every helper takes ``root``: ``/``
 runs the host's compositor (Debian 12 here); another path runs the one installed in that root
 file system through ``chroot --userspec`` (the Debian 13 / unstable versions: the caller
-bind-mounts /proc, /dev, /tmp and the repository into it).
+bind-mounts /proc, /sys, /dev and /tmp into it). Runtime directories, sockets and session
+buses live under /tmp, so the tracker (``UserTracker``) always runs on the host, as the test
+user, with the host's Python, and reaches a chrooted compositor as it would a local one.
 
 Why a test user: Sway refuses to run as root ("Unable to drop root"), and a session is a
 user's. The user's Python is a venv made from the system's ``/usr/bin/python3`` (a user cannot
@@ -63,9 +65,14 @@ def user_dir(user: pwd.struct_passwd, prefix: str, mode: int = 0o700) -> Path:
     return path
 
 
+_CHECKED: dict[str, Path] = {}
+
+
 def user_python(user: pwd.struct_passwd) -> Path:
     """A Python the test user can run, seeing this run's packages and ``src`` (cached)."""
-    venv = Path(f"/var/tmp/deskmeter-desktop-venv-{sys.version_info[0]}{sys.version_info[1]}")
+    if user.pw_name in _CHECKED:
+        return _CHECKED[user.pw_name]
+    venv = Path("/var/tmp/deskmeter-desktop-venv")
     python = venv / "bin" / "python3"
     site = [
         sysconfig.get_paths()["purelib"],
@@ -90,6 +97,20 @@ def user_python(user: pwd.struct_passwd) -> Path:
         if path == Path("/"):
             break
         path.chmod(path.stat().st_mode | 0o005)
+    check = subprocess.run(
+        as_user(user, {"PATH": "/usr/bin:/bin"}, [str(python), "-c", "import deskmeter.cli.main"]),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check.returncode != 0:  # e.g. the checkout or its venv under a home others cannot read
+        raise CannotStartError(
+            f"the test user {user.pw_name} cannot import deskmeter with {python} (it reads "
+            f"{', '.join(dict.fromkeys(site))}; they must be readable by others and built for "
+            f"Python {sys.version_info[0]}.{sys.version_info[1]} like /usr/bin/python3): "
+            f"{check.stderr.strip().splitlines()[-1:]}"
+        )
+    _CHECKED[user.pw_name] = python
     return python
 
 
@@ -410,7 +431,7 @@ def start_kwin(root: Path = HOST_ROOT, binary: str = "/usr/bin/kwin_wayland") ->
     bindir = user_dir(user, "dm-kwin-bin-", 0o755)
     source = root / binary.lstrip("/")
     shutil.copy(source, bindir / "kwin_wayland")
-    inner_bin = bindir if root == HOST_ROOT else Path("/") / bindir.relative_to(root)
+    inner_bin = bindir  # under /tmp: the same path inside a chroot that binds /tmp
     address_file = home / "bus"
     base = {
         "HOME": str(home),
@@ -507,9 +528,9 @@ class UserTracker:
     def start(self, *args: str) -> subprocess.Popen[bytes]:
         python = user_python(self.session.user)
         argv = [str(python.parent / "deskmeter"), "track", *args]
-        self.proc = _popen_logged(
-            as_user(self.session.user, self.env(), argv, self.session.root), self.log_path
-        )
+        # Always the host's Python and code, whatever root the compositor runs from: its
+        # sockets and bus are under /tmp, which a chroot shares (bind-mounted) with the host.
+        self.proc = _popen_logged(as_user(self.session.user, self.env(), argv), self.log_path)
         return self.proc
 
     def log(self) -> str:
@@ -527,7 +548,7 @@ class UserTracker:
         finally:
             store.close()
 
-    def wait_state(self, check: Callable[[State | None], bool], timeout: float = 10) -> State:
+    def wait_state(self, check: Callable[[State | None], bool], timeout: float = 20) -> State:
         def ok() -> State | bool:
             if self.proc is not None and self.proc.poll() is not None:
                 raise AssertionError(f"deskmeter track exited: {self.log()[-2000:]}")
