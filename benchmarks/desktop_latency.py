@@ -6,10 +6,11 @@ runs as that user in the session. Under i3 a second tracker with ``--source wmct
 seed's polling, once a second) runs at the same time on the same switches: the comparison is
 in the same run, on the same X server.
 
-Latency: from the compositor's reply to the switch request (Sway/i3: IPC ``RUN_COMMAND``
-``workspace NAME``; KWin: ``gdbus`` setting ``current``; the switch is done when they reply)
-to the moment this process reads the new workspace in the tracker's SQLite store (polling the
-store every 0.5 ms). Switches come at random moments (0-0.5 s apart), out of phase with any
+Latency: from just before the switch request (Sway/i3: IPC ``RUN_COMMAND`` ``workspace NAME``
+from this process; KWin: ``Properties.Set`` of ``current`` from a helper running as the user
+on KWin's bus, which prints its wall-clock start) to the moment this process reads the new
+interval in the tracker's SQLite store (polling the store every 0.5 ms). It includes the
+compositor's own switch. Switches come at random moments (0-0.5 s apart), out of phase with any
 poll.
 
 Wake-ups: voluntary + involuntary context switches of all the tracker's threads
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
+import subprocess
 import time
 from collections.abc import Callable
 from functools import partial
@@ -38,9 +40,11 @@ from tests.desktops.compositors import (
     Session,
     Sway,
     UserTracker,
+    as_user,
     start_i3,
     start_kwin,
     start_sway,
+    user_python,
     user_tracker,
 )
 from tests.support.waiting import wait_for
@@ -78,7 +82,7 @@ def open_db(run: UserTracker) -> sqlite3.Connection:
 
 def measure(
     session: Session,
-    switch: Callable[[str], object],
+    switch: Callable[[str], float],
     names: list[str],
     switches: int,
     idle: float,
@@ -106,16 +110,15 @@ def measure(
                 target = names[(i + 1) % len(names)]
             time.sleep(rng.uniform(0, 0.5))
             opened = {label: current(db) for label, db in dbs.items()}
-            switch(target)
-            done = time.perf_counter()
+            started = switch(target)
             pending = set(dbs)
-            deadline = done + 60
+            deadline = started + 60
             while pending:
-                if time.perf_counter() > deadline:
+                if time.time() > deadline:
                     raise RuntimeError(f"{sorted(pending)} never showed {target!r}")
                 for label in list(pending):
                     if current(dbs[label]) not in (opened[label], None):
-                        latencies[label].append((time.perf_counter() - done) * 1000)
+                        latencies[label].append((time.time() - started) * 1000)
                         pending.discard(label)
                 time.sleep(0.0005)
             here = target
@@ -143,6 +146,55 @@ def measure(
         return results
 
 
+def ipc_switch(session: Sway) -> Callable[[str], float]:
+    def switch(name: str) -> float:
+        started = time.time()
+        session.command(f"workspace {name}")
+        return started
+
+    return switch
+
+
+#: Runs as the test user on KWin's session bus (root may not connect to a user's bus): reads
+#: a desktop id per line, prints the wall-clock time just before setting ``current``.
+KWIN_SWITCHER = """
+import asyncio, sys, time
+from dbus_fast import Variant
+from dbus_fast.aio import MessageBus
+from deskmeter.tracker.presence.dbus_call import call
+
+async def main():
+    bus = await MessageBus().connect()
+    for line in sys.stdin:
+        started = time.time()
+        await call(bus, "org.kde.KWin", "/VirtualDesktopManager",
+                   "org.freedesktop.DBus.Properties", "Set", "ssv",
+                   ["org.kde.KWin.VirtualDesktopManager", "current", Variant("s", line.strip())])
+        print(started, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def kwin_switch(kwin: KWin) -> tuple[Callable[[str], float], subprocess.Popen[str]]:
+    python = user_python(kwin.user)
+    helper = subprocess.Popen(
+        as_user(kwin.user, kwin.env, [str(python), "-c", KWIN_SWITCHER]),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    ids = {name: ident for _, ident, name in kwin.desktops()}
+
+    def switch(name: str) -> float:
+        assert helper.stdin is not None and helper.stdout is not None
+        helper.stdin.write(ids[name] + "\n")
+        helper.stdin.flush()
+        return float(helper.stdout.readline())
+
+    return switch, helper
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--switches", type=int, default=100)
@@ -154,7 +206,7 @@ def main() -> None:
     try:
         results += measure(
             sway,
-            lambda n: sway.command(f"workspace {n}"),
+            ipc_switch(sway),
             ["1", "mail", "code", "3"],
             args.switches,
             args.idle,
@@ -166,9 +218,11 @@ def main() -> None:
     try:
         for position, name in enumerate(["Mail", "Code", "Web"], start=1):
             kwin.create(position, name)
+        switch, helper = kwin_switch(kwin)
         results += measure(
-            kwin, kwin.switch, ["Desktop 1", "Mail", "Code", "Web"], args.switches, args.idle
+            kwin, switch, ["Desktop 1", "Mail", "Code", "Web"], args.switches, args.idle
         )
+        helper.terminate()
     finally:
         kwin.stop()
 
@@ -177,7 +231,7 @@ def main() -> None:
     try:
         results += measure(
             i3,
-            lambda n: i3.command(f"workspace {n}"),
+            ipc_switch(i3),
             ["1", "2", "3", "4"],
             args.switches,
             args.idle,

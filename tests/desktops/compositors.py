@@ -145,6 +145,8 @@ class Session:
     log_path: Path | None = None
     restart: Callable[[], None] | None = None
     extra: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    #: Directories made for this session, removed by ``stop``.
+    dirs: list[Path] = field(default_factory=list)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
@@ -178,6 +180,8 @@ class Session:
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait(10)
+        for path in self.dirs:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _popen_logged(argv: list[str], log_path: Path) -> subprocess.Popen[bytes]:
@@ -231,6 +235,7 @@ def start_sway(
         "PATH": "/usr/local/bin:/usr/bin:/bin",
     }
     session = Sway("sway", user, runtime, {}, root=root, log_path=home / "sway.log")
+    session.dirs += [runtime, home]
 
     def launch() -> None:
         for old in runtime.glob("sway-ipc.*.sock"):
@@ -300,6 +305,7 @@ def start_i3(display_number: int, root: Path = HOST_ROOT) -> Sway:
     display = f":{display_number}"
     base = {"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime), "PATH": "/usr/bin:/bin"}
     session = Sway("i3", user, runtime, {}, root=root, log_path=home / "i3.log")
+    session.dirs += [runtime, home]
     # The X server runs as root, as a display manager's does (and as tests/support/xvfb.py's);
     # ``-ac``: the test user's clients may connect without a cookie.
     xvfb = _popen_logged(
@@ -441,6 +447,7 @@ def start_kwin(root: Path = HOST_ROOT, binary: str = "/usr/bin/kwin_wayland") ->
         "KWIN_COMPOSE": "Q",
     }
     session = KWin("kwin", user, runtime, {}, root=root, log_path=home / "kwin.log")
+    session.dirs += [runtime, home, bindir]
     holder = f'echo "$DBUS_SESSION_BUS_ADDRESS" > {address_file}; exec sleep infinity'
     session.extra.append(
         _popen_logged(
@@ -580,6 +587,7 @@ def user_tracker(
     session: Session, tasks: str = "* work/alpha\nwork/beta\n"
 ) -> Iterator[UserTracker]:
     home = user_dir(session.user, "dm-track-")
+    session.dirs.append(home)  # removed with the session (tests read the log after the run)
     run = UserTracker(session, home)
     run.task_file.parent.mkdir(parents=True)
     run.task_file.write_text(tasks)
