@@ -97,6 +97,12 @@ def user_python(user: pwd.struct_passwd) -> Path:
         if path == Path("/"):
             break
         path.chmod(path.stat().st_mode | 0o005)
+    # A checkout under a home others cannot enter (CI may clone under /root): let others pass
+    # through the folders above this run's code and libraries (x only: not list them).
+    for entry_path in site:
+        for parent in Path(entry_path).parents:
+            if parent != Path("/") and not parent.stat().st_mode & 0o001:
+                parent.chmod(parent.stat().st_mode | 0o001)
     check = subprocess.run(
         as_user(user, {"PATH": "/usr/bin:/bin"}, [str(python), "-c", "import deskmeter.cli.main"]),
         capture_output=True,
