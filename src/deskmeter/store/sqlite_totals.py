@@ -36,6 +36,7 @@ switches for those parts only.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import sqlite3
 from collections import defaultdict
@@ -110,6 +111,45 @@ ALL_HOSTS = 0
 _US = timedelta(microseconds=1)
 _IDS_PER_QUERY = 500
 _ROW = "start, id, delta, workspace_index, workspace, task, host, away"
+
+#: The days a refresh recomputes: their UTC bounds (µs); ``mixed``: two switches overlap.
+_DAYS_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS refresh_day (day INTEGER PRIMARY KEY, lo INTEGER NOT NULL, "
+    "hi INTEGER NOT NULL, mixed INTEGER NOT NULL)"
+)
+#: Each switch's piece of each day of ``refresh_day`` it overlaps (the switches by start).
+_PIECES = (
+    "FROM temp.refresh_day AS d CROSS JOIN switch AS s "
+    "ON s.start >= d.lo - :lookback AND s.start < d.hi AND s.start + s.delta * 1000 > d.lo"
+)
+_GROUPS = f" AND grp IN ({TASK}, {WORKSPACE}, {AWAY})"
+_PIECE = "SUM(MIN(s.start + s.delta * 1000, d.hi) - MAX(s.start, d.lo))"
+#: Each host's sums per day: tasks, workspaces (not away), away.
+_HOST_SUMS = (
+    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+    f"SELECT s.host, {TASK}, d.day, IFNULL(s.task, 0), 0, {_PIECE} {_PIECES} "
+    "WHERE s.away = 0 GROUP BY s.host, d.day, IFNULL(s.task, 0)",
+    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+    f"SELECT s.host, {WORKSPACE}, d.day, s.workspace, s.workspace_index, {_PIECE} {_PIECES} "
+    "WHERE s.away = 0 GROUP BY s.host, d.day, s.workspace, s.workspace_index",
+    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+    f"SELECT s.host, {AWAY}, d.day, 0, 0, {_PIECE} {_PIECES} "
+    "WHERE s.away = 1 GROUP BY s.host, d.day",
+    # switches that touch the day: overlapping it, or of zero length inside it
+    "INSERT INTO day_host (host, day, switches) SELECT s.host, d.day, COUNT(*) "
+    "FROM temp.refresh_day AS d CROSS JOIN switch AS s ON s.start >= d.lo - :lookback "
+    "AND s.start < d.hi AND (s.start + s.delta * 1000 > d.lo OR s.start >= d.lo) "
+    "GROUP BY s.host, d.day",
+)
+#: The combined scope of the days without overlaps: the host rows added up (``{hosts}``: the
+#: host numbers, so that the primary key (host, grp, day, …) finds the rows).
+_COMBINED_SUMS = (
+    f"INSERT INTO day_total (host, grp, day, label, ws_index, us) SELECT {ALL_HOSTS}, grp, "
+    "day, label, ws_index, SUM(us) FROM day_total WHERE host IN ({hosts}) "
+    f"AND grp IN ({TASK}, {WORKSPACE}, {AWAY}) AND day BETWEEN ? AND ? "
+    "AND day NOT IN (SELECT day FROM temp.refresh_day WHERE mixed = 1) "
+    "GROUP BY grp, day, label, ws_index"
+)
 
 #: A fetched switch row: start µs, id key, delta ms, index, workspace, task, host, away.
 Row = tuple[int, Any, int, int, int, int | None, int, int]
@@ -238,11 +278,15 @@ class DayTotals:
         lo = min(s for s, _ in spans)
         hi = max(s + d * 1000 for s, d in spans)
         grid = DayGrid.covering(self._zone, lo, hi)
-        days = self._days
-        for start, delta in spans:
-            first = grid.day(start)
-            last = grid.day(start + delta * 1000 - 1) if delta > 0 else first
-            days.update(range(first, last + 1))
+        days, bounds, base = self._days, grid.bounds, grid.first - 1
+        after = bisect.bisect_right
+        for start, delta in spans:  # most switches lie inside one day: one bisect
+            index = after(bounds, start)
+            end = start + delta * 1000
+            if end <= bounds[min(index, len(bounds) - 1)] or delta <= 0:
+                days.add(base + max(index, 1))
+            else:
+                days.update(range(base + max(index, 1), base + after(bounds, end - 1) + 1))
 
     def flush(self, db: sqlite3.Connection) -> None:
         """Recompute the noted days (the last step of the outermost switch transaction)."""
@@ -264,9 +308,19 @@ class DayTotals:
         *,
         known_empty: bool = False,
     ) -> None:
+        """Recompute ``days`` from the switch table, the arithmetic in SQL.
+
+        Per run of days: the days' UTC bounds go into a temporary table; each host's pieces
+        per day and key are summed by one ``INSERT … SELECT`` per group (the switches that
+        overlap a day, clipped to it); so is ``day_host``. The combined scope is the sum of
+        the host rows on every day where no two switches overlap (then each moment belongs
+        to one switch, so overlap.py's rule credits every piece as it is); only the days
+        where two switches overlap are worked out in Python by ``add_combined``.
+        """
         hosts = [] if known_empty else self.hosts(db)
         lookback = self.lookback(db)
         months: set[date] = set()
+        db.execute(_DAYS_TABLE)
         for first, last in day_runs(days):
             month, end = date.fromordinal(first).replace(day=1), date.fromordinal(last)
             while month <= end:
@@ -274,34 +328,41 @@ class DayTotals:
                 month = next_month(month)
             grid = DayGrid(zone, first, last)
             if not known_empty:
-                for host in [ALL_HOSTS, *hosts]:
-                    for grp in (TASK, WORKSPACE, AWAY):
-                        db.execute(
-                            "DELETE FROM day_total WHERE host = ? AND grp = ? "
-                            "AND day BETWEEN ? AND ?",
-                            (host, grp, first, last),
+                for table, grps in (("day_total", _GROUPS), ("day_host", "")):
+                    for host in [ALL_HOSTS, *hosts]:
+                        db.execute(  # (host, grp, day, …): the primary key finds them
+                            f"DELETE FROM {table} WHERE host = ?{grps} AND day BETWEEN ? AND ?",
+                            (host, first, last),
                         )
-                    db.execute(
-                        "DELETE FROM day_host WHERE host = ? AND day BETWEEN ? AND ?",
-                        (host, first, last),
-                    )
-            lo, hi = grid.bounds[0], grid.bounds[-1]
-            rows = self.fetch(db, lo, hi, lookback)
-            sums, presence = self.compute(db, rows, grid)
+            db.execute("DELETE FROM temp.refresh_day")
             db.executemany(
-                "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(*key, us) for key, us in sums.items() if us > 0],
+                "INSERT INTO temp.refresh_day (day, lo, hi, mixed) VALUES (?, ?, ?, 0)",
+                [(day, grid.lo(day), grid.hi(day)) for day in range(first, last + 1)],
             )
-            db.executemany(
-                "INSERT INTO day_host (host, day, switches) VALUES (?, ?, ?)",
-                [(*key, n) for key, n in presence.items()],
-            )
+            for statement in _HOST_SUMS:
+                db.execute(statement, {"lookback": lookback})
+            mixed = self._overlap_days(db, grid, lookback)
+            if mixed:
+                db.executemany(
+                    "UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed]
+                )
+            present = ", ".join(str(int(h)) for h in self.hosts(db)) or "NULL"
+            db.execute(_COMBINED_SUMS.format(hosts=present), (first, last))
+            for m_first, m_last in day_runs(mixed):
+                part = DayGrid(zone, m_first, m_last)
+                rows = self.fetch(db, part.bounds[0], part.bounds[-1], lookback)
+                sums: Sums = defaultdict(int)
+                self.add_combined(db, sums, rows, part)
+                db.executemany(
+                    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(*key, us) for key, us in sums.items() if us > 0],
+                )
         scopes = [ALL_HOSTS, *sorted(set(hosts) | set(self.hosts(db)))]
         for month in sorted(months):
             span = (month.toordinal(), next_month(month).toordinal() - 1)
             for host in scopes:
-                for grp in (TASK, WORKSPACE, AWAY):
+                for grp in (TASK, WORKSPACE, AWAY):  # (host, grp, day…): the primary key
                     if not known_empty:
                         db.execute(
                             "DELETE FROM month_total WHERE host = ? AND grp = ? AND month = ?",
@@ -314,6 +375,27 @@ class DayTotals:
                         "GROUP BY label, ws_index",
                         (span[0], host, grp, *span),
                     )
+
+    @staticmethod
+    def _overlap_days(db: sqlite3.Connection, grid: DayGrid, lookback: int) -> set[int]:
+        """The days of ``grid`` on which two switches of positive length overlap.
+
+        A window function gives each switch the latest end of those before it (by start):
+        a start before it begins an overlap, up to the earlier of the two ends.
+        """
+        lo, hi = grid.bounds[0], grid.bounds[-1]
+        found: set[int] = set()
+        for start, stop in db.execute(
+            "SELECT start, MIN(start + delta * 1000, before) FROM (SELECT start, delta, "
+            "MAX(start + delta * 1000) OVER (ORDER BY start ROWS BETWEEN UNBOUNDED PRECEDING "
+            "AND 1 PRECEDING) AS before FROM switch WHERE start >= ? AND start < ? "
+            "AND delta > 0) WHERE start < before",
+            (lo - lookback, hi),
+        ):
+            a, b = max(int(start), lo), min(int(stop), hi)
+            if a < b:
+                found.update(range(grid.day(a), grid.day(b - 1) + 1))
+        return found
 
     # -- computing from switches ------------------------------------------------------------
 
