@@ -18,11 +18,11 @@ Prints one JSON object on stdout. Standard library and aw-server only.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 QUERY = """
@@ -49,7 +49,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     from aw_datastore.storages import PeeweeStorage
     from aw_server.api import ServerAPI
 
-    with open(events_file, encoding="utf-8") as handle:
+    with Path(events_file).open(encoding="utf-8") as handle:
         raw = [json.loads(line) for line in handle]
     events = [
         Event(
@@ -59,10 +59,10 @@ def main(argv: list[str]) -> dict[str, Any]:
         )
         for e in raw
     ]
-    path = os.path.join(folder, "aw.db")
-    store = Datastore(PeeweeStorage, testing=True, filepath=path)
+    path = Path(folder) / "aw.db"
+    store = Datastore(PeeweeStorage, testing=True, filepath=str(path))
     bucket = "deskmeter-bench"
-    store.create_bucket(bucket, "currentwindow", "bench", "bench", datetime.now(timezone.utc))
+    store.create_bucket(bucket, "currentwindow", "bench", "bench", datetime.now(UTC))
     began = time.perf_counter()
     store[bucket].insert(events)
     ingest = time.perf_counter() - began
@@ -76,7 +76,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     month_end = (month_first.replace(day=28) + timedelta(days=4)).replace(day=1)
     year_first = datetime.fromisoformat(year).date()
     year_end = year_first.replace(year=year_first.year + 1)
-    day_first = datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
+    day_first = datetime.fromisoformat(day).replace(tzinfo=UTC)
     count = int(runs)
     month_q = timed(
         lambda: api.query2("m", query, [period(str(month_first), str(month_end))], False), count
@@ -85,9 +85,7 @@ def main(argv: list[str]) -> dict[str, Any]:
         lambda: api.query2("y", query, [period(str(year_first), str(year_end))], False),
         max(3, count // 3),
     )
-    day_q = timed(
-        lambda: store[bucket].get(-1, day_first, day_first + timedelta(days=1)), count
-    )
+    day_q = timed(lambda: store[bucket].get(-1, day_first, day_first + timedelta(days=1)), count)
     store.storage_strategy.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return {
         "events": len(events),
@@ -96,7 +94,7 @@ def main(argv: list[str]) -> dict[str, Any]:
         "month_query": month_q,
         "year_query": year_q,
         "day_events": day_q,
-        "store_bytes": os.path.getsize(path),
+        "store_bytes": path.stat().st_size,
     }
 
 

@@ -66,7 +66,10 @@ def test_a_commit_by_another_process_reaches_the_remote_with_no_poll(
         for number in (5_000, 5_001):
             write_from_another_process(local_sqlite.path, number)
             wanted = switch(number).id
-            assert wait_for(lambda: wanted in remote_switch_ids(remote_on_mongomock), timeout=30)
+            assert wait_for(
+                lambda w=wanted: w in remote_switch_ids(remote_on_mongomock),  # type: ignore[misc]
+                timeout=30,
+            )
 
 
 def test_an_idle_source_does_not_read_until_something_is_committed(

@@ -75,6 +75,8 @@ _IDS_PER_QUERY = 500
 _NO_SUCH_HOST = -1
 #: Rows per INSERT batch inside one transaction.
 _WRITE_CHUNK = 10_000
+#: From this many switches a write lifts the change counter's per-row trigger (sqlite_totals.py).
+_BULK_ROWS = 500
 
 
 def _ts(value: datetime) -> float:
@@ -263,10 +265,11 @@ class SQLiteStore(Store):
         rows = switch_rows(switches, numbers)
         keys = list(dict.fromkeys(r[1] for r in rows))
         replaced = self._day_totals.old_rows(db, keys)  # their old days are recomputed too
-        db.executemany(
-            f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})",
-            rows,
-        )
+        insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
+        if len(rows) >= _BULK_ROWS:
+            self._day_totals.bulk_insert(db, insert, rows)
+        else:
+            db.executemany(insert, rows)
         db.execute(
             "UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1",
             (max(r[2] for r in rows),),
@@ -452,11 +455,12 @@ class SQLiteStore(Store):
         text = zone.text
         if not self._day_totals_valid or text is None:
             return False
-        if self._day_totals.zone_text(self._db()) == text:
+        db = self._db()
+        if self._day_totals.zone_text(db) == text and self._day_totals.fresh(db):
             return True
         if self._read_only:
             return False
-        try:
+        try:  # a switch transaction recomputes everything when another writer changed switches
             with self._switch_transaction() as db:
                 if self._day_totals.zone_text(db) != text:
                     log.info("rebuilding the day totals of %s for %s", self.path, text)
@@ -475,7 +479,8 @@ class SQLiteStore(Store):
             return
         db = self._db()
         with self._reading(db):
-            yield db if self._day_totals.zone_text(db) == zone.text else None
+            kept = self._day_totals.zone_text(db) == zone.text and self._day_totals.fresh(db)
+            yield db if kept else None
 
     def _kept_sums(
         self,

@@ -102,7 +102,27 @@ TABLES = (
         schema INTEGER NOT NULL     -- PRAGMA user_version * 1000 + LAYOUT when built
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS switch_change (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        n INTEGER NOT NULL,         -- bumped by the triggers below on every change of a switch
+        seen INTEGER NOT NULL       -- n when the kept rows were last brought up to date
+    )
+    """,
+    "INSERT OR IGNORE INTO switch_change (id, n, seen) VALUES (1, 0, 0)",
+    *(
+        f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON switch "
+        "BEGIN UPDATE switch_change SET n = n + 1 WHERE id = 1; END"
+        for name, event in (
+            ("switch_counted_insert", "INSERT"),
+            ("switch_counted_update", "UPDATE"),
+            ("switch_counted_delete", "DELETE"),
+        )
+    ),
 )
+#: The insert trigger, which the bulk write path lifts for its own statement (in its
+#: transaction: no other connection ever sees the table without it).
+INSERT_TRIGGER = TABLES[-3]
 
 #: The layout of these tables: a file whose rows were built with another is rebuilt on open.
 LAYOUT = 2
@@ -170,6 +190,7 @@ class DayTotals:
         self._zone: Zone | None = None
         self._days: set[int] = set()
         self._added = 0
+        self._stale = False
 
     # -- state ------------------------------------------------------------------------------
 
@@ -201,7 +222,7 @@ class DayTotals:
         zone = default
         if state is not None:
             count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
-            if state[1] == count and state[2] == schema:
+            if state[1] == count and state[2] == schema and self.fresh(db):
                 return False
             zone = Zone.parse(state[0])
             log.info("day totals of %d switches, %d stored: rebuilding", state[1], count)
@@ -214,7 +235,22 @@ class DayTotals:
         if state is None:
             return False
         count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
-        return state[1] == count and state[2] == schema * 1000 + LAYOUT
+        return state[1] == count and state[2] == schema * 1000 + LAYOUT and self.fresh(db)
+
+    @staticmethod
+    def fresh(db: sqlite3.Connection) -> bool:
+        """Whether no switch changed since the rows were brought up to date (a writer that
+        does not keep them, raw SQL or an older Deskmeter, leaves the counter ahead)."""
+        try:
+            row = db.execute("SELECT n = seen FROM switch_change WHERE id = 1").fetchone()
+        except sqlite3.OperationalError:  # no such table: built before the counter existed
+            return True
+        return row is None or bool(row[0])
+
+    @staticmethod
+    def _seen(db: sqlite3.Connection) -> None:
+        """The rows are up to date with every switch change so far."""
+        db.execute("UPDATE switch_change SET seen = n WHERE id = 1")
 
     def rebuild(self, db: sqlite3.Connection, zone: Zone, schema: int) -> None:
         """Recompute every row for ``zone`` (inside a write transaction)."""
@@ -222,9 +258,16 @@ class DayTotals:
         if text is None:
             raise ValueError("the day totals need a named time zone")
         self.create(db)
+        if self._depth:  # inside a switch transaction: nothing else is left to recompute
+            self._zone, self._stale, self._days, self._added = zone, False, set(), 0
         db.execute("DELETE FROM day_total")
         db.execute("DELETE FROM day_host")
         db.execute("DELETE FROM month_total")
+        # a switch written behind the store's back may be the longest: how far back to look
+        db.execute(
+            "UPDATE switch_stats SET longest = (SELECT IFNULL(MAX(delta), 0) FROM switch) "
+            "WHERE id = 1"
+        )
         first, last = db.execute(
             "SELECT MIN(start), MAX(start + delta * 1000) FROM switch"
         ).fetchone()
@@ -237,6 +280,7 @@ class DayTotals:
             "VALUES (1, ?, ?, ?)",
             (text, count, schema * 1000 + LAYOUT),
         )
+        self._seen(db)
 
     # -- write side -------------------------------------------------------------------------
 
@@ -252,6 +296,24 @@ class DayTotals:
             self._zone = None  # (the count goes stale, so the next open rebuilds or reads live)
         self._days = set()
         self._added = 0
+        self._stale = self._zone is not None and not self.fresh(db)
+
+    @staticmethod
+    def bulk_insert(db: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """``executemany(sql, rows)`` into ``switch`` with the counter's insert trigger lifted
+        for the statement (it costs more than the insert itself) and the counter bumped once
+        instead; inside the write transaction, so no other connection sees it lifted."""
+        found = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            ("switch_counted_insert",),
+        ).fetchone()
+        if found is None:
+            db.executemany(sql, rows)
+            return
+        db.execute("DROP TRIGGER switch_counted_insert")
+        db.executemany(sql, rows)
+        db.execute(INSERT_TRIGGER)
+        db.execute("UPDATE switch_change SET n = n + 1 WHERE id = 1")
 
     def end(self) -> None:
         self._depth = max(0, self._depth - 1)
@@ -292,13 +354,19 @@ class DayTotals:
         """Recompute the noted days (the last step of the outermost switch transaction)."""
         if self._depth != 1 or self._zone is None:
             return
-        if self._days:
+        if self._stale:  # another writer changed switches since: every day, recomputed
+            state = self.state(db)
+            schema = state[2] // 1000 if state else 0
+            self.rebuild(db, self._zone, schema)
+        elif self._days:
             self._refresh(db, self._zone, self._days)
-        if self._added:
+        if self._added and not self._stale:
             db.execute(
                 "UPDATE day_total_state SET switches = switches + ? WHERE id = 1", (self._added,)
             )
-        self._days, self._added = set(), 0
+        if self._days or self._added or self._stale:
+            self._seen(db)
+        self._days, self._added, self._stale = set(), 0, False
 
     def _refresh(
         self,
