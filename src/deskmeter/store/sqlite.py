@@ -493,7 +493,15 @@ class SQLiteStore(Store):
         by: Period | None,
     ) -> dict[tuple[int, str], int] | None:
         return self._day_sums(
-            start, end, tz, day_start, group_code, host, by_day=by is not None, by_week=by == "week"
+            start,
+            end,
+            tz,
+            day_start,
+            group_code,
+            host,
+            by_day=by is not None,
+            by_week=by == "week",
+            by_month=by == "month",
         )
 
     def _day_sums(
@@ -507,6 +515,7 @@ class SQLiteStore(Store):
         *,
         by_day: bool = True,
         by_week: bool = False,
+        by_month: bool = False,
         keyless: bool = False,
     ) -> dict[tuple[int, str], int] | None:
         """µs per (local day ordinal, key) from the day totals; None when they cannot answer."""
@@ -526,6 +535,7 @@ class SQLiteStore(Store):
                 number,
                 by_day=by_day,
                 by_week=by_week,
+                by_month=by_month,
                 keyless=keyless,
             )
 

@@ -137,29 +137,36 @@ _DAYS_TABLE = (
     "CREATE TEMP TABLE IF NOT EXISTS refresh_day (day INTEGER PRIMARY KEY, lo INTEGER NOT NULL, "
     "hi INTEGER NOT NULL, mixed INTEGER NOT NULL)"
 )
-#: Each switch's piece of each day of ``refresh_day`` it overlaps (the switches by start).
-_PIECES = (
-    "FROM temp.refresh_day AS d CROSS JOIN switch AS s "
-    "ON s.start >= d.lo - :lookback AND s.start < d.hi AND s.start + s.delta * 1000 > d.lo"
-)
 _GROUPS = f" AND grp IN ({TASK}, {WORKSPACE}, {AWAY})"
-_PIECE = "SUM(MIN(s.start + s.delta * 1000, d.hi) - MAX(s.start, d.lo))"
-#: Each host's sums per day: tasks, workspaces (not away), away.
-_HOST_SUMS = (
-    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-    f"SELECT s.host, {TASK}, d.day, IFNULL(s.task, 0), 0, {_PIECE} {_PIECES} "
-    "WHERE s.away = 0 GROUP BY s.host, d.day, IFNULL(s.task, 0)",
-    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-    f"SELECT s.host, {WORKSPACE}, d.day, s.workspace, s.workspace_index, {_PIECE} {_PIECES} "
-    "WHERE s.away = 0 GROUP BY s.host, d.day, s.workspace, s.workspace_index",
-    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-    f"SELECT s.host, {AWAY}, d.day, 0, 0, {_PIECE} {_PIECES} "
-    "WHERE s.away = 1 GROUP BY s.host, d.day",
-    # switches that touch the day: overlapping it, or of zero length inside it
-    "INSERT INTO day_host (host, day, switches) SELECT s.host, d.day, COUNT(*) "
+#: The switches' pieces of each day of ``refresh_day``, added up per host, day, task,
+#: workspace and away flag, with how many switches touch the day (overlapping it, or of zero
+#: length inside it: their piece is 0). One pass over the switches (by start) per refresh;
+#: the groups below are sums of its rows.
+_PIECES = (
+    "CREATE TEMP TABLE IF NOT EXISTS refresh_piece (host INTEGER, day INTEGER, task INTEGER, "
+    "workspace INTEGER, ws_index INTEGER, away INTEGER, n INTEGER, us INTEGER)",
+    "DELETE FROM temp.refresh_piece",
+    "INSERT INTO temp.refresh_piece SELECT s.host, d.day, IFNULL(s.task, 0), s.workspace, "
+    "s.workspace_index, s.away, COUNT(*), "
+    "SUM(MIN(s.start + s.delta * 1000, d.hi) - MAX(s.start, d.lo)) "
     "FROM temp.refresh_day AS d CROSS JOIN switch AS s ON s.start >= d.lo - :lookback "
     "AND s.start < d.hi AND (s.start + s.delta * 1000 > d.lo OR s.start >= d.lo) "
-    "GROUP BY s.host, d.day",
+    "GROUP BY 1, 2, 3, 4, 5, 6",
+)
+#: Each host's sums per day: tasks, workspaces (not away), away; and ``day_host``.
+_HOST_SUMS = (
+    *_PIECES,
+    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+    f"SELECT host, {TASK}, day, task, 0, SUM(us) FROM temp.refresh_piece WHERE away = 0 "
+    "GROUP BY host, day, task HAVING SUM(us) > 0",
+    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+    f"SELECT host, {WORKSPACE}, day, workspace, ws_index, SUM(us) FROM temp.refresh_piece "
+    "WHERE away = 0 GROUP BY host, day, workspace, ws_index HAVING SUM(us) > 0",
+    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+    f"SELECT host, {AWAY}, day, 0, 0, SUM(us) FROM temp.refresh_piece WHERE away = 1 "
+    "GROUP BY host, day HAVING SUM(us) > 0",
+    "INSERT INTO day_host (host, day, switches) SELECT host, day, SUM(n) "
+    "FROM temp.refresh_piece GROUP BY host, day",
 )
 #: The combined scope of the days without overlaps: the host rows added up (``{hosts}``: the
 #: host numbers, so that the primary key (host, grp, day, …) finds the rows).
@@ -613,6 +620,7 @@ class DayTotals:
         *,
         by_day: bool = True,
         by_week: bool = False,
+        by_month: bool = False,
         keyless: bool = False,
     ) -> dict[tuple[int, str], int]:
         """µs per (local day as an ordinal, key) of group ``grp`` in ``[start, end)``.
@@ -651,6 +659,8 @@ class DayTotals:
                     "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY 1, 2, 3",
                     (scope, grp, first, last),
                 ).fetchall()
+            elif by_month:  # whole months from month_total: a year is ~12 rows per key
+                rows = self._month_rows(db, scope, grp, first, last)
             elif by_day:
                 rows = db.execute(sql, (scope, grp, first, last)).fetchall()
             else:
@@ -672,7 +682,7 @@ class DayTotals:
                 found, _ = self.compute(db, fetched, part, combined=False)
             rows += [
                 (
-                    (k[2] - (k[2] - 1) % 7 if by_week else k[2]) if by_day else 0,
+                    _period(k[2], by_week, by_month) if by_day else 0,
                     0 if keyless else k[3],
                     0 if keyless else k[4],
                     us,
@@ -799,6 +809,26 @@ class DayTotals:
         return out
 
     @staticmethod
+    def _month_rows(
+        db: sqlite3.Connection, scope: int, grp: int, first: int, last: int
+    ) -> list[tuple[int, int, int, int]]:
+        """(month's first day, label, index, µs) over the whole days ``first`` … ``last``:
+        whole months from ``month_total``, the days around them from ``day_total`` (added up
+        here, per month)."""
+        sums: dict[tuple[int, int, int], int] = {}
+        for table, column, a, b in _month_parts(first, last):
+            if a > b:
+                continue
+            for ordinal, label, index, us in db.execute(
+                f"SELECT {column}, label, ws_index, SUM(us) FROM {table} WHERE host = ? "
+                f"AND grp = ? AND {column} BETWEEN ? AND ? GROUP BY 1, 2, 3",
+                (scope, grp, a, b),
+            ):
+                key = (_period(ordinal, False, True), label, index)
+                sums[key] = sums.get(key, 0) + us
+        return [(*key, us) for key, us in sums.items()]
+
+    @staticmethod
     def _range_rows(
         db: sqlite3.Connection, scope: int, grp: int, first: int, last: int
     ) -> list[tuple[int, int, int, int]]:
@@ -861,6 +891,15 @@ class DayTotals:
             if row is not None and row[0] is not None:
                 out[host] = int(row[0])
         return out
+
+
+def _period(day: int, by_week: bool, by_month: bool) -> int:
+    """The ordinal of the first day of ``day``'s week (Monday) or month, or ``day`` itself."""
+    if by_week:  # ordinals count from Monday 1 January of year 1
+        return day - (day - 1) % 7
+    if by_month:
+        return date.fromordinal(day).replace(day=1).toordinal()
+    return day
 
 
 def _month_parts(first: int, last: int) -> list[tuple[str, str, int, int]]:
