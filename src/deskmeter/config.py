@@ -131,8 +131,12 @@ class SyncSettings(_Section):
     remote: str | None = None
     #: Changes applied to the remote per ``bulk_write`` (and per checkpoint).
     batch_size: int = Field(500, ge=1, le=100_000)
-    #: How often the SQLite change log is polled when there is nothing to send.
+    #: How often the SQLite change log is polled when its file cannot be watched (inotify
+    #: unavailable); MongoDB: how long the change stream waits in the server per read.
     poll_seconds: float = Field(0.2, gt=0, le=60)
+    #: SQLite: the watched file wakes sync on every commit; this slow poll is the safety net
+    #: (file systems where inotify misses other machines' writes: NFS, some FUSE mounts).
+    safety_poll_seconds: float = Field(30.0, ge=1, le=3600)
     #: First wait after a failure; doubled after each further failure ...
     backoff_initial_seconds: float = Field(1.0, gt=0, le=3600)
     #: ... up to this cap (the remote may be away for hours: keep trying, never give up).

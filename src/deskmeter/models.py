@@ -65,6 +65,9 @@ class Switch:
     host: str = ""
     #: The user was away (no input, screen locked, asleep): stored, never counted as work.
     away: bool = False
+    #: Set once ``__post_init__`` checked the limits: a store need not check this switch again
+    #: (one built around the check, as an old or hand-edited store's rows may be, is checked).
+    checked: bool = field(default=False, init=False, repr=False, compare=False)
 
     @property
     def end(self) -> datetime:
@@ -83,6 +86,7 @@ class Switch:
             limits.validate_switch(self)
         except limits.LimitError as exc:
             raise limits.LimitError(f"switch {str(self.id)[:40]}: {exc}") from None
+        object.__setattr__(self, "checked", True)
 
 
 def task_key(host: str, task_id: str) -> str:

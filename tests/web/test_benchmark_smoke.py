@@ -62,3 +62,27 @@ def test_benchmark_prints_its_table_and_writes_json(tmp_path: Path, capsys) -> N
     if not os.environ.get("DESKMETER_TEST_MONGODB_URI"):
         assert written["mongodb"]["mongodb (real server)"].startswith("skipped:")
         assert "skipped" in printed
+
+
+def test_the_comparison_with_activitywatch_runs_and_writes_its_table(
+    tmp_path: Path,
+    capsys,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """`make bench` on tiny sizes, without the tracker; ActivityWatch's side runs when its
+    virtual environment exists (`make bench` makes it), else the run says it was skipped."""
+    from benchmarks import versus_aw
+
+    monkeypatch.setenv("DESKMETER_ARTIFACTS", str(tmp_path))
+    results = versus_aw.main(["--quick", "--runs", "2", "--no-tracker"])
+    printed = capsys.readouterr().out
+    assert "month page · many tasks, 1 year" in printed and "sync (SQLite source" in printed
+    written = json.loads((tmp_path / "benchmarks" / "versus_aw.json").read_text())
+    assert written["after"]["writes"]["import 3300"] > 0
+    assert written["after"]["reads"]["many tasks, 1 year"]["month page bytes"] > 0
+    sync = results["after"]["sync"]
+    assert sync["arrived"] == sync["writes"] == 20  # every commit of the other process synced
+    if versus_aw.AW_PYTHON.exists():
+        assert written["activitywatch"]["events"] == 3300
+    else:
+        assert "skipped" in written["activitywatch"]

@@ -552,7 +552,7 @@ def test_week_and_year_pages_show_store_totals_and_arrows_step(
     open_page(layout_browser, f"{served.url}/week/{day.isoformat()}")
     week_total = sum(expected_day(served.store, monday + timedelta(days=i)) for i in range(7))
     assert layout_browser.find_element(By.ID, "week-total").text == duration(week_total)
-    assert layout_browser.find_elements(By.CSS_SELECTOR, "svg.trend rect.seg")
+    assert layout_browser.find_elements(By.CSS_SELECTOR, "svg.trend path.seg")
     layout_browser.find_element(By.TAG_NAME, "body").send_keys("\ue012")  # ArrowLeft
     previous = monday - timedelta(days=7)
     wait_for(lambda: layout_browser.current_url.endswith(f"/week/{previous.isoformat()}"))

@@ -75,6 +75,8 @@ _IDS_PER_QUERY = 500
 _NO_SUCH_HOST = -1
 #: Rows per INSERT batch inside one transaction.
 _WRITE_CHUNK = 10_000
+#: From this many switches a write lifts the change counter's per-row trigger (sqlite_totals.py).
+_BULK_ROWS = 500
 
 
 def _ts(value: datetime) -> float:
@@ -237,6 +239,11 @@ class SQLiteStore(Store):
         except sqlite3.Error as exc:
             log.warning("could not compact %s after the migration: %s", self.path, exc)
 
+    def data_version(self) -> int:
+        """``PRAGMA data_version`` of this thread's connection: it changes when another
+        connection (any process) commits, not on this connection's own commits."""
+        return int(self._query("PRAGMA data_version")[0][0])
+
     def schema_version(self) -> int:
         return int(self._query("PRAGMA user_version")[0][0])
 
@@ -251,16 +258,18 @@ class SQLiteStore(Store):
         if not switches:
             return 0
         for switch in switches:
-            limits.validate_switch(switch)  # refuse what the queries cannot handle
+            if not switch.checked:  # checked when made (the boundary); else here
+                limits.validate_switch(switch)  # refuse what the queries cannot handle
         numbers = self._labels.numbers(db, switch_texts(switches))
         self._pending_labels.update(numbers)
         rows = switch_rows(switches, numbers)
         keys = list(dict.fromkeys(r[1] for r in rows))
         replaced = self._day_totals.old_rows(db, keys)  # their old days are recomputed too
-        db.executemany(
-            f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})",
-            rows,
-        )
+        insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
+        if len(rows) >= _BULK_ROWS:
+            self._day_totals.bulk_insert(db, insert, rows)
+        else:
+            db.executemany(insert, rows)
         db.execute(
             "UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1",
             (max(r[2] for r in rows),),
@@ -446,11 +455,12 @@ class SQLiteStore(Store):
         text = zone.text
         if not self._day_totals_valid or text is None:
             return False
-        if self._day_totals.zone_text(self._db()) == text:
+        db = self._db()
+        if self._day_totals.zone_text(db) == text and self._day_totals.fresh(db):
             return True
         if self._read_only:
             return False
-        try:
+        try:  # a switch transaction recomputes everything when another writer changed switches
             with self._switch_transaction() as db:
                 if self._day_totals.zone_text(db) != text:
                     log.info("rebuilding the day totals of %s for %s", self.path, text)
@@ -469,7 +479,8 @@ class SQLiteStore(Store):
             return
         db = self._db()
         with self._reading(db):
-            yield db if self._day_totals.zone_text(db) == zone.text else None
+            kept = self._day_totals.zone_text(db) == zone.text and self._day_totals.fresh(db)
+            yield db if kept else None
 
     def _kept_sums(
         self,
@@ -482,7 +493,15 @@ class SQLiteStore(Store):
         by: Period | None,
     ) -> dict[tuple[int, str], int] | None:
         return self._day_sums(
-            start, end, tz, day_start, group_code, host, by_day=by is not None, by_week=by == "week"
+            start,
+            end,
+            tz,
+            day_start,
+            group_code,
+            host,
+            by_day=by is not None,
+            by_week=by == "week",
+            by_month=by == "month",
         )
 
     def _day_sums(
@@ -496,6 +515,7 @@ class SQLiteStore(Store):
         *,
         by_day: bool = True,
         by_week: bool = False,
+        by_month: bool = False,
         keyless: bool = False,
     ) -> dict[tuple[int, str], int] | None:
         """µs per (local day ordinal, key) from the day totals; None when they cannot answer."""
@@ -515,6 +535,7 @@ class SQLiteStore(Store):
                 number,
                 by_day=by_day,
                 by_week=by_week,
+                by_month=by_month,
                 keyless=keyless,
             )
 

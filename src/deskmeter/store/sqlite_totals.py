@@ -36,6 +36,7 @@ switches for those parts only.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import sqlite3
 from collections import defaultdict
@@ -101,7 +102,27 @@ TABLES = (
         schema INTEGER NOT NULL     -- PRAGMA user_version * 1000 + LAYOUT when built
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS switch_change (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        n INTEGER NOT NULL,         -- bumped by the triggers below on every change of a switch
+        seen INTEGER NOT NULL       -- n when the kept rows were last brought up to date
+    )
+    """,
+    "INSERT OR IGNORE INTO switch_change (id, n, seen) VALUES (1, 0, 0)",
+    *(
+        f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON switch "
+        "BEGIN UPDATE switch_change SET n = n + 1 WHERE id = 1; END"
+        for name, event in (
+            ("switch_counted_insert", "INSERT"),
+            ("switch_counted_update", "UPDATE"),
+            ("switch_counted_delete", "DELETE"),
+        )
+    ),
 )
+#: The insert trigger, which the bulk write path lifts for its own statement (in its
+#: transaction: no other connection ever sees the table without it).
+INSERT_TRIGGER = TABLES[-3]
 
 #: The layout of these tables: a file whose rows were built with another is rebuilt on open.
 LAYOUT = 2
@@ -110,6 +131,52 @@ ALL_HOSTS = 0
 _US = timedelta(microseconds=1)
 _IDS_PER_QUERY = 500
 _ROW = "start, id, delta, workspace_index, workspace, task, host, away"
+
+#: The days a refresh recomputes: their UTC bounds (µs); ``mixed``: two switches overlap.
+_DAYS_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS refresh_day (day INTEGER PRIMARY KEY, lo INTEGER NOT NULL, "
+    "hi INTEGER NOT NULL, mixed INTEGER NOT NULL)"
+)
+_GROUPS = f" AND grp IN ({TASK}, {WORKSPACE}, {AWAY})"
+#: The switches' pieces of each day of ``refresh_day``, added up per host, day, task,
+#: workspace and away flag, with how many switches touch the day (overlapping it, or of zero
+#: length inside it: their piece is 0). One pass over the switches (by start) per refresh;
+#: the groups below are sums of its rows.
+_PIECES = (
+    "CREATE TEMP TABLE IF NOT EXISTS refresh_piece (host INTEGER, day INTEGER, task INTEGER, "
+    "workspace INTEGER, ws_index INTEGER, away INTEGER, n INTEGER, us INTEGER)",
+    "DELETE FROM temp.refresh_piece",
+    "INSERT INTO temp.refresh_piece SELECT s.host, d.day, IFNULL(s.task, 0), s.workspace, "
+    "s.workspace_index, s.away, COUNT(*), "
+    "SUM(MIN(s.start + s.delta * 1000, d.hi) - MAX(s.start, d.lo)) "
+    "FROM temp.refresh_day AS d CROSS JOIN switch AS s ON s.start >= d.lo - :lookback "
+    "AND s.start < d.hi AND (s.start + s.delta * 1000 > d.lo OR s.start >= d.lo) "
+    "GROUP BY 1, 2, 3, 4, 5, 6",
+)
+#: Each host's sums per day: tasks, workspaces (not away), away; and ``day_host``.
+_HOST_SUMS = (
+    *_PIECES,
+    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+    f"SELECT host, {TASK}, day, task, 0, SUM(us) FROM temp.refresh_piece WHERE away = 0 "
+    "GROUP BY host, day, task HAVING SUM(us) > 0",
+    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+    f"SELECT host, {WORKSPACE}, day, workspace, ws_index, SUM(us) FROM temp.refresh_piece "
+    "WHERE away = 0 GROUP BY host, day, workspace, ws_index HAVING SUM(us) > 0",
+    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+    f"SELECT host, {AWAY}, day, 0, 0, SUM(us) FROM temp.refresh_piece WHERE away = 1 "
+    "GROUP BY host, day HAVING SUM(us) > 0",
+    "INSERT INTO day_host (host, day, switches) SELECT host, day, SUM(n) "
+    "FROM temp.refresh_piece GROUP BY host, day",
+)
+#: The combined scope of the days without overlaps: the host rows added up (``{hosts}``: the
+#: host numbers, so that the primary key (host, grp, day, …) finds the rows).
+_COMBINED_SUMS = (
+    f"INSERT INTO day_total (host, grp, day, label, ws_index, us) SELECT {ALL_HOSTS}, grp, "
+    "day, label, ws_index, SUM(us) FROM day_total WHERE host IN ({hosts}) "
+    f"AND grp IN ({TASK}, {WORKSPACE}, {AWAY}) AND day BETWEEN ? AND ? "
+    "AND day NOT IN (SELECT day FROM temp.refresh_day WHERE mixed = 1) "
+    "GROUP BY grp, day, label, ws_index"
+)
 
 #: A fetched switch row: start µs, id key, delta ms, index, workspace, task, host, away.
 Row = tuple[int, Any, int, int, int, int | None, int, int]
@@ -130,6 +197,7 @@ class DayTotals:
         self._zone: Zone | None = None
         self._days: set[int] = set()
         self._added = 0
+        self._stale = False
 
     # -- state ------------------------------------------------------------------------------
 
@@ -161,7 +229,7 @@ class DayTotals:
         zone = default
         if state is not None:
             count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
-            if state[1] == count and state[2] == schema:
+            if state[1] == count and state[2] == schema and self.fresh(db):
                 return False
             zone = Zone.parse(state[0])
             log.info("day totals of %d switches, %d stored: rebuilding", state[1], count)
@@ -174,7 +242,22 @@ class DayTotals:
         if state is None:
             return False
         count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
-        return state[1] == count and state[2] == schema * 1000 + LAYOUT
+        return state[1] == count and state[2] == schema * 1000 + LAYOUT and self.fresh(db)
+
+    @staticmethod
+    def fresh(db: sqlite3.Connection) -> bool:
+        """Whether no switch changed since the rows were brought up to date (a writer that
+        does not keep them, raw SQL or an older Deskmeter, leaves the counter ahead)."""
+        try:
+            row = db.execute("SELECT n = seen FROM switch_change WHERE id = 1").fetchone()
+        except sqlite3.OperationalError:  # no such table: built before the counter existed
+            return True
+        return row is None or bool(row[0])
+
+    @staticmethod
+    def _seen(db: sqlite3.Connection) -> None:
+        """The rows are up to date with every switch change so far."""
+        db.execute("UPDATE switch_change SET seen = n WHERE id = 1")
 
     def rebuild(self, db: sqlite3.Connection, zone: Zone, schema: int) -> None:
         """Recompute every row for ``zone`` (inside a write transaction)."""
@@ -182,9 +265,16 @@ class DayTotals:
         if text is None:
             raise ValueError("the day totals need a named time zone")
         self.create(db)
+        if self._depth:  # inside a switch transaction: nothing else is left to recompute
+            self._zone, self._stale, self._days, self._added = zone, False, set(), 0
         db.execute("DELETE FROM day_total")
         db.execute("DELETE FROM day_host")
         db.execute("DELETE FROM month_total")
+        # a switch written behind the store's back may be the longest: how far back to look
+        db.execute(
+            "UPDATE switch_stats SET longest = (SELECT IFNULL(MAX(delta), 0) FROM switch) "
+            "WHERE id = 1"
+        )
         first, last = db.execute(
             "SELECT MIN(start), MAX(start + delta * 1000) FROM switch"
         ).fetchone()
@@ -197,6 +287,7 @@ class DayTotals:
             "VALUES (1, ?, ?, ?)",
             (text, count, schema * 1000 + LAYOUT),
         )
+        self._seen(db)
 
     # -- write side -------------------------------------------------------------------------
 
@@ -212,6 +303,24 @@ class DayTotals:
             self._zone = None  # (the count goes stale, so the next open rebuilds or reads live)
         self._days = set()
         self._added = 0
+        self._stale = self._zone is not None and not self.fresh(db)
+
+    @staticmethod
+    def bulk_insert(db: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """``executemany(sql, rows)`` into ``switch`` with the counter's insert trigger lifted
+        for the statement (it costs more than the insert itself) and the counter bumped once
+        instead; inside the write transaction, so no other connection sees it lifted."""
+        found = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            ("switch_counted_insert",),
+        ).fetchone()
+        if found is None:
+            db.executemany(sql, rows)
+            return
+        db.execute("DROP TRIGGER switch_counted_insert")
+        db.executemany(sql, rows)
+        db.execute(INSERT_TRIGGER)
+        db.execute("UPDATE switch_change SET n = n + 1 WHERE id = 1")
 
     def end(self) -> None:
         self._depth = max(0, self._depth - 1)
@@ -238,23 +347,33 @@ class DayTotals:
         lo = min(s for s, _ in spans)
         hi = max(s + d * 1000 for s, d in spans)
         grid = DayGrid.covering(self._zone, lo, hi)
-        days = self._days
-        for start, delta in spans:
-            first = grid.day(start)
-            last = grid.day(start + delta * 1000 - 1) if delta > 0 else first
-            days.update(range(first, last + 1))
+        days, bounds, base = self._days, grid.bounds, grid.first - 1
+        after = bisect.bisect_right
+        for start, delta in spans:  # most switches lie inside one day: one bisect
+            index = after(bounds, start)
+            end = start + delta * 1000
+            if end <= bounds[min(index, len(bounds) - 1)] or delta <= 0:
+                days.add(base + max(index, 1))
+            else:
+                days.update(range(base + max(index, 1), base + after(bounds, end - 1) + 1))
 
     def flush(self, db: sqlite3.Connection) -> None:
         """Recompute the noted days (the last step of the outermost switch transaction)."""
         if self._depth != 1 or self._zone is None:
             return
-        if self._days:
+        if self._stale:  # another writer changed switches since: every day, recomputed
+            state = self.state(db)
+            schema = state[2] // 1000 if state else 0
+            self.rebuild(db, self._zone, schema)
+        elif self._days:
             self._refresh(db, self._zone, self._days)
-        if self._added:
+        if self._added and not self._stale:
             db.execute(
                 "UPDATE day_total_state SET switches = switches + ? WHERE id = 1", (self._added,)
             )
-        self._days, self._added = set(), 0
+        if self._days or self._added or self._stale:
+            self._seen(db)
+        self._days, self._added, self._stale = set(), 0, False
 
     def _refresh(
         self,
@@ -264,9 +383,19 @@ class DayTotals:
         *,
         known_empty: bool = False,
     ) -> None:
+        """Recompute ``days`` from the switch table, the arithmetic in SQL.
+
+        Per run of days: the days' UTC bounds go into a temporary table; each host's pieces
+        per day and key are summed by one ``INSERT … SELECT`` per group (the switches that
+        overlap a day, clipped to it); so is ``day_host``. The combined scope is the sum of
+        the host rows on every day where no two switches overlap (then each moment belongs
+        to one switch, so overlap.py's rule credits every piece as it is); only the days
+        where two switches overlap are worked out in Python by ``add_combined``.
+        """
         hosts = [] if known_empty else self.hosts(db)
         lookback = self.lookback(db)
         months: set[date] = set()
+        db.execute(_DAYS_TABLE)
         for first, last in day_runs(days):
             month, end = date.fromordinal(first).replace(day=1), date.fromordinal(last)
             while month <= end:
@@ -274,34 +403,41 @@ class DayTotals:
                 month = next_month(month)
             grid = DayGrid(zone, first, last)
             if not known_empty:
-                for host in [ALL_HOSTS, *hosts]:
-                    for grp in (TASK, WORKSPACE, AWAY):
-                        db.execute(
-                            "DELETE FROM day_total WHERE host = ? AND grp = ? "
-                            "AND day BETWEEN ? AND ?",
-                            (host, grp, first, last),
+                for table, grps in (("day_total", _GROUPS), ("day_host", "")):
+                    for host in [ALL_HOSTS, *hosts]:
+                        db.execute(  # (host, grp, day, …): the primary key finds them
+                            f"DELETE FROM {table} WHERE host = ?{grps} AND day BETWEEN ? AND ?",
+                            (host, first, last),
                         )
-                    db.execute(
-                        "DELETE FROM day_host WHERE host = ? AND day BETWEEN ? AND ?",
-                        (host, first, last),
-                    )
-            lo, hi = grid.bounds[0], grid.bounds[-1]
-            rows = self.fetch(db, lo, hi, lookback)
-            sums, presence = self.compute(db, rows, grid)
+            db.execute("DELETE FROM temp.refresh_day")
             db.executemany(
-                "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(*key, us) for key, us in sums.items() if us > 0],
+                "INSERT INTO temp.refresh_day (day, lo, hi, mixed) VALUES (?, ?, ?, 0)",
+                [(day, grid.lo(day), grid.hi(day)) for day in range(first, last + 1)],
             )
-            db.executemany(
-                "INSERT INTO day_host (host, day, switches) VALUES (?, ?, ?)",
-                [(*key, n) for key, n in presence.items()],
-            )
+            for statement in _HOST_SUMS:
+                db.execute(statement, {"lookback": lookback})
+            mixed = self._overlap_days(db, grid, lookback)
+            if mixed:
+                db.executemany(
+                    "UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed]
+                )
+            present = ", ".join(str(int(h)) for h in self.hosts(db)) or "NULL"
+            db.execute(_COMBINED_SUMS.format(hosts=present), (first, last))
+            for m_first, m_last in day_runs(mixed):
+                part = DayGrid(zone, m_first, m_last)
+                rows = self.fetch(db, part.bounds[0], part.bounds[-1], lookback)
+                sums: Sums = defaultdict(int)
+                self.add_combined(db, sums, rows, part)
+                db.executemany(
+                    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(*key, us) for key, us in sums.items() if us > 0],
+                )
         scopes = [ALL_HOSTS, *sorted(set(hosts) | set(self.hosts(db)))]
         for month in sorted(months):
             span = (month.toordinal(), next_month(month).toordinal() - 1)
             for host in scopes:
-                for grp in (TASK, WORKSPACE, AWAY):
+                for grp in (TASK, WORKSPACE, AWAY):  # (host, grp, day…): the primary key
                     if not known_empty:
                         db.execute(
                             "DELETE FROM month_total WHERE host = ? AND grp = ? AND month = ?",
@@ -314,6 +450,27 @@ class DayTotals:
                         "GROUP BY label, ws_index",
                         (span[0], host, grp, *span),
                     )
+
+    @staticmethod
+    def _overlap_days(db: sqlite3.Connection, grid: DayGrid, lookback: int) -> set[int]:
+        """The days of ``grid`` on which two switches of positive length overlap.
+
+        A window function gives each switch the latest end of those before it (by start):
+        a start before it begins an overlap, up to the earlier of the two ends.
+        """
+        lo, hi = grid.bounds[0], grid.bounds[-1]
+        found: set[int] = set()
+        for start, stop in db.execute(
+            "SELECT start, MIN(start + delta * 1000, before) FROM (SELECT start, delta, "
+            "MAX(start + delta * 1000) OVER (ORDER BY start ROWS BETWEEN UNBOUNDED PRECEDING "
+            "AND 1 PRECEDING) AS before FROM switch WHERE start >= ? AND start < ? "
+            "AND delta > 0) WHERE start < before",
+            (lo - lookback, hi),
+        ):
+            a, b = max(int(start), lo), min(int(stop), hi)
+            if a < b:
+                found.update(range(grid.day(a), grid.day(b - 1) + 1))
+        return found
 
     # -- computing from switches ------------------------------------------------------------
 
@@ -463,6 +620,7 @@ class DayTotals:
         *,
         by_day: bool = True,
         by_week: bool = False,
+        by_month: bool = False,
         keyless: bool = False,
     ) -> dict[tuple[int, str], int]:
         """µs per (local day as an ordinal, key) of group ``grp`` in ``[start, end)``.
@@ -501,6 +659,8 @@ class DayTotals:
                     "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY 1, 2, 3",
                     (scope, grp, first, last),
                 ).fetchall()
+            elif by_month:  # whole months from month_total: a year is ~12 rows per key
+                rows = self._month_rows(db, scope, grp, first, last)
             elif by_day:
                 rows = db.execute(sql, (scope, grp, first, last)).fetchall()
             else:
@@ -522,7 +682,7 @@ class DayTotals:
                 found, _ = self.compute(db, fetched, part, combined=False)
             rows += [
                 (
-                    (k[2] - (k[2] - 1) % 7 if by_week else k[2]) if by_day else 0,
+                    _period(k[2], by_week, by_month) if by_day else 0,
                     0 if keyless else k[3],
                     0 if keyless else k[4],
                     us,
@@ -649,6 +809,26 @@ class DayTotals:
         return out
 
     @staticmethod
+    def _month_rows(
+        db: sqlite3.Connection, scope: int, grp: int, first: int, last: int
+    ) -> list[tuple[int, int, int, int]]:
+        """(month's first day, label, index, µs) over the whole days ``first`` … ``last``:
+        whole months from ``month_total``, the days around them from ``day_total`` (added up
+        here, per month)."""
+        sums: dict[tuple[int, int, int], int] = {}
+        for table, column, a, b in _month_parts(first, last):
+            if a > b:
+                continue
+            for ordinal, label, index, us in db.execute(
+                f"SELECT {column}, label, ws_index, SUM(us) FROM {table} WHERE host = ? "
+                f"AND grp = ? AND {column} BETWEEN ? AND ? GROUP BY 1, 2, 3",
+                (scope, grp, a, b),
+            ):
+                key = (_period(ordinal, False, True), label, index)
+                sums[key] = sums.get(key, 0) + us
+        return [(*key, us) for key, us in sums.items()]
+
+    @staticmethod
     def _range_rows(
         db: sqlite3.Connection, scope: int, grp: int, first: int, last: int
     ) -> list[tuple[int, int, int, int]]:
@@ -711,6 +891,15 @@ class DayTotals:
             if row is not None and row[0] is not None:
                 out[host] = int(row[0])
         return out
+
+
+def _period(day: int, by_week: bool, by_month: bool) -> int:
+    """The ordinal of the first day of ``day``'s week (Monday) or month, or ``day`` itself."""
+    if by_week:  # ordinals count from Monday 1 January of year 1
+        return day - (day - 1) % 7
+    if by_month:
+        return date.fromordinal(day).replace(day=1).toordinal()
+    return day
 
 
 def _month_parts(first: int, last: int) -> list[tuple[str, str, int, int]]:

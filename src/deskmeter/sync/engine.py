@@ -187,7 +187,11 @@ class SyncEngine:
         if self.checkpoint is not None and now - self._last_compact >= COMPACT_SECONDS:
             self._last_compact = now
             self.source.compact(self.checkpoint.position)
-        if self.source.idle_wait:
+        wait_for_change = getattr(self.source, "wait_for_change", None)
+        if wait_for_change is not None:  # sleeps until a commit (or the next heartbeat)
+            beat_due = self.settings.heartbeat_seconds - (time.monotonic() - self._last_beat)
+            wait_for_change(self.stop, max(0.0, min(self.source.idle_wait, beat_due)))
+        elif self.source.idle_wait:
             self.stop.wait(self.source.idle_wait)
 
     # -- one step ---------------------------------------------------------------------------

@@ -18,7 +18,11 @@ from deskmeter.sync.source import MongoSource, Source, SQLiteSource
 def make_source(store: Store, settings: SyncSettings) -> Source:
     """The change source of the local store's backend."""
     if isinstance(store, SQLiteStore):
-        return SQLiteSource(store, poll_seconds=settings.poll_seconds)
+        return SQLiteSource(
+            store,
+            poll_seconds=settings.poll_seconds,
+            safety_poll_seconds=settings.safety_poll_seconds,
+        )
     if isinstance(store, MongoStore):
         return MongoSource(store, max_await_seconds=settings.poll_seconds)
     raise SyncConfigError(f"sync: no change source for a {store.kind} store")

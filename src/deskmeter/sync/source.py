@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from datetime import datetime
@@ -18,6 +20,7 @@ from typing import Any, Protocol
 from bson.timestamp import Timestamp
 from pymongo.errors import PyMongoError
 
+from deskmeter import systemd_notify
 from deskmeter.models import as_utc
 from deskmeter.store.base import COLLECTIONS
 from deskmeter.store.documents import Document
@@ -33,6 +36,7 @@ from deskmeter.sync.changes import (
     ResumeToken,
 )
 from deskmeter.sync.errors import translate_errors
+from deskmeter.sync.watcher import SAFETY_POLL_SECONDS, FileWatcher
 
 
 class Source(Protocol):
@@ -108,13 +112,72 @@ def as_token(value: Mapping[str, Any]) -> ResumeToken:
 
 
 class SQLiteSource:
-    """The SQLite backend's change log."""
+    """The SQLite backend's change log, read when the database file changes.
+
+    A ``FileWatcher`` (sync/watcher.py: inotify through watchdog) wakes ``wait_for_change``
+    on every commit by any process; ``safety_poll_seconds`` bounds the sleep where inotify
+    misses writes. When the folder cannot be watched at all, the log is polled every
+    ``poll_seconds`` as before. ``watch=False``: poll only.
+    """
 
     kind = "sqlite"
 
-    def __init__(self, store: SQLiteStore, *, poll_seconds: float = 0.2) -> None:
+    def __init__(
+        self,
+        store: SQLiteStore,
+        *,
+        poll_seconds: float = 0.2,
+        safety_poll_seconds: float = SAFETY_POLL_SECONDS,
+        watch: bool = True,
+    ) -> None:
         self.store = store
         self.idle_wait = poll_seconds
+        self._watcher: FileWatcher | None = None
+        #: ``PRAGMA data_version`` before the last read: a wake-up whose commit is only this
+        #: connection's own (sync's heartbeat, checkpoint) leaves it unchanged.
+        self._version: int | None = None
+        self._relayed: set[int] = set()
+        if watch:
+            watcher = FileWatcher(store.path, block_seconds=safety_poll_seconds)
+            if watcher.start():
+                self._watcher = watcher
+                self.idle_wait = safety_poll_seconds
+
+    @property
+    def watching(self) -> bool:
+        """Whether commits wake the source (else it polls every ``idle_wait`` seconds)."""
+        return self._watcher is not None
+
+    def wait_for_change(self, stop: threading.Event, timeout: float) -> None:
+        """Sleep until another connection commits, ``stop`` is set or ``timeout`` passes."""
+        watcher = self._watcher
+        if watcher is None:
+            systemd_notify.wait(stop, timeout)
+            return
+        changed = watcher.changed
+        self._relay(stop, changed)
+        deadline = time.monotonic() + timeout
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or not systemd_notify.wait(changed, left):
+                return
+            changed.clear()
+            with translate_errors("local", SQLITE_FAILED):
+                version = self.store.data_version()
+            if version != self._version:  # another connection committed: read
+                return
+
+    def _relay(self, stop: threading.Event, changed: threading.Event) -> None:
+        """``stop`` being set wakes the sleep on ``changed`` (one blocked thread, no polling)."""
+        if id(stop) in self._relayed:
+            return
+        self._relayed.add(id(stop))
+
+        def relay() -> None:
+            stop.wait()
+            changed.set()
+
+        threading.Thread(target=relay, name="sync-stop-relay", daemon=True).start()
 
     def describe(self) -> str:
         return self.store.describe()
@@ -151,6 +214,8 @@ class SQLiteSource:
         seq = change_seq(position)
         log = self.store.changelog
         with translate_errors("local", SQLITE_FAILED):
+            if self._watcher is not None:  # before reading: a commit after it wakes the wait
+                self._version = self.store.data_version()
             if not log.enabled():
                 raise PositionLostError("the SQLite change log is not recording: full copy")
             pruned = log.pruned_through()
@@ -188,6 +253,8 @@ class SQLiteSource:
             self.store.changelog.prune(change_seq(position))
 
     def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
         self.store.close()
 
 

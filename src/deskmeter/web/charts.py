@@ -1,4 +1,5 @@
-"""The trend chart as SVG geometry: one stacked bar per day, week or month, one segment per area.
+"""The trend chart as SVG geometry: one stacked bar per day, week or month; the biggest areas
+stacked by name (at most ``MAX_SERIES``), the rest as "other", with a legend.
 
 Like the day timeline, the template draws it with attributes only (colours are ``fill``
 attributes, never inline styles), so the strict Content-Security-Policy holds.
@@ -14,6 +15,7 @@ from markupsafe import Markup, escape
 
 from deskmeter.web.colors import TaskColours
 from deskmeter.web.formatting import duration
+from deskmeter.web.markup import dot
 from deskmeter.web.reports import Trend, YearReport
 
 WIDTH = 1000
@@ -25,6 +27,12 @@ BOTTOM = 24
 GAP_SHARE = 0.25
 #: At most this many x labels (the rest are skipped evenly).
 MAX_LABELS = 16
+#: At most this many series are stacked by name; the rest is one series, "other".
+MAX_SERIES = 7
+#: A bar's tooltip names its biggest parts, this many (the calendar cell lists them all).
+TITLE_PARTS = 1
+#: The colour of "other" (a neutral grey, no area's).
+OTHER_COLOUR = "#8a8f98"
 #: The year heat map: a column per week, a row per weekday.
 HEAT_LEFT = 30
 HEAT_STEP_X = 14
@@ -33,12 +41,22 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 
 
-class Segment(NamedTuple):
+class Series(NamedTuple):
+    """One stacked series: an area (or "other"), its colour, its total and its bars as one
+    SVG path (a sub-path per bar)."""
+
+    key: str
+    colour: str
+    seconds: float
+    path: str
+
+
+class Column(NamedTuple):
+    """A bar's place (for its tooltip: the period and its parts)."""
+
     x: float
     y: float
-    width: float
     height: float
-    colour: str
     title: str
 
 
@@ -59,7 +77,9 @@ class Chart:
     left: float
     right: float
     base: float
-    segments: tuple[Segment, ...]
+    bar_width: float
+    series: tuple[Series, ...]
+    columns: tuple[Column, ...]
     labels: tuple[Label, ...]
     grid: tuple[GridLine, ...]
     empty: bool
@@ -74,6 +94,12 @@ def _label(trend: Trend, index: int) -> str:
     return period.strftime("%b")
 
 
+def _num(value: float) -> str:
+    """A coordinate with at most one decimal and no trailing ``.0`` (the chart's bytes)."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
 def _step(top_hours: float) -> float:
     for step in (1, 2, 4, 5, 10, 20, 25, 50, 100):
         if top_hours / step <= 5:
@@ -81,7 +107,22 @@ def _step(top_hours: float) -> float:
     return 200.0
 
 
-def build_chart(trend: Trend, colours: TaskColours) -> Chart:
+def _series_keys(trend: Trend, limit: int) -> tuple[list[tuple[str, float]], float]:
+    """The ``limit`` biggest keys of the whole trend (with their totals), biggest first, and
+    the seconds of the rest (shown together as "other")."""
+    totals: dict[str, float] = {}
+    for bar in trend.bars:
+        for part in bar.parts:
+            totals[part.key] = totals.get(part.key, 0.0) + part.seconds
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    if len(ranked) <= limit + 1:  # "other" for a single key would hide its name for nothing
+        return ranked, 0.0
+    return ranked[:limit], sum(seconds for _, seconds in ranked[limit:])
+
+
+def build_chart(trend: Trend, colours: TaskColours, *, limit: int = MAX_SERIES) -> Chart:
+    """Stacked bars of the trend's ``limit`` biggest keys (areas) and "other": a series is one
+    SVG path whatever the number of bars, so the chart stays small with many tasks."""
     base = float(HEIGHT - BOTTOM)
     right = float(WIDTH - RIGHT)
     count = max(1, len(trend.bars))
@@ -92,26 +133,51 @@ def build_chart(trend: Trend, colours: TaskColours) -> Chart:
     step = _step(top_hours)
     scale_hours = math.ceil(top_hours / step) * step
     per_second = (base - TOP) / (scale_hours * 3600)
-    segments: list[Segment] = []
+    keys, rest = _series_keys(trend, limit)
+    order = {key: index for index, (key, _) in enumerate(keys)}
+    other = len(keys)
+    paths: list[list[str]] = [[] for _ in range(len(keys) + 1)]
+    columns: list[Column] = []
     texts = [_label(trend, index) for index in range(len(trend.bars))]
-    rounded_width = round(width, 2)
+    bar_width = round(width, 1)
     for index, bar in enumerate(trend.bars):
-        x = round(LEFT + index * slot + (slot - width) / 2, 2)
-        y = base
-        text = texts[index]
+        x = round(LEFT + index * slot + (slot - width) / 2, 1)
+        stacked = [0.0] * (len(keys) + 1)
         for part in bar.parts:
-            height = part.seconds * per_second
+            stacked[order.get(part.key, other)] += part.seconds
+        y = base
+        for series, seconds in enumerate(stacked):
+            if seconds <= 0:
+                continue
+            height = max(seconds * per_second, 0.5)
             y -= height
-            segments.append(
-                Segment(
+            top = _num(y)
+            paths[series].append(f"M{_num(x)} {top}v{_num(height)}h{_num(bar_width)}V{top}z")
+        if bar.parts:
+            shown = ", ".join(
+                f"{part.key} {duration(part.seconds)}" for part in bar.parts[:TITLE_PARTS]
+            )
+            more = len(bar.parts) - TITLE_PARTS
+            columns.append(
+                Column(
                     x=x,
-                    y=round(y, 2),
-                    width=rounded_width,
-                    height=round(max(height, 0.5), 2),
-                    colour=colours(part.key),
-                    title=f"{text} · {part.key} · {duration(part.seconds)}",
+                    y=round(y, 1),
+                    height=round(base - y, 1),
+                    title=f"{texts[index]} · {duration(bar.seconds)}: {shown}"
+                    + (f" and {more} more" if more > 0 else ""),
                 )
             )
+    named = [*keys, ("other", rest)] if rest > 0 else keys
+    series_list = tuple(
+        Series(
+            key=key,
+            colour=OTHER_COLOUR if key == "other" and rest > 0 and n == other else colours(key),
+            seconds=seconds,
+            path="".join(paths[n]),
+        )
+        for n, (key, seconds) in enumerate(named)
+        if paths[n]
+    )
     every = max(1, math.ceil(count / MAX_LABELS))
     labels = tuple(
         Label(x=round(LEFT + i * slot + slot / 2, 2), text=texts[i])
@@ -128,7 +194,9 @@ def build_chart(trend: Trend, colours: TaskColours) -> Chart:
         left=float(LEFT),
         right=right,
         base=base,
-        segments=tuple(segments),
+        bar_width=bar_width,
+        series=series_list,
+        columns=tuple(columns),
         labels=labels,
         grid=grid,
         empty=top_seconds <= 0,
@@ -136,8 +204,8 @@ def build_chart(trend: Trend, colours: TaskColours) -> Chart:
 
 
 def chart_svg(chart: Chart, label: str) -> Markup:
-    """The chart as SVG markup (built here, not in a template loop: a year has ~400
-    segments), or a short note when the period is empty."""
+    """The chart as SVG markup, a path per series, and its legend (built here, not in a
+    template loop), or a short note when the period is empty."""
     if chart.empty:
         return Markup('<p class="empty">Nothing recorded in this period.</p>')
     left, right, label_x = chart.left, chart.right, chart.left - 6
@@ -146,23 +214,36 @@ def chart_svg(chart: Chart, label: str) -> Markup:
         f'aria-label="{escape(label)}">\n  '
     ]
     parts.extend(
-        f'<line class="grid" x1="{left}" x2="{right}" y1="{g.y}" y2="{g.y}"/>'
-        f'<text class="grid-label" x="{label_x}" y="{g.y + 4}">{escape(g.text)}</text>'
+        f'<line class="grid" x1="{_num(left)}" x2="{_num(right)}" y1="{_num(g.y)}" '
+        f'y2="{_num(g.y)}"/><text class="grid-label" x="{_num(label_x)}" y="{_num(g.y + 4)}">'
+        f"{escape(g.text)}</text>"
         for g in chart.grid
     )
     parts.append("\n  ")
     parts.extend(
-        f'<rect class="seg" x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" '
-        f'fill="{escape(s.colour)}"><title>{escape(s.title)}</title></rect>'
-        for s in chart.segments
+        f'<path class="seg" fill="{escape(s.colour)}" d="{s.path}">'
+        f"<title>{escape(s.key)} · {duration(s.seconds)}</title></path>"
+        for s in chart.series
+    )
+    parts.append("\n  ")
+    parts.extend(  # each bar's tooltip: an invisible box over it
+        f'<rect class="hit" x="{_num(c.x)}" y="{_num(c.y)}" width="{_num(chart.bar_width)}" '
+        f'height="{_num(c.height)}"><title>{escape(c.title)}</title></rect>'
+        for c in chart.columns
     )
     parts.append("\n  ")
     label_y = chart.base + 16
     parts.extend(
-        f'<text class="x-label" x="{lb.x}" y="{label_y}">{escape(lb.text)}</text>'
+        f'<text class="x-label" x="{_num(lb.x)}" y="{_num(label_y)}">{escape(lb.text)}</text>'
         for lb in chart.labels
     )
-    parts.append("\n</svg>")
+    parts.append('\n</svg>\n<ul class="legend-keys trend-legend" aria-label="Colours">')
+    parts.extend(
+        f"<li>{dot(s.colour)}<span>{escape(s.key)}</span> "
+        f'<span class="muted">{duration(s.seconds)}</span></li>'
+        for s in chart.series
+    )
+    parts.append("</ul>")
     return Markup("".join(parts))  # noqa: S704 - every value interpolated is escaped
 
 

@@ -1,0 +1,290 @@
+"""Deskmeter's side of ``benchmarks/versus_aw.py``: writes, reads, sync lag and idle wake-ups.
+
+Run as a module in a process of its own, so that the same code can measure another checkout
+(``PYTHONPATH=OTHER/src:.``: the "before" column of the comparison); it uses only what the
+store, web app and sync engine offered before issue 25 (anything newer is looked up with
+``getattr``). Prints nothing but progress on stderr; writes one JSON file.
+
+    python -m benchmarks.deskmeter_side --folder DIR --output FILE [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from benchmarks.many_tasks import generate_many, many_tasks
+from benchmarks.web_bench import CLOCK, LAST_DAY, TZ, TZ_NAME, build_store
+from deskmeter.config import Settings, SyncSettings
+from deskmeter.importing.loader import import_switches
+from deskmeter.importing.readers import ImportSource
+from deskmeter.models import Switch
+from deskmeter.records import SwitchRecord
+from deskmeter.store.sqlite import SQLiteStore
+from deskmeter.web import create_app
+
+MONTH = 6
+DAY = f"{LAST_DAY.year}-06-11"
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def p50(function: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """p50 of the wall time and of this process's CPU time (ms): on a busy machine the CPU
+    time is the figure to compare (the wall time waits for other processes' turns)."""
+    function()
+    wall, cpu = [], []
+    for _ in range(runs):
+        began, cpu_began = time.perf_counter(), time.process_time()
+        function()
+        cpu.append((time.process_time() - cpu_began) * 1000)
+        wall.append((time.perf_counter() - began) * 1000)
+    return round(statistics.median(wall), 3), round(statistics.median(cpu), 3)
+
+
+def history(years: int) -> list[Switch]:
+    days = 365 * years
+    return list(generate_many(LAST_DAY - timedelta(days=days - 1), days, TZ))
+
+
+# -- writes -----------------------------------------------------------------------------------
+
+
+def writes(folder: Path, counts: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for count in counts:
+        switches = history(max(1, round(count / 33_000)))[:count]
+        with SQLiteStore(folder / f"bulk-{count}.db") as store:
+            store.upsert_tasks(many_tasks())
+            began, cpu = time.perf_counter(), time.process_time()
+            store.add_switches(switches)
+            seconds = time.perf_counter() - began
+            cpu = time.process_time() - cpu
+        out[f"store.add_switches {count}"] = round(count / seconds)
+        out[f"store.add_switches {count} per CPU s"] = round(count / cpu)
+        records = [SwitchRecord.of(s).model_dump(mode="json") for s in switches]
+        with SQLiteStore(folder / f"import-{count}.db") as store:
+            store.upsert_tasks(many_tasks())
+            source = ImportSource("bench", iter(records), len(records))
+            began, cpu = time.perf_counter(), time.process_time()
+            result = import_switches(source, store)
+            seconds = time.perf_counter() - began
+            cpu = time.process_time() - cpu
+            assert result.written == count, (result.written, count)
+        out[f"import {count}"] = round(count / seconds)
+        out[f"import {count} per CPU s"] = round(count / cpu)
+        say(
+            f"writes {count}: {out[f'store.add_switches {count}']:,}/s bulk, "
+            f"{out[f'import {count}']:,}/s import"
+        )
+    out["mongomock sink 33000"] = sink_writes(history(1)[:33_000])
+    return out
+
+
+def sink_writes(switches: list[Switch]) -> int:
+    """The MongoDB sink's batch path (documents to the remote, its kept totals): on mongomock,
+    an in-memory imitation of MongoDB, NOT a server: the figure is the sink's Python side."""
+    from benchmarks.sync_common import mongomock_sink
+    from deskmeter.store.documents import switch_to_doc
+    from deskmeter.sync.changes import DocChange
+
+    sink = mongomock_sink()
+    changes = [DocChange("switch", s.id, switch_to_doc(s)) for s in switches]
+    began = time.perf_counter()
+    for first in range(0, len(changes), 500):
+        sink.apply(changes[first : first + 500])
+    return round(len(changes) / (time.perf_counter() - began))
+
+
+# -- reads ------------------------------------------------------------------------------------
+
+
+def reads(store: Any, folder: Path, host: str | None, runs: int) -> dict[str, Any]:
+    settings = Settings(store=str(folder / "x.db"), timezone=TZ_NAME, task_file=folder / "t.txt")
+    client = create_app(settings, store=store, clock=lambda: CLOCK).test_client()
+    year = LAST_DAY.year
+    query = f"&host={host}" if host else ""
+    urls = {
+        "month page": f"/calendar/{year}/{MONTH}?{query.lstrip('&')}",
+        "month totals API": f"/api/v1/totals?start={year}-06-01&end={year}-06-30{query}",
+        "year totals API": f"/api/v1/totals?start={year}-01-01&end={year}-12-31&by=month{query}",
+        "one day of switches API": f"/api/v1/switches?start={DAY}&end={DAY}&per_page=500{query}",
+    }
+    out: dict[str, Any] = {}
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        out[name], out[f"{name} CPU"] = p50(lambda u=url: client.get(u), runs)
+        if name == "month page":
+            out["month page bytes"] = len(response.data)
+    return out
+
+
+def all_reads(folder: Path, runs: int, quick: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    path = folder / "many.db"
+    with SQLiteStore(path) as store:
+        store.upsert_tasks(many_tasks())
+        store.add_switches(history(1))
+        store.day_totals(CLOCK - timedelta(days=1), CLOCK, TZ)
+    store = SQLiteStore(path)
+    out["many tasks, 1 year"] = reads(store, folder, None, runs)
+    store.close()
+    say(f"reads, many tasks: {out['many tasks, 1 year']}")
+    if not quick:
+        db, count, _ = build_store(folder, 10, 2)
+        store = SQLiteStore(db)
+        out["ten years, 2 hosts, one host"] = reads(store, folder, "bench", runs)
+        out["ten years, 2 hosts, all hosts"] = reads(store, folder, None, runs)
+        out["ten years switches"] = count
+        store.close()
+        say(f"reads, ten years: {out['ten years, 2 hosts, all hosts']}")
+    return out
+
+
+# -- sync -------------------------------------------------------------------------------------
+
+WRITER = """
+import json, random, sys, time
+from deskmeter.store.sqlite import SQLiteStore
+from tests.sync.support import switch
+store = SQLiteStore(sys.argv[1])
+rng = random.Random(7)
+out = {}
+for n in range(int(sys.argv[2])):
+    time.sleep(rng.uniform(0.02, 0.25))
+    s = switch(20_000_000 + n)
+    store.add_switch(s)
+    out[s.id] = time.monotonic()
+store.close()
+print(json.dumps(out))
+"""
+
+
+def voluntary_switches(pid: int) -> int:
+    """Voluntary context switches of every thread of ``pid`` (each is a wake-up from sleep)."""
+    total = 0
+    for status in Path(f"/proc/{pid}/task").glob("*/status"):
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("voluntary_ctxt_switches"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def sync(folder: Path, writes_count: int, idle: float) -> dict[str, Any]:
+    """The engine as the daemon runs it (the factory's source, default settings), the real
+    MongoSink on mongomock (in-process: the engine's delay, not a network's); a second
+    process commits switches as the tracker does."""
+    from tests.sync.support import seed
+
+    from benchmarks.sync_common import mongomock_sink
+    from deskmeter.sync.engine import SyncEngine
+    from deskmeter.sync.factory import make_source
+
+    store = SQLiteStore(folder / "sync.db")
+    seed(store, 1000)
+    acked: dict[str, float] = {}
+    sink = mongomock_sink()
+    real_apply = sink.apply
+
+    def apply(changes: Any) -> int:
+        written = real_apply(changes)
+        now = time.monotonic()
+        for change in changes:
+            acked.setdefault(str(change.doc_id), now)
+        return written
+
+    sink.apply = apply  # type: ignore[method-assign]
+    settings = SyncSettings()
+    source = make_source(store, settings)
+    reads_done = [0]
+    real_read = source.read
+
+    def read(position: Any, limit: int) -> Any:
+        reads_done[0] += 1
+        return real_read(position, limit)
+
+    source.read = read  # type: ignore[method-assign]
+    engine = SyncEngine(source, sink, store, settings)
+    thread = threading.Thread(target=engine.run, daemon=True)
+    thread.start()
+    while engine.copies == 0 or engine.checkpoint is None:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    reads_before, switches_before = reads_done[0], voluntary_switches(os.getpid())
+    time.sleep(idle)
+    idle_reads = reads_done[0] - reads_before
+    idle_switches = voluntary_switches(os.getpid()) - switches_before
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ)
+    done = subprocess.run(
+        [sys.executable, "-c", WRITER, str(store.path), str(writes_count)],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    committed: dict[str, float] = json.loads(done.stdout)
+    deadline = time.monotonic() + 30
+    while not all(k in acked for k in committed) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    engine.request_stop()
+    thread.join(40)
+    store.close()
+    lags = sorted((acked[k] - t) * 1000 for k, t in committed.items() if k in acked)
+
+    def pct(q: float) -> float:
+        return round(lags[min(len(lags) - 1, round(q * (len(lags) - 1)))], 1)
+
+    return {
+        "sink": "MongoSink on mongomock (in-process imitation, not a server)",
+        "source": type(source).__name__,
+        "watching": bool(getattr(source, "watching", False)),
+        "writes": len(committed),
+        "arrived": len(lags),
+        "lag_p50_ms": pct(0.5),
+        "lag_p99_ms": pct(0.99),
+        "idle_seconds": idle,
+        "idle_loop_wakeups": idle_reads,
+        "idle_process_context_switches": idle_switches,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--folder", type=Path, required=True)
+    parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--quick", action="store_true", help="small sizes (the smoke test)")
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args(argv)
+    args.folder.mkdir(parents=True, exist_ok=True)
+    counts = [3_300] if args.quick else [33_000, 330_000]
+    result: dict[str, Any] = {"load_average_before": os.getloadavg()[0]}
+    result["writes"] = writes(args.folder, counts)
+    result["reads"] = all_reads(args.folder, args.runs, args.quick)
+    result["sync"] = sync(args.folder, 20 if args.quick else 100, 2.0 if args.quick else 6.0)
+    result["load_average_after"] = os.getloadavg()[0]
+    args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    random.seed(7)
+    main()

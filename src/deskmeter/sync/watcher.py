@@ -1,0 +1,78 @@
+"""Waking sync when the SQLite file changes: inotify (through watchdog) on the database's folder.
+
+A commit by any process (the tracker, the CLI, the dashboard, another sync) writes the
+database's WAL file (or, without WAL, the file itself): the kernel tells the watcher, which
+sets an event the sync loop sleeps on. No polling: an idle sync sleeps until a commit, its own
+heartbeat, or the slow safety poll (for file systems without inotify: NFS, some FUSE mounts).
+
+Only the database's own files count (``NAME``, ``NAME-wal``, ``NAME-journal``): other files in
+the folder change without waking sync. The watchdog threads are told to block for the safety
+poll's length, so they do not wake on their own every second either.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+log = logging.getLogger(__name__)
+
+#: The slowest the sync loop looks at the change log when nothing wakes it (seconds).
+SAFETY_POLL_SECONDS = 30.0
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, names: frozenset[str], changed: threading.Event) -> None:
+        self._names = names
+        self._changed = changed
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return  # a reader opening the file changes nothing
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            name = os.fsdecode(path).rpartition("/")[2]
+            if name in self._names:
+                self._changed.set()
+                return
+
+
+class FileWatcher:
+    """Sets ``changed`` whenever the SQLite database at ``path`` is written by anyone.
+
+    ``start`` returns False (and the caller polls) when the folder cannot be watched.
+    """
+
+    def __init__(self, path: Path, *, block_seconds: float = SAFETY_POLL_SECONDS) -> None:
+        self.path = Path(path).absolute()
+        self.changed = threading.Event()
+        name = self.path.name
+        names = frozenset({name, f"{name}-wal", f"{name}-journal"})
+        self._observer = Observer(timeout=max(1.0, block_seconds))
+        self._observer.daemon = True
+        self._handler = _Handler(names, self.changed)
+        self.active = False
+
+    def start(self) -> bool:
+        try:
+            self._observer.schedule(self._handler, str(self.path.parent), recursive=False)
+            self._observer.start()
+        except (OSError, RuntimeError) as exc:
+            log.warning(
+                "cannot watch %s for changes (%s): sync polls every %.0f s instead",
+                self.path.parent,
+                exc,
+                SAFETY_POLL_SECONDS,
+            )
+            return False
+        self.active = True
+        return True
+
+    def stop(self) -> None:
+        if self.active:
+            self.active = False
+            self._observer.stop()  # daemon threads: not joined (they block for a while)
