@@ -62,7 +62,11 @@ class ClockTick:
             seconds, future, loop = waiting[0]
             self._pending.clear()
         self.clock.advance(seconds)
-        loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
+        def wake() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        loop.call_soon_threadsafe(wake)
         return seconds
 
 
@@ -91,7 +95,7 @@ class Follower:
             self._arrived.put(line)
 
         async def main() -> None:
-            self._task = asyncio.current_task()  # type: ignore[assignment]
+            self._task = asyncio.current_task()
             await follow(
                 self.fmt, write, self.clock, bus_address=self.bus_address,
                 sleep=self.tick.sleep, connected=lambda _: self._subscribed.set(),
@@ -192,3 +196,58 @@ def parse_waybar_line(line: str) -> dict[str, Any]:
         isinstance(cls, list) and all(isinstance(c, str) for c in cls)
     ), line
     return obj
+
+
+@dataclass
+class TrayRunner:
+    """``Tray.run`` (``deskmeter tray``) in a thread of its own, on the injected clock."""
+
+    clock: FakeClock
+    bus_address: str
+    tick: ClockTick = field(init=False)
+    opened: list[str] = field(default_factory=list)
+    tray: Any = None
+    error: BaseException | None = None
+    _thread: threading.Thread | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+    _task: asyncio.Task[None] | None = None
+    _ready: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.tick = ClockTick(self.clock)
+
+    def start(self) -> TrayRunner:
+        from deskmeter.indicator.tray import Tray
+
+        async def main() -> None:
+            self._task = asyncio.current_task()
+            self.tray = Tray(
+                self.clock, bus_address=self.bus_address, sleep=self.tick.sleep,
+                open_url=self.opened.append,
+            )  # fmt: skip
+            await self.tray.run(ready=lambda _: self._ready.set())
+
+        def run() -> None:
+            self._loop = asyncio.new_event_loop()
+            try:
+                self._loop.run_until_complete(main())
+            except asyncio.CancelledError:
+                pass
+            except BaseException as exc:
+                self.error = exc
+            finally:
+                self._ready.set()
+                self._loop.close()
+
+        self._thread = threading.Thread(target=run, name="tray", daemon=True)
+        self._thread.start()
+        assert self._ready.wait(15), "the tray did not start"
+        assert self.error is None, self.error
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._task is not None and not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._task.cancel)
+        if self._thread is not None:
+            self._thread.join(10)

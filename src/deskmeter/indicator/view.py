@@ -117,6 +117,7 @@ class View:
     elapsed: str = ""
     since: int = 0
     recent: tuple[str, ...] = ()
+    dashboard_url: str = ""
     #: Seconds of the away stretch waiting for a decision (0: none) and its start.
     pending_away_seconds: int = 0
     pending_away_start: int = 0
@@ -154,6 +155,7 @@ def view_of(running: bool, props: TrackerProps | None, now: float) -> View:
     common: dict[str, Any] = {
         "task": task,
         "recent": props.recent_tasks[:RECENT_MENU_SIZE],
+        "dashboard_url": props.dashboard_url,
         "pending_away_seconds": pending,
         "pending_away_start": props.pending_away[0] if pending else 0,
     }

@@ -1,0 +1,16 @@
+"""``deskmeter tray``: the tray item (StatusNotifierItem) outside GNOME Shell."""
+
+from __future__ import annotations
+
+import typer
+
+
+def tray() -> None:
+    """Show the current task and the time on it in the system tray, with a task menu.
+
+    A StatusNotifierItem: KDE Plasma, waybar's tray, Xfce, Cinnamon and Budgie show it. It
+    follows the running `deskmeter track` over D-Bus. See docs/indicator.md.
+    """
+    from deskmeter.indicator.tray import run_tray
+
+    raise typer.Exit(run_tray())
