@@ -62,6 +62,7 @@ class ClockTick:
             seconds, future, loop = waiting[0]
             self._pending.clear()
         self.clock.advance(seconds)
+
         def wake() -> None:
             if not future.done():
                 future.set_result(None)

@@ -3,6 +3,7 @@ on the private session bus, its stdout read line by line."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -98,3 +99,36 @@ def test_no_session_bus_is_a_one_line_error(tmp_path: Path, session_bus: Private
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("deskmeter: error: cannot connect to the session bus")
+
+
+def test_i3bar_asks_for_clicks_and_a_click_on_the_block_opens_the_task_menu(
+    live: LiveTracker, session_bus: PrivateBus, tmp_path: Path
+) -> None:
+    tracker = live.start()
+    tracker.step(WorkspaceChanged(0))
+    env = env_for(session_bus, tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(f'store = "{tmp_path / "t.db"}"\ntask_file = "{tmp_path / "tasks.txt"}"\n')
+    seen = tmp_path / "menu-saw.txt"
+    # The menu program: keeps what it was shown and picks work/b (as a user would in rofi).
+    env.update(DESKMETER_CONFIG=str(config), DESKMETER_MENU=f"sh -c 'cat > {seen}; echo work/b'")
+    proc = subprocess.Popen(
+        command(session_bus, "--follow", "--format", "i3bar"), stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stdin is not None
+        assert json.loads(proc.stdout.readline()) == {"version": 1, "click_events": True}
+        assert proc.stdout.readline().strip() == "["
+        assert json.loads(proc.stdout.readline())[0]["name"] == "deskmeter"
+        # What i3bar writes: an endless array of click events, one per line.
+        proc.stdin.write('[\n{"name":"other","button":1}\n')
+        proc.stdin.write(',{"name":"deskmeter","instance":null,"button":1,"x":10,"y":5}\n')
+        proc.stdin.flush()
+        live.pump(timeout=30)  # the SetTask the menu's choice sent
+        assert live.tracker is not None and live.tracker.tasks.current is not None
+        assert live.tracker.tasks.current.path == "work/b"
+        assert seen.read_text().splitlines() == ["work/a", "work/b"]
+    finally:
+        proc.kill()
+        proc.wait()

@@ -4,7 +4,8 @@
   ``tooltip``, ``class`` (a list: the state, and ``pending-away`` when an away stretch waits),
   ``alt`` (the state). Waybar reads ``text`` and ``tooltip`` as Pango markup: escaped here.
 - ``i3bar``: the i3bar protocol: a header object, then an endless JSON array with one array of
-  blocks per line (``[`` first, then ``[...]``, then ``,[...]``).
+  blocks per line (``[`` first, then ``[...]``, then ``,[...]``). From the command, the header
+  asks for click events: a click on the block opens ``deskmeter task pick``.
 - ``i3blocks``: one block object per line (a ``format=json`` persistent block).
 - ``text``: the label alone (polybar's ``tail = true`` script, i3blocks' plain persistent block).
 - ``json``: everything, for scripts.
@@ -72,9 +73,12 @@ class BarFormat:
         self.name = name
         self._first = True
 
-    def header(self) -> list[str]:
+    def header(self, click_events: bool = False) -> list[str]:
         if self.name == "i3bar":
-            return [dumps({"version": 1}), "["]
+            head: dict[str, Any] = {"version": 1}
+            if click_events:
+                head["click_events"] = True
+            return [dumps(head), "["]
         return []
 
     def framed(self, content: str) -> str:

@@ -34,6 +34,7 @@ async def follow(
     sleep: Sleep = asyncio.sleep,
     once: bool = False,
     connected: Callable[[TrackerBus], None] | None = None,
+    click_events: bool = False,
 ) -> None:
     """Write ``fmt``'s lines until the session bus goes away (or after one line: ``once``).
 
@@ -47,7 +48,7 @@ async def follow(
         connected(bus)
     waits: set[asyncio.Future[Any]] = set()
     try:
-        for line in fmt.header():
+        for line in fmt.header(click_events):
             write(line)
         last = None
         gone = asyncio.ensure_future(bus.wait_closed())
@@ -76,6 +77,38 @@ async def follow(
             await asyncio.wait_for(bus.wait_closed(), 2)
 
 
+def block_clicked(line: str) -> bool:
+    """Whether a line i3bar writes to a status command's stdin is a click on our block."""
+    import json
+
+    text = line.strip().lstrip("[,").strip()
+    if not text:
+        return False
+    try:
+        event = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(event, dict) and event.get("name") == "deskmeter"
+
+
+def open_menu_on_clicks() -> None:
+    """Read i3bar's click events from stdin (a thread): a click on the block opens the menu."""
+    import subprocess
+    import sys
+    import threading
+
+    def read() -> None:
+        for line in sys.stdin:
+            if block_clicked(line):
+                subprocess.Popen(
+                    [sys.executable, "-m", "deskmeter", "task", "pick"],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    start_new_session=True,
+                )  # fmt: skip
+
+    threading.Thread(target=read, name="i3bar-clicks", daemon=True).start()
+
+
 def run_follow(format_name: str, *, once: bool = False, clock: Clock | None = None) -> int:
     """The command: lines to stdout (flushed each); the exit status."""
     import sys
@@ -92,8 +125,11 @@ def run_follow(format_name: str, *, once: bool = False, clock: Clock | None = No
     except ValueError as exc:
         print(f"deskmeter: error: {exc}", file=sys.stderr)
         return 2
+    clicks = format_name == "i3bar" and not once
+    if clicks:
+        open_menu_on_clicks()
     try:
-        asyncio.run(follow(fmt, write, clock or SystemClock(), once=once))
+        asyncio.run(follow(fmt, write, clock or SystemClock(), once=once, click_events=clicks))
     except TrackerBusError as exc:
         print(f"deskmeter: error: {exc}", file=sys.stderr)
         return 1

@@ -63,8 +63,10 @@ def choices(props: TrackerProps | None, listed: Sequence[str]) -> list[Choice]:
 
 
 def menu_command(given: str | None, env: Mapping[str, str] | None = None) -> list[str]:
-    """``given`` split as a shell would, else the first installed menu program for the session."""
+    """``given`` (else ``$DESKMETER_MENU``) split as a shell would, else the first installed
+    menu program for the session."""
     env = os.environ if env is None else env
+    given = given or env.get("DESKMETER_MENU", "")
     if given:
         return shlex.split(given)
     candidates = WAYLAND_MENUS if env.get("WAYLAND_DISPLAY") else X11_MENUS
