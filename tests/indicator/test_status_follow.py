@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from deskmeter.dbus import BUS_NAME, INTERFACE, OBJECT_PATH
+from deskmeter.dbus.service import serve_tracker
 from deskmeter.indicator.bar_formats import BarFormat
 from deskmeter.tracker.clock import FakeClock
 from deskmeter.tracker.events import Away, Back, WorkspaceChanged
@@ -36,7 +37,7 @@ def texts(lines: list[str]) -> list[str]:
     return [parse_waybar_line(line)["text"] for line in lines]
 
 
-def test_waybar_lines_follow_the_tracker_from_not_running_to_tracking_to_away_and_back(
+def test_waybar_lines_follow_the_tracker_from_not_running_to_tracking_to_away_and_back_again(
     live: LiveTracker, follower_factory: Callable[[str], Follower], clock: FakeClock,
     session_bus: PrivateBus,
 ) -> None:  # fmt: skip
@@ -96,6 +97,10 @@ def test_waybar_lines_follow_the_tracker_from_not_running_to_tracking_to_away_an
     line = parse_waybar_line(follower.wait_for(lambda s: "not running" in s))
     assert line["class"] == ["not-running"]
     wait_until(lambda: follower.tick.live() == [], what="the tick to be dropped")
+
+    live.service = serve_tracker(tracker, "x11", bus_address=session_bus.address)  # it is back
+    line = parse_waybar_line(follower.wait_for(lambda s: '"tracking"' in s))
+    assert line["text"].startswith("work/b \u00b7 ")
     shown = texts(follower.lines)
     assert all(a != b for a, b in zip(follower.lines, follower.lines[1:], strict=False)), shown
 

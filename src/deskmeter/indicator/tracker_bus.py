@@ -129,6 +129,8 @@ class TrackerBus:
             reply = await asyncio.wait_for(self._bus.call(message), CALL_TIMEOUT)
         except TimeoutError as exc:
             raise TrackerBusError(f"{member}: no answer within {CALL_TIMEOUT:.0f} s") from exc
+        except (EOFError, OSError) as exc:  # the session bus went away meanwhile
+            raise TrackerBusError(f"{member}: the session bus closed") from exc
         if reply is None:
             raise TrackerBusError(f"{member}: no reply")
         if reply.message_type is MessageType.ERROR:
