@@ -8,8 +8,15 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from deskmeter.cli.context import AppContext
+from deskmeter.cli.main import app
+from deskmeter.tracker.clock import FakeClock
 from deskmeter.tracker.events import WorkspaceChanged
 from tests.gnome.shell import PrivateBus
 from tests.indicator.harness import LiveTracker, parse_waybar_line
@@ -132,3 +139,18 @@ def test_i3bar_asks_for_clicks_and_a_click_on_the_block_opens_the_task_menu(
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_the_commands_line_takes_now_from_the_cli_clock(
+    live: LiveTracker, session_bus: PrivateBus, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In process (typer's runner) with the CLI's injected clock: the exact time is known."""
+    tracker = live.start()
+    tracker.step(WorkspaceChanged(0))
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", session_bus.address)
+    later = clock.now() + timedelta(hours=1, minutes=5, seconds=59)
+    result = CliRunner().invoke(
+        app, ["status", "--format", "waybar"], obj=AppContext(clock=lambda: later)
+    )
+    assert result.exit_code == 0, result.output
+    assert parse_waybar_line(result.output.strip())["text"] == "work/a \u00b7 1h 05m"

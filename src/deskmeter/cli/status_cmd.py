@@ -46,8 +46,10 @@ def status(
     """Show the current workspace, task and since when."""
     if follow or bar_format is not None:
         from deskmeter.indicator.follow import run_follow
+        from deskmeter.indicator.view import WallClock
 
-        raise typer.Exit(run_follow(bar_format or "text", once=not follow))
+        clock = WallClock(app_context(ctx).clock)
+        raise typer.Exit(run_follow(bar_format or "text", once=not follow, clock=clock))
     app = app_context(ctx)
     settings = app.settings
     now = app.now()

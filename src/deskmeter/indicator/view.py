@@ -7,8 +7,10 @@ logic.js``), so every indicator reads the same: ``work/deskmeter/sync · 1h 05m`
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 NOT_RUNNING_TEXT = "Deskmeter not running"
@@ -22,6 +24,19 @@ MENU_MAX_CHARS = 60
 RECENT_MENU_SIZE = 8
 #: How many recent tasks a pending away stretch can be given to from a menu.
 AWAY_CHOICES = 3
+
+
+class WallClock:
+    """The CLI's clock (a function giving "now", ``AppContext.clock``) as a tracker ``Clock``."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
 
 
 def shorten_task(path: str, limit: int = LABEL_MAX_CHARS) -> str:
