@@ -43,6 +43,7 @@ STATE = Path(tempfile.gettempdir()) / (
 # name: (directory molecule runs in, scenario), longest first.
 SCENARIOS = {
     "deskmeter": ("roles/deskmeter", "default"),
+    "deskmeter_desktops": ("roles/deskmeter", "desktops"),
     "local": (".", "local"),
     "gnome_extension": ("roles/gnome_extension", "default"),
     "sync_tunnel": ("roles/sync_tunnel", "default"),

@@ -18,6 +18,7 @@ from deskmeter.cli import (
     sync_cmd,
     task_cmd,
     track_cmd,
+    tray_cmd,
     web_cmd,
 )
 from deskmeter.cli.context import AppContext
@@ -81,6 +82,7 @@ app.command("status")(status_cmd.status)
 app.command("report")(report_cmd.report)
 app.command("export")(export_cmd.export)
 app.command("web")(web_cmd.web)
+app.command("tray")(tray_cmd.tray)
 app.add_typer(task_cmd.app, name="task")
 app.add_typer(sync_cmd.app, name="sync")
 app.add_typer(edit_cmd.app, name="edit")

@@ -27,8 +27,29 @@ def format_duration(seconds: float) -> str:
 def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow",
+            help="Print a line on every change (from the running tracker's D-Bus signals).",
+        ),
+    ] = False,
+    bar_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="A status bar's line: waybar, i3bar, i3blocks, text (polybar) or json. "
+            "See docs/indicator.md.",
+        ),
+    ] = None,
 ) -> None:
     """Show the current workspace, task and since when."""
+    if follow or bar_format is not None:
+        from deskmeter.indicator.follow import run_follow
+        from deskmeter.indicator.view import WallClock
+
+        clock = WallClock(app_context(ctx).clock)
+        raise typer.Exit(run_follow(bar_format or "text", once=not follow, clock=clock))
     app = app_context(ctx)
     settings = app.settings
     now = app.now()

@@ -58,3 +58,41 @@ def set_task(
     with app_.open_store() as store:
         TaskRegistry(store, app_.settings.task_file).set_current(path)
     typer.echo(f"current task: {path}")
+
+
+@app.command("pick")
+def pick(
+    ctx: typer.Context,
+    menu: Annotated[
+        str | None,
+        typer.Option(
+            "--menu",
+            help="A dmenu-style program and its arguments, e.g. 'wofi --dmenu' "
+            "[default: the first of fuzzel, wofi, rofi, bemenu, dmenu found].",
+        ),
+    ] = None,
+) -> None:
+    """Choose the task (or what to do with an away stretch) in a menu (rofi, wofi, fuzzel...).
+
+    The running tracker gets the choice over D-Bus; without one the task file is changed.
+    """
+    from deskmeter.indicator.pick import PickError
+    from deskmeter.indicator.pick import pick as pick_in_menu
+    from deskmeter.indicator.tracker_bus import TrackerBusError
+
+    app_ = app_context(ctx)
+    settings = app_.settings
+    listed = [line.path for line in read_task_file(settings.task_file).tasks]
+
+    def set_in_file(path: str) -> None:
+        with app_.open_store() as store:
+            TaskRegistry(store, settings.task_file).set_current(path)
+
+    try:
+        done = pick_in_menu(menu, listed, set_in_file)
+    except (PickError, TrackerBusError) as exc:
+        typer.echo(f"deskmeter: error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if not done:
+        raise typer.Exit(1)  # cancelled
+    typer.echo(done)
