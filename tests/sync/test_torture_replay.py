@@ -13,7 +13,8 @@ The seed fixes what the writers write and which moments the killers pick; when t
 serves a dead run's request depends on the machine's load, so the replay does not wait for
 luck: before each host's ``before_checkpoint`` run a killed run's request waits at the remote
 and is served while that run's writes are counted (``late_request``), every time. Counting
-by time (the old way) fails this test with the message CI showed, on every run.
+the host's writes between two moments (the old way) fails this test on every run with the
+message CI showed (``host desk: before_checkpoint:1: 2 sink writes``: the first host there).
 """
 
 from __future__ import annotations
