@@ -9,12 +9,15 @@ not have been applied, just as with a real server.
 
 Several hosts sync into the one remote: each call names its ``host``, and the remote side
 keeps one ``MongoSink`` per host on the same mongomock database (one client), as several
-workstations each have their own sink on one MongoDB server.
+workstations each have their own sink on one MongoDB server. Each write also names the sync
+run (process) that sent it, so the test counts a run's writes by that name, never by when
+they arrived: a killed run's last request may be served after the next run began.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from multiprocessing.managers import BaseManager
 from typing import Any
 
@@ -41,15 +44,8 @@ class RemoteSide:
         self.sinks: dict[str, MongoSink] = {}
         self.lock = threading.Lock()
         self.applied_batches: dict[str, int] = {}
-        #: Calls of each host still being served: a killed process's last request may wait
-        #: for the lock (another host holds it) and land after its sender died.
-        self.in_flight: dict[str, int] = {}
-        self.counting = threading.Lock()
-
-    def busy(self, host: str = "") -> int:
-        """How many of ``host``'s requests the remote is serving or about to serve now."""
-        with self.counting:
-            return self.in_flight.get(host or HOST, 0)
+        #: Sink writes per (host, run): each request names the sync run that sent it.
+        self.run_batches: Counter[tuple[str, str]] = Counter()
 
     def sink(self, host: str) -> MongoSink:
         if host not in self.sinks:
@@ -63,17 +59,12 @@ class RemoteSide:
         with self.lock:
             self.sink(host or HOST).check()
 
-    def apply(self, changes: list[DocChange], host: str = "") -> int:
+    def apply(self, changes: list[DocChange], host: str = "", run: str = "") -> int:
         host = host or HOST
-        with self.counting:
-            self.in_flight[host] = self.in_flight.get(host, 0) + 1
-        try:
-            with self.lock:
-                self.applied_batches[host] = self.applied_batches.get(host, 0) + 1
-                return self.sink(host).apply(changes)
-        finally:
-            with self.counting:
-                self.in_flight[host] -= 1
+        with self.lock:
+            self.applied_batches[host] = self.applied_batches.get(host, 0) + 1
+            self.run_batches[host, run] += 1
+            return self.sink(host).apply(changes)
 
     def count(self, collection: str, host: str = "") -> int:
         with self.lock:
@@ -98,6 +89,14 @@ class RemoteSide:
             return self.applied_batches.get(host, 0)
         return sum(self.applied_batches.values())
 
+    def run_writes(self, run: str, host: str = "") -> int:
+        """The sink writes the run ``run`` of ``host`` sent (served, or being served now).
+
+        Counted by the run named in each request, not between two moments: a killed run's
+        last request may reach the remote after the next run began (see ``late_request``).
+        """
+        return self.run_batches[host or HOST, run]
+
 
 _remote: RemoteSide | None = None
 
@@ -110,10 +109,14 @@ def get_remote() -> RemoteSide:
 
 
 class HostSink:
-    """A host's view of the remote through the manager's proxy: the ``Sink`` protocol."""
+    """A host's view of the remote through the manager's proxy: the ``Sink`` protocol.
 
-    def __init__(self, remote: Any, host: str) -> None:
-        self.remote, self.host = remote, host
+    ``run`` names the sync run (one process) in every write it sends, so the test counts
+    each run's writes whenever they land.
+    """
+
+    def __init__(self, remote: Any, host: str, run: str = "") -> None:
+        self.remote, self.host, self.run = remote, host, run
 
     def describe(self) -> str:
         return str(self.remote.describe())
@@ -122,7 +125,7 @@ class HostSink:
         self.remote.check(self.host)
 
     def apply(self, changes: list[DocChange]) -> int:
-        return int(self.remote.apply(changes, self.host))
+        return int(self.remote.apply(changes, self.host, self.run))
 
     def count(self, collection: str) -> int:
         return int(self.remote.count(collection, self.host))

@@ -15,6 +15,12 @@ local documents.
 
 The writer and the killer draw from their own generators, both derived from one seed:
 ``DESKMETER_TORTURE_SEED=<n>`` repeats a run (the seed is printed and in every failure).
+
+A killed run's last sink request may still wait at the remote when the next run starts
+(see ``late_request``): every run names itself in its requests, and a planned run's writes
+are the ones that name it. After the plain run killed while it streams (where it happens),
+the test leaves such a late request at the remote on purpose and serves it while the next
+run's writes are counted (``Planned.late``).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from multiprocessing import get_context
@@ -44,11 +51,15 @@ from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync import failpoints
 from deskmeter.sync.checkpoint import Checkpoint, Checkpoints
 from tests.support.waiting import wait_for
+from tests.sync.late_request import ARRIVED, GATE_ENV, OPEN
 from tests.sync.remote_server import HOST, RemoteManager
 from tests.sync.support import T0, delete_switch, local_documents, switch
-from tests.sync.torture_runner import SETTINGS
+from tests.sync.torture_runner import RUN_ENV, SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The sync process the test kills, and the process that leaves a late request at the remote.
+RUNNER = "tests.sync.torture_runner"
+LATE_SENDER = "tests.sync.late_request"
 #: The user's history before the first sync: several copy batches (see ``SCHEDULE``).
 HISTORY = 8 * SETTINGS.batch_size
 #: The writer writes until the random kills are done (up to 200 switches a second), at most this.
@@ -67,13 +78,16 @@ class Planned:
     """One sync run that must die at ``failpoint`` (``name:N``) while in ``phase``.
 
     ``moves``: whether the saved checkpoint changes during the run; ``writes``: how many sink
-    writes the remote receives (None: some). Both show that the kill hit the moment named.
+    writes the remote receives from this run (None: some). Both show that the kill hit the
+    moment named. ``late``: the last request of a run killed before (the batch this run
+    writes again) still waits at the remote and is served while this run runs.
     """
 
     failpoint: str
     phase: str
     moves: bool
     writes: int | None
+    late: bool = False
 
 
 #: Every failpoint, in the phase where it matters most. ``None``: a plain run that finishes
@@ -84,7 +98,7 @@ SCHEDULE: list[Planned | None] = [
     Planned("before_write:1", "first copy", moves=False, writes=0),
     Planned("between_collections:1", "first copy", moves=True, writes=None),
     None,
-    Planned("before_write:1", "stream", moves=False, writes=0),
+    Planned("before_write:1", "stream", moves=False, writes=0, late=True),
     Planned("before_checkpoint:1", "stream", moves=False, writes=1),
     Planned("after_write:1", "stream", moves=False, writes=1),
     # Here the test deletes SWEPT switches and prunes the change log: a full resync follows.
@@ -161,7 +175,8 @@ class Torture:
     db: Path
     tmp: Path
     remote: Any
-    command: list[str]
+    #: The arguments of a sync process (``torture_runner``'s).
+    args: list[str]
     seed: int
     #: The workstation this local store and its sync process are.
     host: str = HOST
@@ -169,6 +184,9 @@ class Torture:
     fired_log: Path = field(init=False)
     stderr_log: Path = field(init=False)
     kills: int = 0
+    #: Processes started; the last one's name, which it sends with each sink write.
+    runs: int = 0
+    run: str = ""
     began: float = field(default_factory=time.monotonic)
     report: list[dict[str, Any]] = field(default_factory=list)
 
@@ -182,16 +200,25 @@ class Torture:
         where = f"host {self.host}: " if self.host != HOST else ""
         return f"{where}{text} [DESKMETER_TORTURE_SEED={self.seed}]\n--- sync log tail ---\n{tail}"
 
-    def start(self, failpoint: str | None = None) -> subprocess.Popen[bytes]:
+    def start(
+        self, failpoint: str | None = None, *, module: str = RUNNER, gate: Path | None = None
+    ) -> subprocess.Popen[bytes]:
+        """A new run (a sync process, or with ``gate`` the sender of a late request)."""
+        self.runs += 1
+        self.run = f"{self.host}/{self.runs}"
         env = {k: v for k, v in os.environ.items() if k != failpoints.ENV}
         env[failpoints.LOG_ENV] = str(self.fired_log)
+        env[RUN_ENV] = self.run
         if failpoint:
             env[failpoints.ENV] = failpoint
+        if gate is not None:
+            env[GATE_ENV] = str(gate)
+        command = [sys.executable, "-m", module, *self.args]
         with self.stderr_log.open("ab") as err:
-            err.write(f"=== run with failpoint {failpoint}\n".encode())
+            err.write(f"=== run {self.run}: {module} with failpoint {failpoint}\n".encode())
             err.flush()
             return subprocess.Popen(
-                self.command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err
+                command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err
             )
 
     def checkpoint(self) -> Checkpoint | None:
@@ -239,16 +266,29 @@ class Torture:
             beat = T0 + timedelta(days=1)
             self.watcher.put_state(State(0, "ws", T0, beat, "f" * 24, host=self.host))
 
-    def run_planned(self, plan: Planned) -> None:
-        # the last request of the process killed before may still be queued at the remote
-        # (another host holds its lock): let it land before counting this run's writes
+    def leave_late_request(self) -> tuple[Path, str]:
+        """A run that sent its next batch and was SIGKILLed while the remote had the request
+        but had not served it yet (see ``late_request``): its gate and its run's name."""
+        gate = self.tmp / f"gate-{self.runs + 1}"
+        gate.mkdir()
+        sender = self.start(module=LATE_SENDER, gate=gate)
         wait_for(
-            lambda: self.remote.busy(self.host) == 0, 30, what="the remote served the last run"
+            lambda: (gate / ARRIVED).exists() or sender.poll() is not None,
+            60,
+            what="the late request at the remote",
         )
+        assert sender.poll() is None, self.why("the late request's sender died")
+        self.kill(sender)
+        return gate, self.run
+
+    def run_planned(self, plan: Planned) -> None:
+        late = self.leave_late_request() if plan.late else None
         before = self.watcher.get_meta("sync.checkpoint")
-        batches = self.remote.batches(self.host)
         seen = len(self.fired())
         proc = self.start(plan.failpoint)
+        run = self.run
+        if late is not None:
+            (late[0] / OPEN).touch()  # the remote serves it while this run runs
         try:
             code = proc.wait(timeout=90)
         except subprocess.TimeoutExpired:
@@ -256,10 +296,17 @@ class Torture:
             proc.wait()
             raise AssertionError(self.why(f"{plan.failpoint} never fired")) from None
         self.kills += 1
+        if late is not None:  # before or after this run's write: its count is the same
+            wait_for(
+                lambda: self.remote.run_writes(late[1], self.host) == 1,
+                60,
+                what=f"the remote to serve the late request of {late[1]}",
+            )
         name = plan.failpoint.split(":")[0]
         fired = self.fired()[seen:]
         after = self.watcher.get_meta("sync.checkpoint")
-        writes = self.remote.batches(self.host) - batches
+        # This run's writes: the requests that name it, whenever the remote served them.
+        writes = self.remote.run_writes(run, self.host)
         self.report.append(
             {
                 "failpoint": plan.failpoint,
@@ -267,6 +314,7 @@ class Torture:
                 "fired": bool(fired) and fired[-1]["failpoint"] == name,
                 "checkpoint_moved": after != before,
                 "remote_writes": writes,
+                "late_request": plan.late,
                 "seconds": round(time.monotonic() - self.began, 1),
             }
         )
@@ -298,8 +346,8 @@ def torture(tmp_path: Path) -> Iterator[Torture]:
     manager = RemoteManager(address=("127.0.0.1", 0), authkey=key, ctx=get_context("spawn"))
     manager.start()
     host, port = manager.address  # type: ignore[misc]
-    command = [sys.executable, "-m", "tests.sync.torture_runner", str(db), host, str(port)]
-    run = Torture(db, tmp_path, manager.remote(), [*command, key.hex()], seed)  # type: ignore[attr-defined]
+    args = [str(db), str(host), str(port), key.hex()]
+    run = Torture(db, tmp_path, manager.remote(), args, seed)  # type: ignore[attr-defined]
     try:
         yield run
     finally:
@@ -451,7 +499,7 @@ HOST_SCHEDULE: list[Planned | None] = [
     Planned("after_write:1", "first copy", moves=False, writes=1),
     Planned("between_collections:1", "first copy", moves=True, writes=None),
     None,
-    Planned("before_checkpoint:1", "stream", moves=False, writes=1),
+    Planned("before_checkpoint:1", "stream", moves=False, writes=1, late=True),
     Planned("before_write:1", "stream", moves=False, writes=0),
     # Here the host deletes SWEPT of its switches and prunes its change log: a resync.
     Planned("sweep:1", "resync", moves=True, writes=None),
@@ -504,10 +552,9 @@ class HostRun:
         watcher.changelog.prune(watcher.changelog.last_seq())
 
 
-@pytest.fixture
-def fleet(tmp_path: Path) -> Iterator[tuple[dict[str, Torture], Any, int]]:
-    seed = int(os.environ.get("DESKMETER_TORTURE_SEED") or secrets.randbelow(2**32))
-    print(f"DESKMETER_TORTURE_SEED={seed}")  # shown by pytest when the test fails
+@contextmanager
+def three_hosts(tmp_path: Path, seed: int) -> Iterator[tuple[dict[str, Torture], Any]]:
+    """The three workstations' stores (each with its history) and the one remote."""
     key = secrets.token_bytes(16)
     manager = RemoteManager(address=("127.0.0.1", 0), authkey=key, ctx=get_context("spawn"))
     manager.start()
@@ -522,14 +569,21 @@ def fleet(tmp_path: Path) -> Iterator[tuple[dict[str, Torture], Any, int]]:
             history = SQLiteStore(db)  # the host's own history before its first sync
             history.add_switches(host_switch(host, i) for i in range(HOST_HISTORY))
             history.close()
-            runner = [sys.executable, "-m", "tests.sync.torture_runner", str(db), address]
-            command = [*runner, str(port), key.hex(), host]
-            runs[host] = Torture(db, home, remote, command, seed, host=host)
-        yield runs, remote, seed
+            args = [str(db), str(address), str(port), key.hex(), host]
+            runs[host] = Torture(db, home, remote, args, seed, host=host)
+        yield runs, remote
     finally:
         for run in runs.values():
             run.close()
         manager.shutdown()
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Iterator[tuple[dict[str, Torture], Any, int]]:
+    seed = int(os.environ.get("DESKMETER_TORTURE_SEED") or secrets.randbelow(2**32))
+    print(f"DESKMETER_TORTURE_SEED={seed}")  # shown by pytest when the test fails
+    with three_hosts(tmp_path, seed) as (runs, remote):
+        yield runs, remote, seed
 
 
 @pytest.mark.slow
@@ -538,6 +592,14 @@ def test_three_hosts_syncing_at_once_while_killed_leave_the_remote_the_union_of_
     fleet: tuple[dict[str, Torture], Any, int], artifacts: Path
 ) -> None:
     runs, remote, seed = fleet
+    torture_three_hosts(runs, remote, seed, artifacts, "three_hosts")
+
+
+def torture_three_hosts(
+    runs: dict[str, Torture], remote: Any, seed: int, artifacts: Path, key: str
+) -> None:
+    """Kill the three hosts' sync at every failpoint and at random moments, all at once;
+    then the remote must be the union of their stores (figures under ``key``)."""
     hosts: dict[str, HostRun] = {}
     for host, torture in runs.items():
         stop = threading.Event()
@@ -644,7 +706,7 @@ def test_three_hosts_syncing_at_once_while_killed_leave_the_remote_the_union_of_
         )
         result["kills"] = sum(r["kills"] for r in result["per_host"].values())
         result["failpoints_fired"] = sum(r["failpoints_fired"] for r in result["per_host"].values())
-        record_figures(artifacts, result, "three_hosts")
+        record_figures(artifacts, result, key)
 
     for run in hosts.values():
         assert {r["failpoint"].split(":")[0] for r in run.torture.report} == set(failpoints.NAMES)

@@ -4,12 +4,15 @@ reached through ``remote_server.RemoteManager`` (see there why).
     python -m tests.sync.torture_runner STORE HOST PORT AUTHKEY_HEX [SYNC_HOST]
 
 ``SYNC_HOST``: the workstation it syncs as (default ``box``, the single-host torture's).
+``DESKMETER_TORTURE_RUN`` (environment): the name of this run, sent with each sink write so
+the test counts the writes of each run, whenever the remote serves them.
 
 SIGTERM stops it the way ``deskmeter sync`` stops (after the batch in flight).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from types import FrameType
@@ -20,6 +23,9 @@ from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync.engine import SyncEngine
 from deskmeter.sync.source import SQLiteSource
 from tests.sync.remote_server import HOST, HostSink, RemoteManager
+
+#: The environment variable naming the run (the test sets a new name for each process).
+RUN_ENV = "DESKMETER_TORTURE_RUN"
 
 SETTINGS = SyncSettings(
     batch_size=500,
@@ -36,7 +42,8 @@ def main(argv: list[str]) -> int:
     setup_logging()
     manager = RemoteManager(address=(host, int(port)), authkey=bytes.fromhex(key))
     manager.connect()
-    remote = HostSink(manager.remote(), syncs_as)  # type: ignore[attr-defined]
+    run = os.environ.get(RUN_ENV, "")
+    remote = HostSink(manager.remote(), syncs_as, run)  # type: ignore[attr-defined]
     store = SQLiteStore(path)
     engine = SyncEngine(
         SQLiteSource(store, poll_seconds=SETTINGS.poll_seconds), remote, store, SETTINGS
