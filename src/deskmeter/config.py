@@ -57,7 +57,7 @@ class _Section(BaseModel):
 
 
 class TrackerSettings(_Section):
-    source: Literal["auto", "x11", "wmctrl", "gnome"] = "auto"
+    source: Literal["auto", "x11", "wmctrl", "gnome", "wayland"] = "auto"
     #: How often the open interval's heartbeat is saved: at most this much is lost on a crash.
     #: At least 1 s: a tiny value would spin the CPU and write the store in a loop.
     heartbeat_seconds: float = Field(30.0, ge=1, le=3600)
@@ -73,7 +73,7 @@ class TrackerSettings(_Section):
     ask_after_away_seconds: float = Field(600.0, ge=0, le=7 * 86_400)
     #: What sees input: auto (X11 idle on X11, Mutter's idle monitor under GNOME), x11,
     #: mutter, or none. The screen lock and suspend come from logind (and GNOME's lock).
-    presence: Literal["auto", "x11", "mutter", "none"] = "auto"
+    presence: Literal["auto", "x11", "mutter", "wayland", "none"] = "auto"
     #: Listen to systemd-logind (session Lock/Unlock, PrepareForSleep) on the system bus.
     logind: bool = True
 

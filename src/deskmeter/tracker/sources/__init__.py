@@ -2,6 +2,8 @@
 
 ``x11``    python-xlib, event-driven (PropertyNotify on the root window); the default on X11.
 ``wmctrl`` polls ``wmctrl -d`` once a second, as the original Deskmeter did; the fallback.
+``wayland`` ``ext-workspace-v1`` (pywayland), event-driven: labwc, niri, COSMIC and any
+           compositor with that protocol; chosen by ``auto`` when the compositor offers it.
 ``gnome``  fed over D-Bus by the GNOME Shell extension (``deskmeter.dbus``); the source on
            Wayland, chosen by ``auto`` there when the extension is installed.
 """
@@ -50,6 +52,11 @@ def auto_source_name(environ: Mapping[str, str] | None = None) -> str:
 
     if extension_installed(environ):
         return "gnome"
+    from deskmeter.tracker.sources.wayland import MANAGER
+    from deskmeter.tracker.wayland_conn import has_global
+
+    if environ is None and has_global(MANAGER):
+        return "wayland"  # a compositor with ext-workspace-v1 (labwc, niri, COSMIC)
     raise SourceError(
         "this is a Wayland session, where only the Deskmeter GNOME Shell extension can see the "
         f"workspaces, and it is not installed ({EXTENSION_UUID}; see "
@@ -74,4 +81,8 @@ def make_source(
         from deskmeter.tracker.sources.gnome import GnomeSource
 
         return GnomeSource()
-    raise SourceError(f"unknown workspace source {name!r} (auto, x11, wmctrl, gnome)")
+    if name == "wayland":
+        from deskmeter.tracker.sources.wayland import WaylandSource
+
+        return WaylandSource(retry_seconds=retry_seconds)
+    raise SourceError(f"unknown workspace source {name!r} (auto, x11, wmctrl, gnome, wayland)")
