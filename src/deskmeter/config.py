@@ -57,7 +57,8 @@ class _Section(BaseModel):
 
 
 class TrackerSettings(_Section):
-    source: Literal["auto", "x11", "wmctrl", "gnome", "wayland"] = "auto"
+    #: A row of ``deskmeter.tracker.sources.registry.WORKSPACE_SOURCES``, or ``auto``.
+    source: str = "auto"
     #: How often the open interval's heartbeat is saved: at most this much is lost on a crash.
     #: At least 1 s: a tiny value would spin the CPU and write the store in a loop.
     heartbeat_seconds: float = Field(30.0, ge=1, le=3600)
@@ -76,6 +77,14 @@ class TrackerSettings(_Section):
     presence: Literal["auto", "x11", "mutter", "wayland", "none"] = "auto"
     #: Listen to systemd-logind (session Lock/Unlock, PrepareForSleep) on the system bus.
     logind: bool = True
+
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        from deskmeter.tracker.sources.registry import check_source_name
+
+        return check_source_name(value)
 
 
 class WorkspaceSettings(_Section):

@@ -18,6 +18,7 @@ from deskmeter.tracker.lock import TrackerLease, TrackerLockError, stale_after
 from deskmeter.tracker.presence.base import presence_names, start_presence
 from deskmeter.tracker.sources import SourceError, auto_source_name, make_source
 from deskmeter.tracker.sources.gnome import GnomeSource
+from deskmeter.tracker.sources.registry import help_text
 from deskmeter.tracker.taskwatch import TaskFileWatcher
 
 log = logging.getLogger("deskmeter.track")
@@ -33,7 +34,7 @@ def track(
         str | None,
         typer.Option(
             "--source",
-            help="Workspace source: auto, x11 (event-driven), wmctrl (polling), gnome (Wayland).",
+            help=help_text(),
         ),
     ] = None,
 ) -> None:

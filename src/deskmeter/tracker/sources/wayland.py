@@ -32,6 +32,7 @@ from pywayland.protocol.ext_workspace_v1 import (
 
 from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost, WorkspaceNames
 from deskmeter.tracker.sources import Emit
+from deskmeter.tracker.sources.registry import SourceOptions
 from deskmeter.tracker.wayland_conn import WaylandConnection, WaylandGoneError
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,10 @@ class WaylandSource:
         self.retry_seconds = retry_seconds
         self.wakeups = 0
         self._conn: WaylandConnection | None = None
+
+    @classmethod
+    def from_options(cls, options: SourceOptions) -> WaylandSource:
+        return cls(retry_seconds=options.retry_seconds)
 
     def wake(self) -> None:
         conn = self._conn

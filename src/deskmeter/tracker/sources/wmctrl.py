@@ -9,6 +9,7 @@ import threading
 
 from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost
 from deskmeter.tracker.sources import Emit
+from deskmeter.tracker.sources.registry import SourceOptions
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,10 @@ class WmctrlSource:
         self.poll_seconds = poll_seconds
         self.retry_seconds = retry_seconds
         self.command = shutil.which("wmctrl") or "wmctrl"
+
+    @classmethod
+    def from_options(cls, options: SourceOptions) -> WmctrlSource:
+        return cls(poll_seconds=options.poll_seconds, retry_seconds=options.retry_seconds)
 
     def read(self) -> tuple[int, str] | None:
         result = subprocess.run(

@@ -18,6 +18,7 @@ from Xlib import X, Xatom, display, error
 
 from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost, WorkspaceNames
 from deskmeter.tracker.sources import Emit
+from deskmeter.tracker.sources.registry import SourceOptions
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,10 @@ class X11Source:
     def __init__(self, display_name: str | None = None, retry_seconds: float = 5.0) -> None:
         self.display_name = display_name
         self.retry_seconds = retry_seconds
+
+    @classmethod
+    def from_options(cls, options: SourceOptions) -> X11Source:
+        return cls(retry_seconds=options.retry_seconds)
 
     # -- reading properties -----------------------------------------------------------------
 

@@ -1,0 +1,179 @@
+"""Source ``sway``: Sway (Wayland) and i3 (X11) through their IPC socket.
+
+At start the source subscribes to ``workspace`` and ``shutdown`` events, then asks
+``GET_WORKSPACES`` for the focused one (subscribing first: no switch falls between the two).
+Each ``focus`` event is a switch (moving focus to another output focuses that output's
+workspace, and Sway and i3 report that as ``focus`` too: the focused output's workspace is the
+active one); ``rename`` of the focused workspace is a rename (same index, new name). Between
+events the thread blocks in ``recv``: no polling.
+
+The socket: ``$SWAYSOCK``, ``$I3SOCK``, else the newest ``sway-ipc.$UID.*.sock`` or
+``i3/ipc-socket.*`` under ``$XDG_RUNTIME_DIR``, else ``i3 --get-socketpath``. When the
+compositor dies the source says so once (``WorkspaceLost``: nothing is counted after it) and
+looks for a socket every ``retry_seconds`` until a compositor answers again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost
+from deskmeter.tracker.sources import Emit
+from deskmeter.tracker.sources.i3_ipc import (
+    EVENT_SHUTDOWN,
+    EVENT_WORKSPACE,
+    GET_WORKSPACES,
+    IpcConnection,
+)
+from deskmeter.tracker.sources.indexes import IndexBook
+from deskmeter.tracker.sources.registry import SourceOptions
+
+log = logging.getLogger(__name__)
+
+
+def socket_candidates(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Where a Sway or i3 IPC socket may be, most likely first."""
+    env = os.environ if environ is None else environ
+    found = [env[key] for key in ("SWAYSOCK", "I3SOCK") if env.get(key)]
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime:
+        root = Path(runtime)
+        patterns = [f"sway-ipc.{os.getuid()}.*.sock", "i3/ipc-socket.*"]
+        paths = [str(p) for pattern in patterns for p in root.glob(pattern)]
+        paths.sort(key=_mtime, reverse=True)
+        found.extend(p for p in paths if p not in found)
+    if not found:
+        from deskmeter.tracker.sources.auto import i3_socket_path
+
+        path = i3_socket_path(env)
+        if path:
+            found.append(path)
+    return found
+
+
+def _mtime(path: str) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _number(node: Mapping[str, Any]) -> int | None:
+    num = node.get("num")
+    return num if isinstance(num, int) and num >= 0 else None
+
+
+class SwaySource:
+    name = "sway"
+
+    def __init__(
+        self, retry_seconds: float = 5.0, environ: Mapping[str, str] | None = None
+    ) -> None:
+        self.retry_seconds = retry_seconds
+        self.environ = environ
+        self.book = IndexBook()
+        self._focused: str | None = None
+        #: Workspace names by the compositor's node id: a rename event carries only the new one.
+        self._names_by_id: dict[int, str] = {}
+
+    @classmethod
+    def from_options(cls, options: SourceOptions) -> SwaySource:
+        return cls(retry_seconds=options.retry_seconds)
+
+    def connect(self) -> IpcConnection | None:
+        for path in socket_candidates(self.environ):
+            try:
+                return IpcConnection(path)
+            except OSError:
+                continue
+        return None
+
+    def run(self, emit: Emit, stop: threading.Event) -> None:
+        waiting_logged = False
+        while not stop.is_set():
+            conn = self.connect()
+            if conn is None:
+                if not waiting_logged:
+                    log.warning(
+                        "waiting for a Sway or i3 IPC socket (SWAYSOCK, I3SOCK, "
+                        "$XDG_RUNTIME_DIR/sway-ipc.*.sock); retrying every %.0f s",
+                        self.retry_seconds,
+                    )
+                    waiting_logged = True
+                stop.wait(self.retry_seconds)
+                continue
+            waiting_logged = False
+            log.info("connected to the Sway/i3 IPC socket %s", conn.path)
+            try:
+                self._watch(conn, emit, stop)
+            except OSError as exc:
+                log.warning("lost the Sway/i3 IPC socket %s (%s)", conn.path, exc)
+            finally:
+                conn.close()
+            if self._focused is not None or not stop.is_set():
+                emit(WorkspaceLost(f"Sway/i3 IPC socket {conn.path} gone"))
+            self._focused = None
+            stop.wait(min(self.retry_seconds, 1.0))  # a restarting compositor needs a moment
+
+    def _see(self, node: Mapping[str, Any]) -> str:
+        name = str(node.get("name", ""))
+        ident = node.get("id")
+        if isinstance(ident, int) and ident not in self._names_by_id:
+            self._names_by_id[ident] = name
+        self.book.index(name, _number(node))
+        return name
+
+    def _emit(self, emit: Emit, node: Mapping[str, Any]) -> None:
+        name = self._see(node)
+        self._focused = name
+        emit(WorkspaceChanged(self.book.index(name, _number(node)), name, source=self.name))
+
+    def _watch(self, conn: IpcConnection, emit: Emit, stop: threading.Event) -> None:
+        conn.subscribe(["workspace", "shutdown"])
+        workspaces = conn.request(GET_WORKSPACES)
+        listed = workspaces if isinstance(workspaces, list) else []
+        nodes = [w for w in listed if isinstance(w, dict)]
+        for node in nodes:
+            self._see(node)
+        focused = next((w for w in nodes if w.get("focused")), None)
+        if focused is not None:
+            self._emit(emit, focused)
+        while not stop.is_set():
+            kind, body = conn.next_event()
+            if kind == EVENT_SHUTDOWN:
+                log.info("the compositor is shutting down (%s)", body)
+                return
+            if kind != EVENT_WORKSPACE or not isinstance(body, dict):
+                continue
+            self.on_workspace_event(body, emit)
+
+    def on_workspace_event(self, body: Mapping[str, Any], emit: Emit) -> None:
+        change = body.get("change")
+        current = body.get("current")
+        if not isinstance(current, dict):
+            return
+        if change == "focus":
+            self._emit(emit, current)
+        elif change == "rename":
+            new = str(current.get("name", ""))
+            old_name = self._old_name(current, new)
+            if old_name is not None:
+                self.book.rename(old_name, new, _number(current))
+            if current.get("focused") or old_name == self._focused:
+                self._emit(emit, current)
+        elif change == "init":
+            self._see(current)
+
+    def _old_name(self, node: Mapping[str, Any], new: str) -> str | None:
+        """The name a renamed workspace had (Sway/i3 send only the new one: found by id)."""
+        ident = node.get("id")
+        if not isinstance(ident, int):
+            return None
+        previous = self._names_by_id.get(ident)
+        self._names_by_id[ident] = new
+        return previous
