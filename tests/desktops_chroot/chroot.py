@@ -23,7 +23,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tests.desktops.compositors import UserTracker, as_user, ensure_user, _popen_logged
+from tests.desktops import compositors
+from tests.desktops.compositors import UserTracker, _popen_logged, as_user, ensure_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,6 +118,21 @@ def make_venv(tree: Path) -> Path:
         if done.returncode != 0:
             raise RuntimeError(f"{argv[0]} in the chroot failed:\n{done.stderr[-3000:]}")
     return venv
+
+
+def kwin_bin_in(tree: Path) -> Callable[..., Path]:
+    """``compositors.user_dir`` that names KWin's binary copy's folder through ``tree``.
+
+    ``start_kwin(root=tree)`` wants that folder under the tree (it runs the copy by its path
+    inside); the tree's /tmp is the host's, so ``tree/tmp/X`` and ``/tmp/X`` are one folder.
+    """
+    plain = compositors.user_dir
+
+    def user_dir(user: pwd.struct_passwd, prefix: str, mode: int = 0o700) -> Path:
+        path = plain(user, prefix, mode)
+        return tree / "tmp" / path.name if prefix == "dm-kwin-bin-" else path
+
+    return user_dir
 
 
 def chroot_start(venv: Path) -> Callable[[UserTracker, str], subprocess.Popen[bytes]]:
