@@ -18,7 +18,6 @@ from tests.desktops import compositors
 from tests.desktops.compositors import KWin, Sway, UserTracker, start_kwin, start_sway
 from tests.desktops_chroot.chroot import chroot_start, kwin_bin_in, make_venv, mounted_tree, rootfs
 
-
 DESKTOP_ITEM = re.compile(r"\((?:u?int32 )?(\d+), '([^']*)', '([^']*)'\)")
 
 
