@@ -79,7 +79,6 @@ class TrackerSettings(_Section):
     #: Listen to systemd-logind (session Lock/Unlock, PrepareForSleep) on the system bus.
     logind: bool = True
 
-
     @field_validator("source")
     @classmethod
     def _known_source(cls, value: str) -> str:

@@ -146,3 +146,91 @@ def chroot_start(venv: Path) -> Callable[[UserTracker, str], subprocess.Popen[by
         return self.proc
 
     return start
+
+
+# -- labwc (Debian unstable) ------------------------------------------------------------------
+
+LABWC_RC = """<?xml version="1.0"?>
+<labwc_config>
+  <desktops number="{count}">
+    <names>
+{names}
+    </names>
+  </desktops>
+</labwc_config>
+"""
+
+
+class Labwc(compositors.Session):
+    """Headless labwc; its workspaces are its configuration's ``<desktops>``."""
+
+    config_dir: Path = Path("/nonexistent")
+
+    @property
+    def display(self) -> str:
+        return str(self.runtime_dir / self.env["WAYLAND_DISPLAY"])
+
+    def configure(self, names: list[str]) -> None:
+        """Write the workspaces' names into rc.xml (``reconfigure`` makes labwc read it)."""
+        rows = "\\n".join(f"      <name>{name}</name>" for name in names)
+        (self.config_dir / "rc.xml").write_text(LABWC_RC.format(count=len(names), names=rows))
+
+    def reconfigure(self) -> None:
+        assert self.proc is not None
+        compositors.os.kill(labwc_pid(self.proc.pid), compositors.signal.SIGHUP)
+
+
+def labwc_pid(pid: int) -> int:
+    """labwc's own process under ``chroot``/``env`` (they exec, so usually ``pid`` itself)."""
+    for _ in range(5):
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        if not children:
+            return pid
+        pid = int(children[0])
+    return pid
+
+
+def start_labwc(root: Path, names: list[str]) -> Labwc:
+    user = ensure_user()
+    runtime = compositors.user_dir(user, "dm-labwc-run-")
+    home = compositors.user_dir(user, "dm-labwc-home-")
+    config_dir = home / "labwc"
+    config_dir.mkdir()
+    base = {"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime), "PATH": "/usr/bin:/bin"}
+    session = Labwc("labwc", user, runtime, {}, root=root, log_path=home / "labwc.log")
+    session.config_dir = config_dir
+    session.configure(names)
+    subprocess.run(["chown", "-R", f"{user.pw_uid}:{user.pw_gid}", str(config_dir)], check=True)
+
+    def launch() -> None:
+        env = {
+            **base,
+            "WLR_BACKENDS": "headless",
+            "WLR_LIBINPUT_NO_DEVICES": "1",
+            "WLR_RENDERER": "pixman",
+        }
+        assert session.log_path is not None
+        session.proc = _popen_logged(
+            as_user(user, env, ["labwc", "-C", str(config_dir)], root), session.log_path
+        )
+        try:
+            display = compositors.wait_for(
+                lambda: next(iter(runtime.glob("wayland-*[0-9]")), None)
+                or (session.proc is not None and session.proc.poll() is not None and "exit"),
+                timeout=20,
+                what="labwc's Wayland socket",
+            )
+        except AssertionError:
+            raise compositors.CannotStartError(f"labwc did not start: {session.log()[-2000:]}")
+        if display == "exit":
+            raise compositors.CannotStartError(f"labwc exited: {session.log()[-2000:]}")
+        session.env = {
+            **base,
+            "WAYLAND_DISPLAY": display.name,
+            "XDG_SESSION_TYPE": "wayland",
+            "XDG_CURRENT_DESKTOP": "labwc:wlroots",
+        }
+
+    session.restart = launch
+    launch()
+    return session

@@ -14,10 +14,35 @@ import contextlib
 import os
 import select
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pywayland._ffi import ffi
 from pywayland.client.display import Display
+from pywayland.protocol.wayland import WlRegistry
+
+#: pywayland gives an object the compositor creates (a ``new_id`` in an event) to the display
+#: of the FIRST ``wl_registry`` it knows, process-wide. The tracker has two connections (the
+#: workspace source's and the idle source's), so each dispatch runs under this lock with its
+#: own connection's registry moved to the front.
+_DISPATCH_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _dispatching(registry: Any) -> Iterator[None]:
+    with _DISPATCH_LOCK:
+        known = WlRegistry.registry
+        if registry is not None and registry._ptr is not None:
+            others = [(ptr, proxy) for ptr, proxy in known.items() if proxy is not registry]
+            known.clear()
+            known[registry._ptr] = registry
+            known.update(others)
+        yield
+
+
+#: Displays of broken connections, never freed (see ``WaylandConnection.close``).
+_DEAD: list[tuple[Display, list[Any]]] = []
 
 
 class WaylandGoneError(ConnectionError):
@@ -41,6 +66,10 @@ class WaylandConnection:
         self.globals: dict[str, WaylandGlobal] = {}
         #: How often ``wait`` woke up (the benchmark's and the logs' figure).
         self.wakeups = 0
+        #: The connection broke (the compositor died): see ``close``.
+        self.broken = False
+        #: Every proxy of this connection, alive as long as the connection (see ``close``).
+        self._objects: list[Any] = []
         self._wake_r, self._wake_w = os.pipe()
 
     def __enter__(self) -> WaylandConnection:
@@ -52,7 +81,8 @@ class WaylandConnection:
                 f"cannot connect to the Wayland display {self.where()} ({exc})"
             ) from exc
         try:
-            self.registry = self.display.get_registry()
+            with _dispatching(None):
+                self.registry = self.keep(self.display.get_registry())
             self.registry.dispatcher["global"] = self._on_global
             self.registry.dispatcher["global_remove"] = self._on_global_remove
             self.roundtrip()
@@ -68,8 +98,24 @@ class WaylandConnection:
         return self.display_name or os.environ.get("WAYLAND_DISPLAY", "wayland-0")
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.display.disconnect()
+        if self.broken:
+            # pywayland's disconnect destroys every proxy, and after a broken connection that
+            # crashed in libwayland (seen when labwc was killed), as did freeing the proxies
+            # and the display when Python collected them. So a broken connection's objects are
+            # detached from their C destructors and kept: one fd and a few KB per compositor
+            # death, never touched again.
+            with _DISPATCH_LOCK:
+                for proxy in [*self._objects, *self.display._children, self.display]:
+                    ptr = getattr(proxy, "_ptr", None)
+                    if ptr is not None and ptr != ffi.NULL:
+                        proxy._ptr = ffi.gc(ptr, None)
+                for ptr, proxy in list(WlRegistry.registry.items()):
+                    if proxy is self.registry:  # never again the display new objects go to
+                        del WlRegistry.registry[ptr]
+            _DEAD.append((self.display, self._objects))
+        else:
+            with _DISPATCH_LOCK, contextlib.suppress(Exception):
+                self.display.disconnect()
         self._close_pipe()
 
     def _close_pipe(self) -> None:
@@ -86,13 +132,23 @@ class WaylandConnection:
             if item.name == name:
                 del self.globals[interface]
 
+    def keep(self, proxy: Any) -> Any:
+        """Hold ``proxy`` (one the compositor created, or a request made) as long as this
+        connection: pywayland frees a proxy that Python collects, and freeing one of a broken
+        connection's crashed libwayland."""
+        self._objects.append(proxy)
+        return proxy
+
     def bind(self, interface: type[Any], version: int) -> Any:
         """Bind the global ``interface`` (a pywayland ``Interface``) at most at ``version``."""
         item = self.globals[interface.name]
-        return self.registry.bind(item.name, interface, min(version, item.version))
+        return self.keep(self.registry.bind(item.name, interface, min(version, item.version)))
 
     def roundtrip(self) -> None:
-        if self.display.roundtrip() < 0:
+        with _dispatching(self.registry):
+            result = self.display.roundtrip()
+        if result < 0:
+            self.broken = True
             raise WaylandGoneError(f"the compositor on {self.where()} went away")
 
     def wake(self) -> None:
@@ -105,10 +161,18 @@ class WaylandConnection:
 
         Raises ``WaylandGoneError`` when the connection breaks (the compositor died).
         """
+        try:
+            self._dispatch_until(stop, finished)
+        except WaylandGoneError:
+            self.broken = True
+            raise
+
+    def _dispatch_until(self, stop: threading.Event, finished: threading.Event | None) -> None:
         fd = self.display.get_fd()
         while not stop.is_set() and not (finished is not None and finished.is_set()):
             try:
-                self.display.dispatch(block=False)
+                with _dispatching(self.registry):
+                    self.display.dispatch(block=False)
                 self.display.flush()
             except RuntimeError as exc:
                 raise WaylandGoneError(
@@ -123,7 +187,9 @@ class WaylandConnection:
                 try:
                     # Data is waiting: wl_display_dispatch reads it without blocking, then
                     # dispatches; at end of file it fails.
-                    if self.display.dispatch(block=True) < 0:
+                    with _dispatching(self.registry):
+                        result = self.display.dispatch(block=True)
+                    if result < 0:
                         raise WaylandGoneError(f"the compositor on {self.where()} went away")
                 except RuntimeError as exc:
                     raise WaylandGoneError(

@@ -112,6 +112,7 @@ class IdleNotifyPresence:
                 away.clear()
                 emit(Back(at=datetime.now(UTC), reason="idle", source=self.name))
 
+        conn.keep(notification)
         notification.dispatcher["idled"] = on_idled
         notification.dispatcher["resumed"] = on_resumed
         conn.roundtrip()

@@ -155,8 +155,13 @@ class WaylandSource:
         last: tuple[int, str] | None = None
         last_names: tuple[str, ...] | None = None
         finished = threading.Event()
+        gone: list[Any] = []
+
+        def on_group(_manager: Any, group: Any) -> None:
+            conn.keep(group)
 
         def on_workspace(_manager: Any, handle: Any) -> None:
+            conn.keep(handle)
             workspace = model.add(next(serials))
 
             def on_name(_h: Any, name: str) -> None:
@@ -175,8 +180,10 @@ class WaylandSource:
                 workspace.state = int(state)
 
             def on_removed(h: Any) -> None:
+                # Destroyed after the batch's ``done``: the group's ``workspace_leave`` for
+                # this handle may still come in the same batch.
                 workspace.removed = True
-                h.destroy()
+                gone.append(h)
 
             handle.dispatcher["name"] = on_name
             handle.dispatcher["coordinates"] = on_coordinates
@@ -185,6 +192,9 @@ class WaylandSource:
 
         def on_done(_manager: Any) -> None:
             nonlocal last, last_names
+            for handle in gone:
+                handle.destroy()
+            gone.clear()
             current = model.done()
             names = model.names()
             if names != last_names:
@@ -202,6 +212,7 @@ class WaylandSource:
             conn.wake()
 
         manager = conn.bind(ExtWorkspaceManagerV1, 1)
+        manager.dispatcher["workspace_group"] = on_group
         manager.dispatcher["workspace"] = on_workspace
         manager.dispatcher["done"] = on_done
         manager.dispatcher["finished"] = on_finished
