@@ -215,13 +215,17 @@ def start_labwc(root: Path, names: list[str]) -> Labwc:
         )
         try:
             display = compositors.wait_for(
-                lambda: next(iter(runtime.glob("wayland-*[0-9]")), None)
-                or (session.proc is not None and session.proc.poll() is not None and "exit"),
+                lambda: (
+                    next(iter(runtime.glob("wayland-*[0-9]")), None)
+                    or (session.proc is not None and session.proc.poll() is not None and "exit")
+                ),
                 timeout=20,
                 what="labwc's Wayland socket",
             )
         except AssertionError:
-            raise compositors.CannotStartError(f"labwc did not start: {session.log()[-2000:]}")
+            raise compositors.CannotStartError(
+                f"labwc did not start: {session.log()[-2000:]}"
+            ) from None
         if display == "exit":
             raise compositors.CannotStartError(f"labwc exited: {session.log()[-2000:]}")
         session.env = {

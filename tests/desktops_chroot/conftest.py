@@ -16,7 +16,15 @@ import pytest
 
 from tests.desktops import compositors
 from tests.desktops.compositors import KWin, Sway, UserTracker, start_kwin, start_sway
-from tests.desktops_chroot.chroot import chroot_start, kwin_bin_in, make_venv, mounted_tree, rootfs
+from tests.desktops_chroot.chroot import (
+    Labwc,
+    chroot_start,
+    kwin_bin_in,
+    make_venv,
+    mounted_tree,
+    rootfs,
+    start_labwc,
+)
 
 DESKTOP_ITEM = re.compile(r"\((?:u?int32 )?(\d+), '([^']*)', '([^']*)'\)")
 
@@ -51,5 +59,22 @@ def kwin(in_trixie: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KWin]:
     # KWin 6's a(iss) with none: read every item, typed or not.
     monkeypatch.setattr(compositors, "GVARIANT_DESKTOP", DESKTOP_ITEM)
     session = start_kwin(root=in_trixie)
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def sid() -> Iterator[tuple[Path, Path]]:
+    """The mounted Debian unstable tree and the venv inside it."""
+    with mounted_tree(rootfs("sid")) as tree:
+        yield tree, make_venv(tree)
+
+
+@pytest.fixture
+def labwc(sid: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[Labwc]:
+    """labwc (Debian unstable) headless, as the test user, with three named workspaces."""
+    tree, venv = sid
+    monkeypatch.setattr(UserTracker, "start", chroot_start(venv))
+    session = start_labwc(tree, ["mail", "code", "web"])
     yield session
     session.stop()
