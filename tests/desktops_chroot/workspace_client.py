@@ -44,3 +44,9 @@ def activate(display: str, name: str) -> None:
 def names(display: str) -> list[str]:
     with WaylandConnection(display) as conn:
         return list(workspaces(conn)[1])
+
+
+def globals_of(display: str) -> set[str]:
+    """The interfaces the compositor on ``display`` announces."""
+    with WaylandConnection(display) as conn:
+        return set(conn.globals)
