@@ -139,8 +139,9 @@ class Session:
         )
 
     def kill(self) -> None:
-        """The compositor dies (SIGKILL): no goodbye to its clients."""
-        for proc in [self.proc, *self.extra]:
+        """The compositor dies (SIGKILL): no goodbye to its clients. Its X server or session
+        bus (``extra``) stays, as they do when a compositor crashes and is restarted."""
+        for proc in [self.proc]:
             if proc is not None and proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
@@ -160,9 +161,7 @@ class Session:
 
 def _popen_logged(argv: list[str], log_path: Path) -> subprocess.Popen[bytes]:
     with log_path.open("ab") as log:
-        return subprocess.Popen(
-            argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 # -- Sway -------------------------------------------------------------------------------------
@@ -227,8 +226,10 @@ def start_sway(
         )
         try:
             sock = wait_for(
-                lambda: next(iter(runtime.glob("sway-ipc.*.sock")), None)
-                or (session.proc is not None and session.proc.poll() is not None and "exit"),
+                lambda: (
+                    next(iter(runtime.glob("sway-ipc.*.sock")), None)
+                    or (session.proc is not None and session.proc.poll() is not None and "exit")
+                ),
                 timeout=20,
                 what="sway's IPC socket",
             )
@@ -236,7 +237,9 @@ def start_sway(
             raise CannotStartError(f"sway did not start: {session.log()[-2000:]}") from None
         if sock == "exit":
             raise CannotStartError(f"sway exited: {session.log()[-2000:]}")
-        display = wait_for(lambda: next(iter(runtime.glob("wayland-*[0-9]")), None), timeout=10)
+        display: Path = wait_for(
+            lambda: next(iter(runtime.glob("wayland-*[0-9]")), None), timeout=10
+        )  # type: ignore[assignment]
         session.env = {
             **base,
             "SWAYSOCK": str(sock),
@@ -276,10 +279,20 @@ def start_i3(display_number: int, root: Path = HOST_ROOT) -> Sway:
     display = f":{display_number}"
     base = {"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime), "PATH": "/usr/bin:/bin"}
     session = Sway("i3", user, runtime, {}, root=root, log_path=home / "i3.log")
+    # The X server runs as root, as a display manager's does (and as tests/support/xvfb.py's);
+    # ``-ac``: the test user's clients may connect without a cookie.
     xvfb = _popen_logged(
-        as_user(
-            user, base, ["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"], root
-        ),
+        [
+            *([] if root == HOST_ROOT else ["chroot", str(root)]),
+            "Xvfb",
+            display,
+            "-screen",
+            "0",
+            "1024x768x24",
+            "-nolisten",
+            "tcp",
+            "-ac",
+        ],
         session.log_path,  # type: ignore[arg-type]
     )
     session.extra.append(xvfb)
@@ -325,7 +338,8 @@ class I3(Sway):
 # -- KWin -------------------------------------------------------------------------------------
 
 KWIN_FLAGS = ["--virtual", "--width", "1280", "--height", "800", "--no-lockscreen"]
-GVARIANT_DESKTOP = re.compile(r"\(uint32 (\d+), '([^']*)', '([^']*)'\)")
+#: One desktop in gdbus's text (the first position says ``uint32 0``, the others just ``1``).
+GVARIANT_DESKTOP = re.compile(r"\((?:u?int32 )?(\d+), '([^']*)', '([^']*)'\)")
 
 
 class KWin(Session):
@@ -382,7 +396,10 @@ class KWin(Session):
 
 
 def start_kwin(root: Path = HOST_ROOT, binary: str = "/usr/bin/kwin_wayland") -> KWin:
-    """``kwin_wayland --virtual`` as the test user inside ``dbus-run-session``.
+    """``kwin_wayland --virtual`` as the test user in a session bus of its own.
+
+    The bus is held by ``dbus-run-session -- sleep`` (``extra``) so that KWin can die and be
+    started again on the same bus, as a Plasma session restarts a crashed KWin.
 
     The packaged binary carries the file capability ``cap_sys_resource``, which these
     containers cannot grant: a copy (which has none) runs under the name ``kwin_wayland``.
@@ -403,31 +420,36 @@ def start_kwin(root: Path = HOST_ROOT, binary: str = "/usr/bin/kwin_wayland") ->
         "KWIN_COMPOSE": "Q",
     }
     session = KWin("kwin", user, runtime, {}, root=root, log_path=home / "kwin.log")
-    script = (
-        f'echo "$DBUS_SESSION_BUS_ADDRESS" > {address_file}; '
-        f"exec kwin_wayland {' '.join(KWIN_FLAGS)} --socket wayland-9"
+    holder = f'echo "$DBUS_SESSION_BUS_ADDRESS" > {address_file}; exec sleep infinity'
+    session.extra.append(
+        _popen_logged(
+            as_user(user, base, ["dbus-run-session", "--", "sh", "-c", holder], root),
+            session.log_path,  # type: ignore[arg-type]
+        )
     )
+    address = wait_for(
+        lambda: address_file.exists() and address_file.read_text().strip(),
+        timeout=15,
+        what="the session bus",
+    )
+    session.env = {
+        **base,
+        "DBUS_SESSION_BUS_ADDRESS": str(address),
+        "WAYLAND_DISPLAY": "wayland-9",
+        "XDG_SESSION_TYPE": "wayland",
+    }
+    session.env.pop("QT_QPA_PLATFORM")
+    session.env.pop("KWIN_COMPOSE")
 
     def launch() -> None:
-        address_file.unlink(missing_ok=True)
+        (runtime / "wayland-9").unlink(missing_ok=True)
+        (runtime / "wayland-9.lock").unlink(missing_ok=True)
+        env = {**base, "DBUS_SESSION_BUS_ADDRESS": str(address)}
         assert session.log_path is not None
         session.proc = _popen_logged(
-            as_user(user, base, ["dbus-run-session", "--", "sh", "-c", script], root),
+            as_user(user, env, ["kwin_wayland", *KWIN_FLAGS, "--socket", "wayland-9"], root),
             session.log_path,
         )
-        address = wait_for(
-            lambda: address_file.exists() and address_file.read_text().strip(),
-            timeout=15,
-            what="the session bus",
-        )
-        session.env = {
-            **base,
-            "DBUS_SESSION_BUS_ADDRESS": str(address),
-            "WAYLAND_DISPLAY": "wayland-9",
-            "XDG_SESSION_TYPE": "wayland",
-        }
-        session.env.pop("QT_QPA_PLATFORM")
-        session.env.pop("KWIN_COMPOSE")
 
         def answers() -> bool:
             if session.proc is not None and session.proc.poll() is not None:

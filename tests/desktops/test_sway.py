@@ -100,8 +100,10 @@ def test_focusing_another_output_in_sway_makes_its_workspace_the_active_one(sway
         run.wait_state(on("1"), timeout=20)
         sway.command("create_output")  # a second headless monitor, at run time
         outputs = wait_for(
-            lambda: {str(w["output"]) for w in sway.workspaces()} >= {"HEADLESS-1", "HEADLESS-2"}
-            and {str(w["output"]): str(w["name"]) for w in sway.workspaces()},
+            lambda: (
+                {str(w["output"]) for w in sway.workspaces()} >= {"HEADLESS-1", "HEADLESS-2"}
+                and {str(w["output"]): str(w["name"]) for w in sway.workspaces()}
+            ),
             timeout=10,
             what="a workspace on the new output",
         )

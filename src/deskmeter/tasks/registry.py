@@ -90,6 +90,12 @@ class TaskRegistry:
         line = self.good.current
         return CurrentTask(line.id, line.path) if line else None
 
+    def for_workspace(self, index: int, names: tuple[str, ...] = ()) -> CurrentTask | None:
+        """The task of the workspace at ``index`` called ``names``: the one the task file maps
+        to it (``[N]`` / ``[NAME]``), else the current ('*') task."""
+        line = self.good.for_workspace(index, names)
+        return CurrentTask(line.id, line.path) if line else self.current
+
     def _reflect(self, parsed: TaskFile, now: datetime) -> None:
         host = self.host
         known = {t.id: t for t in self.store.tasks(include_inactive=True, host=host)}

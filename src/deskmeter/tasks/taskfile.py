@@ -6,6 +6,13 @@ Format::
     work/deskmeter/sync           # a task path: segments of letters, digits, '.', '_', '-'
     * work/deskmeter/web          # '* ' in front marks the current task (at most one line)
     personal/reading @reading     # '@ID' names the task's id explicitly
+    work/mail [3] [Mail]          # '[...]' maps workspaces to the task: a number, a name
+
+A task's workspaces: ``[N]`` (N a number) is workspace N as the desktop counts them from 1
+(X11's desktop N, KDE's Nth desktop, Sway/i3's and Hyprland's workspace N); any other text in
+brackets is a workspace's name (``[1: web]``, ``[Mail]``; no '#' or ']' in it). On a mapped
+workspace the interval's task is the mapped one; elsewhere it is the '*' task. A workspace
+matches by name first, then by number; each workspace key may appear on one line only.
 
 A task's id is its ``@ID`` when given, else its path. Ids never change by themselves, so
 reordering, commenting and adding tasks keep every id. To rename a task and keep its history
@@ -24,6 +31,9 @@ from pathlib import Path
 SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 PATH_RE = re.compile(rf"^{SEGMENT}(?:/{SEGMENT})*$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+#: ``[3]`` or ``[Mail]`` after a task path: the workspaces mapped to it.
+WORKSPACE_RE = re.compile(r"\[([^\[\]]*)\]")
+MAX_WORKSPACE_KEY = 200
 MAX_PATH = 200
 #: The largest task file read (a few thousand tasks fit in a fraction of this).
 MAX_BYTES = 1024 * 1024
@@ -49,6 +59,8 @@ class TaskLine:
     id: str
     current: bool
     line: int
+    #: Workspace keys mapped to this task: a number as text (``"3"``) or a name.
+    workspaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +70,19 @@ class TaskFile:
     @property
     def current(self) -> TaskLine | None:
         return next((t for t in self.tasks if t.current), None)
+
+    def for_workspace(self, index: int, names: tuple[str, ...] = ()) -> TaskLine | None:
+        """The task mapped to the workspace at ``index`` (0-based) called one of ``names``.
+
+        By name first, then by number (``[N]`` is index N - 1); None when none is mapped.
+        """
+        for name in names:
+            if name:
+                found = next((t for t in self.tasks if name in t.workspaces), None)
+                if found is not None:
+                    return found
+        number = str(index + 1)
+        return next((t for t in self.tasks if number in t.workspaces), None)
 
     def by_path(self, path: str) -> TaskLine | None:
         return next((t for t in self.tasks if t.path == path), None)
@@ -83,6 +108,7 @@ def parse_task_file(text: str, name: str = "task file") -> TaskFile:
     tasks: list[TaskLine] = []
     seen_paths: dict[str, int] = {}
     seen_ids: dict[str, int] = {}
+    seen_workspaces: dict[str, int] = {}
     current_line = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
@@ -96,6 +122,18 @@ def parse_task_file(text: str, name: str = "task file") -> TaskFile:
         if line.startswith("*"):
             current = True
             line = line[1:].strip()
+        workspaces = tuple(key.strip() for key in WORKSPACE_RE.findall(line))
+        line = WORKSPACE_RE.sub(" ", line).strip()
+        if "[" in line or "]" in line:
+            raise fail(f"{line!r}: a workspace is written [NUMBER] or [NAME], brackets closed")
+        for key in workspaces:
+            if not key or len(key) > MAX_WORKSPACE_KEY:
+                raise fail(f"[{key}]: a workspace key is 1 to {MAX_WORKSPACE_KEY} characters")
+            if key.isdigit() and int(key) < 1:
+                raise fail(f"[{key}]: workspaces are counted from 1")
+            if key in seen_workspaces:
+                raise fail(f"workspace [{key}] is mapped twice (also line {seen_workspaces[key]})")
+            seen_workspaces[key] = number
         words = line.split()
         task_id = None
         if len(words) == 2 and words[1].startswith("@"):
@@ -119,7 +157,9 @@ def parse_task_file(text: str, name: str = "task file") -> TaskFile:
             current_line = number
         seen_paths[path] = number
         seen_ids[task_id] = number
-        tasks.append(TaskLine(path=path, id=task_id, current=current, line=number))
+        tasks.append(
+            TaskLine(path=path, id=task_id, current=current, line=number, workspaces=workspaces)
+        )
     return TaskFile(tuple(tasks))
 
 

@@ -218,8 +218,15 @@ class Tracker:
             x_name = self.names[event.index]
         return self.settings.workspace_label(event.index, x_name)
 
+    def _task_for(self, workspace: WorkspaceChanged) -> CurrentTask | None:
+        """The task file's task for this workspace (by its name or number), else the '*' one."""
+        x_name = workspace.name
+        if not x_name and 0 <= workspace.index < len(self.names):
+            x_name = self.names[workspace.index]
+        return self.tasks.for_workspace(workspace.index, (x_name, self._label(workspace)))
+
     def _new_state(self, workspace: WorkspaceChanged, now: datetime) -> State:
-        task = self.tasks.current
+        task = self._task_for(workspace)
         return State(
             workspace_index=workspace.index,
             workspace=self._label(workspace),
@@ -246,7 +253,9 @@ class Tracker:
         self._close_and_open(self._new_state(event, now))
 
     def _on_task(self, now: datetime) -> None:
-        task: CurrentTask | None = self.tasks.current
+        task: CurrentTask | None = (
+            self.tasks.current if self.workspace is None else self._task_for(self.workspace)
+        )
         if self.state is not None and self.state.away:
             self._notify()  # the new task starts when the user is back
             return

@@ -20,7 +20,7 @@ order  the session                                                          sour
 
 A GNOME Wayland session without the extension stops at 9 with the extension's install hint.
 The probes (the bus, the extension's files, ``i3``) are injected so that the table is tested
-as a table (tests/unit/test_source_auto.py).
+as a table (tests/desktops/test_auto_decision.py).
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def _gnome_extension(env: Mapping[str, str]) -> bool:
 def _kwin_on_bus(env: Mapping[str, str]) -> bool:
     from deskmeter.tracker.sources.kwin import kwin_on_session_bus
 
-    return kwin_on_session_bus(env.get("DBUS_SESSION_BUS_ADDRESS"))
+    address = env.get("DBUS_SESSION_BUS_ADDRESS")
+    return bool(address) and kwin_on_session_bus(address)
 
 
 def i3_socket_path(env: Mapping[str, str]) -> str | None:

@@ -5,8 +5,10 @@ KWin publishes its virtual desktops on the session bus: ``org.kde.KWin``
 properties ``current`` (the desktop's id) and ``desktops`` (``a(uss)``: position, id, name) and
 the signals ``currentChanged``, ``desktopCreated``, ``desktopRemoved``, ``desktopDataChanged``.
 The source subscribes to those signals and, on each one, reads the two properties again (two
-calls, about a millisecond) and emits the current desktop: index = its position, name = its
-name. A rename keeps the position, so the tracker records it as a rename, not a switch.
+calls, about a millisecond) and emits the current desktop: index = its position (when the switch
+happened), name = its name. A rename keeps the position, so the tracker records it as a rename,
+not a switch; a desktop added or removed in front of the current one moves its position
+without a switch (nothing is emitted until the next switch or rename).
 
 KWin leaving the bus (``NameOwnerChanged`` to nobody) is a ``WorkspaceLost``: nothing is counted
 until it is back. Between signals the thread sleeps in the event loop: no polling.
@@ -75,7 +77,7 @@ class KWinSource:
         self.retry_seconds = retry_seconds
         #: How many signals woke the thread (the latency benchmark reads it).
         self.wakeups = 0
-        self._last: tuple[int, str] | None = None
+        self._last: tuple[int, str, str] | None = None
 
     @classmethod
     def from_options(cls, options: SourceOptions) -> KWinSource:
@@ -99,13 +101,20 @@ class KWinSource:
                 self._last = None
             stop.wait(self.retry_seconds)
 
-    async def _read(self, bus: MessageBus) -> tuple[int, str] | None:
+    def changed(self, current: tuple[int, str, str]) -> bool:
+        """Another desktop, or this one renamed. A desktop added or removed before the current
+        one moves its position but is no switch: the next switch records the new position."""
+        last = self._last
+        return last is None or last[1] != current[1] or last[2] != current[2]
+
+    async def _read(self, bus: MessageBus) -> tuple[int, str, str] | None:
+        """The current desktop: (position, id, name)."""
         (current,) = await call(bus, KWIN, VDM_PATH, PROPS, "Get", "ss", [VDM, "current"])
         (desktops,) = await call(bus, KWIN, VDM_PATH, PROPS, "Get", "ss", [VDM, "desktops"])
         current_id = str(current.value)  # type: ignore[attr-defined]
-        for position, ident, name in parse_desktops(desktops.value):  # type: ignore[attr-defined]
-            if ident == current_id:
-                return position, name
+        for row in parse_desktops(desktops.value):  # type: ignore[attr-defined]
+            if row[1] == current_id:
+                return row
         return None
 
     async def _session(self, emit: Emit, stop: threading.Event) -> None:
@@ -144,9 +153,12 @@ class KWinSource:
                     if waiting_logged or self._last is None:
                         log.info("reading KWin's virtual desktops on the session bus")
                         waiting_logged = False
-                    if current is not None and current != self._last:
+                    if current is not None and self.changed(current):
+                        last = self._last
+                        if last is not None and last[1] == current[1]:  # renamed in place
+                            current = (last[0], current[1], current[2])
                         self._last = current
-                        emit(WorkspaceChanged(current[0], current[1], source=self.name))
+                        emit(WorkspaceChanged(current[0], current[2], source=self.name))
                 woke = asyncio.ensure_future(changed.wait())
                 await asyncio.wait({woke, disconnected}, return_when=asyncio.FIRST_COMPLETED)
                 if disconnected.done():
