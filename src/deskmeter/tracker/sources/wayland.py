@@ -6,8 +6,10 @@ handle sends its ``name``, ``coordinates`` and ``state`` (the ``active`` bit), a
 switch that deactivates one workspace and activates another is one change, never two.
 
 Which workspace is "the" active one: with one group, its active workspace. With several
-(several outputs, each with its active workspace), the one that became active last (the user
-moved there); when that one goes away, the first active workspace in announcement order.
+(several outputs, each with its active workspace), the one that became active in the last
+batch (the user moved there); at the start, or when the current one goes away, the first
+active workspace in announcement order. ext-workspace-v1 does not say which output has the
+focus: moving the focus to another output without changing a workspace is not seen.
 
 Index: the workspace's first coordinate when the compositor sends coordinates, else its
 position among the workspaces in the order the compositor announced them (labwc announces
@@ -84,8 +86,8 @@ class WorkspaceModel:
         live = [w for w in self.workspaces if not w.removed]
         active = [w for w in live if w.active]
         newly = [w for w in active if w.serial not in self._was_active]
-        if newly:
-            self.current = newly[-1]
+        if len(newly) == 1:
+            self.current = newly[0]  # the user moved there
         elif self.current is None or self.current not in active:
             self.current = active[0] if active else None
         self._was_active = {w.serial for w in active}
