@@ -38,7 +38,6 @@ from tests.desktops_chroot.chroot import (
     rootfs,
     start_labwc,
 )
-from tests.desktops_chroot.conftest import DESKTOP_ITEM
 from tests.desktops_chroot.workspace_client import activate
 
 from benchmarks.stats import percentile, write_json
@@ -74,9 +73,8 @@ def session_for(
         finally:
             sway.stop()
     elif kind == "kwin":
-        plain_user_dir, plain_item = compositors.user_dir, compositors.GVARIANT_DESKTOP
+        plain_user_dir = compositors.user_dir
         compositors.user_dir = kwin_bin_in(tree)  # type: ignore[assignment]
-        compositors.GVARIANT_DESKTOP = DESKTOP_ITEM
         try:
             kwin = compositors.start_kwin(root=tree)
             for position, name in enumerate(["two", "three"], start=1):
@@ -89,7 +87,7 @@ def session_for(
             finally:
                 kwin.stop()
         finally:
-            compositors.user_dir, compositors.GVARIANT_DESKTOP = plain_user_dir, plain_item
+            compositors.user_dir = plain_user_dir
     else:
         labwc = start_labwc(tree, ["one", "two", "three"])
         try:

@@ -8,7 +8,6 @@ tests with the build's reason: these compositors are required, as the newer GNOM
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,8 +24,6 @@ from tests.desktops_chroot.chroot import (
     rootfs,
     start_labwc,
 )
-
-DESKTOP_ITEM = re.compile(r"\((?:u?int32 )?(\d+), '([^']*)', '([^']*)'\)")
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +52,6 @@ def sway(in_trixie: Path) -> Iterator[Sway]:
 def kwin(in_trixie: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KWin]:
     """KWin 6.3 (Debian 13) ``--virtual``, as the test user in its own session bus."""
     monkeypatch.setattr(compositors, "user_dir", kwin_bin_in(in_trixie))
-    # gdbus prints a(uss) as [(uint32 0, ...), (1, ...)] (the type on the first item only) and
-    # KWin 6's a(iss) with none: read every item, typed or not.
-    monkeypatch.setattr(compositors, "GVARIANT_DESKTOP", DESKTOP_ITEM)
     session = start_kwin(root=in_trixie)
     yield session
     session.stop()
