@@ -3,7 +3,9 @@
 Used by tests/desktops and benchmarks/desktop_latency.py. Every helper takes ``root``: ``/``
 runs the host's compositor (Debian 12 here); another path runs the one installed in that root
 file system through ``chroot --userspec`` (the Debian 13 / unstable versions: the caller
-bind-mounts /proc, /dev, /tmp and the repository into it).
+bind-mounts /proc, /sys, /dev and /tmp into it). Runtime directories, sockets and session
+buses live under /tmp, so the tracker (``UserTracker``) always runs on the host, as the test
+user, with the host's Python, and reaches a chrooted compositor as it would a local one.
 
 Why a test user: Sway refuses to run as root ("Unable to drop root"), and a session is a
 user's. The user's Python is a venv made from the system's ``/usr/bin/python3`` (a user cannot
@@ -63,9 +65,14 @@ def user_dir(user: pwd.struct_passwd, prefix: str, mode: int = 0o700) -> Path:
     return path
 
 
+_CHECKED: dict[str, Path] = {}
+
+
 def user_python(user: pwd.struct_passwd) -> Path:
     """A Python the test user can run, seeing this run's packages and ``src`` (cached)."""
-    venv = Path(f"/var/tmp/deskmeter-desktop-venv-{sys.version_info[0]}{sys.version_info[1]}")
+    if user.pw_name in _CHECKED:
+        return _CHECKED[user.pw_name]
+    venv = Path("/var/tmp/deskmeter-desktop-venv")
     python = venv / "bin" / "python3"
     site = [
         sysconfig.get_paths()["purelib"],
@@ -90,6 +97,20 @@ def user_python(user: pwd.struct_passwd) -> Path:
         if path == Path("/"):
             break
         path.chmod(path.stat().st_mode | 0o005)
+    check = subprocess.run(
+        as_user(user, {"PATH": "/usr/bin:/bin"}, [str(python), "-c", "import deskmeter.cli.main"]),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check.returncode != 0:  # e.g. the checkout or its venv under a home others cannot read
+        raise CannotStartError(
+            f"the test user {user.pw_name} cannot import deskmeter with {python} (it reads "
+            f"{', '.join(dict.fromkeys(site))}; they must be readable by others and built for "
+            f"Python {sys.version_info[0]}.{sys.version_info[1]} like /usr/bin/python3): "
+            f"{check.stderr.strip().splitlines()[-1:]}"
+        )
+    _CHECKED[user.pw_name] = python
     return python
 
 
@@ -124,6 +145,8 @@ class Session:
     log_path: Path | None = None
     restart: Callable[[], None] | None = None
     extra: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    #: Directories made for this session, removed by ``stop``.
+    dirs: list[Path] = field(default_factory=list)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
@@ -157,6 +180,8 @@ class Session:
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait(10)
+        for path in self.dirs:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _popen_logged(argv: list[str], log_path: Path) -> subprocess.Popen[bytes]:
@@ -210,6 +235,7 @@ def start_sway(
         "PATH": "/usr/local/bin:/usr/bin:/bin",
     }
     session = Sway("sway", user, runtime, {}, root=root, log_path=home / "sway.log")
+    session.dirs += [runtime, home]
 
     def launch() -> None:
         for old in runtime.glob("sway-ipc.*.sock"):
@@ -279,6 +305,7 @@ def start_i3(display_number: int, root: Path = HOST_ROOT) -> Sway:
     display = f":{display_number}"
     base = {"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime), "PATH": "/usr/bin:/bin"}
     session = Sway("i3", user, runtime, {}, root=root, log_path=home / "i3.log")
+    session.dirs += [runtime, home]
     # The X server runs as root, as a display manager's does (and as tests/support/xvfb.py's);
     # ``-ac``: the test user's clients may connect without a cookie.
     xvfb = _popen_logged(
@@ -410,7 +437,7 @@ def start_kwin(root: Path = HOST_ROOT, binary: str = "/usr/bin/kwin_wayland") ->
     bindir = user_dir(user, "dm-kwin-bin-", 0o755)
     source = root / binary.lstrip("/")
     shutil.copy(source, bindir / "kwin_wayland")
-    inner_bin = bindir if root == HOST_ROOT else Path("/") / bindir.relative_to(root)
+    inner_bin = bindir  # under /tmp: the same path inside a chroot that binds /tmp
     address_file = home / "bus"
     base = {
         "HOME": str(home),
@@ -420,6 +447,7 @@ def start_kwin(root: Path = HOST_ROOT, binary: str = "/usr/bin/kwin_wayland") ->
         "KWIN_COMPOSE": "Q",
     }
     session = KWin("kwin", user, runtime, {}, root=root, log_path=home / "kwin.log")
+    session.dirs += [runtime, home, bindir]
     holder = f'echo "$DBUS_SESSION_BUS_ADDRESS" > {address_file}; exec sleep infinity'
     session.extra.append(
         _popen_logged(
@@ -476,6 +504,8 @@ class UserTracker:
     session: Session
     home: Path
     proc: subprocess.Popen[bytes] | None = None
+    #: More environment (e.g. a longer heartbeat for the idle benchmark).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def store_path(self) -> Path:
@@ -499,14 +529,15 @@ class UserTracker:
             "DESKMETER_TRACKER__HEARTBEAT_SECONDS": "1",
             "DESKMETER_TRACKER__RETRY_SECONDS": "0.5",
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:
         python = user_python(self.session.user)
         argv = [str(python.parent / "deskmeter"), "track", *args]
-        self.proc = _popen_logged(
-            as_user(self.session.user, self.env(), argv, self.session.root), self.log_path
-        )
+        # Always the host's Python and code, whatever root the compositor runs from: its
+        # sockets and bus are under /tmp, which a chroot shares (bind-mounted) with the host.
+        self.proc = _popen_logged(as_user(self.session.user, self.env(), argv), self.log_path)
         return self.proc
 
     def log(self) -> str:
@@ -524,7 +555,7 @@ class UserTracker:
         finally:
             store.close()
 
-    def wait_state(self, check: Callable[[State | None], bool], timeout: float = 10) -> State:
+    def wait_state(self, check: Callable[[State | None], bool], timeout: float = 20) -> State:
         def ok() -> State | bool:
             if self.proc is not None and self.proc.poll() is not None:
                 raise AssertionError(f"deskmeter track exited: {self.log()[-2000:]}")
@@ -556,6 +587,7 @@ def user_tracker(
     session: Session, tasks: str = "* work/alpha\nwork/beta\n"
 ) -> Iterator[UserTracker]:
     home = user_dir(session.user, "dm-track-")
+    session.dirs.append(home)  # removed with the session (tests read the log after the run)
     run = UserTracker(session, home)
     run.task_file.parent.mkdir(parents=True)
     run.task_file.write_text(tasks)

@@ -128,7 +128,7 @@ def test_a_plain_track_with_a_replayed_hyprland_records_switches_and_the_exit(
             store.close()
 
     try:
-        wait_for(lambda: state_name() == "1", timeout=20)
+        wait_for(lambda: state_name() == "1", timeout=60)
         wait_for(lambda: replay.readers() == 1)
         asked = []
         for line, name in (("workspacev2>>2,2", "2"), ("workspacev2>>3,web", "web")):

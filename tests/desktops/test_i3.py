@@ -30,7 +30,7 @@ def test_a_plain_track_under_i3_records_switches_renames_and_i3_restarting(i3: S
         env_for_tracker = run.env()
         assert "SWAYSOCK" not in env_for_tracker and "I3SOCK" not in env_for_tracker
         run.start()
-        run.wait_state(on("1"), timeout=20)
+        run.wait_state(on("1"), timeout=60)
         time.sleep(DWELL)
         i3_command(i3, "workspace mail")
         run.wait_state(on("mail"))
@@ -47,7 +47,7 @@ def test_a_plain_track_under_i3_records_switches_renames_and_i3_restarting(i3: S
         restarting = time.time()
         i3.env.pop("SWAYSOCK")
         i3.restart()
-        run.wait_state(on("1"), timeout=20)
+        run.wait_state(on("1"), timeout=60)
         assert run.stop() == 0
         switches = run.store().switches()
     assert "tracking with the sway source" in run.log()

@@ -49,3 +49,16 @@ def test_the_ipc_client_refuses_a_peer_that_is_not_i3_or_sway(tmp_path: Path) ->
     with IpcConnection(str(path)) as conn, pytest.raises(IpcError, match="not an i3/Sway IPC"):
         conn.request(1)
     server.close()
+
+
+def test_wmctrl_reads_the_desktop_name_when_the_work_area_is_n_a_as_under_i3() -> None:
+    """Regression: i3 prints ``WA: N/A`` (one field); the name was dropped as ""."""
+    from deskmeter.tracker.sources.wmctrl import parse_wmctrl
+
+    assert parse_wmctrl("0  * DG: N/A  VP: 0,0  WA: N/A  2: mail\n") == (0, "2: mail")
+    openbox = (
+        "0  - DG: 1024x768  VP: 0,0  WA: 0,0 1024x768  desktop 1\n"
+        "1  * DG: 1024x768  VP: 0,0  WA: 0,0 1024x768  desktop 2\n"
+    )
+    assert parse_wmctrl(openbox) == (1, "desktop 2")
+    assert parse_wmctrl("0  * DG: 1024x768  VP: 0,0  WA: 0,0 1024x768  N/A\n") == (0, "")

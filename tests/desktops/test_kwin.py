@@ -33,7 +33,7 @@ def test_a_plain_track_in_kwin_finds_the_desktops_and_records_each_switch_by_nam
     add_desktops(kwin, "Mail", "Code")
     with user_tracker(kwin) as run:
         run.start()  # no XDG_CURRENT_DESKTOP: auto finds KWin on the session bus
-        run.wait_state(on("Desktop 1"), timeout=20)
+        run.wait_state(on("Desktop 1"), timeout=60)
         asked: list[float] = []
         seen: list[float] = []
         for name in ("Mail", "Code", "Desktop 1"):
@@ -65,7 +65,7 @@ def test_renaming_a_kwin_desktop_renames_the_open_interval_and_keeps_closed_ones
     add_desktops(kwin, "Mail")
     with user_tracker(kwin) as run:
         run.start()
-        run.wait_state(on("Desktop 1"), timeout=20)
+        run.wait_state(on("Desktop 1"), timeout=60)
         kwin.switch("Mail")
         run.wait_state(on("Mail"))
         kwin.switch("Desktop 1")
@@ -91,7 +91,7 @@ def test_renaming_a_kwin_desktop_renames_the_open_interval_and_keeps_closed_ones
 def test_kwin_desktops_created_and_removed_at_run_time_are_followed(kwin: KWin) -> None:
     with user_tracker(kwin) as run:
         run.start()
-        first = run.wait_state(on("Desktop 1"), timeout=20)
+        first = run.wait_state(on("Desktop 1"), timeout=60)
         kwin.create(0, "Early")  # in front of the current one: moves it, is no switch
         time.sleep(0.5)
         assert run.state().interval_id == first.interval_id  # type: ignore[union-attr]
@@ -118,7 +118,7 @@ def test_kwin_dying_stops_the_count_and_its_return_resumes_it(kwin: KWin) -> Non
     add_desktops(kwin, "Mail")
     with user_tracker(kwin) as run:
         run.start()
-        run.wait_state(on("Desktop 1"), timeout=20)
+        run.wait_state(on("Desktop 1"), timeout=60)
         kwin.switch("Mail")
         run.wait_state(on("Mail"))
         kwin.kill()
@@ -128,7 +128,7 @@ def test_kwin_dying_stops_the_count_and_its_return_resumes_it(kwin: KWin) -> Non
         assert kwin.restart is not None
         restarting = time.time()
         kwin.restart()  # a fresh KWin: one desktop again
-        run.wait_state(on("Desktop 1"), timeout=20)
+        run.wait_state(on("Desktop 1"), timeout=60)
         assert run.stop() == 0
         switches = run.store().switches()
     assert "KWin left the session bus" in run.log()
@@ -141,7 +141,7 @@ def test_kwin_dying_stops_the_count_and_its_return_resumes_it(kwin: KWin) -> Non
 def test_the_session_bus_dying_with_kwin_stops_the_count(kwin: KWin) -> None:
     with user_tracker(kwin) as run:
         run.start()
-        run.wait_state(on("Desktop 1"), timeout=20)
+        run.wait_state(on("Desktop 1"), timeout=60)
         kwin.stop()  # KWin and the bus: the whole session ends
         ended = time.time()
         run.wait_state(lambda s: s is None, timeout=10)

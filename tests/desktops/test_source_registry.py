@@ -49,3 +49,15 @@ def test_make_source_hyprland_outside_hyprland_is_a_one_line_error(
     monkeypatch.delenv("HYPRLAND_INSTANCE_SIGNATURE", raising=False)
     with pytest.raises(SourceError, match="needs HYPRLAND_INSTANCE_SIGNATURE"):
         make_source("hyprland")
+
+
+def test_the_roles_source_choices_are_the_tables() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    spec = yaml.safe_load(
+        (Path(__file__).parents[2] / "roles/deskmeter/meta/argument_specs.yml").read_text()
+    )
+    options = spec["argument_specs"]["main"]["options"]
+    assert tuple(options["deskmeter_tracker_source"]["choices"]) == SOURCE_CHOICES

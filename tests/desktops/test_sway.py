@@ -28,7 +28,7 @@ def test_a_plain_track_in_sway_finds_the_workspaces_and_records_each_switch_by_n
     assert "DISPLAY" not in sway.env
     with user_tracker(sway) as run:
         run.start()
-        run.wait_state(on("1"), timeout=20)
+        run.wait_state(on("1"), timeout=60)
         asked: list[float] = []
         seen: list[float] = []
         for name in ("mail", "code", "2"):
@@ -55,7 +55,7 @@ def test_a_plain_track_in_sway_finds_the_workspaces_and_records_each_switch_by_n
 def test_a_rename_in_sway_renames_the_open_interval_and_keeps_closed_ones(sway: Sway) -> None:
     with user_tracker(sway) as run:
         run.start()
-        run.wait_state(on("1"), timeout=20)
+        run.wait_state(on("1"), timeout=60)
         sway.command("workspace mail")
         first = run.wait_state(on("mail"))
         sway.command("workspace 1")
@@ -80,7 +80,7 @@ def test_a_rename_in_sway_renames_the_open_interval_and_keeps_closed_ones(sway: 
 def test_empty_workspaces_vanish_in_sway_and_come_back_with_the_same_index(sway: Sway) -> None:
     with user_tracker(sway) as run:
         run.start()
-        run.wait_state(on("1"), timeout=20)
+        run.wait_state(on("1"), timeout=60)
         sway.command("workspace 7")
         run.wait_state(on("7"))
         sway.command("workspace scratch")
@@ -97,7 +97,7 @@ def test_empty_workspaces_vanish_in_sway_and_come_back_with_the_same_index(sway:
 def test_focusing_another_output_in_sway_makes_its_workspace_the_active_one(sway: Sway) -> None:
     with user_tracker(sway) as run:
         run.start()
-        run.wait_state(on("1"), timeout=20)
+        run.wait_state(on("1"), timeout=60)
         sway.command("create_output")  # a second headless monitor, at run time
         outputs = wait_for(
             lambda: (
@@ -124,7 +124,7 @@ def test_focusing_another_output_in_sway_makes_its_workspace_the_active_one(sway
 def test_sway_dying_stops_the_count_and_its_return_resumes_it(sway: Sway) -> None:
     with user_tracker(sway) as run:
         run.start()
-        run.wait_state(on("1"), timeout=20)
+        run.wait_state(on("1"), timeout=60)
         sway.command("workspace mail")
         run.wait_state(on("mail"))
         sway.kill()
@@ -134,7 +134,7 @@ def test_sway_dying_stops_the_count_and_its_return_resumes_it(sway: Sway) -> Non
         assert sway.restart is not None
         sway.restart()  # a new socket: the tracker's SWAYSOCK is stale and it finds the new one
         back = time.time()
-        run.wait_state(on("1"), timeout=20)
+        run.wait_state(on("1"), timeout=60)
         assert run.stop() == 0
         switches = run.store().switches()
     assert "lost the Sway/i3 IPC socket" in run.log()

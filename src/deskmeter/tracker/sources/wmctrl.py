@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import threading
@@ -14,9 +15,20 @@ from deskmeter.tracker.sources.registry import SourceOptions
 log = logging.getLogger(__name__)
 
 
+#: ``wmctrl -d``: ``0  * DG: 1024x768  VP: 0,0  WA: 0,0 1024x768  Name``; window managers
+#: without a work area (i3) print ``WA: N/A`` (one field, not two) before the name.
+WMCTRL_LINE = re.compile(
+    r"^(?P<index>\d+)\s+\*\s+DG:\s+\S+\s+VP:\s+\S+\s+WA:\s+(?:N/A|\S+\s+\S+)(?:\s+(?P<name>.*))?$"
+)
+
+
 def parse_wmctrl(output: str) -> tuple[int, str] | None:
     """The current desktop (index, name) from ``wmctrl -d`` output, or None."""
     for line in output.splitlines():
+        found = WMCTRL_LINE.match(line.strip())
+        if found is not None:
+            name = (found.group("name") or "").strip()
+            return int(found.group("index")), "" if name == "N/A" else name
         fields = line.split(None, 9)
         if len(fields) >= 2 and fields[1] == "*":
             name = fields[9].strip() if len(fields) == 10 else ""
