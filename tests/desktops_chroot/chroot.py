@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from tests.desktops import compositors
 from tests.desktops.compositors import UserTracker, _popen_logged, as_user, ensure_user
@@ -78,6 +79,9 @@ def mounted_tree(tree: Path) -> Iterator[Path]:
             ("tmp", ["--bind", "/tmp"]),
         ):
             path = tree / target
+            while subprocess.run(["mountpoint", "-q", str(path)], check=False).returncode == 0:
+                # left by a run that crashed before its teardown
+                subprocess.run(["umount", "-R", "-l", str(path)], check=False)
             _mount(*argv, str(path))
             done.append(path)
             if "--rbind" in argv:
@@ -133,6 +137,24 @@ def kwin_bin_in(tree: Path) -> Callable[..., Path]:
         return tree / "tmp" / path.name if prefix == "dm-kwin-bin-" else path
 
     return user_dir
+
+
+def state_once_tracking() -> Callable[[UserTracker], Any]:
+    """``UserTracker.state`` that leaves the store alone until the tracker has opened it.
+
+    Two processes opening a fresh SQLite store at once can fail the tracker's open with
+    "database is locked" (``PRAGMA journal_mode = WAL`` does not wait for the other): seen twice
+    in about fifty chroot runs, where the test polled the store while the tracker created it.
+    The tracker logs "tracking with ..." once its store is open.
+    """
+    plain = UserTracker.state
+
+    def state(self: UserTracker) -> Any:
+        if "tracking with the" not in self.log():
+            return None
+        return plain(self)
+
+    return state
 
 
 def chroot_start(venv: Path) -> Callable[[UserTracker, str], subprocess.Popen[bytes]]:

@@ -23,6 +23,7 @@ from tests.desktops_chroot.chroot import (
     mounted_tree,
     rootfs,
     start_labwc,
+    state_once_tracking,
 )
 
 
@@ -37,6 +38,7 @@ def trixie() -> Iterator[tuple[Path, Path]]:
 def in_trixie(trixie: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Path:
     tree, venv = trixie
     monkeypatch.setattr(UserTracker, "start", chroot_start(venv))
+    monkeypatch.setattr(UserTracker, "state", state_once_tracking())
     return tree
 
 
@@ -69,6 +71,7 @@ def labwc(sid: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[L
     """labwc (Debian unstable) headless, as the test user, with three named workspaces."""
     tree, venv = sid
     monkeypatch.setattr(UserTracker, "start", chroot_start(venv))
+    monkeypatch.setattr(UserTracker, "state", state_once_tracking())
     session = start_labwc(tree, ["mail", "code", "web"])
     yield session
     session.stop()
