@@ -171,17 +171,23 @@ class Session:
                 proc.wait(10)
 
     def stop(self) -> None:
+        """End the session and remove its directories."""
+        self.end()
+        for path in self.dirs:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def end(self) -> None:
+        """The whole session ends (the compositor, its X server or bus); files stay."""
         for proc in [self.proc, *self.extra]:
             if proc is not None and proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(10)
+                try:  # runuser waits 2 s for its child after a SIGTERM: no need here
+                    proc.wait(0.5)
                 except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait(10)
-        for path in self.dirs:
-            shutil.rmtree(path, ignore_errors=True)
 
 
 def _popen_logged(argv: list[str], log_path: Path) -> subprocess.Popen[bytes]:

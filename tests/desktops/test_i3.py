@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
 
 from deskmeter.tracker.sources.indexes import named_index
 from tests.desktops.compositors import Sway, on, user_tracker
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.desktops]
 
@@ -61,3 +63,22 @@ def test_a_plain_track_under_i3_records_switches_renames_and_i3_restarting(i3: S
     assert switches[1].delta >= DWELL - ROUNDING  # renamed in place: one interval
     assert switches[2].end.timestamp() <= killed + 1.0
     assert switches[3].date.timestamp() >= restarting
+
+
+def test_an_in_place_i3_restart_is_no_loss_and_no_switch(i3: Sway) -> None:
+    with user_tracker(i3) as run:
+        run.start()
+        run.wait_state(on("1"), timeout=60)
+        i3_command(i3, "workspace mail")
+        before = run.wait_state(on("mail"))
+        with contextlib.suppress(OSError, AssertionError):  # i3 may exec before replying
+            i3.command("restart")
+        wait_for(lambda: "i3 restarted in place" in run.log(), timeout=30)
+        i3_command(i3, "workspace 2")
+        run.wait_state(on("2"))
+        assert run.stop() == 0
+        switches = run.store().switches()
+    assert "lost the Sway/i3 IPC socket" not in run.log()
+    assert [s.workspace for s in switches] == ["1", "mail", "2"]
+    assert switches[1].id == before.interval_id  # one interval across the restart
+    assert abs((switches[2].date - switches[1].end).total_seconds()) < 0.001

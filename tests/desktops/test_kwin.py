@@ -142,7 +142,7 @@ def test_the_session_bus_dying_with_kwin_stops_the_count(kwin: KWin) -> None:
     with user_tracker(kwin) as run:
         run.start()
         run.wait_state(on("Desktop 1"), timeout=60)
-        kwin.stop()  # KWin and the bus: the whole session ends
+        kwin.end()  # KWin and the bus: the whole session ends
         ended = time.time()
         run.wait_state(lambda s: s is None, timeout=10)
         assert run.stop() == 0

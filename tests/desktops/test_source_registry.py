@@ -61,3 +61,11 @@ def test_the_roles_source_choices_are_the_tables() -> None:
     )
     options = spec["argument_specs"]["main"]["options"]
     assert tuple(options["deskmeter_tracker_source"]["choices"]) == SOURCE_CHOICES
+
+
+def test_docs_desktops_lists_every_source_of_the_table() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs/desktops.md").read_text()
+    for name in WORKSPACE_SOURCES:
+        assert f"| `{name}`" in text, name

@@ -10,7 +10,9 @@ events the thread blocks in ``recv``: no polling.
 The socket: ``$SWAYSOCK``, ``$I3SOCK``, else the newest ``sway-ipc.$UID.*.sock`` or
 ``i3/ipc-socket.*`` under ``$XDG_RUNTIME_DIR``, else ``i3 --get-socketpath``. When the
 compositor dies the source says so once (``WorkspaceLost``: nothing is counted after it) and
-looks for a socket every ``retry_seconds`` until a compositor answers again.
+looks for a socket every ``retry_seconds`` until a compositor answers again. An in-place
+``i3 restart`` (a ``shutdown`` event with change ``restart``) is not a loss when i3 answers
+again within ``RESTART_GRACE_SECONDS``: the open interval goes on.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,9 @@ from deskmeter.tracker.sources.indexes import IndexBook
 from deskmeter.tracker.sources.registry import SourceOptions
 
 log = logging.getLogger(__name__)
+
+#: How long an in-place ``i3 restart`` may take before it counts as i3 gone.
+RESTART_GRACE_SECONDS = 5.0
 
 
 def socket_candidates(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -109,16 +115,31 @@ class SwaySource:
                 continue
             waiting_logged = False
             log.info("connected to the Sway/i3 IPC socket %s", conn.path)
+            restarting = False
             try:
-                self._watch(conn, emit, stop)
+                restarting = self._watch(conn, emit, stop)
             except OSError as exc:
                 log.warning("lost the Sway/i3 IPC socket %s (%s)", conn.path, exc)
             finally:
                 conn.close()
+            if restarting and self._wait_for_restart(stop):
+                continue  # i3 restarted in place: the same session, nothing lost
             if self._focused is not None or not stop.is_set():
                 emit(WorkspaceLost(f"Sway/i3 IPC socket {conn.path} gone"))
             self._focused = None
             stop.wait(min(self.retry_seconds, 1.0))  # a restarting compositor needs a moment
+
+    def _wait_for_restart(self, stop: threading.Event) -> bool:
+        """After i3's ``restart`` (it execs itself): True when it answers again in time."""
+        deadline = time.monotonic() + RESTART_GRACE_SECONDS
+        while not stop.is_set() and time.monotonic() < deadline:
+            conn = self.connect()
+            if conn is not None:
+                conn.close()
+                log.info("i3 restarted in place; reading its workspaces again")
+                return True
+            stop.wait(0.1)
+        return False
 
     def _see(self, node: Mapping[str, Any]) -> str:
         name = str(node.get("name", ""))
@@ -133,7 +154,8 @@ class SwaySource:
         self._focused = name
         emit(WorkspaceChanged(self.book.index(name, _number(node)), name, source=self.name))
 
-    def _watch(self, conn: IpcConnection, emit: Emit, stop: threading.Event) -> None:
+    def _watch(self, conn: IpcConnection, emit: Emit, stop: threading.Event) -> bool:
+        """Follow the workspaces until the socket closes; True when i3 said it restarts."""
         conn.subscribe(["workspace", "shutdown"])
         workspaces = conn.request(GET_WORKSPACES)
         listed = workspaces if isinstance(workspaces, list) else []
@@ -146,11 +168,13 @@ class SwaySource:
         while not stop.is_set():
             kind, body = conn.next_event()
             if kind == EVENT_SHUTDOWN:
-                log.info("the compositor is shutting down (%s)", body)
-                return
+                change = body.get("change") if isinstance(body, dict) else None
+                log.info("the compositor is shutting down (%s)", change)
+                return change == "restart"
             if kind != EVENT_WORKSPACE or not isinstance(body, dict):
                 continue
             self.on_workspace_event(body, emit)
+        return False
 
     def on_workspace_event(self, body: Mapping[str, Any], emit: Emit) -> None:
         change = body.get("change")
