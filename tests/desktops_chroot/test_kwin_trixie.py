@@ -1,6 +1,6 @@
 """Headless KWin 6.3 (Debian 13) in a chroot, as a user, and a plain ``deskmeter track`` there.
 
-The switch, rename, create/remove and KWin-dying-and-back tests are the KWin 5.27 ones
+The switch, rename, create/remove, KWin-dying-and-back and bus-dying tests are the KWin 5.27 ones
 (tests/desktops/test_kwin.py), run here against KWin 6.3 (``start_kwin`` from the Debian 13
 tree) with the tracker inside the chroot, started in the session's environment (Wayland, no
 DISPLAY, no ``--source``). Away: KWin 6.3 offers ``ext-idle-notify-v1`` (version 1).
@@ -18,6 +18,7 @@ from tests.desktops.test_kwin import (  # noqa: F401  (collected here with this 
     test_kwin_desktops_created_and_removed_at_run_time_are_followed,
     test_kwin_dying_stops_the_count_and_its_return_resumes_it,
     test_renaming_a_kwin_desktop_renames_the_open_interval_and_keeps_closed_ones,
+    test_the_session_bus_dying_with_kwin_stops_the_count,
 )
 
 pytestmark = [pytest.mark.desktops]
