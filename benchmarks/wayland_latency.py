@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import random
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -167,8 +168,11 @@ def main() -> None:
             continue
         with mounted_tree(rootfs(suite)) as tree:
             venv = make_venv(tree)
-            for kind in kinds:
-                rows.append(measure(kind, tree, venv, args.switches, args.idle))
+            try:
+                for kind in kinds:
+                    rows.append(measure(kind, tree, venv, args.switches, args.idle))
+            finally:
+                shutil.rmtree(venv.parent, ignore_errors=True)
     print(
         f"{'compositor':<10} {'source':<8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
         f"{'after p50':>10} {'after p99':>10} {'idle wake-ups/h':>16}"

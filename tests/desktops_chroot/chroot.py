@@ -221,6 +221,7 @@ def start_labwc(root: Path, names: list[str]) -> Labwc:
     base = {"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime), "PATH": "/usr/bin:/bin"}
     session = Labwc("labwc", user, runtime, {}, root=root, log_path=home / "labwc.log")
     session.config_dir = config_dir
+    session.dirs += [runtime, home]
     session.configure(names)
     subprocess.run(["chown", "-R", f"{user.pw_uid}:{user.pw_gid}", str(config_dir)], check=True)
 

@@ -8,6 +8,7 @@ tests with the build's reason: these compositors are required, as the newer GNOM
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +32,9 @@ from tests.desktops_chroot.chroot import (
 def trixie() -> Iterator[tuple[Path, Path]]:
     """The mounted Debian 13 tree and the venv inside it."""
     with mounted_tree(rootfs("trixie")) as tree:
-        yield tree, make_venv(tree)
+        venv = make_venv(tree)
+        yield tree, venv
+        shutil.rmtree(venv.parent, ignore_errors=True)
 
 
 @pytest.fixture
@@ -63,7 +66,9 @@ def kwin(in_trixie: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KWin]:
 def sid() -> Iterator[tuple[Path, Path]]:
     """The mounted Debian unstable tree and the venv inside it."""
     with mounted_tree(rootfs("sid")) as tree:
-        yield tree, make_venv(tree)
+        venv = make_venv(tree)
+        yield tree, venv
+        shutil.rmtree(venv.parent, ignore_errors=True)
 
 
 @pytest.fixture
