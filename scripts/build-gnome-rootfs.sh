@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Build (once) a Debian root file system with a newer GNOME Shell, for the GNOME tests' chroot.
 #
-#   scripts/build-gnome-rootfs.sh [SUITE]        SUITE: trixie (default; GNOME Shell 48)
+#   scripts/build-gnome-rootfs.sh [SUITE]        SUITE: trixie (default; GNOME Shell 48), sid (51)
+#
+# Besides GNOME, each tree holds the other Wayland compositors of its suite (the extra packages
+# below; DESKMETER_ROOTFS_EXTRA_PACKAGES overrides them, "" for GNOME alone).
 #
 # Prints the root file system's directory on stdout (everything else goes to stderr).
 # debootstrap --variant=minbase SUITE, then inside it (a private mount namespace with /proc,
@@ -19,6 +22,15 @@ suite=${1:-${DESKMETER_GNOME_SUITE:-trixie}}
 packages=${DESKMETER_GNOME_ROOTFS_PACKAGES:-"gnome-shell gjs mutter dbus dbus-daemon dbus-x11 \
 gnome-shell-extension-prefs xwayland libglib2.0-bin dconf-service dconf-gsettings-backend \
 gsettings-desktop-schemas"}
+# The other desktops' compositors share the GNOME trees (one debootstrap per suite, not two):
+# trixie adds Sway 1.10 and KWin 6.3 (+ qdbus), sid adds labwc and Hyprland (+ a Sway to nest
+# Hyprland in); both add python3-venv for a tracker venv inside the chroot (tests/desktops_chroot).
+case $suite in
+  trixie) extra_default="sway kwin-wayland qdbus-qt6 python3-venv" ;;
+  sid | unstable) extra_default="labwc hyprland sway python3-venv" ;;
+  *) extra_default="" ;;
+esac
+packages="$packages ${DESKMETER_ROOTFS_EXTRA_PACKAGES-$extra_default}"
 cache=${DESKMETER_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/deskmeter}
 say() { printf '==> gnome rootfs: %s\n' "$*" >&2; }
 die() { printf 'build-gnome-rootfs.sh: %s\n' "$*" >&2; exit 1; }

@@ -61,7 +61,7 @@ if [[ ! -f $wheel_stamp || $(cat "$wheel_stamp") != "$wheel_want" ]]; then
     tag=cp${py//./}
     .venv/bin/python -m pip download -q --dest "$DESKMETER_TEST_WHEELHOUSE" --only-binary=:all: \
       --python-version "$py" --implementation cp --abi "$tag" --abi abi3 --abi none \
-      --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 \
+      --platform manylinux_2_34_x86_64 --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 \
       --platform manylinux2014_x86_64 --platform any \
       "$DESKMETER_TEST_WHEELHOUSE"/deskmeter-*.whl "setuptools>=77" wheel >/dev/null 2>&1 \
       || { wheel_ok=0; log "no Python $py wheels for the wheelhouse"; }

@@ -1,6 +1,8 @@
 # Sourced by scripts/test.sh (bash, set -euo pipefail): the Debian root file systems whose newer
 # GNOME Shells the GNOME tests run in a chroot (tests/gnome/shell.py): Debian 13 (trixie) for
-# GNOME Shell 48, Debian unstable (sid) for 51. Each is built once by
+# GNOME Shell 48, Debian unstable (sid) for 51. The same trees hold the other Wayland
+# compositors of those suites for tests/desktops_chroot (Sway 1.10 and KWin 6.3 in trixie,
+# labwc and Hyprland in sid). Each is built once by
 # scripts/build-gnome-rootfs.sh (debootstrap + apt, a few minutes) and cached in
 # ${DESKMETER_CACHE_DIR:-~/.cache/deskmeter}; later runs only check the cache.
 #

@@ -72,9 +72,10 @@ class TrackerSettings(_Section):
     away_after_seconds: float = Field(300.0, ge=0, le=86_400)
     #: After an away stretch longer than this, the panel and the dashboard ask what it was.
     ask_after_away_seconds: float = Field(600.0, ge=0, le=7 * 86_400)
-    #: What sees input: auto (X11 idle on X11, Mutter's idle monitor under GNOME), x11,
-    #: mutter, or none. The screen lock and suspend come from logind (and GNOME's lock).
-    presence: Literal["auto", "x11", "mutter", "none"] = "auto"
+    #: What sees input: auto (X11 idle on X11, Mutter's idle monitor under GNOME, the
+    #: compositor's ext-idle-notify-v1 on other Wayland desktops), x11, mutter, wayland, or none.
+    #: The screen lock and suspend come from logind (and GNOME's lock).
+    presence: Literal["auto", "x11", "mutter", "wayland", "none"] = "auto"
     #: Listen to systemd-logind (session Lock/Unlock, PrepareForSleep) on the system bus.
     logind: bool = True
 

@@ -6,5 +6,6 @@ queue (``deskmeter.tracker.events``); ``away.AwayBook`` turns them into away int
 ``x11_idle``     MIT-SCREEN-SAVER idle time + XInput2 raw events (python-xlib), X11.
 ``mutter_idle``  ``org.gnome.Mutter.IdleMonitor`` watches and ``org.gnome.ScreenSaver``
                  ``ActiveChanged`` on the session bus: GNOME on X11 and Wayland.
+``idle_notify``  ``ext-idle-notify-v1`` (pywayland): Sway, KWin, labwc, Hyprland on Wayland.
 ``logind``       systemd-logind: the session's ``Lock``/``Unlock``, ``PrepareForSleep``.
 """

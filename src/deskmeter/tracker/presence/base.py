@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from deskmeter.tracker.events import Event
+from deskmeter.tracker.sources import is_wayland
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ def presence_names(setting: str, workspace_source: str, *, logind: bool) -> list
     if setting == "auto":
         if workspace_source == "gnome" or "GNOME" in os.environ.get("XDG_CURRENT_DESKTOP", ""):
             names.append("mutter")
+        elif is_wayland():
+            names.append("wayland")  # ext-idle-notify-v1; says once when the compositor lacks it
         elif os.environ.get("DISPLAY"):
             names.append("x11")
     elif setting != "none":
@@ -53,11 +56,15 @@ def make_presence(name: str, threshold_seconds: float) -> PresenceSource:
         from deskmeter.tracker.presence.mutter_idle import MutterPresence
 
         return MutterPresence(threshold_seconds)
+    if name == "wayland":
+        from deskmeter.tracker.presence.idle_notify import IdleNotifyPresence
+
+        return IdleNotifyPresence(threshold_seconds)
     if name == "logind":
         from deskmeter.tracker.presence.logind import LogindPresence
 
         return LogindPresence()
-    raise ValueError(f"unknown presence source {name!r} (x11, mutter, logind)")
+    raise ValueError(f"unknown presence source {name!r} (x11, mutter, wayland, logind)")
 
 
 def start_presence(
@@ -66,7 +73,7 @@ def start_presence(
     """Start each source in a daemon thread; the idle sources only when a threshold is set."""
     started: list[PresenceSource] = []
     for name in names:
-        if name in ("x11", "mutter") and threshold_seconds <= 0:
+        if name in ("x11", "mutter", "wayland") and threshold_seconds <= 0:
             continue
         source = make_presence(name, threshold_seconds)
         threading.Thread(
