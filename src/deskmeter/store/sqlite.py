@@ -15,6 +15,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -103,6 +104,25 @@ def _range(
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+
+def _enter_wal(db: sqlite3.Connection, *, patience: float) -> None:
+    """Put the file in WAL mode, waiting out another process that is doing the same.
+
+    Two processes opening a new file at once (the tracker and the CLI, say) both ask for
+    WAL; the change needs the file to itself, and SQLite answers "database is locked" at
+    once, without its busy handler, to the one that loses. It is tried again until the
+    other is done (``patience`` seconds at most, the connection's own busy timeout).
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
 class SQLiteStore(Store):
     """A store in one SQLite file (WAL mode), safe to share between threads."""
 
@@ -148,7 +168,7 @@ class SQLiteStore(Store):
         db = sqlite3.connect(
             target, timeout=30, isolation_level=None, check_same_thread=False, uri=self._read_only
         )
-        db.execute("PRAGMA journal_mode = WAL")
+        _enter_wal(db, patience=30.0)
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         return db
