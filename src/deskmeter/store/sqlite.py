@@ -104,7 +104,6 @@ def _range(
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-
 def _enter_wal(db: sqlite3.Connection, *, patience: float) -> None:
     """Put the file in WAL mode, waiting out another process that is doing the same.
 
@@ -122,6 +121,7 @@ def _enter_wal(db: sqlite3.Connection, *, patience: float) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
 
 class SQLiteStore(Store):
     """A store in one SQLite file (WAL mode), safe to share between threads."""
