@@ -19,7 +19,7 @@ from deskmeter.records import SwitchRecord, write_csv, write_json
 from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period
 from deskmeter.web import payloads
-from deskmeter.web.context import current_reports, web_context
+from deskmeter.web.context import current_reports, times_hidden, web_context
 from deskmeter.web.hosts import chosen_host, file_part, shown_time
 from deskmeter.web.openapi import openapi_document
 from deskmeter.web.params import MAX_PAGE, parse_choice, parse_int, parse_range
@@ -77,6 +77,7 @@ def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
         default_end=None,
         today=reports.today(),
         day_start=reports.day_start,
+        whole_days=times_hidden(),
     )
     assert start is not None
     if end is None:
@@ -186,6 +187,7 @@ def switches() -> Response:
         max_days=None,
         today=reports.today(),
         day_start=reports.day_start,
+        whole_days=times_hidden(),
     )
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = parse_int(request.args, "per_page", context.settings.web.per_page, 1, 500)
