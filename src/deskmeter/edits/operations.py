@@ -17,8 +17,10 @@ the edit record in one step); ``undo_last`` takes the newest edit back. Definiti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
 from bson import ObjectId
 
@@ -26,6 +28,7 @@ from deskmeter.edits.errors import EditError
 from deskmeter.edits.record import OPERATIONS, EditRecord
 from deskmeter.models import Switch, as_utc
 from deskmeter.store import Store
+from deskmeter.store.base import EditBusyError, EditConflictError
 from deskmeter.tasks.taskfile import validate_path
 
 #: The workspace name of time added off the computer (``edit add``).
@@ -150,9 +153,31 @@ def plan_edit(
     )
 
 
+#: How often an edit is planned again when its plan went stale (only a writer that bypasses
+#: ``Store.editing`` can make it so).
+ATTEMPTS = 3
+
+T = TypeVar("T")
+
+
 def apply_edit(store: Store, edit: EditRecord) -> EditRecord:
     store.apply_edit([s.id for s in edit.before], list(edit.after), edit)
     return edit
+
+
+def atomically(store: Store, host: str, step: Callable[[], T]) -> T:
+    """Run ``step`` (read, plan, write) inside ``store.editing(host)``, again when its plan
+    went stale; every failure is one ``EditError`` line, nothing changed."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with store.editing(host):
+                return step()
+        except EditConflictError as exc:
+            if attempt == ATTEMPTS - 1:
+                raise EditError(f"{exc}; nothing was changed, try again") from None
+        except EditBusyError as exc:
+            raise EditError(str(exc)) from None
+    raise AssertionError("unreachable")
 
 
 def make_edit(
@@ -166,20 +191,31 @@ def make_edit(
     now: datetime,
     host: str = "",
 ) -> EditRecord:
-    """Plan and apply one edit; the record says what it replaced."""
-    return apply_edit(store, plan_edit(store, op, start, end, path, who=who, now=now, host=host))
+    """Plan and apply one edit in one step (``Store.editing``): the record says what it
+    replaced, and what it replaced is what the store held when it was written."""
+    return atomically(
+        store,
+        host,
+        lambda: apply_edit(
+            store, plan_edit(store, op, start, end, path, who=who, now=now, host=host)
+        ),
+    )
 
 
 def undo_last(store: Store, *, who: str, now: datetime, host: str = "") -> EditRecord:
     """Take the newest edit (of ``host``, when given) that is not undone back: its switches
-    return exactly."""
-    for edit in store.edits():
-        if edit.undone or (host and edit.host and edit.host != host):
-            continue
+    return exactly. Only that edit is read (``Store.last_undoable_edit``), inside the same
+    step as the writes."""
+
+    def step() -> EditRecord:
+        edit = store.last_undoable_edit(host)
+        if edit is None:
+            raise EditError("no edit to undo")
         undone = edit.undo_by(who, now)
         store.apply_edit([s.id for s in edit.after], list(edit.before), undone)
         return undone
-    raise EditError("no edit to undo")
+
+    return atomically(store, host, step)
 
 
 def describe(edit: EditRecord) -> str:

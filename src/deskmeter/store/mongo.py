@@ -28,7 +28,14 @@ from pymongo.uri_parser import parse_uri
 from deskmeter import limits
 from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
-from deskmeter.store.base import HOST_COLLECTION, SortOrder, Store, StoreError, state_host
+from deskmeter.store.base import (
+    HOST_COLLECTION,
+    EditConflictError,
+    SortOrder,
+    Store,
+    StoreError,
+    state_host,
+)
 from deskmeter.store.day_grid import Zone
 from deskmeter.store.documents import (
     Document,
@@ -291,11 +298,23 @@ class MongoStore(Store):
     # -- edits ----------------------------------------------------------------------------
 
     def apply_edit(self, remove: Sequence[str], add: Sequence[Switch], edit: EditRecord) -> None:
+        wanted = list(dict.fromkeys(remove))
+        if self.count_existing_switches(wanted) != len(wanted):  # re-checked under the lock
+            raise EditConflictError(
+                "a switch this edit replaces is gone (changed since it was planned)"
+            )
         self.db.edit.replace_one({"_id": edit.id}, edit_to_doc(edit), upsert=True)
         self.add_switches(add)
         if remove:
             with self.day_totals_kept.keeping(list(remove)):
                 self.db.switch.delete_many({"_id": {"$in": list(remove)}})
+
+    def last_undoable_edit(self, host: str = "") -> EditRecord | None:
+        query: dict[str, Any] = {"undone_at": None}
+        if host:
+            query["host"] = {"$in": [host, "", None]}
+        doc = self.db.edit.find_one(query, sort=[("at", DESCENDING), ("_id", DESCENDING)])
+        return None if doc is None else edit_from_doc(doc)
 
     def edits(self, *, limit: int | None = None) -> list[EditRecord]:
         cursor = self.db.edit.find({}).sort([("at", DESCENDING), ("_id", DESCENDING)])

@@ -34,7 +34,7 @@ from deskmeter.models import (
     state_key,
     workspace_label,
 )
-from deskmeter.store.base import SortOrder, Store, StoreError, state_host
+from deskmeter.store.base import EditConflictError, SortOrder, Store, StoreError, state_host
 from deskmeter.store.day_grid import GROUP_CODES, Zone, fold
 from deskmeter.store.documents import (
     Document,
@@ -119,6 +119,8 @@ class SQLiteStore(Store):
         self._labels = Labels()
         #: Labels made by the switch transaction in progress (cached once it commits).
         self._pending_labels: dict[str, int] = {}
+        #: How deep this store's switch transactions are nested (the write lock is held).
+        self._switch_depth = 0
         #: The day totals kept ready (store/sqlite_totals.py), maintained by every switch write.
         self._day_totals = DayTotals(self._labels)
         #: Whether the day totals reflect the switches (checked on open).
@@ -273,15 +275,22 @@ class SQLiteStore(Store):
     def _switch_transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction whose new labels are cached only once it committed."""
         with self._write_lock:
-            self._pending_labels = {}
-            with self._transaction() as db:
-                self._day_totals.begin(db)
-                try:
-                    yield db
-                    self._day_totals.flush(db)  # the noted days, recomputed before COMMIT
-                finally:
-                    self._day_totals.end()
-            self._labels.remember(self._pending_labels)
+            if self._switch_depth:  # nested (an edit inside ``editing``): part of it
+                yield self._db()
+                return
+            self._switch_depth += 1
+            try:
+                self._pending_labels = {}
+                with self._transaction() as db:
+                    self._day_totals.begin(db)
+                    try:
+                        yield db
+                        self._day_totals.flush(db)  # the noted days, recomputed before COMMIT
+                    finally:
+                        self._day_totals.end()
+                self._labels.remember(self._pending_labels)
+            finally:
+                self._switch_depth -= 1
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
         written = 0
@@ -787,8 +796,11 @@ class SQLiteStore(Store):
         recorded in the change log, so sync carries the correction)."""
         doc = edit_to_json(edit)
         with self._switch_transaction() as db:
-            wanted = list(remove)
-            self._delete_switches(db, wanted)
+            wanted = list(dict.fromkeys(remove))
+            if self._delete_switches(db, wanted) != len(wanted):  # rolled back
+                raise EditConflictError(
+                    "a switch this edit replaces is gone (changed since it was planned)"
+                )
             ChangeLog.record(db, "switch", wanted, "delete")
             self._put_switches(db, list(add))
             db.execute(
@@ -796,6 +808,22 @@ class SQLiteStore(Store):
                 (edit.id, _ts(edit.at), doc),
             )
             ChangeLog.record(db, "edit", [edit.id], "upsert")
+
+    @contextmanager
+    def editing(self, host: str) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``) around an edit's plan and its writes:
+        another edit, an undo or the tracker's ``close_interval`` waits for it."""
+        with self._switch_transaction():
+            yield
+
+    def last_undoable_edit(self, host: str = "") -> EditRecord | None:
+        rows = self._query(
+            "SELECT body FROM edit WHERE json_extract(body, '$.undone_at') IS NULL AND "
+            "(? = '' OR coalesce(json_extract(body, '$.host'), '') IN ('', ?)) "
+            "ORDER BY at DESC, id DESC LIMIT 1",
+            (host, host),
+        )
+        return edit_from_json(rows[0][0]) if rows else None
 
     def edits(self, *, limit: int | None = None) -> list[EditRecord]:
         rows = self._query(
