@@ -265,6 +265,16 @@ class Settings(BaseSettings):
         views["colors"] = colours
         return {**data, "web": web, "views": views}
 
+    @field_validator("host")
+    @classmethod
+    def _host_name(cls, value: str) -> str:
+        """The rule of ``deskmeter.hosts`` (the same as ``import --host``)."""
+        from deskmeter.hosts import host_problem
+
+        if (problem := host_problem(value)) is not None:
+            raise ValueError(problem)
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

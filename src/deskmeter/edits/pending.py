@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from deskmeter.edits.errors import EditError
 from deskmeter.edits.operations import atomically, make_edit
@@ -16,7 +17,13 @@ def pending_away(store: Store) -> PendingAway | None:
 
 
 def resolve_away(
-    store: Store, path: str | None, *, who: str, now: datetime, host: str = ""
+    store: Store,
+    path: str | None,
+    *,
+    who: str,
+    now: datetime,
+    host: str = "",
+    task_file: Path | None = None,
 ) -> EditRecord | None:
     """Keep the pending stretch as away (``path`` empty) or give it to task ``path``.
 
@@ -30,7 +37,15 @@ def resolve_away(
         edit = None
         if path:
             edit = make_edit(
-                store, "task", pending.start, pending.end, path, who=who, now=now, host=host
+                store,
+                "task",
+                pending.start,
+                pending.end,
+                path,
+                who=who,
+                now=now,
+                host=host,
+                task_file=task_file,
             )
         set_pending(store, None)
         return edit
