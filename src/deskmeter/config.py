@@ -210,6 +210,39 @@ class GoalSettings(_Section):
     #: At most this share of the period's tracked time.
     max_percent: float | None = Field(None, gt=0, le=100)
 
+    @field_validator("path")
+    @classmethod
+    def _a_task_path(cls, value: str) -> str:
+        from deskmeter.tasks.taskfile import validate_path
+
+        text = value.strip().strip("/")
+        if not text:
+            raise ValueError("is blank: give a task path or an area (e.g. work)")
+        validate_path(text)  # ValueError: one line naming the problem
+        return text
+
+    @model_validator(mode="after")
+    def _means_something(self) -> GoalSettings:
+        """A goal that can never mean anything is an error, not silently ignored."""
+        if self.target_hours is None and self.max_hours is None and self.max_percent is None:
+            raise ValueError(
+                f"goal {self.path!r} has no target_hours, max_hours or max_percent: give one"
+            )
+        hours = 24 if self.per == "day" else 168
+        for name, value in (("target_hours", self.target_hours), ("max_hours", self.max_hours)):
+            if value is not None and value > hours:
+                raise ValueError(f"goal {self.path!r}: {name} {value:g} is more than a {self.per}")
+        if (
+            self.target_hours is not None
+            and self.max_hours is not None
+            and self.target_hours > self.max_hours
+        ):
+            raise ValueError(
+                f"goal {self.path!r}: target_hours {self.target_hours:g} is above max_hours "
+                f"{self.max_hours:g}: it can never be met"
+            )
+        return self
+
 
 class _FileSource(PydanticBaseSettingsSource):
     """The TOML file's values (read by ``load_settings``)."""
