@@ -338,6 +338,17 @@ class Store(ABC):
     def edits(self, *, limit: int | None = None) -> list[EditRecord]:
         """The edit log, newest first."""
 
+    def replaced_switch_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` an edit replaced: in the ``before`` of an edit in force, or the
+        ``after`` of an undone one (an import never brings such a switch back)."""
+        wanted = set(ids)
+        gone: set[str] = set()
+        for edit in self.edits():
+            for switch in edit.after if edit.undone else edit.before:
+                if switch.id in wanted:
+                    gone.add(switch.id)
+        return gone
+
     def last_undoable_edit(self, host: str = "") -> EditRecord | None:
         """The newest edit that is not undone, of ``host`` (or made without a host; any
         host's when ``host`` is empty). Backends answer it without reading the whole log."""

@@ -309,6 +309,18 @@ class MongoStore(Store):
             with self.day_totals_kept.keeping(list(remove)):
                 self.db.switch.delete_many({"_id": {"$in": list(remove)}})
 
+    def replaced_switch_ids(self, ids: Sequence[str]) -> set[str]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return set()
+        kept = self.db.edit.distinct(
+            "before._id", {"undone_at": None, "before._id": {"$in": wanted}}
+        )
+        undone = self.db.edit.distinct(
+            "after._id", {"undone_at": {"$ne": None}, "after._id": {"$in": wanted}}
+        )
+        return {str(i) for i in (*kept, *undone)} & set(wanted)
+
     def last_undoable_edit(self, host: str = "") -> EditRecord | None:
         query: dict[str, Any] = {"undone_at": None}
         if host:

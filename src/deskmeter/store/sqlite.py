@@ -816,6 +816,17 @@ class SQLiteStore(Store):
         with self._switch_transaction():
             yield
 
+    def replaced_switch_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids or not self._query("SELECT 1 FROM edit LIMIT 1"):
+            return set()
+        rows = self._query(
+            "SELECT json_extract(j.value, '$._id') FROM edit, json_each(edit.body, "
+            "CASE WHEN json_extract(edit.body, '$.undone_at') IS NULL THEN '$.before' "
+            "ELSE '$.after' END) AS j"
+        )
+        wanted = set(ids)
+        return {str(r[0]) for r in rows if r[0] in wanted}
+
     def last_undoable_edit(self, host: str = "") -> EditRecord | None:
         rows = self._query(
             "SELECT body FROM edit WHERE json_extract(body, '$.undone_at') IS NULL AND "
