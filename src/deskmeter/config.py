@@ -8,6 +8,7 @@ built-in defaults. Every problem is reported as one line that names the key.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import tomllib
@@ -89,8 +90,9 @@ class WebSettings(_Section):
     mode: Literal["local", "portfolio"] = "local"
     #: The bearer token that any writing endpoint requires (unset: nothing can write).
     token: SecretStr | None = None
-    #: Portfolio privacy: show only the top level of task paths (``work/a/b`` → ``work``).
-    coarsen_tasks: bool = False
+    #: Deprecated: ``[portfolio] path_depth`` is the one knob (``true`` = ``path_depth = 1``,
+    #: its default). Still loaded, with a deprecation message.
+    coarsen_tasks: bool | None = None
     #: The name in the page title and header.
     title: str = Field("Deskmeter", min_length=1, max_length=60)
     #: Rows per page of the switches list (the API's ``per_page`` default).
@@ -194,7 +196,28 @@ class PortfolioSettings(_Section):
     #: Exact clock times (timeline, first start, last end): off unless turned on.
     show_times: bool = False
     #: Levels of a task path shown (1: ``work``; 2: ``work/client-a``; 0: the whole path).
+    #: The one privacy knob for task paths; default 1.
     path_depth: int = Field(1, ge=0, le=10)
+    #: Workspace names (a workspace named after a client tells what ``path_depth`` hides).
+    show_workspaces: bool = False
+    #: Host names (the workstations' own names).
+    show_hosts: bool = False
+    #: Public names for hosts (``desk = "workstation"``): shown even with ``show_hosts`` off.
+    host_aliases: dict[str, str] = Field(default_factory=dict)
+    #: What runs now, and whether its owner is away (the header, ``/api/v1/state``).
+    show_presence: bool = True
+
+    @field_validator("host_aliases")
+    @classmethod
+    def _aliases(cls, value: dict[str, str]) -> dict[str, str]:
+        from deskmeter.hosts import host_problem
+
+        for real, alias in value.items():
+            if (problem := host_problem(alias)) is not None:
+                raise ValueError(f"the alias of {real[:60]!r} {problem}")
+        if len(set(value.values())) != len(value):
+            raise ValueError("two hosts have the same alias")
+        return value
 
 
 class GoalSettings(_Section):
@@ -297,6 +320,25 @@ class Settings(BaseSettings):
             )
         views["colors"] = colours
         return {**data, "web": web, "views": views}
+
+    @model_validator(mode="after")
+    def _coarsen_tasks_is_path_depth(self) -> Settings:
+        """``web.coarsen_tasks`` (deprecated) is ``portfolio.path_depth = 1``."""
+        coarsen = self.web.coarsen_tasks
+        if coarsen is None:
+            return self
+        logging.getLogger("deskmeter.config").warning(
+            "web.coarsen_tasks is deprecated: use [portfolio] path_depth (levels of a task "
+            "path a portfolio shows; default 1, which is what coarsen_tasks = true meant)"
+        )
+        if coarsen and self.portfolio.path_depth != 1:
+            if "path_depth" in self.portfolio.model_fields_set:
+                raise ValueError(
+                    f"web.coarsen_tasks = true and portfolio.path_depth = "
+                    f"{self.portfolio.path_depth} disagree: keep path_depth only"
+                )
+            self.portfolio.path_depth = 1
+        return self
 
     @field_validator("host")
     @classmethod
