@@ -372,8 +372,9 @@ class Store(ABC):
         interval, whose switch is the only one the tracker writes.
         """
         key = EDIT_LOCK_KEY.format(host=host)
-        held: set[str] = _EDIT_LOCKS.__dict__.setdefault("held", set())
-        if key in held:  # nested (e.g. resolving the pending away stretch): already ours
+        held: set[tuple[int, str]] = _EDIT_LOCKS.__dict__.setdefault("held", set())
+        mine = (id(self), key)
+        if mine in held:  # nested (e.g. resolving the pending away stretch): already ours
             yield
             return
         token = secrets.token_hex(8)
@@ -396,11 +397,11 @@ class Store(ABC):
                     f"{EDIT_WAIT_SECONDS:.0f} s; nothing was changed, try again"
                 )
             time.sleep(0.01)
-        held.add(key)
+        held.add(mine)
         try:
             yield
         finally:
-            held.discard(key)
+            held.discard(mine)
             self.swap_meta(key, value, None)
 
     # -- tasks ------------------------------------------------------------------------------
