@@ -17,6 +17,7 @@ import itertools
 import multiprocessing
 import random
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -212,3 +213,27 @@ def _state(since: datetime) -> State:
         task="work/a",
         host=HOST,
     )
+
+
+def test_the_mongodb_edit_lock_waits_then_says_busy_and_takes_over_a_stale_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """mongomock stand-in: the per-host lock document in ``meta`` (``Store.editing``)."""
+    from deskmeter.store import base
+
+    (store,) = _mongomock_stores(1)
+    _fill(store)
+    key = base.EDIT_LOCK_KEY.format(host=HOST)
+    monkeypatch.setattr(base, "EDIT_WAIT_SECONDS", 0.2)
+    store.set_meta(key, f"other {time.time() + 60:.3f}")  # another editor holds it
+    with pytest.raises(EditError, match="in progress"):
+        make_edit(
+            store, "away", MORNING, MORNING + timedelta(minutes=5), who="test", now=NOW, host=HOST
+        )
+    assert store.edits() == []
+    store.set_meta(key, f"crashed {time.time() - 1:.3f}")  # its holder died long ago
+    make_edit(
+        store, "away", MORNING, MORNING + timedelta(minutes=5), who="test", now=NOW, host=HOST
+    )
+    assert len(store.edits()) == 1
+    assert store.get_meta(key) is None  # released
