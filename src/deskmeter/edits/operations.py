@@ -234,8 +234,20 @@ T = TypeVar("T")
 
 
 def apply_edit(store: Store, edit: EditRecord) -> EditRecord:
-    store.apply_edit([s.id for s in edit.before], list(edit.after), edit)
+    """Write ``edit`` once the switches it replaces are re-checked: all still there (inside
+    ``Store.editing`` they are; a writer that bypasses it makes this an ``EditConflictError``
+    and the edit is planned again)."""
+    _replace(store, [s.id for s in edit.before], list(edit.after), edit)
     return edit
+
+
+def _replace(store: Store, remove: list[str], add: list[Switch], edit: EditRecord) -> None:
+    wanted = list(dict.fromkeys(remove))
+    if store.count_existing_switches(wanted) != len(wanted):
+        raise EditConflictError(
+            "a switch this edit replaces is gone (changed since it was planned)"
+        )
+    store.apply_edit(wanted, add, edit)
 
 
 def atomically(store: Store, host: str, step: Callable[[], T]) -> T:
@@ -289,7 +301,7 @@ def undo_last(store: Store, *, who: str, now: datetime, host: str = "") -> EditR
         if edit is None:
             raise EditError("no edit to undo")
         undone = edit.undo_by(who, now)
-        store.apply_edit([s.id for s in edit.after], list(edit.before), undone)
+        _replace(store, [s.id for s in edit.after], list(edit.before), undone)
         return undone
 
     return atomically(store, host, step)

@@ -367,7 +367,7 @@ class Store(ABC):
         has no multi-document transaction on a standalone server or mongomock) it is a lock
         document in the never-synced ``meta`` collection, taken by compare-and-set
         (``swap_meta``) and taken over when older than ``EDIT_LOCK_SECONDS`` (a crashed
-        editor). ``apply_edit`` re-checks that the switches it replaces still exist. The
+        editor). The edit re-checks that the switches it replaces still exist. The
         tracker's ``close_interval`` needs no lock: an edit never reaches into the open
         interval, whose switch is the only one the tracker writes.
         """

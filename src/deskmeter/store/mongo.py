@@ -30,7 +30,6 @@ from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
 from deskmeter.store.base import (
     HOST_COLLECTION,
-    EditConflictError,
     SortOrder,
     Store,
     StoreError,
@@ -298,11 +297,6 @@ class MongoStore(Store):
     # -- edits ----------------------------------------------------------------------------
 
     def apply_edit(self, remove: Sequence[str], add: Sequence[Switch], edit: EditRecord) -> None:
-        wanted = list(dict.fromkeys(remove))
-        if self.count_existing_switches(wanted) != len(wanted):  # re-checked under the lock
-            raise EditConflictError(
-                "a switch this edit replaces is gone (changed since it was planned)"
-            )
         self.db.edit.replace_one({"_id": edit.id}, edit_to_doc(edit), upsert=True)
         self.add_switches(add)
         if remove:

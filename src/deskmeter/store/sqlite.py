@@ -34,7 +34,7 @@ from deskmeter.models import (
     state_key,
     workspace_label,
 )
-from deskmeter.store.base import EditConflictError, SortOrder, Store, StoreError, state_host
+from deskmeter.store.base import SortOrder, Store, StoreError, state_host
 from deskmeter.store.day_grid import GROUP_CODES, Zone, fold
 from deskmeter.store.documents import (
     Document,
@@ -796,11 +796,8 @@ class SQLiteStore(Store):
         recorded in the change log, so sync carries the correction)."""
         doc = edit_to_json(edit)
         with self._switch_transaction() as db:
-            wanted = list(dict.fromkeys(remove))
-            if self._delete_switches(db, wanted) != len(wanted):  # rolled back
-                raise EditConflictError(
-                    "a switch this edit replaces is gone (changed since it was planned)"
-                )
+            wanted = list(remove)
+            self._delete_switches(db, wanted)
             ChangeLog.record(db, "switch", wanted, "delete")
             self._put_switches(db, list(add))
             db.execute(
