@@ -8,6 +8,7 @@ built-in defaults. Every problem is reported as one line that names the key.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import tomllib
@@ -98,8 +99,9 @@ class WebSettings(_Section):
     mode: Literal["local", "portfolio"] = "local"
     #: The bearer token that any writing endpoint requires (unset: nothing can write).
     token: SecretStr | None = None
-    #: Portfolio privacy: show only the top level of task paths (``work/a/b`` → ``work``).
-    coarsen_tasks: bool = False
+    #: Deprecated: ``[portfolio] path_depth`` is the one knob (``true`` = ``path_depth = 1``,
+    #: its default). Still loaded, with a deprecation message.
+    coarsen_tasks: bool | None = None
     #: The name in the page title and header.
     title: str = Field("Deskmeter", min_length=1, max_length=60)
     #: Rows per page of the switches list (the API's ``per_page`` default).
@@ -207,7 +209,28 @@ class PortfolioSettings(_Section):
     #: Exact clock times (timeline, first start, last end): off unless turned on.
     show_times: bool = False
     #: Levels of a task path shown (1: ``work``; 2: ``work/client-a``; 0: the whole path).
+    #: The one privacy knob for task paths; default 1.
     path_depth: int = Field(1, ge=0, le=10)
+    #: Workspace names (a workspace named after a client tells what ``path_depth`` hides).
+    show_workspaces: bool = False
+    #: Host names (the workstations' own names).
+    show_hosts: bool = False
+    #: Public names for hosts (``desk = "workstation"``): shown even with ``show_hosts`` off.
+    host_aliases: dict[str, str] = Field(default_factory=dict)
+    #: What runs now, and whether its owner is away (the header, ``/api/v1/state``).
+    show_presence: bool = True
+
+    @field_validator("host_aliases")
+    @classmethod
+    def _aliases(cls, value: dict[str, str]) -> dict[str, str]:
+        from deskmeter.hosts import host_problem
+
+        for real, alias in value.items():
+            if (problem := host_problem(alias)) is not None:
+                raise ValueError(f"the alias of {real[:60]!r} {problem}")
+        if len(set(value.values())) != len(value):
+            raise ValueError("two hosts have the same alias")
+        return value
 
 
 class GoalSettings(_Section):
@@ -222,6 +245,39 @@ class GoalSettings(_Section):
     max_hours: float | None = Field(None, gt=0, le=168)
     #: At most this share of the period's tracked time.
     max_percent: float | None = Field(None, gt=0, le=100)
+
+    @field_validator("path")
+    @classmethod
+    def _a_task_path(cls, value: str) -> str:
+        from deskmeter.tasks.taskfile import validate_path
+
+        text = value.strip().strip("/")
+        if not text:
+            raise ValueError("is blank: give a task path or an area (e.g. work)")
+        validate_path(text)  # ValueError: one line naming the problem
+        return text
+
+    @model_validator(mode="after")
+    def _means_something(self) -> GoalSettings:
+        """A goal that can never mean anything is an error, not silently ignored."""
+        if self.target_hours is None and self.max_hours is None and self.max_percent is None:
+            raise ValueError(
+                f"goal {self.path!r} has no target_hours, max_hours or max_percent: give one"
+            )
+        hours = 24 if self.per == "day" else 168
+        for name, value in (("target_hours", self.target_hours), ("max_hours", self.max_hours)):
+            if value is not None and value > hours:
+                raise ValueError(f"goal {self.path!r}: {name} {value:g} is more than a {self.per}")
+        if (
+            self.target_hours is not None
+            and self.max_hours is not None
+            and self.target_hours > self.max_hours
+        ):
+            raise ValueError(
+                f"goal {self.path!r}: target_hours {self.target_hours:g} is above max_hours "
+                f"{self.max_hours:g}: it can never be met"
+            )
+        return self
 
 
 class ActivityWatchSettings(_Section):
@@ -337,6 +393,35 @@ class Settings(BaseSettings):
             )
         views["colors"] = colours
         return {**data, "web": web, "views": views}
+
+    @model_validator(mode="after")
+    def _coarsen_tasks_is_path_depth(self) -> Settings:
+        """``web.coarsen_tasks`` (deprecated) is ``portfolio.path_depth = 1``."""
+        coarsen = self.web.coarsen_tasks
+        if coarsen is None:
+            return self
+        logging.getLogger("deskmeter.config").warning(
+            "web.coarsen_tasks is deprecated: use [portfolio] path_depth (levels of a task "
+            "path a portfolio shows; default 1, which is what coarsen_tasks = true meant)"
+        )
+        if coarsen and self.portfolio.path_depth != 1:
+            if "path_depth" in self.portfolio.model_fields_set:
+                raise ValueError(
+                    f"web.coarsen_tasks = true and portfolio.path_depth = "
+                    f"{self.portfolio.path_depth} disagree: keep path_depth only"
+                )
+            self.portfolio.path_depth = 1
+        return self
+
+    @field_validator("host")
+    @classmethod
+    def _host_name(cls, value: str) -> str:
+        """The rule of ``deskmeter.hosts`` (the same as ``import --host``)."""
+        from deskmeter.hosts import host_problem
+
+        if (problem := host_problem(value)) is not None:
+            raise ValueError(problem)
+        return value
 
     @field_validator("timezone")
     @classmethod

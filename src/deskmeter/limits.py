@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
+from deskmeter.hosts import character_problem
+
 log = logging.getLogger(__name__)
 
 #: The longest interval one switch may hold (seconds).
@@ -145,6 +147,8 @@ def validate_switch(switch: _SwitchLike) -> None:
     check_text("task", switch.task, optional=True)
     check_text("task_id", switch.task_id, optional=True, limit=MAX_TEXT)
     check_text("host", switch.host)
+    if switch.host and (problem := character_problem(switch.host)) is not None:
+        raise LimitError(f"host {problem}")  # deskmeter.hosts: invisible or reordering text
     check_flag("away", switch.away)
 
 

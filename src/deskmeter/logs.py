@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 import threading
 
@@ -22,8 +21,12 @@ _PRIORITY = {
 }
 
 
-#: ``scheme://user:password@`` in any URI (MongoDB, HTTP, …) → ``scheme://***@``.
-_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/\s'\"]*@")
+#: Characters of a URI scheme after its first letter (RFC 3986).
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+#: What ends a URI's user-info part (so a credential never runs past it).
+_USERINFO_END = frozenset("/'\"")
+#: A log line longer than this is cut (after redaction): a 60 KB request line stays cheap.
+MAX_LINE = 8192
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 
@@ -35,9 +38,46 @@ def register_secret(value: str | None) -> None:
             _secrets.add(value)
 
 
+def _without_credentials(text: str) -> str:
+    """``scheme://user:password@`` in any URI (MongoDB, HTTP, ...) → ``scheme://***@``.
+
+    One pass over ``text`` (a regular expression tried from every offset of a long run of
+    letters took quadratic time): each ``://`` is looked at once, its scheme read backwards
+    and its user-info forwards, and neither scan passes the next ``://``.
+    """
+    out: list[str] = []
+    done = 0
+    at = text.find("://")
+    while at != -1:
+        first = at
+        while first > done and text[first - 1] in _SCHEME_CHARS:
+            first -= 1
+        while first < at and not (text[first].isascii() and text[first].isalpha()):
+            first += 1  # a scheme starts with a letter
+        rest = at + 3
+        end = rest
+        last_at = -1
+        while end < len(text) and text[end] not in _USERINFO_END and not text[end].isspace():
+            if text[end] == "@":
+                last_at = end
+            end += 1
+        if first < at and last_at != -1:
+            out.append(text[done:rest])
+            out.append("***")
+            done = last_at
+            at = text.find("://", last_at)
+        else:
+            at = text.find("://", rest)
+    out.append(text[done:])
+    return "".join(out)
+
+
 def redact(text: str) -> str:
-    """``text`` with URI credentials and every registered secret replaced by ``***``."""
-    text = _CREDENTIALS.sub(r"\g<scheme>***@", text)
+    """``text`` with URI credentials and every registered secret replaced by ``***``.
+
+    Linear in the length of ``text``.
+    """
+    text = _without_credentials(text)
     with _secrets_lock:
         known = sorted(_secrets, key=len, reverse=True)
     for secret in known:
@@ -45,15 +85,22 @@ def redact(text: str) -> str:
     return text
 
 
+def capped(text: str, limit: int = MAX_LINE) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 class RedactingFilter(logging.Filter):
     """Redacts each record's final message (arguments and exception text included)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = redact(message)
+        cleaned = capped(redact(message))
         if record.exc_info and record.exc_info[1] is not None:
             formatted = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = redact(formatted)
+            record.exc_text = capped(redact(formatted), 4 * MAX_LINE)
             record.exc_info = None
         if cleaned != message:
             record.msg, record.args = cleaned, None

@@ -131,8 +131,9 @@ def test_without_host_records_keep_their_own_as_before(
         ("", "--host is empty"),
         ("   ", "--host is empty"),
         (" laptop", "has blanks at its ends"),
-        ("x" * 501, "--host: host is longer than 500 characters"),
-        ("lap\x00top", "--host: host contains a NUL character"),
+        ("x" * 501, "is longer than 253 characters"),
+        ("lap\x00top", "contains a control character (U+0000)"),
+        ("de\u200bsk", "contains an invisible or text-direction character (U+200B)"),
     ],
 )
 def test_a_bad_host_name_is_one_line_exit_2_and_nothing_written(

@@ -284,7 +284,7 @@ def test_the_remote_dashboard_shows_each_synced_host_and_all_counted_once(
         task_file=tmp_path / "tasks.txt",
         host="remote",
         web=WebSettings(mode="portfolio"),
-        portfolio=PortfolioSettings(path_depth=0),
+        portfolio=PortfolioSettings(path_depth=0, show_hosts=True),  # hidden by default
     )
     client = create_app(settings, store=remote, clock=lambda: T0 + timedelta(days=3)).test_client()
     listed = client.get("/api/v1/hosts").get_json()["hosts"]

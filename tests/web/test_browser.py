@@ -401,9 +401,9 @@ def test_portfolio_shows_last_sync_and_coarse_tasks(
     served = dashboards["portfolio"]
     open_page(browser, served.url + "/")
     assert browser.find_element(By.ID, "current-task").text == "work"
-    # the latest host's task, labelled with the host, as of its last sync (to the day: a
-    # public page shows no clock times unless [portfolio] show_times)
-    assert browser.find_element(By.ID, "current-host").text == "bench"
+    # the latest host's task, as of its last sync (to the day: a public page shows no clock
+    # times unless [portfolio] show_times), with no host name (unless [portfolio] show_hosts)
+    assert browser.find_element(By.ID, "current-host").text == "last sync"
     today = TEST_NOW.astimezone(MADRID)
     assert browser.find_element(By.ID, "current-as-of").text == f"as of {today:%-d %b}"
     assert not browser.find_elements(By.ID, "switch-path")

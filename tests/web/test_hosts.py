@@ -408,7 +408,8 @@ def test_a_public_page_shows_host_times_to_the_day_unless_show_times(
 ) -> None:
     put_states(store, [LAPTOP_NOW, DESK_NOW], monkeypatch)
     monkeypatch.setattr(store, "last_syncs", lambda: {"laptop": utc(2024, 3, 6, 9, 31, 5)})
-    public = build(store, tmp_path, mode="portfolio").test_client()
+    shown_hosts = PortfolioSettings(show_hosts=True)  # hidden on a portfolio by default
+    public = build(store, tmp_path, mode="portfolio", portfolio=shown_hosts).test_client()
     body = public.get("/api/v1/hosts").get_json()
     assert body["times"] == "day"
     laptop = next(h for h in body["hosts"] if h["name"] == "laptop")
@@ -420,7 +421,10 @@ def test_a_public_page_shows_host_times_to_the_day_unless_show_times(
     state = public.get("/api/v1/state").get_json()
     assert state["times"] == "day" and state["current"]["heartbeat"] == midnight
     exact = build(
-        store, tmp_path, mode="portfolio", portfolio=PortfolioSettings(show_times=True)
+        store,
+        tmp_path,
+        mode="portfolio",
+        portfolio=PortfolioSettings(show_times=True, show_hosts=True),
     ).test_client()
     shown = next(h for h in exact.get("/api/v1/hosts").get_json()["hosts"] if h["name"] == "laptop")
     assert shown["last_sync"] == "2024-03-06T09:31:05+00:00"
@@ -431,13 +435,17 @@ def test_the_portfolio_header_shows_the_latest_host_as_of_its_last_sync(
 ) -> None:
     put_states(store, [LAPTOP_NOW, DESK_NOW], monkeypatch)
     monkeypatch.setattr(store, "last_syncs", lambda: {"desk": utc(2024, 3, 6, 11, 59, 40)})
-    public = build(store, tmp_path, mode="portfolio").test_client()
+    shown_hosts = PortfolioSettings(show_hosts=True)  # hidden on a portfolio by default
+    public = build(store, tmp_path, mode="portfolio", portfolio=shown_hosts).test_client()
     html = public.get("/").get_data(as_text=True)
     assert 'id="current-host"' in html and ">desk</span>" in html
     assert 'id="current-task">work<' in html  # coarse on a public page (path_depth 1)
     assert "as of 6 Mar<" in html and "12:59" not in html
     exact = build(
-        store, tmp_path, mode="portfolio", portfolio=PortfolioSettings(show_times=True)
+        store,
+        tmp_path,
+        mode="portfolio",
+        portfolio=PortfolioSettings(show_times=True, show_hosts=True),
     ).test_client()
     assert "as of 6 Mar 12:59<" in exact.get("/").get_data(as_text=True)  # 11:59:40 UTC
     laptop = public.get("/?host=laptop").get_data(as_text=True)

@@ -53,8 +53,10 @@ def test_local_mode_has_the_write_endpoints(make_app: AppFactory) -> None:
 
 def test_portfolio_header_shows_the_task_as_of_the_last_sync(make_app: AppFactory) -> None:
     html = make_app(mode="portfolio").test_client().get("/").get_data(as_text=True)
-    # the host's name, and the day only: exact times are off on a public page by default
-    assert ">test</span>" in html and "as of 31 Mar<" in html and "14:30" not in html
+    # no host name (hidden on a public page by default), and the day only: exact times are
+    # off on a public page by default
+    assert ">last sync</span>" in html and ">test</span>" not in html
+    assert "as of 31 Mar<" in html and "14:30" not in html
     assert "for 30m" in html  # the interval had run 30 min at the last sync
     assert "data-since" not in html  # not ticking: it is not real-time
 

@@ -35,7 +35,17 @@ def _edit(ctx: typer.Context, op: str, path: str | None, start: str, end: str) -
         lo = parse_time(start, settings.tz, today, name="--start")
         hi = parse_time(end, settings.tz, today, name="--end")
         with app_.open_store() as store:
-            edit = make_edit(store, op, lo, hi, path, who="cli", now=now, host=settings.host)
+            edit = make_edit(
+                store,
+                op,
+                lo,
+                hi,
+                path,
+                who="cli",
+                now=now,
+                host=settings.host,
+                task_file=settings.task_file,
+            )
     except EditError as exc:
         typer.echo(f"deskmeter: error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -20,6 +20,12 @@ Who = Literal["cli", "web", "api", "panel", "test"]
 
 OPERATIONS: tuple[str, ...] = ("task", "away", "add")
 
+#: An edit replaces at most this many switches (refused before they are read) ...
+MAX_EDIT_SWITCHES = 20_000
+#: ... and its record (synced as one document: MongoDB's limit is 16 MiB) is at most this
+#: many BSON bytes, with room for its undo's two fields.
+MAX_EDIT_BYTES = 8 * 2**20
+
 
 @dataclass(frozen=True, slots=True)
 class EditRecord:

@@ -39,8 +39,11 @@ def parse_time(text: str, tz: ZoneInfo, today: date, *, name: str = "time") -> d
             ) from None
         if parsed.tzinfo is None:
             raise EditError(f"bad {name} {raw!r}: an ISO date-time needs an offset (+01:00, Z)")
-        return parsed.astimezone(UTC)
-    return local.astimezone(UTC)
+        local = parsed
+    try:
+        return local.astimezone(UTC)
+    except (OverflowError, ValueError):  # 0001-01-01T00:00+14:00 is before the year 1
+        raise EditError(f"bad {name} {raw!r}: outside the years Deskmeter keeps") from None
 
 
 def _local(day: date, hour: int, minute: int, tz: ZoneInfo, raw: str, name: str) -> datetime:
@@ -48,7 +51,10 @@ def _local(day: date, hour: int, minute: int, tz: ZoneInfo, raw: str, name: str)
         wall = datetime.combine(day, time(hour, minute), tzinfo=tz)
     except ValueError as exc:
         raise EditError(f"bad {name} {raw!r}: {exc}") from None
-    back = wall.astimezone(UTC).astimezone(tz)
+    try:
+        back = wall.astimezone(UTC).astimezone(tz)
+    except (OverflowError, ValueError):
+        raise EditError(f"bad {name} {raw!r}: outside the years Deskmeter keeps") from None
     if back.replace(tzinfo=None) != wall.replace(tzinfo=None):
         raise EditError(
             f"bad {name} {raw!r}: {wall:%Y-%m-%d %H:%M} does not exist in {tz.key} (the clocks "

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from deskmeter import limits
+from deskmeter.hosts import host_problem
 from deskmeter.models import Switch
 from deskmeter.store.base import Store
 
@@ -29,15 +29,11 @@ class HostConflictError(ValueError):
 
 
 def check_host_name(name: str) -> str:
-    """``name`` if a switch may carry it (the ``host`` field's rules, and not blank)."""
+    """``name`` if a switch may carry it (``deskmeter.hosts``: the ``host`` setting's rule)."""
     if not name.strip():
         raise HostNameError("--host is empty: give the name of the machine the data is from")
-    if name != name.strip():
-        raise HostNameError(f"--host {name!r} has blanks at its ends")
-    try:
-        limits.check_text("host", name)
-    except limits.LimitError as exc:
-        raise HostNameError(f"--host: {exc}") from None
+    if (problem := host_problem(name)) is not None:
+        raise HostNameError(f"--host {name[:60]!r} {problem}")
     return name
 
 

@@ -34,6 +34,24 @@ class ImportResult:
     dry_run: bool = False
 
 
+def _without_replaced(
+    switches: list[Switch], store: Store, result: ImportResult, batch_size: int
+) -> list[Switch]:
+    """``switches`` but those an edit replaced (an export taken before the edit would bring
+    them back beside their replacements and count that time twice)."""
+    replaced: set[str] = set()
+    for start in range(0, len(switches), batch_size):
+        replaced |= store.replaced_switch_ids([s.id for s in switches[start : start + batch_size]])
+    if not replaced:
+        return switches
+    result.skipped += len(replaced)
+    result.problems.append(
+        f"{len(replaced)} switches an edit has replaced since (e.g. id {min(replaced)}): "
+        "never imported again (`deskmeter edit log` lists the edits)"
+    )
+    return [s for s in switches if s.id not in replaced]
+
+
 def import_switches(
     source: ImportSource,
     store: Store,
@@ -65,6 +83,7 @@ def import_switches(
     check = host_conflicts(switches, store, batch_size=batch_size)
     if check.conflicts:
         raise HostConflictError(check.message(host or ""))
+    switches = _without_replaced(switches, store, result, batch_size)
     result.unstamped = sum(1 for s in switches if not s.host)
 
     already = 0

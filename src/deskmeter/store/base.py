@@ -6,8 +6,12 @@ Both backends pass the same contract suite (``tests/contract``). Writes of a rec
 
 from __future__ import annotations
 
+import secrets
+import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -41,6 +45,16 @@ def state_host(state: State | None, host: str | None) -> str:
 
 SortOrder = Literal["asc", "desc"]
 
+#: The edit locks this thread holds (``Store.editing`` is re-entrant).
+_EDIT_LOCKS = threading.local()
+
+
+def _lock_expired(value: str) -> bool:
+    try:
+        return float(value.rsplit(maxsplit=1)[-1]) < time.time()
+    except (ValueError, IndexError):
+        return True  # not a lock this version wrote: take it over
+
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used; the message says why."""
@@ -48,6 +62,23 @@ class StoreError(RuntimeError):
 
 class StoreNotFoundError(StoreError):
     """A read-only command was pointed at a store that does not exist."""
+
+
+class EditConflictError(StoreError):
+    """An edit's plan no longer matches the store (a switch it replaces is gone): nothing
+    was written; plan it again."""
+
+
+class EditBusyError(StoreError):
+    """Another edit of the same host held its lock for too long; nothing was written."""
+
+
+#: The ``meta`` key of a host's edit lock (backends without write transactions).
+EDIT_LOCK_KEY = "edit_lock@{host}"
+#: An edit lock older than this is taken as left by a crashed process and taken over.
+EDIT_LOCK_SECONDS = 60.0
+#: How long an edit waits for another edit of its host before giving up.
+EDIT_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +337,72 @@ class Store(ABC):
     @abstractmethod
     def edits(self, *, limit: int | None = None) -> list[EditRecord]:
         """The edit log, newest first."""
+
+    def replaced_switch_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` an edit replaced: in the ``before`` of an edit in force, or the
+        ``after`` of an undone one (an import never brings such a switch back)."""
+        wanted = set(ids)
+        gone: set[str] = set()
+        for edit in self.edits():
+            for switch in edit.after if edit.undone else edit.before:
+                if switch.id in wanted:
+                    gone.add(switch.id)
+        return gone
+
+    def last_undoable_edit(self, host: str = "") -> EditRecord | None:
+        """The newest edit that is not undone, of ``host`` (or made without a host; any
+        host's when ``host`` is empty). Backends answer it without reading the whole log."""
+        for edit in self.edits():
+            if not edit.undone and (not host or not edit.host or edit.host == host):
+                return edit
+        return None
+
+    @contextmanager
+    def editing(self, host: str) -> Iterator[None]:
+        """Hold ``host``'s history still while one edit is planned and applied.
+
+        Everything an edit reads (the state, the switches it replaces, the task list) and
+        writes happens inside: two edits of one host never work from the same snapshot.
+        SQLite makes it one write transaction (``BEGIN IMMEDIATE``). Here (MongoDB, which
+        has no multi-document transaction on a standalone server or mongomock) it is a lock
+        document in the never-synced ``meta`` collection, taken by compare-and-set
+        (``swap_meta``) and taken over when older than ``EDIT_LOCK_SECONDS`` (a crashed
+        editor). The edit re-checks that the switches it replaces still exist. The
+        tracker's ``close_interval`` needs no lock: an edit never reaches into the open
+        interval, whose switch is the only one the tracker writes.
+        """
+        key = EDIT_LOCK_KEY.format(host=host)
+        held: set[tuple[int, str]] = _EDIT_LOCKS.__dict__.setdefault("held", set())
+        mine = (id(self), key)
+        if mine in held:  # nested (e.g. resolving the pending away stretch): already ours
+            yield
+            return
+        token = secrets.token_hex(8)
+        deadline = time.monotonic() + EDIT_WAIT_SECONDS
+        value = ""
+        while True:
+            value = f"{token} {time.time() + EDIT_LOCK_SECONDS:.3f}"
+            if self.swap_meta(key, None, value):
+                break
+            current = self.get_meta(key)
+            if (
+                current is not None
+                and _lock_expired(current)
+                and self.swap_meta(key, current, value)
+            ):
+                break
+            if time.monotonic() > deadline:
+                raise EditBusyError(
+                    f"another edit of host {host!r} has been in progress for "
+                    f"{EDIT_WAIT_SECONDS:.0f} s; nothing was changed, try again"
+                )
+            time.sleep(0.01)
+        held.add(mine)
+        try:
+            yield
+        finally:
+            held.discard(mine)
+            self.swap_meta(key, value, None)
 
     # -- tasks ------------------------------------------------------------------------------
 

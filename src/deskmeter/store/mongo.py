@@ -28,7 +28,13 @@ from pymongo.uri_parser import parse_uri
 from deskmeter import limits
 from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
-from deskmeter.store.base import HOST_COLLECTION, SortOrder, Store, StoreError, state_host
+from deskmeter.store.base import (
+    HOST_COLLECTION,
+    SortOrder,
+    Store,
+    StoreError,
+    state_host,
+)
 from deskmeter.store.day_grid import Zone
 from deskmeter.store.documents import (
     Document,
@@ -296,6 +302,25 @@ class MongoStore(Store):
         if remove:
             with self.day_totals_kept.keeping(list(remove)):
                 self.db.switch.delete_many({"_id": {"$in": list(remove)}})
+
+    def replaced_switch_ids(self, ids: Sequence[str]) -> set[str]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return set()
+        kept = self.db.edit.distinct(
+            "before._id", {"undone_at": None, "before._id": {"$in": wanted}}
+        )
+        undone = self.db.edit.distinct(
+            "after._id", {"undone_at": {"$ne": None}, "after._id": {"$in": wanted}}
+        )
+        return {str(i) for i in (*kept, *undone)} & set(wanted)
+
+    def last_undoable_edit(self, host: str = "") -> EditRecord | None:
+        query: dict[str, Any] = {"undone_at": None}
+        if host:
+            query["host"] = {"$in": [host, "", None]}
+        doc = self.db.edit.find_one(query, sort=[("at", DESCENDING), ("_id", DESCENDING)])
+        return None if doc is None else edit_from_doc(doc)
 
     def edits(self, *, limit: int | None = None) -> list[EditRecord]:
         cursor = self.db.edit.find({}).sort([("at", DESCENDING), ("_id", DESCENDING)])

@@ -141,6 +141,8 @@ class SQLiteStore(Store):
         self._labels = Labels()
         #: Labels made by the switch transaction in progress (cached once it commits).
         self._pending_labels: dict[str, int] = {}
+        #: How deep this store's switch transactions are nested (the write lock is held).
+        self._switch_depth = 0
         #: The day totals kept ready (store/sqlite_totals.py), maintained by every switch write.
         self._day_totals = DayTotals(self._labels)
         #: Whether the day totals reflect the switches (checked on open).
@@ -302,15 +304,22 @@ class SQLiteStore(Store):
     def _switch_transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction whose new labels are cached only once it committed."""
         with self._write_lock:
-            self._pending_labels = {}
-            with self._transaction() as db:
-                self._day_totals.begin(db)
-                try:
-                    yield db
-                    self._day_totals.flush(db)  # the noted days, recomputed before COMMIT
-                finally:
-                    self._day_totals.end()
-            self._labels.remember(self._pending_labels)
+            if self._switch_depth:  # nested (an edit inside ``editing``): part of it
+                yield self._db()
+                return
+            self._switch_depth += 1
+            try:
+                self._pending_labels = {}
+                with self._transaction() as db:
+                    self._day_totals.begin(db)
+                    try:
+                        yield db
+                        self._day_totals.flush(db)  # the noted days, recomputed before COMMIT
+                    finally:
+                        self._day_totals.end()
+                self._labels.remember(self._pending_labels)
+            finally:
+                self._switch_depth -= 1
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
         written = 0
@@ -837,6 +846,33 @@ class SQLiteStore(Store):
                 (edit.id, _ts(edit.at), doc),
             )
             ChangeLog.record(db, "edit", [edit.id], "upsert")
+
+    @contextmanager
+    def editing(self, host: str) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``) around an edit's plan and its writes:
+        another edit, an undo or the tracker's ``close_interval`` waits for it."""
+        with self._switch_transaction():
+            yield
+
+    def replaced_switch_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids or not self._query("SELECT 1 FROM edit LIMIT 1"):
+            return set()
+        rows = self._query(
+            "SELECT json_extract(j.value, '$._id') FROM edit, json_each(edit.body, "
+            "CASE WHEN json_extract(edit.body, '$.undone_at') IS NULL THEN '$.before' "
+            "ELSE '$.after' END) AS j"
+        )
+        wanted = set(ids)
+        return {str(r[0]) for r in rows if r[0] in wanted}
+
+    def last_undoable_edit(self, host: str = "") -> EditRecord | None:
+        rows = self._query(
+            "SELECT body FROM edit WHERE json_extract(body, '$.undone_at') IS NULL AND "
+            "(? = '' OR coalesce(json_extract(body, '$.host'), '') IN ('', ?)) "
+            "ORDER BY at DESC, id DESC LIMIT 1",
+            (host, host),
+        )
+        return edit_from_json(rows[0][0]) if rows else None
 
     def edits(self, *, limit: int | None = None) -> list[EditRecord]:
         rows = self._query(

@@ -22,11 +22,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
 
+import bson
 from pymongo import ASCENDING, DeleteOne, MongoClient, ReplaceOne
 from pymongo.errors import ConfigurationError
 from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
+from deskmeter.hosts import character_problem
 from deskmeter.models import utcnow
 from deskmeter.store.base import COLLECTIONS, HOST_COLLECTION
 from deskmeter.store.documents import Document, switch_from_doc
@@ -35,6 +37,8 @@ from deskmeter.store.mongo_adopt import adopt_legacy
 from deskmeter.sync.changes import DocChange, DocId, SyncConfigError, latest_per_document
 from deskmeter.sync.errors import translate_errors
 
+#: MongoDB's largest document (BSON bytes).
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 #: Up to this many documents, ``distinct`` lists the ids in one reply (under 16 MB).
 DISTINCT_LIMIT = 200_000
 
@@ -81,12 +85,38 @@ def operations(
             limits.readable([change.document], switch_from_doc)
         ):
             continue  # outside deskmeter.limits (reported there): never shipped
+        elif (problem := refused(change)) is not None:
+            log.error("not syncing %s %s: %s", change.collection, change.doc_id, problem)
+            continue  # the remote would refuse it for ever: the stream goes on without it
         else:
             owner = change.document.get("host", "")
             ops[change.collection].append(
                 ReplaceOne({"_id": change.doc_id, "host": owner}, change.document, upsert=True)
             )
     return ops
+
+
+def refused(change: DocChange) -> str | None:
+    """Why the remote must not get ``change``'s document (None: it may).
+
+    A document over MongoDB's size limit (``MAX_DOCUMENT_BYTES``) would fail its batch on
+    every retry and stall the stream; a host name with invisible or reordering characters
+    (``deskmeter.hosts``) would show on the dashboard as another host's.
+    """
+    document = change.document
+    if document is None:
+        return None
+    owner = document.get("host")
+    if isinstance(owner, str) and owner and (problem := character_problem(owner)) is not None:
+        return f"its host name {problem}"
+    if change.collection != "switch":  # a switch is bounded by deskmeter.limits
+        size = len(bson.encode(document))
+        if size > MAX_DOCUMENT_BYTES:
+            return (
+                f"it is {size:,} bytes, over MongoDB's limit of {MAX_DOCUMENT_BYTES:,} bytes "
+                "per document"
+            )
+    return None
 
 
 def last_switch_end(changes: Iterable[DocChange], host: str) -> datetime | None:

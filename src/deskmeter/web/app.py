@@ -174,6 +174,7 @@ def _register_template_helpers(app: Flask) -> None:
             "show_switches": not context.portfolio or context.settings.portfolio.show_switches,
             "show_times": show_times,
             "header_state": lambda: current_reports().current(),
+            "show_presence": not context.portfolio or context.settings.portfolio.show_presence,
             "header_as_of": lambda state: hosts.as_of(
                 context.store, state, exact=show_times, tz=context.tz
             ),

@@ -92,6 +92,13 @@ def web_context() -> WebContext:
     return context
 
 
+def times_hidden() -> bool:
+    """Whether this dashboard hides clock times (a portfolio without ``show_times``): then
+    every range is whole days (a date-time range is refused)."""
+    context = web_context()
+    return context.portfolio and not context.settings.portfolio.show_times
+
+
 def current_reports() -> Reports:
     """This request's ``Reports`` (the store's state is read once per request)."""
     found = g.get("deskmeter_reports")

@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 from deskmeter.store import Store, StoreError
 from deskmeter.store.totals import local_midnight
 from deskmeter.web.params import ParameterError
+from deskmeter.web.privacy import Privacy
 from deskmeter.web.reports import CurrentState
 
 #: The query parameter.
@@ -65,21 +66,33 @@ class HostNames:
         return found
 
 
-def parse_host(args: Mapping[str, str], store: Store, names: HostNames) -> str | None:
-    """The ``host`` of the query: a known host's name, or None (absent or empty: all hosts)."""
+def _privacy() -> Privacy:
+    from deskmeter.web.context import web_context
+
+    return Privacy.of(web_context().settings)
+
+
+def parse_host(
+    args: Mapping[str, str], store: Store, names: HostNames, privacy: Privacy | None = None
+) -> str | None:
+    """The ``host`` of the query: a known host's (real) name, or None (absent or empty: all
+    hosts). On a portfolio the name is the one shown (``web/privacy.py``): a hidden host
+    cannot be chosen, an aliased one only by its alias."""
     text = args.get(PARAMETER)
     if text is None or text == "":
         return None
-    known = names.names(store)
-    if text not in known:
-        known = names.names(store, fresh=True)
-    if text not in known:
-        listed = ", ".join(repr(n) for n in known) if known else "none yet"
+    shown = privacy or Privacy()
+    real = shown.real_host(text, names.names(store))
+    if real is None:
+        real = shown.real_host(text, names.names(store, fresh=True))
+    if real is None:
+        public = [p for n in names.names(store) if (p := shown.host(n)) is not None]
+        listed = ", ".join(repr(n) for n in public) if public else "none yet"
         raise ParameterError(
             PARAMETER,
             f"no host {text[:SHOWN]!r} in this store (hosts: {listed}; leave it empty for all)",
         )
-    return text
+    return real
 
 
 def check_request_host(store: Store, names: HostNames) -> str | None:
@@ -88,7 +101,7 @@ def check_request_host(store: Store, names: HostNames) -> str | None:
         found: str | None = g.get(_G_KEY)
         return found
     g.setdefault(_G_KEY, None)  # an error page links to every host, not to the wrong one
-    host = parse_host(request.args, store, names)
+    host = parse_host(request.args, store, names, _privacy())
     setattr(g, _G_KEY, host)
     return host
 
@@ -101,6 +114,14 @@ def chosen_host() -> str | None:
     return found
 
 
+def shown_chosen_host() -> str | None:
+    """The chosen host by the name this dashboard shows it under (None: all hosts)."""
+    host = chosen_host()
+    if host is None:
+        return None
+    return _privacy().host(host)
+
+
 def keep_host(endpoint: str | None, values: dict[str, Any]) -> None:
     """A URL default: every link to a page or the API keeps the chosen host.
 
@@ -108,20 +129,20 @@ def keep_host(endpoint: str | None, values: dict[str, Any]) -> None:
     """
     if endpoint == "static" or PARAMETER in values:
         return
-    host = chosen_host()
+    host = shown_chosen_host()
     if host is not None:
         values[PARAMETER] = host
 
 
 def host_query() -> str:
     """``?host=NAME`` for links built by hand (empty for all hosts)."""
-    host = chosen_host()
+    host = shown_chosen_host()
     return "?" + urlencode({PARAMETER: host}) if host is not None else ""
 
 
 def host_field() -> Markup:
     """A hidden ``host`` input for a GET form (its action's query is not sent), or nothing."""
-    host = chosen_host()
+    host = shown_chosen_host()
     if host is None:
         return Markup("")
     return Markup('<input type="hidden" name="host" value="{}">').format(escape(host))
@@ -144,7 +165,9 @@ def picker(store: Store, names: HostNames) -> Picker:
         known = names.names(store)
     except StoreError:
         known = ()
-    return Picker(names=known, selected=chosen_host(), keep=kept)
+    privacy = _privacy()
+    shown = tuple(p for n in known if (p := privacy.host(n)) is not None)
+    return Picker(names=shown, selected=shown_chosen_host(), keep=kept)
 
 
 def shown_time(value: datetime, *, exact: bool, tz: ZoneInfo) -> datetime:

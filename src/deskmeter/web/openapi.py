@@ -202,8 +202,15 @@ def schemas() -> dict[str, Any]:
 SWITCH_LIST_PATHS = ("/api/v1/switches", "/api/v1/export")
 
 
-def openapi_document(*, writable: bool, switch_list: bool = True) -> dict[str, Any]:
+def openapi_document(
+    *, writable: bool, switch_list: bool = True, workspaces: bool = True
+) -> dict[str, Any]:
+    """The document; a portfolio that hides workspace names offers no ``group=workspace``."""
     paths = _read_paths()
+    if not workspaces:
+        for parameter in paths["/api/v1/totals"]["get"]["parameters"]:
+            if parameter["name"] == "group":
+                parameter["schema"] = {"enum": ["task"]}
     if not switch_list:
         for path in SWITCH_LIST_PATHS:
             paths.pop(path, None)

@@ -74,15 +74,22 @@ def parse_instant(
     end: bool,
     today: date | None = None,
     day_start: timedelta = MIDNIGHT,
+    whole_days: bool = False,
 ) -> datetime:
     """A date (a whole local day; an ``end`` date includes that day) or an ISO date-time.
 
     A date-time must carry its UTC offset (``Z`` or ``+02:00``); as an ``end`` it is exclusive.
-    Given ``today``, relative dates (``yesterday``, ``-7d``) are dates too.
+    Given ``today``, relative dates (``yesterday``, ``-7d``) are dates too. ``whole_days``
+    refuses a date-time (a public dashboard that hides clock times: a one-minute range would
+    tell when work started).
     """
     if len(text) == 10 or (today is not None and is_relative(text)):
         day = parse_day(name, text, today)
         return local_midnight(day + timedelta(days=1) if end else day, tz, day_start)
+    if whole_days:
+        raise ParameterError(
+            name, "this dashboard shows whole days only (no clock times): give YYYY-MM-DD"
+        )
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
@@ -118,15 +125,35 @@ def parse_range(
     max_days: int | None = MAX_RANGE_DAYS,
     today: date | None = None,
     day_start: timedelta = MIDNIGHT,
+    whole_days: bool = False,
 ) -> tuple[datetime | None, datetime | None]:
-    """``start`` and ``end`` from the query (either may be absent: then the default)."""
+    """``start`` and ``end`` from the query (either may be absent: then the default).
+
+    ``whole_days``: dates only, no date-times (see ``parse_instant``).
+    """
     start = (
-        parse_instant("start", args["start"], tz, end=False, today=today, day_start=day_start)
+        parse_instant(
+            "start",
+            args["start"],
+            tz,
+            end=False,
+            today=today,
+            day_start=day_start,
+            whole_days=whole_days,
+        )
         if args.get("start")
         else default_start
     )
     end = (
-        parse_instant("end", args["end"], tz, end=True, today=today, day_start=day_start)
+        parse_instant(
+            "end",
+            args["end"],
+            tz,
+            end=True,
+            today=today,
+            day_start=day_start,
+            whole_days=whole_days,
+        )
         if args.get("end")
         else default_end
     )

@@ -1,8 +1,9 @@
 """The numbers behind every page and API answer, cut in the configured time zone.
 
 Every figure counts the stored (closed) switches plus the open interval up to its last
-heartbeat, so today's numbers include what is running now. In portfolio mode with
-``coarsen_tasks`` task paths are cut to their top level before anything is summed.
+heartbeat, so today's numbers include what is running now. In portfolio mode task paths are
+cut to ``[portfolio] path_depth`` levels before anything is summed, and workspace and host
+names are shown as ``web/privacy.py`` says.
 
 ``host`` (a workstation's name) keeps one host's figures; None combines every host, each
 moment counted once (``store/overlap.py``, open intervals too: ``web/running.py``).
@@ -32,6 +33,7 @@ from deskmeter.store.totals import (
     local_midnight,
 )
 from deskmeter.web.formatting import at_depth, duration
+from deskmeter.web.privacy import Privacy
 from deskmeter.web.running import counted_with_open, open_corrections, open_switches, pick_state
 
 #: Calendar intensity: a day with at least this share of a full day gets level index + 1.
@@ -229,12 +231,9 @@ class Reports:
         self.host = host
         self._states: list[State] | None = None
         self.day_start = settings.views.day_start
-        portfolio = settings.web.mode == "portfolio"
-        depth = settings.portfolio.path_depth if portfolio else 0
-        if portfolio and settings.web.coarsen_tasks:
-            depth = 1
-        self.depth = depth
-        self.coarse = depth > 0
+        self.privacy = Privacy.of(settings)
+        self.depth = self.privacy.depth
+        self.coarse = self.depth > 0
         self._full_day: float | None = None
 
     # -- shared pieces ----------------------------------------------------------------------
@@ -307,19 +306,20 @@ class Reports:
         return self.current_of(self.state())
 
     def current_of(self, state: State | None) -> CurrentState | None:
-        """What ``state`` (one host's open interval) means now."""
-        if state is None:
+        """What ``state`` (one host's open interval) means now (None on a portfolio that
+        hides presence: ``[portfolio] show_presence``)."""
+        if state is None or not self.privacy.show_presence:
             return None
         live = state.is_live(self.now, self.settings.tracker.heartbeat_seconds)
         until = self.now if live else state.heartbeat
         return CurrentState(
             task=self.label(state.task),
-            workspace=state.workspace,
+            workspace=self.privacy.workspace(state.workspace),
             since=state.since,
             heartbeat=state.heartbeat,
             seconds=max(0.0, (until - state.since).total_seconds()),
             live=live,
-            host=state.host,
+            host=self.privacy.shown_host(state.host),
             away=state.away,
         )
 
@@ -544,7 +544,7 @@ class Reports:
                 start=max(s.date, start),
                 end=min(s.end, end),
                 task=self.label(s.task),
-                workspace=s.workspace_label,
+                workspace=self.privacy.workspace(s.workspace_label),
                 running=s.id in running,
                 away=s.away,
             )
@@ -555,8 +555,9 @@ class Reports:
         workspaces: dict[str, float] = defaultdict(float)
         for total in cut_totals(switches, start, end, self.tz, "task", None):
             tasks[self.label(total.key)] += total.seconds
-        for total in cut_totals(switches, start, end, self.tz, "workspace", None):
-            workspaces[total.key] += total.seconds
+        if self.privacy.show_workspaces:
+            for total in cut_totals(switches, start, end, self.tz, "workspace", None):
+                workspaces[total.key] += total.seconds
         return DayReport(
             day=day,
             start=start,

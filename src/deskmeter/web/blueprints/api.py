@@ -20,10 +20,10 @@ from deskmeter.records import SwitchRecord
 from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period
 from deskmeter.web import payloads
-from deskmeter.web.context import current_reports, web_context
+from deskmeter.web.context import current_reports, times_hidden, web_context
 from deskmeter.web.hosts import chosen_host, file_part, shown_time
 from deskmeter.web.openapi import openapi_document
-from deskmeter.web.params import MAX_PAGE, parse_choice, parse_int, parse_range
+from deskmeter.web.params import MAX_PAGE, ParameterError, parse_choice, parse_int, parse_range
 from deskmeter.web.reports import CurrentState, Reports, day_bounds
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -33,9 +33,17 @@ ORDERS: tuple[SortOrder, ...] = ("desc", "asc")
 
 
 def public_switch(reports: Reports, switch: Switch) -> Switch:
-    """``switch`` as this mode may show it (portfolio: coarse task, no task id)."""
+    """``switch`` as this mode may show it (portfolio: coarse task, no task id, workspace and
+    host names as ``web/privacy.py`` says)."""
     if reports.coarse and switch.task is not None:
-        return replace(switch, task=reports.label(switch.task), task_id=None)
+        switch = replace(switch, task=reports.label(switch.task), task_id=None)
+    privacy = reports.privacy
+    if privacy.portfolio:
+        switch = replace(
+            switch,
+            workspace=privacy.workspace(switch.workspace),
+            host=privacy.shown_host(switch.host),
+        )
     return switch
 
 
@@ -78,6 +86,7 @@ def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
         default_end=None,
         today=reports.today(),
         day_start=reports.day_start,
+        whole_days=times_hidden(),
     )
     assert start is not None
     if end is None:
@@ -89,7 +98,14 @@ def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
 def openapi() -> Response:
     context = web_context()
     shown = not context.portfolio or context.settings.portfolio.show_switches
-    return jsonify(openapi_document(writable=not context.portfolio, switch_list=shown))
+    privacy = current_reports().privacy
+    return jsonify(
+        openapi_document(
+            writable=not context.portfolio,
+            switch_list=shown,
+            workspaces=privacy.show_workspaces,
+        )
+    )
 
 
 def exact_times() -> bool:
@@ -161,13 +177,14 @@ def hosts() -> Response:
             times=times_label(),
             hosts=[
                 payloads.Host(
-                    name=info.name,
+                    name=public,
                     last_switch=shown(reports, info.last_switch),
                     last_sync=shown(reports, info.last_sync),
                     current=current_payload(reports, reports.current_of(info.state)),
                 )
                 for info in reports.store.hosts()
-                if host is None or info.name == host
+                if (host is None or info.name == host)
+                and (public := reports.privacy.host(info.name)) is not None
             ],
         )
     )
@@ -187,6 +204,7 @@ def switches() -> Response:
         max_days=None,
         today=reports.today(),
         day_start=reports.day_start,
+        whole_days=times_hidden(),
     )
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = parse_int(request.args, "per_page", context.settings.web.per_page, 1, 500)
@@ -213,6 +231,10 @@ def totals() -> Response:
     reports = current_reports()
     start, end = range_or_month_so_far(reports)
     group = parse_choice(request.args, "group", GROUPS, "task")
+    if group == "workspace" and not reports.privacy.show_workspaces:
+        raise ParameterError(
+            "group", "this public dashboard does not show workspaces ([portfolio] show_workspaces)"
+        )
     by_name = parse_choice(request.args, "by", BYS, "day")
     by: Period | None = None if by_name == "all" else by_name  # type: ignore[assignment]
     found = reports.totals(start, end, group, by)
@@ -263,7 +285,8 @@ def export() -> Response:
     chosen.write(found, out, ExportContext(tz=reports.tz, now=reports.now))
     first = start.astimezone(reports.tz).date()
     last = (end - timedelta(microseconds=1)).astimezone(reports.tz).date()
-    part = "" if reports.host is None else f"-{file_part(reports.host)}"
+    public = reports.privacy.host(reports.host) if reports.host is not None else None
+    part = "" if public is None else f"-{file_part(public)}"
     name = f"deskmeter{part}-{first}-{last}.{chosen.extension}"
     return Response(
         out.getvalue(),

@@ -137,8 +137,9 @@ def logout() -> BaseResponse:
     _require_token_configured()
     if not csrf_ok():
         raise Forbidden("the form expired (CSRF check failed); reload and try again")
-    end_all_sessions()  # this cookie and any copy of it (or of an older one) stop working
-    session.clear()
+    if signed_in():  # only the owner ends every sign-in (a write to the store)
+        end_all_sessions()  # this cookie and any copy of it (or of an older one) stop working
+    session.clear()  # a visitor's logout only clears its own cookie
     return redirect(url_for("pages.today"))
 
 

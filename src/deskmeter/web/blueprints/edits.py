@@ -84,7 +84,15 @@ def _edit(values: dict[str, Any], who: str) -> EditRecord:
     if path is not None and not isinstance(path, str):
         raise EditError("path must be a string")
     return make_edit(
-        context.store, op, times[0], times[1], path, who=who, now=now, host=context.settings.host
+        context.store,
+        op,
+        times[0],
+        times[1],
+        path,
+        who=who,
+        now=now,
+        host=context.settings.host,
+        task_file=context.settings.task_file,
     )
 
 
@@ -152,7 +160,12 @@ def api_resolve_away() -> tuple[Response, int]:
     context = web_context()
     try:
         edit = resolve_away(
-            context.store, path or None, who="api", now=context.now(), host=context.settings.host
+            context.store,
+            path or None,
+            who="api",
+            now=context.now(),
+            host=context.settings.host,
+            task_file=context.settings.task_file,
         )
     except EditError as exc:
         return _error(409 if "no away" in str(exc) else 400, str(exc))
@@ -193,7 +206,12 @@ def form_resolve_away() -> BaseResponse:
     path = request.form.get("path", "").strip() or None
     try:
         edit = resolve_away(
-            context.store, path, who="web", now=context.now(), host=context.settings.host
+            context.store,
+            path,
+            who="web",
+            now=context.now(),
+            host=context.settings.host,
+            task_file=context.settings.task_file,
         )
     except EditError as exc:
         flash(f"Nothing changed: {exc}")

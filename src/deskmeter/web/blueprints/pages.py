@@ -15,7 +15,7 @@ from deskmeter.web import markup
 from deskmeter.web.calendar_grid import calendar_weeks
 from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
 from deskmeter.web.colors import TaskColours, shared_colours
-from deskmeter.web.context import current_reports, web_context
+from deskmeter.web.context import current_reports, times_hidden, web_context
 from deskmeter.web.hosts import host_query
 from deskmeter.web.params import (
     MAX_PAGE,
@@ -244,14 +244,17 @@ def switches() -> str:
         max_days=None,
         today=reports.today(),
         day_start=reports.day_start,
+        whole_days=times_hidden(),
     )
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = context.settings.web.per_page
     total = reports.store.count_switches(start, end, host=reports.host)
+    pages = max(1, (total + per_page - 1) // per_page)
+    if page > pages:  # past the last page: there is no such page (and no pager to draw)
+        abort(404)
     items = reports.store.switches(
         start, end, limit=per_page, offset=(page - 1) * per_page, order="desc", host=reports.host
     )
-    pages = max(1, (total + per_page - 1) // per_page)
     window = range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)
     return render_template(
         "switches.html",
@@ -283,6 +286,7 @@ def tasks() -> str:
         max_days=MAX_RANGE_DAYS,
         today=today,
         day_start=reports.day_start,
+        whole_days=times_hidden(),
     )
     assert start is not None and end is not None
     tree = reports.task_tree(start, end)
@@ -348,6 +352,7 @@ def timesheet() -> str | BaseResponse:
         max_days=MAX_TIMESHEET_DAYS,
         today=today,
         day_start=reports.day_start,
+        whole_days=times_hidden(),
     )
     assert start is not None and end is not None
     first = day_of(start, reports.tz, reports.day_start)
