@@ -5,7 +5,8 @@ or a given name or path), lists the globals once (a roundtrip) and then sleeps i
 on the display's file descriptor and a wake-up pipe: a thread wakes only when the compositor
 sends an event or the tracker stops it. The protocol bindings (``ext-workspace-v1``,
 ``ext-idle-notify-v1``, the core ``wayland`` protocol) are the ones generated and shipped in the
-pywayland wheel from the ``wayland-protocols`` XML (MIT).
+pywayland wheel from the ``wayland-protocols`` XML (MIT); KDE's ``org_kde_kwin_idle`` is
+declared by hand in ``kde_idle_protocol``.
 """
 
 from __future__ import annotations

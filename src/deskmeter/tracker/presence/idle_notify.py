@@ -1,25 +1,28 @@
-"""Away detection on Wayland through ``ext-idle-notify-v1`` (Sway 1.8+, KWin, labwc, Hyprland).
+"""Away detection on Wayland: ``ext-idle-notify-v1`` (Sway 1.8+, KWin, labwc, Hyprland), else
+KDE's older ``org_kde_kwin_idle`` (Sway 1.7, older wlroots compositors).
 
 The source asks the compositor for one idle notification on the first seat, with the away
-threshold as its timeout. The compositor sends ``idled`` when the user has given no input for
-that long and ``resumed`` at the first input after it: ``Away(since=now - threshold)`` and
-``Back(at=now)``. Between them the thread sleeps in ``select()`` on the Wayland socket: no
-wake-up at all while nothing happens.
+threshold as its timeout. The compositor sends ``idled`` (``idle`` in KDE's protocol) when the
+user has given no input for that long and ``resumed`` at the first input after it:
+``Away(since=now - threshold)`` and ``Back(at=now)``. Between them the thread sleeps in
+``select()`` on the Wayland socket: no wake-up at all while nothing happens.
 
 Protocol version 2 has ``get_input_idle_notification``, which counts input only (a video
 player's idle inhibitor does not hold it off), the same rule as X11's idle time; the source
 uses it when the compositor offers version 2, else version 1's ``get_idle_notification``.
 
-Where the compositor has no ``ext_idle_notifier_v1`` the source says so once and ends: the
-tracker keeps counting (as on X11 without the screen-saver extension). When the compositor
-dies the source reconnects every ``retry_seconds``; a pending away is closed first (``Back``),
-since the idle state died with the compositor.
+The protocol is chosen from the compositor's globals (``idle_protocol``): ``ext-idle-notify-v1``
+when offered, else ``org_kde_kwin_idle``. Where the compositor has neither the source says so
+once and ends: the tracker keeps counting (as on X11 without the screen-saver extension).
+When the compositor dies the source reconnects every ``retry_seconds``; a pending away is
+closed first (``Back``), since the idle state died with the compositor.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,12 +30,22 @@ from pywayland.protocol.ext_idle_notify_v1 import ExtIdleNotifierV1
 from pywayland.protocol.wayland import WlSeat
 
 from deskmeter.tracker.events import Away, Back
+from deskmeter.tracker.kde_idle_protocol import OrgKdeKwinIdle
 from deskmeter.tracker.presence.base import Emit
 from deskmeter.tracker.wayland_conn import WaylandConnection, WaylandGoneError
 
 log = logging.getLogger(__name__)
 
 NOTIFIER = ExtIdleNotifierV1.name
+KDE_IDLE = OrgKdeKwinIdle.name
+
+
+def idle_protocol(globals_: Iterable[str]) -> str | None:
+    """The idle global to use among the compositor's: ext-idle-notify first, else KDE's."""
+    offered = set(globals_)
+    if WlSeat.name not in offered:
+        return None
+    return next((name for name in (NOTIFIER, KDE_IDLE) if name in offered), None)
 
 
 class IdleNotifyPresence:
@@ -70,15 +83,19 @@ class IdleNotifyPresence:
             self._conn = conn
             away = threading.Event()
             try:
-                if NOTIFIER not in conn.globals or WlSeat.name not in conn.globals:
+                protocol = idle_protocol(conn.globals)
+                if protocol is None:
                     log.warning(
-                        "no away detection on Wayland: the compositor on %s has no %s "
-                        "(ext-idle-notify-v1); time is counted without idle breaks",
+                        "no away detection on Wayland: the compositor on %s has %s; "
+                        "time is counted without idle breaks",
                         conn.where(),
-                        NOTIFIER if NOTIFIER not in conn.globals else "seat",
+                        "no seat"
+                        if WlSeat.name not in conn.globals
+                        else f"neither {NOTIFIER} (ext-idle-notify-v1) nor {KDE_IDLE}",
                     )
                     return
-                self._watch(conn, emit, stop, away)
+                log.info("away detection through %s on %s", protocol, conn.where())
+                self._watch(conn, protocol, emit, stop, away)
             except WaylandGoneError as exc:
                 log.warning("presence: lost the compositor (%s)", exc)
                 if away.is_set():
@@ -89,20 +106,29 @@ class IdleNotifyPresence:
                 conn.close()
 
     def _watch(
-        self, conn: WaylandConnection, emit: Emit, stop: threading.Event, away: threading.Event
+        self,
+        conn: WaylandConnection,
+        protocol: str,
+        emit: Emit,
+        stop: threading.Event,
+        away: threading.Event,
     ) -> None:
         seat = conn.bind(WlSeat, 1)
-        notifier = conn.bind(ExtIdleNotifierV1, 2)
         timeout_ms = max(1, round(self.threshold * 1000))
-        if conn.globals[NOTIFIER].version >= 2:
-            notification: Any = notifier.get_input_idle_notification(timeout_ms, seat)
+        notification: Any
+        if protocol == KDE_IDLE:
+            notification = conn.bind(OrgKdeKwinIdle, 1).get_idle_timeout(seat, timeout_ms)
         else:
-            notification = notifier.get_idle_notification(timeout_ms, seat)
+            notifier = conn.bind(ExtIdleNotifierV1, 2)
+            if conn.globals[NOTIFIER].version >= 2:
+                notification = notifier.get_input_idle_notification(timeout_ms, seat)
+            else:
+                notification = notifier.get_idle_notification(timeout_ms, seat)
 
         def on_idled(_n: Any) -> None:
             now = datetime.now(UTC)
             away.set()
-            log.debug("presence: idle for %.1f s (ext-idle-notify)", self.threshold)
+            log.debug("presence: idle for %.1f s (%s)", self.threshold, protocol)
             emit(
                 Away(since=now - timedelta(seconds=self.threshold), reason="idle", source=self.name)
             )
@@ -113,7 +139,7 @@ class IdleNotifyPresence:
                 emit(Back(at=datetime.now(UTC), reason="idle", source=self.name))
 
         conn.keep(notification)
-        notification.dispatcher["idled"] = on_idled
+        notification.dispatcher["idle" if protocol == KDE_IDLE else "idled"] = on_idled
         notification.dispatcher["resumed"] = on_resumed
         conn.roundtrip()
         conn.wait(stop)
