@@ -174,11 +174,11 @@ def test_an_item_started_before_the_tray_registers_when_a_watcher_appears_and_ag
     assert run.tray.registered_with == ""
     first = start_watcher("standalone", session_bus.address, tmp_path / "w1", client)
     watchers.append(first)
-    wait_until(lambda: registered(client, run.tray.name), 10, "registered with the new watcher")
+    wait_until(lambda: registered(client, run.tray.name), 30, "registered with the new watcher")
     first.stop()
     second = start_watcher("plasma", session_bus.address, tmp_path / "w2", client)
     watchers.append(second)
-    wait_until(lambda: registered(client, run.tray.name), 10, "registered again (Plasma)")
+    wait_until(lambda: registered(client, run.tray.name), 30, "registered again (Plasma)")
 
 
 def test_the_command_runs_the_item_until_the_session_bus_closes(
