@@ -56,7 +56,7 @@ class ClockTick:
 
     def fire(self) -> float:
         """Let the one waiting sleep end, the clock having moved by its delay."""
-        wait_until(lambda: len(self.live()) == 1, 10, "one waiting tick")
+        wait_until(lambda: len(self.live()) == 1, 30, "one waiting tick")
         with self._lock:
             waiting = [(s, f, loop) for s, f, loop in self._pending if not f.done()]
             assert len(waiting) == 1, f"expected one waiting tick, found {len(waiting)}"

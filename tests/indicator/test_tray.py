@@ -133,35 +133,35 @@ def test_the_tray_item_registers_shows_the_task_and_its_menu_drives_the_tracker(
 
     host.click("work/b")
     live.pump()  # the tracker runs the SetTask the click sent
-    wait_until(lambda: host.prop("Title") == "Deskmeter: work/b \u00b7 0m", 10, "the new task")
+    wait_until(lambda: host.prop("Title") == "Deskmeter: work/b \u00b7 0m", 30, "the new task")
     client.wait_for_signals(lambda s: any(m.member == "NewTitle" for m in s), 10)
     assert host.labels()[0] == "work/b on Code for 0m"
 
     wait_until(lambda: run.tick.live() == [60.0], what="the minute tick")
     run.tick.fire()
-    wait_until(lambda: host.prop("XAyatanaLabel") == "work/b \u00b7 1m", 10, "the minute")
+    wait_until(lambda: host.prop("XAyatanaLabel") == "work/b \u00b7 1m", 30, "the minute")
 
     clock.advance(30)
     tracker.step(Away(clock.now(), "idle"))
     clock.advance(2520)
     tracker.step(Back(clock.now(), "idle"))
-    wait_until(lambda: host.prop("Status") == "NeedsAttention", 10, "attention")
+    wait_until(lambda: host.prop("Status") == "NeedsAttention", 30, "attention")
     assert host.labels()[-7:] == [
         "---", "Away 42 min", "Keep as away", "Assign to work/b", "Assign to work/a", "---",
         "Open dashboard",
     ]  # fmt: skip
     host.click("Assign to work/a")
-    wait_until(lambda: get_pending(tracker.store) is None, 10, "the away stretch resolved")
-    wait_until(lambda: host.prop("Status") == "Active", 10, "no more attention")
+    wait_until(lambda: get_pending(tracker.store) is None, 30, "the away stretch resolved")
+    wait_until(lambda: host.prop("Status") == "Active", 30, "no more attention")
     assert [(s.task, s.delta, s.away) for s in tracker.store.switches()][-1] == (
         "work/a", 2520.0, False,
     )  # fmt: skip
 
     host.click("Open dashboard")
-    wait_until(lambda: run.opened == ["http://127.0.0.1:8765/"], 10, "the dashboard opened")
+    wait_until(lambda: run.opened == ["http://127.0.0.1:8765/"], 30, "the dashboard opened")
 
     live.stop_service()
-    wait_until(lambda: host.prop("Title") == "Deskmeter: Deskmeter not running", 10, "gone")
+    wait_until(lambda: host.prop("Title") == "Deskmeter: Deskmeter not running", 30, "gone")
     assert host.labels() == ["The tracker is not running: start `deskmeter track`"]
 
 
