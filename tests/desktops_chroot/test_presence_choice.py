@@ -12,7 +12,7 @@ import pytest
 from pywayland.protocol.wayland import WlSeat
 from pywayland.server import Display as ServerDisplay
 
-from deskmeter.tracker.presence.base import make_presence, presence_names
+from deskmeter.tracker.presence import make_presence, presence_names
 from deskmeter.tracker.presence.idle_notify import IdleNotifyPresence, idle_protocol
 
 SESSION_VARIABLES = ("XDG_SESSION_TYPE", "XDG_CURRENT_DESKTOP", "WAYLAND_DISPLAY", "DISPLAY")

@@ -15,7 +15,7 @@ from deskmeter.dbus.service import BusService, BusServiceError, serve_tracker
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tracker.daemon import StopTracking, Tracker
 from deskmeter.tracker.lock import TrackerLease, TrackerLockError, stale_after
-from deskmeter.tracker.presence.base import presence_names, start_presence
+from deskmeter.tracker.presence import presence_names, start_presence
 from deskmeter.tracker.sources import SourceError, auto_source_name, make_source
 from deskmeter.tracker.sources.gnome import GnomeSource
 from deskmeter.tracker.sources.registry import help_text

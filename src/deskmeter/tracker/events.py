@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,3 +88,6 @@ Event = (
     | Back
     | Stop
 )
+
+#: How a source hands its events to the tracker (the tracker's queue's ``put``).
+Emit = Callable[[Event], None]

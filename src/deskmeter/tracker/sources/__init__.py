@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Protocol
 
-from deskmeter.tracker.events import Event
+from deskmeter.tracker.events import Emit
 
-Emit = Callable[[Event], None]
+__all__ = ["Emit", "SourceError", "WorkspaceSource", "is_wayland"]
 
 
 class WorkspaceSource(Protocol):
