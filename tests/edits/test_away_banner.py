@@ -9,9 +9,9 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from deskmeter.config import Settings, WebSettings
+from deskmeter.edits.pending_record import PendingAway, get_pending, set_pending
 from deskmeter.models import Switch, Task
 from deskmeter.store.sqlite import SQLiteStore
-from deskmeter.tracker.presence.away import PendingAway, get_pending, set_pending
 from deskmeter.web import create_app
 
 TOKEN = "banner-token-0123456789"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from deskmeter.edits.pending_record import get_pending
 from deskmeter.indicator.pick import PickError, menu_command, pick
 from deskmeter.tracker.clock import FakeClock
 from deskmeter.tracker.events import Away, Back, WorkspaceChanged
-from deskmeter.tracker.presence.away import get_pending
 from tests.gnome.shell import PrivateBus
 from tests.indicator.harness import LiveTracker, wait_until
 from tests.indicator.test_status_cli import env_for

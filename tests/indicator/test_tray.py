@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from dbus_fast import Variant
 
+from deskmeter.edits.pending_record import get_pending
 from deskmeter.tracker.clock import FakeClock
 from deskmeter.tracker.events import Away, Back, WorkspaceChanged
-from deskmeter.tracker.presence.away import get_pending
 from tests.gnome.shell import BusClient, PrivateBus
 from tests.indicator.harness import LiveTracker, TrayRunner, wait_until
 from tests.indicator.test_status_cli import ELAPSED, env_for

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from deskmeter.edits.pending_record import get_pending
 from deskmeter.store.totals import AWAY_KEY
 from deskmeter.tracker.clock import FakeClock
 from deskmeter.tracker.events import Away, Back, SetTask, WorkspaceChanged
-from deskmeter.tracker.presence.away import get_pending
 from tests.unit.test_tracker_intervals import T0, make_tracker
 
 

@@ -14,9 +14,9 @@ import pytest
 
 from deskmeter.dbus import BUS_NAME, INTERFACE, OBJECT_PATH
 from deskmeter.dbus.service import serve_tracker
+from deskmeter.edits.pending_record import get_pending
 from deskmeter.tracker.clock import FakeClock
 from deskmeter.tracker.events import Away, Back, WorkspaceChanged
-from deskmeter.tracker.presence.away import get_pending
 from tests.gnome.shell import BusCallError, BusClient, PrivateBus
 from tests.unit.test_tracker_intervals import T0, make_tracker
 

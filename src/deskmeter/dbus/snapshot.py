@@ -75,7 +75,7 @@ def take_snapshot(
     source: str,
 ) -> Snapshot:
     """The snapshot for ``state``. Call it in the thread that owns ``store``."""
-    from deskmeter.tracker.presence.away import get_pending
+    from deskmeter.edits.pending_record import get_pending
 
     pending = get_pending(store)
     base = Snapshot(

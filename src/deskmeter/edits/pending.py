@@ -7,9 +7,9 @@ from pathlib import Path
 
 from deskmeter.edits.errors import EditError
 from deskmeter.edits.operations import atomically, make_edit
+from deskmeter.edits.pending_record import PendingAway, get_pending, set_pending
 from deskmeter.edits.record import EditRecord
 from deskmeter.store import Store
-from deskmeter.tracker.presence.away import PendingAway, get_pending, set_pending
 
 
 def pending_away(store: Store) -> PendingAway | None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from deskmeter import limits, systemd_notify
 from deskmeter.config import Settings
+from deskmeter.edits.pending_record import set_pending
 from deskmeter.ids import new_id
 from deskmeter.models import NO_TASK, State, Switch
 from deskmeter.store import Store
@@ -214,7 +215,7 @@ class Tracker:
                     self.tasks.reload(now)
                     self._on_task(now)
             case Away() | Back():
-                self.presence.handle(self, event, now)
+                self._on_presence(event, now)
             case Stop():
                 return False
         return True
@@ -280,6 +281,24 @@ class Tracker:
             return
         assert self.workspace is not None
         self._close_and_open(self._new_state(self.workspace, now))
+
+    def _on_presence(self, event: Away | Back, now: datetime) -> None:
+        workspace = self.workspace
+
+        def reopen(at: datetime) -> State | None:
+            return self._new_state(workspace, at) if workspace else None
+
+        transition = self.presence.handle(self.state, event, now, reopen)
+        if transition is None:
+            return
+        self._close_and_open(transition.state, end=transition.end)
+        if transition.pending is not None:
+            try:
+                set_pending(self.store, transition.pending)
+            except self.store.write_errors as exc:  # disk full: the stretch stays away
+                log.error("cannot offer the away stretch for a decision: %s", exc)
+                return
+            self._notify()
 
     def _close_and_open(self, new_state: State | None, end: datetime | None = None) -> None:
         """Close the open interval (at ``end`` or now) and open ``new_state`` in one write."""
