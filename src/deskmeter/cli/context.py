@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import typer
 
 from deskmeter.config import Settings, load_settings
+from deskmeter.models import utcnow
 from deskmeter.store import Store, open_store
 
 
@@ -16,6 +19,8 @@ class AppContext:
     config: Path | None = None
     store_spec: str | None = None
     verbose: bool = False
+    #: "Now" for every figure (a test passes a fixed clock through ``obj=``).
+    clock: Callable[[], datetime] = utcnow
     _settings: Settings | None = field(default=None, repr=False)
 
     @property

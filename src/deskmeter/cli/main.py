@@ -70,7 +70,10 @@ def main_options(
 ) -> None:
     """Deskmeter: time per workspace and task, tracked as you switch."""
     setup_logging(verbose)
+    given = ctx.obj.clock if isinstance(ctx.obj, AppContext) else None
     ctx.obj = AppContext(config=config, store_spec=store, verbose=verbose)
+    if given is not None:
+        ctx.obj.clock = given
 
 
 app.command("track")(track_cmd.track)

@@ -18,7 +18,7 @@ import typer
 
 from deskmeter.cli.context import app_context
 from deskmeter.dates import DateError, parse_date
-from deskmeter.models import area_of, utcnow
+from deskmeter.models import area_of
 from deskmeter.store.totals import Group
 from deskmeter.web import goals as goal_rules
 from deskmeter.web.formatting import decimal_hours, duration
@@ -108,7 +108,7 @@ def _goals(reports: Reports, first: date, last: date) -> list[goal_rules.Progres
         return []
     start, end = reports.bounds(first, last)
     sums = {t.key: t.seconds for t in reports.totals(start, end, "task", None)}
-    return goal_rules.evaluate(goals, per, sums)
+    return goal_rules.evaluate(goals, per, sums, finished=last < reports.today())
 
 
 def _table(rows: list[list[str]], right: set[int]) -> str:
@@ -162,7 +162,7 @@ def report(
     app = app_context(ctx)
     settings = app.settings
     with app.open_store(read_only=True) as store:
-        reports = Reports(store, settings, utcnow())
+        reports = Reports(store, settings, app.clock())
         today = reports.today()
         first, last = period_range(period, today)
         given_start = _day_option("--start", start, today)
@@ -218,7 +218,7 @@ def report(
         ]
         typer.echo(_table(table, right={1, 2, 3}))
     for item in progress:
-        mark = {"met": "met", "short": "not yet", "ok": "within", "over": "OVER"}[item.status]
+        mark = {**goal_rules.STATUS_WORDS, "over": "OVER"}[item.status]
         typer.echo(f"goal {item.path} ({item.kind} per {item.per}): {item.text} — {mark}")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from deskmeter.cli.context import app_context
-from deskmeter.models import NO_TASK, utcnow
+from deskmeter.models import NO_TASK
 from deskmeter.web.formatting import duration
 from deskmeter.web.reports import Reports
 
@@ -31,7 +31,7 @@ def status(
     """Show the current workspace, task and since when."""
     app = app_context(ctx)
     settings = app.settings
-    now = utcnow()
+    now = app.clock()
     with app.open_store(read_only=True) as store:
         state = store.get_state(settings.host)  # this machine's, never another host's
         reports = Reports(store, settings, now)

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 
 from deskmeter.edits.errors import EditError
 from deskmeter.edits.record import OPERATIONS, EditRecord
+from deskmeter.edits.wording import local_time
 from deskmeter.models import Switch, as_utc
 from deskmeter.store import Store
 from deskmeter.tasks.taskfile import validate_path
@@ -75,16 +77,28 @@ def plan_edit(
     who: str,
     now: datetime,
     host: str = "",
+    tz: ZoneInfo | None = None,
 ) -> EditRecord:
-    """The edit record for ``op`` over ``[start, end)``; raises ``EditError``, writes nothing."""
+    """The edit record for ``op`` over ``[start, end)``; raises ``EditError``, writes nothing.
+
+    ``tz``: the zone the error messages name times in (the user's; UTC when None).
+    """
+
+    def shown(when: datetime) -> str:
+        return local_time(when, tz)
+
     if op not in OPERATIONS:
         raise EditError(f"unknown edit {op!r} (task, away, add)")
     start, end, now = as_utc(start), as_utc(end), as_utc(now)
     if end <= start:
-        raise EditError(
-            f"the end ({_fmt(end)}) is not after the start ({_fmt(start)}); for a stretch "
-            "across midnight give the day: 'YYYY-MM-DD HH:MM'"
+        zone = tz if tz is not None else ZoneInfo("UTC")
+        same_day = start.astimezone(zone).date() == end.astimezone(zone).date()
+        hint = (
+            "; for a stretch across midnight give the end's day: 'YYYY-MM-DD HH:MM'"
+            if same_day
+            else ""
         )
+        raise EditError(f"the end ({shown(end)}) is not after the start ({shown(start)}){hint}")
     task_id = None
     if op in ("task", "add"):
         if not path:
@@ -100,14 +114,14 @@ def plan_edit(
         limit = min(limit, state.since)
     if start >= limit:
         raise EditError(
-            f"nothing to edit from {_fmt(start)}: that is the open interval (since "
-            f"{_fmt(limit)}) or the future; switch the task with `deskmeter task set`"
+            f"nothing to edit from {shown(start)}: that is the open interval (since "
+            f"{shown(limit)}) or the future; switch the task with `deskmeter task set`"
         )
     end = min(end, limit)
     touched = store.switches_overlapping(start, end, host=mine)
     if op != "add" and not touched:
         raise EditError(
-            f"nothing was tracked between {_fmt(start)} and {_fmt(end)}; to add time off "
+            f"nothing was tracked between {shown(start)} and {shown(end)}; to add time off "
             "the computer use `edit add`"
         )
     after: list[Switch] = []
@@ -165,9 +179,12 @@ def make_edit(
     who: str,
     now: datetime,
     host: str = "",
+    tz: ZoneInfo | None = None,
 ) -> EditRecord:
     """Plan and apply one edit; the record says what it replaced."""
-    return apply_edit(store, plan_edit(store, op, start, end, path, who=who, now=now, host=host))
+    return apply_edit(
+        store, plan_edit(store, op, start, end, path, who=who, now=now, host=host, tz=tz)
+    )
 
 
 def undo_last(store: Store, *, who: str, now: datetime, host: str = "") -> EditRecord:

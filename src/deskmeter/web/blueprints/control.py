@@ -128,7 +128,7 @@ def login() -> str | BaseResponse:
             start_session()
             flash("Signed in: you can switch tasks from the header.")
             return redirect(next_url)
-        flash("That token is not the one configured.")
+        flash("That token is not the one configured.", "error")
     return render_template("login.html", next_url=next_url)
 
 
@@ -153,7 +153,7 @@ def form_set_task() -> BaseResponse:
     try:
         _, task_path = _set_task(path)
     except ValueError as exc:
-        flash(f"Task not changed: {exc}")
+        flash(f"Task not changed: {exc}", "error")
     else:
         flash(f"Current task: {task_path} (the tracker switches within a moment).")
     return redirect(_safe_next(request.form.get("next")))

@@ -22,10 +22,11 @@ from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.edits.errors import EditError
-from deskmeter.edits.operations import describe, make_edit, undo_last
+from deskmeter.edits.operations import make_edit, undo_last
 from deskmeter.edits.pending import pending_away, resolve_away
 from deskmeter.edits.record import EditRecord, edit_to_doc
 from deskmeter.edits.times import parse_time
+from deskmeter.edits.wording import in_words
 from deskmeter.web.blueprints.control import WRITING_DISABLED, _error, _safe_next
 from deskmeter.web.context import web_context
 from deskmeter.web.security import bearer_token, csrf_ok, signed_in, token_matches
@@ -84,7 +85,15 @@ def _edit(values: dict[str, Any], who: str) -> EditRecord:
     if path is not None and not isinstance(path, str):
         raise EditError("path must be a string")
     return make_edit(
-        context.store, op, times[0], times[1], path, who=who, now=now, host=context.settings.host
+        context.store,
+        op,
+        times[0],
+        times[1],
+        path,
+        who=who,
+        now=now,
+        host=context.settings.host,
+        tz=context.tz,
     )
 
 
@@ -167,9 +176,9 @@ def form_edit() -> BaseResponse:
             {k: request.form.get(k, "").strip() for k in ("op", "start", "end", "path")}, "web"
         )
     except EditError as exc:
-        flash(f"Nothing changed: {exc}")
+        flash(f"Nothing changed: {exc}", "error")
     else:
-        flash(f"Edited: {describe(edit)}")
+        flash(f"Corrected: {in_words(edit, web_context().tz)}. Undo it below if that was wrong.")
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -180,9 +189,9 @@ def form_undo() -> BaseResponse:
     try:
         edit = undo_last(context.store, who="web", now=context.now(), host=context.settings.host)
     except EditError as exc:
-        flash(f"Nothing undone: {exc}")
+        flash(f"Nothing undone: {exc}", "error")
     else:
-        flash(f"Undone: {describe(edit)}")
+        flash(f"Undone: {in_words(edit, context.tz)}.")
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -196,7 +205,7 @@ def form_resolve_away() -> BaseResponse:
             context.store, path, who="web", now=context.now(), host=context.settings.host
         )
     except EditError as exc:
-        flash(f"Nothing changed: {exc}")
+        flash(f"Nothing changed: {exc}", "error")
     else:
         flash(f"The away stretch went to {path}." if edit else "Kept as away.")
     return redirect(_safe_next(request.form.get("next")))

@@ -9,10 +9,11 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.models import area_of
+from deskmeter.reports.switch_filter import KINDS, SwitchFilter, switch_page
 from deskmeter.store.totals import day_of
 from deskmeter.web import goals as goal_rules
 from deskmeter.web import markup
-from deskmeter.web.calendar_grid import calendar_weeks
+from deskmeter.web.calendar_grid import GoalMark, calendar_weeks
 from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
 from deskmeter.web.colors import TaskColours, shared_colours
 from deskmeter.web.context import current_reports, web_context
@@ -28,7 +29,7 @@ from deskmeter.web.params import (
     parse_month,
     parse_range,
 )
-from deskmeter.web.reports import MonthReport, day_bounds
+from deskmeter.web.reports import DayCell, MonthReport, day_bounds
 from deskmeter.web.timeline import build_timeline
 from deskmeter.web.timesheet import build_timesheet, timesheet_csv
 
@@ -99,8 +100,13 @@ def _day_page(day: date) -> str:
         palette=palette,
         exact_times=exact_times(),
         goals=goal_rules.evaluate(
-            web_context().settings.goals, "day", {t.key: t.seconds for t in report.tasks}
-        ),
+            web_context().settings.goals,
+            "day",
+            {t.key: t.seconds for t in report.tasks},
+            finished=day < reports.today(),
+        )
+        if day <= reports.today()
+        else [],
         refresh_seconds=REFRESH_SECONDS if day == reports.today() else None,
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
@@ -147,18 +153,16 @@ def calendar(year: int, month: int) -> str:
             report,
             palette,
             day_marks=_day_marks(report) if goals else {},
-            week_marks=[
-                goal_rules.summary(goal_rules.evaluate(goals, "week", _sum_cells(week.days)))
-                if goals
-                else None
-                for week in report.weeks
-            ],
+            week_marks=[_week_mark(week.days, reports.today()) for week in report.weeks]
+            if goals
+            else [],
             max_week=max((w.seconds for w in report.weeks), default=0.0),
             day_base=url_for("pages.day", day_text="0", host=None)[:-1],
             week_base=url_for("pages.week", day_text="0", host=None)[:-1],
             query=host_query(),
         ),
         today_day=reports.today(),
+        goals_set=bool(goals),
         nav="calendar",
     )
 
@@ -182,8 +186,13 @@ def week(day_text: str) -> str:
         palette=palette,
         chart=build_chart(report.trend, palette),
         goals=goal_rules.evaluate(
-            web_context().settings.goals, "week", {r.key: r.seconds for r in report.rows}
-        ),
+            web_context().settings.goals,
+            "week",
+            {r.key: r.seconds for r in report.rows},
+            finished=report.days[-1] < reports.today(),
+        )
+        if report.monday <= reports.today()
+        else [],
         refresh_seconds=REFRESH_SECONDS
         if report.monday <= reports.today() <= report.days[-1]
         else None,
@@ -247,10 +256,21 @@ def switches() -> str:
     )
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = context.settings.web.per_page
-    total = reports.store.count_switches(start, end, host=reports.host)
-    items = reports.store.switches(
-        start, end, limit=per_page, offset=(page - 1) * per_page, order="desc", host=reports.host
+    chosen = SwitchFilter(
+        kind=parse_choice(request.args, "show", KINDS, "all"),
+        task=request.args.get("task", "").strip()[:200],
     )
+    found = switch_page(
+        reports.store,
+        start,
+        end,
+        host=reports.host,
+        chosen=chosen,
+        page=page,
+        per_page=per_page,
+        label=reports.label,
+    )
+    total, items = found.total, found.items
     pages = max(1, (total + per_page - 1) // per_page)
     window = range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)
     return render_template(
@@ -264,6 +284,7 @@ def switches() -> str:
         start_text=request.args.get("start", "") if start else "",
         end_text=request.args.get("end", "") if end else "",
         first_index=(page - 1) * per_page,
+        chosen=chosen,
         nav="switches",
     )
 
@@ -311,12 +332,30 @@ def tasks() -> str:
     )
 
 
-def _day_marks(report: MonthReport) -> dict[date, goal_rules.Status | None]:
-    """Each tracked day's goal mark (met, short, ok, over)."""
+def _mark(progress: list[goal_rules.Progress]) -> GoalMark | None:
+    status = goal_rules.summary(progress)
+    return None if status is None else GoalMark(status, goal_rules.describe_marks(progress))
+
+
+def _week_mark(days: tuple[DayCell, ...], today: date) -> GoalMark | None:
+    """A week's goal mark; none for a week that has not begun."""
+    if days[0].day > today:
+        return None
     goals = web_context().settings.goals
+    return _mark(
+        goal_rules.evaluate(goals, "week", _sum_cells(days), finished=days[-1].day < today)
+    )
+
+
+def _day_marks(report: MonthReport) -> dict[date, GoalMark | None]:
+    """Each tracked day's goal mark (met, short, missed, ok, over) and what it says."""
+    goals = web_context().settings.goals
+    today = current_reports().today()
     return {
-        cell.day: goal_rules.summary(
-            goal_rules.evaluate(goals, "day", {t.key: t.seconds for t in cell.tasks})
+        cell.day: _mark(
+            goal_rules.evaluate(
+                goals, "day", {t.key: t.seconds for t in cell.tasks}, finished=cell.day < today
+            )
         )
         for week in report.weeks
         for cell in week.days
