@@ -3,7 +3,8 @@
 Every figure counts the stored (closed) switches plus the open interval: up to now while
 its tracker runs (locally), else up to its last heartbeat (a stopped tracker, or a
 portfolio showing the last sync), so today's numbers include what is running now. In
-portfolio mode with ``coarsen_tasks`` task paths are cut to their top level before anything is summed.
+portfolio mode with ``coarsen_tasks`` task paths are cut to their top level before anything
+is summed.
 
 ``host`` (a workstation's name) keeps one host's figures; None combines every host, each
 moment counted once (``store/overlap.py``, open intervals too: ``web/running.py``).
