@@ -19,6 +19,7 @@ import typer
 from deskmeter.cli.context import app_context
 from deskmeter.dates import DateError, parse_date
 from deskmeter.models import area_of
+from deskmeter.reports.shares import whole_percents
 from deskmeter.store.totals import Group
 from deskmeter.web import goals as goal_rules
 from deskmeter.web.formatting import decimal_hours, duration
@@ -212,9 +213,10 @@ def report(
         typer.echo("nothing recorded")
     else:
         table = [[by.value, "time", "hours", "share"]]
+        shares = whole_percents([s for _, s in rows], total)
         table += [
-            [k, duration(s), decimal_hours(s), f"{100 * s / total:.0f}%" if total else "0%"]
-            for k, s in rows
+            [k, duration(s), decimal_hours(s), f"{share}%"]
+            for (k, s), share in zip(rows, shares, strict=True)
         ]
         typer.echo(_table(table, right={1, 2, 3}))
     for item in progress:

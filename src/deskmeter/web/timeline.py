@@ -7,10 +7,11 @@ Content-Security-Policy holds.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from deskmeter.reports.labels import place_labels
 from deskmeter.web.colors import GREY
 from deskmeter.web.formatting import duration, local_time
 from deskmeter.web.reports import DayReport
@@ -34,6 +35,8 @@ class Bar:
     colour: str
     title: str
     running: bool
+    #: The text printed under an away gap ("" when it would overlap another: see the title).
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +171,10 @@ def build_timeline(
         for lo, hi in away
         if min(hi, view_end) > max(lo, view_start)
     )
+    labels = place_labels(
+        [(g.x + g.width / 2, g.title.split(" · ")[0]) for g in gaps], left, float(WIDTH)
+    )
+    gaps = tuple(replace(g, label=text) for g, text in zip(gaps, labels, strict=True))
     ticks: list[Tick] = []
     cursor = view_start
     hours = span / 3600

@@ -9,6 +9,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.models import area_of
+from deskmeter.reports.shares import whole_percents
 from deskmeter.reports.switch_filter import KINDS, SwitchFilter, switch_page
 from deskmeter.store.totals import day_of
 from deskmeter.web import goals as goal_rules
@@ -38,6 +39,7 @@ blueprint = Blueprint("pages", __name__)
 blueprint.add_app_template_global(markup.dot, "dot")
 blueprint.add_app_template_global(markup.bar, "bar")
 blueprint.add_app_template_global(chart_svg, "trend_chart")
+blueprint.add_app_template_global(whole_percents, "whole_percents")
 
 #: Page links shown around the current page of the switches list.
 PAGE_WINDOW = 2
