@@ -240,7 +240,7 @@ def test_after_switching_from_the_header_it_says_switching_to_the_new_task(
     html = client.get("/").get_data(as_text=True)
     header = html[html.index('id="current-state"') : html.index("</header>")]
     assert 'id="state-switching"' in header and "to admin/mail" in header
-    assert "Switching to admin/mail" in html  # the flash agrees with the header
+    assert "Current task: admin/mail" in html  # the flash agrees with the header
 
 
 def test_the_header_shows_the_task_once_the_tracker_took_it(backend: Store, tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ def form_set_task() -> BaseResponse:
         flash(f"Task not changed: {exc}", "error")
     else:
         session[PENDING_KEY] = [task_path, web_context().now().timestamp()]
-        flash(f"Switching to {task_path}: the tracker takes it within a moment.")
+        flash(f"Current task: {task_path} (the tracker switches within a moment).")
     return redirect(_safe_next(request.form.get("next")))
 
 

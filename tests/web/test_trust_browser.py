@@ -1,0 +1,258 @@
+"""Issue 23 in a real browser (headless Chromium): numbers you trust at a glance.
+
+A dashboard on a fixed clock (``create_app(clock=...)``, Wednesday 6 May 2026, 14:30 in
+Madrid) with a history built from that instant: a lunch away stretch, goals, two weeks of
+work. Each page is opened at 1280 and 390 px in light and dark, checked with axe (no serious
+or critical finding) and for readable text on the phone, and saved under
+``artifacts/screenshots/trust-*.png``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from deskmeter.config import GoalSettings, PortfolioSettings, Settings, TrackerSettings, WebSettings
+from deskmeter.models import State, Switch, Task
+from deskmeter.store.sqlite import SQLiteStore
+from deskmeter.web import create_app
+from tests.web.test_browser import (  # noqa: F401 - fixtures
+    AXE,
+    THEMES,
+    WIDTHS,
+    By,
+    axe_violations,
+    browser,
+    console_errors,
+    emulate,
+    layout_browser,
+    open_page,
+    shots,
+)
+
+pytestmark = [pytest.mark.browser]
+
+MADRID_NOW = datetime(2026, 5, 6, 12, 30, 0, tzinfo=UTC)  # Wed 6 May 2026, 14:30 Madrid
+TOKEN = "trust-browser-token-0123456789"
+HOST = "desk"
+#: The smallest text a phone user is asked to read (CSS px, as rendered).
+MIN_PHONE_TEXT_PX = 10.5
+
+
+def at(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    """Local ``hour:minute`` on the day ``days_ago`` before the clock's, in UTC."""
+    from zoneinfo import ZoneInfo
+
+    madrid = ZoneInfo("Europe/Madrid")
+    day = MADRID_NOW.astimezone(madrid).date() - timedelta(days=days_ago)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=madrid).astimezone(UTC)
+
+
+def history() -> list[Switch]:
+    """Two weeks of mornings and afternoons; a lunch away stretch each day."""
+    paths = ("work/deskmeter/sync", "work/deskmeter/web", "work/client/api", "admin/mail")
+    found: list[Switch] = []
+    for back in range(0, 15):
+        if back == 0:
+            found.append(Switch("d0a", at(0, 9), 3600, 0, "desktop 1", paths[0], paths[0], HOST))
+            found.append(
+                Switch("d0b", at(0, 13, 2), 34 * 60, 0, "desktop 1", paths[0], paths[0], HOST, True)
+            )
+            found.append(Switch("d0c", at(0, 13, 36), 24 * 60, 1, "web", paths[1], paths[1], HOST))
+            continue
+        for slot, (hour, minutes) in enumerate(((9, 150), (13, 40), (14, 120))):
+            task = paths[(back + slot) % len(paths)]
+            away = slot == 1
+            found.append(
+                Switch(
+                    f"d{back}s{slot}",
+                    at(back, hour),
+                    minutes * 60.0,
+                    slot,
+                    f"desktop {slot + 1}",
+                    task,
+                    task,
+                    HOST,
+                    away,
+                )
+            )
+    return found
+
+
+@dataclass
+class Served:
+    url: str
+    store: SQLiteStore
+    server: BaseWSGIServer
+
+
+def serve(tmp: Path, **web: Any) -> Served:
+    settings = Settings(
+        store=str(tmp / "trust.db"),
+        timezone="Europe/Madrid",
+        task_file=tmp / "tasks.txt",
+        host=HOST,
+        tracker=TrackerSettings(heartbeat_seconds=30),
+        web=WebSettings(**web),
+        goals=[
+            GoalSettings(path="work", per="week", target_hours=20),
+            GoalSettings(path="work", per="day", target_hours=4),
+        ],
+        portfolio=PortfolioSettings(show_switches=True),
+    )
+    store = SQLiteStore(tmp / "trust.db")
+    paths = {s.task for s in history() if s.task}
+    store.upsert_tasks([Task(p, p) for p in sorted(paths)])
+    store.add_switches(history())
+    store.put_state(
+        State(
+            workspace_index=1,
+            workspace="web",
+            since=at(0, 14),
+            heartbeat=MADRID_NOW - timedelta(seconds=10),
+            interval_id="open",
+            task_id="work/deskmeter/web",
+            task="work/deskmeter/web",
+            host=HOST,
+        )
+    )
+    app = create_app(settings, store=store, clock=lambda: MADRID_NOW)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return Served(f"http://127.0.0.1:{server.server_port}", store, server)
+
+
+@pytest.fixture(scope="module")
+def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Served]]:
+    local = serve(tmp_path_factory.mktemp("trust-local"), token=SecretStr(TOKEN))
+    portfolio = serve(tmp_path_factory.mktemp("trust-portfolio"), mode="portfolio")
+    yield {"local": local, "portfolio": portfolio}
+    for served in (local, portfolio):
+        served.server.shutdown()
+        served.store.close()
+
+
+LAST_WEEK = (MADRID_NOW - timedelta(days=7)).date().isoformat()
+PAGES: dict[str, tuple[str, str]] = {
+    "switches": ("local", "/switches"),
+    "switches-away": ("local", "/switches?show=away"),
+    "day-away-labels": ("local", "/"),
+    "week-missed": ("local", f"/week/{LAST_WEEK}"),
+    "month-goals": ("local", "/calendar/2026/5"),
+    "summary": ("portfolio", "/summary"),
+}
+
+#: Every visible text's rendered size, with what it says: ``[[px, text], ...]``. SVG text is
+#: measured as drawn (its box's height), so a chart squeezed onto a phone counts as small.
+TEXT_SIZES_JS = """
+const out = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const node = walker.currentNode;
+  const text = node.textContent.trim();
+  const el = node.parentElement;
+  if (!text || !el) continue;
+  const style = getComputedStyle(el);
+  if (style.visibility === 'hidden' || style.display === 'none') continue;
+  const box = el.getBoundingClientRect();
+  if (box.width === 0 || box.height === 0) continue;
+  if (el.closest('.sr-only, title, script, style, noscript, datalist, option')) continue;
+  let px = parseFloat(style.fontSize);
+  if (el instanceof SVGElement) {
+    const svg = el.ownerSVGElement;
+    const view = svg && svg.viewBox && svg.viewBox.baseVal;
+    if (view && view.width) px = px * svg.getBoundingClientRect().width / view.width;
+  }
+  out.push([Math.round(px * 10) / 10, text.slice(0, 40)]);
+}
+return out;
+"""
+
+
+def small_texts(driver: Any) -> list[tuple[float, str]]:
+    return [
+        (px, text) for px, text in driver.execute_script(TEXT_SIZES_JS) if px < MIN_PHONE_TEXT_PX
+    ]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="needs `npm ci` (axe-core in node_modules)")
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_trust_pages_pass_axe_fit_and_are_readable(
+    layout_browser: Any, trust: dict[str, Served], shots: Path, width_name: str, theme: str
+) -> None:
+    width, height = WIDTHS[width_name]
+    emulate(layout_browser, width, height, theme)
+    problems: list[str] = []
+    for name, (which, path) in PAGES.items():
+        open_page(layout_browser, trust[which].url + path)
+        page_width = layout_browser.execute_script(
+            "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        )
+        viewport = layout_browser.execute_script("return document.documentElement.clientWidth")
+        if page_width > viewport:
+            problems.append(f"{name}: page {page_width}px wide in a {viewport}px viewport")
+        errors = console_errors(layout_browser)
+        if errors:
+            problems.append(f"{name}: console {errors}")
+        for violation in axe_violations(layout_browser):
+            problems.append(f"{name}: axe {violation}")
+        if width < 600:
+            tiny = small_texts(layout_browser)
+            if tiny:
+                problems.append(f"{name}: text under {MIN_PHONE_TEXT_PX}px: {tiny[:6]}")
+        full = layout_browser.execute_script("return document.documentElement.scrollHeight")
+        layout_browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": width,
+                "height": min(int(full), 4000),
+                "deviceScaleFactor": 1,
+                "mobile": width < 600,
+            },
+        )
+        layout_browser.save_screenshot(str(shots / f"trust-{name}-{width_name}-{theme}.png"))
+        emulate(layout_browser, width, height, theme)
+    assert problems == [], "\n".join(problems)
+
+
+def test_away_rows_look_away_in_the_browser(layout_browser: Any, trust: dict[str, Served]) -> None:
+    emulate(layout_browser, 1280, 900, "light")
+    open_page(layout_browser, trust["local"].url + "/switches")
+    away = layout_browser.find_element(By.CSS_SELECTOR, 'tr[data-id="d0b"]')
+    work = layout_browser.find_element(By.CSS_SELECTOR, 'tr[data-id="d0a"]')
+    assert "away" in away.find_element(By.CSS_SELECTOR, ".tag-away").text
+    struck = away.find_element(By.CSS_SELECTOR, "td.num").value_of_css_property(
+        "text-decoration-line"
+    )
+    assert struck == "line-through"
+    assert work.find_elements(By.CSS_SELECTOR, ".tag-away") == []
+    # the filter: away only
+    select = layout_browser.find_element(By.ID, "show")
+    select.find_element(By.CSS_SELECTOR, 'option[value="away"]').click()
+    layout_browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    rows = layout_browser.find_elements(By.CSS_SELECTOR, "#switches tbody tr[data-away]")
+    assert rows and all(r.get_attribute("data-away") == "true" for r in rows)
+
+
+def test_day_timeline_away_labels_do_not_overlap(
+    layout_browser: Any, trust: dict[str, Served]
+) -> None:
+    for width in (1280, 390):
+        emulate(layout_browser, width, 900, "light")
+        open_page(layout_browser, trust["local"].url + "/")
+        boxes = layout_browser.execute_script(
+            "return [...document.querySelectorAll('#timeline .gap-label')]"
+            ".map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })"
+        )
+        boxes.sort()
+        for (_, right), (left, _) in zip(boxes, boxes[1:], strict=False):
+            assert left >= right, f"labels overlap at {width}px: {boxes}"
