@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the browser fixtures are imported from test_browser and taken as arguments
 """Issue 23 in a real browser (headless Chromium): numbers you trust at a glance.
 
 A dashboard on a fixed clock (``create_app(clock=...)``, Wednesday 6 May 2026, 14:30 in
@@ -10,6 +11,7 @@ or critical finding) and for readable text on the phone, and saved under
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -254,5 +256,5 @@ def test_day_timeline_away_labels_do_not_overlap(
             ".map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })"
         )
         boxes.sort()
-        for (_, right), (left, _) in zip(boxes, boxes[1:], strict=False):
+        for (_, right), (left, _) in pairwise(boxes):
             assert left >= right, f"labels overlap at {width}px: {boxes}"
