@@ -11,10 +11,10 @@ or critical finding) and for readable text on the phone, and saved under
 from __future__ import annotations
 
 import threading
-from itertools import pairwise
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
