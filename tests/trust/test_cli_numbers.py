@@ -4,6 +4,7 @@ the first ``track``, print shares that add up to 100 and edits in the user's wor
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,14 @@ def config(tmp_path: Path, store: Path) -> Path:
     return path
 
 
-def run(cfg: Path, *args: str) -> Any:
-    """The CLI with its clock fixed at ``NOW``."""
+def run(cfg: Path, *args: str, env: dict[str, str] | None = None) -> Any:
+    """The CLI with its clock fixed at ``NOW`` (``env``: extra environment, e.g. COLUMNS)."""
     return RUNNER.invoke(
         app,
         ["--config", str(cfg), *args],
         obj=AppContext(clock=lambda: NOW),
         catch_exceptions=False,
+        env=env,
     )
 
 
@@ -74,9 +76,7 @@ def test_report_shares_add_up_to_100(tmp_path: Path, xdg: Path) -> None:
     with SQLiteStore(db) as store:
         seed(store, thirds)
     out = run(config(tmp_path, db), "report", "today").output
-    shares = sorted(
-        int(line.split()[-1].rstrip("%")) for line in out.splitlines() if line.endswith("%")
-    )
+    shares = sorted(int(m) for m in re.findall(r" (\d+)%", out))
     assert shares == [33, 33, 34]
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from deskmeter.cli.context import app_context
+from deskmeter.dates import DateError, parse_date
 from deskmeter.records import write_csv, write_json
 
 
@@ -24,16 +25,25 @@ def day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz)
 
 
+def _day(name: str, text: str | None, today: date) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text, today)
+    except DateError as exc:
+        raise typer.BadParameter(str(exc), param_hint=name) from None
+
+
 def export(
     ctx: typer.Context,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="json or csv.")] = Format.json,
     start: Annotated[
-        datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD, local time zone)."),
+        str | None,
+        typer.Option(help="First day: YYYY-MM-DD, today, yesterday, monday, -7d (local)."),
     ] = None,
     end: Annotated[
-        datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="Last day, included (YYYY-MM-DD)."),
+        str | None,
+        typer.Option(help="Last day, included (same forms as --start)."),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")
@@ -42,8 +52,11 @@ def export(
     """Export the switches that start between --start and --end (whole days, inclusive)."""
     app = app_context(ctx)
     tz = app.settings.tz
-    lo = day_start(start.date(), tz) if start else None
-    hi = day_start(end.date() + timedelta(days=1), tz) if end else None
+    today = app.clock().astimezone(tz).date()
+    first = _day("--start", start, today)
+    last = _day("--end", end, today)
+    lo = day_start(first, tz) if first else None
+    hi = day_start(last + timedelta(days=1), tz) if last else None
     if lo and hi and hi <= lo:
         typer.echo("deskmeter: error: --end is before --start", err=True)
         raise typer.Exit(2)
