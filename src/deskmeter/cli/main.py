@@ -10,6 +10,7 @@ import typer
 
 from deskmeter import __version__
 from deskmeter.cli import (
+    doctor_cmd,
     edit_cmd,
     export_cmd,
     import_cmd,
@@ -86,6 +87,7 @@ app.add_typer(task_cmd.app, name="task")
 app.add_typer(sync_cmd.app, name="sync")
 app.add_typer(edit_cmd.app, name="edit")
 app.command("import")(import_cmd.import_)
+app.command("doctor")(doctor_cmd.doctor)
 
 
 def main() -> None:
