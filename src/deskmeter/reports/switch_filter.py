@@ -28,10 +28,12 @@ class SwitchFilter:
 
     kind: Kind = "all"
     task: str = ""
+    #: A task path: only it and the tasks under it (a task's page).
+    under: str = ""
 
     @property
     def active(self) -> bool:
-        return self.kind != "all" or bool(self.task)
+        return self.kind != "all" or bool(self.task) or bool(self.under)
 
     def keeps(self, switch: Switch, label: Callable[[str | None], str] | None = None) -> bool:
         """``label``: the task as the page shows it (a portfolio's coarse path): the search
@@ -40,8 +42,10 @@ class SwitchFilter:
             return False
         if self.kind == "away" and not switch.away:
             return False
+        shown = label(switch.task) if label is not None else (switch.task or NO_TASK)
+        if self.under and not (shown == self.under or shown.startswith(self.under + "/")):
+            return False
         if self.task:
-            shown = label(switch.task) if label is not None else (switch.task or NO_TASK)
             return self.task.casefold() in shown.casefold()
         return True
 

@@ -9,6 +9,8 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.models import area_of
+from deskmeter.reports.compare import Delta, compare, ordinal_day
+from deskmeter.reports.neighbours import days_with_data
 from deskmeter.reports.shares import whole_percents
 from deskmeter.reports.switch_filter import KINDS, SwitchFilter, switch_page
 from deskmeter.store.totals import day_of
@@ -112,6 +114,11 @@ def _day_page(day: date) -> str:
         refresh_seconds=REFRESH_SECONDS if day == reports.today() else None,
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
+        with_data=days_with_data(
+            reports.store, start, end, reports.tz, day_start=reports.day_start, host=reports.host
+        )
+        if not report.pieces
+        else (None, None),
         is_today=day == reports.today(),
         nav="day",
     )
@@ -165,6 +172,7 @@ def calendar(year: int, month: int) -> str:
         ),
         today_day=reports.today(),
         goals_set=bool(goals),
+        delta=_delta_month(report.first, report.seconds),
         nav="calendar",
     )
 
@@ -198,6 +206,17 @@ def week(day_text: str) -> str:
         refresh_seconds=REFRESH_SECONDS
         if report.monday <= reports.today() <= report.days[-1]
         else None,
+        delta=compare(
+            _seconds_between,
+            report.seconds,
+            report.monday,
+            report.days[-1],
+            report.prev,
+            report.prev + timedelta(days=6),
+            reports.today(),
+            f"week {report.prev.isocalendar().week}",
+            lambda day: day.strftime("%a"),
+        ),
         nav="week",
     )
 
@@ -237,6 +256,17 @@ def year(year: str) -> str:
         max_month=max(report.months, default=0.0),
         full_day=reports.full_day(),
         today_day=reports.today(),
+        delta=compare(
+            _seconds_between,
+            report.seconds,
+            date(report.year, 1, 1),
+            date(report.year, 12, 31),
+            date(report.year - 1, 1, 1),
+            date(report.year - 1, 12, 31),
+            reports.today(),
+            str(report.year - 1),
+            lambda day: day.strftime("%-d %b"),
+        ),
         nav="year",
     )
 
@@ -346,6 +376,28 @@ def _week_mark(days: tuple[DayCell, ...], today: date) -> GoalMark | None:
     goals = web_context().settings.goals
     return _mark(
         goal_rules.evaluate(goals, "week", _sum_cells(days), finished=days[-1].day < today)
+    )
+
+
+def _seconds_between(first: date, last: date) -> float:
+    """Seconds counted on the local days ``first`` … ``last``."""
+    reports = current_reports()
+    return sum(reports.day_seconds(*reports.bounds(first, last)).values())
+
+
+def _delta_month(first: date, seconds: float) -> Delta:
+    previous = (first - timedelta(days=1)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return compare(
+        _seconds_between,
+        seconds,
+        first,
+        last,
+        previous,
+        first - timedelta(days=1),
+        current_reports().today(),
+        previous.strftime("%B %Y"),
+        ordinal_day,
     )
 
 
