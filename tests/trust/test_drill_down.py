@@ -115,7 +115,8 @@ def test_period_cards_compare_with_the_previous_period(backend: Store, tmp_path:
     client = app_on(seed(backend, weeks), tmp_path).test_client()
     html = client.get(f"/week/{TODAY}").get_data(as_text=True)
     delta = re.search(
-        r'<span class="delta delta-(\w+)" id="week-delta" data-seconds="([-\d.]+)">(.*?)</span></span>',
+        r'<span class="delta delta-(\w+)" id="week-delta" data-seconds="([-\d.]+)">'
+        r"(.*?)</span></span>",
         html,
         re.S,
     )
