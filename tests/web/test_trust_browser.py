@@ -96,7 +96,7 @@ class Served:
     server: BaseWSGIServer
 
 
-def serve(tmp: Path, **web: Any) -> Served:
+def serve(tmp: Path, *, empty: bool = False, **web: Any) -> Served:
     settings = Settings(
         store=str(tmp / "trust.db"),
         timezone="Europe/Madrid",
@@ -111,6 +111,9 @@ def serve(tmp: Path, **web: Any) -> Served:
         portfolio=PortfolioSettings(show_switches=True),
     )
     store = SQLiteStore(tmp / "trust.db")
+    app = create_app(settings, store=store, clock=lambda: MADRID_NOW)
+    if empty:
+        return _start(app, store)
     paths = {s.task for s in history() if s.task}
     store.upsert_tasks([Task(p, p) for p in sorted(paths)])
     store.add_switches(history())
@@ -126,7 +129,12 @@ def serve(tmp: Path, **web: Any) -> Served:
             host=HOST,
         )
     )
-    app = create_app(settings, store=store, clock=lambda: MADRID_NOW)
+    laptop = Switch("l1", at(1, 8), 1800, 0, "laptop", "admin/mail", "admin/mail", "laptop")
+    store.add_switches([laptop])
+    return _start(app, store)
+
+
+def _start(app: Any, store: SQLiteStore) -> Served:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return Served(f"http://127.0.0.1:{server.server_port}", store, server)
@@ -136,8 +144,9 @@ def serve(tmp: Path, **web: Any) -> Served:
 def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Served]]:
     local = serve(tmp_path_factory.mktemp("trust-local"), token=SecretStr(TOKEN))
     portfolio = serve(tmp_path_factory.mktemp("trust-portfolio"), mode="portfolio")
-    yield {"local": local, "portfolio": portfolio}
-    for served in (local, portfolio):
+    empty = serve(tmp_path_factory.mktemp("trust-empty"), empty=True, token=SecretStr(TOKEN))
+    yield {"local": local, "portfolio": portfolio, "empty": empty}
+    for served in (local, portfolio, empty):
         served.server.shutdown()
         served.store.close()
 
@@ -150,6 +159,13 @@ PAGES: dict[str, tuple[str, str]] = {
     "week-missed": ("local", f"/week/{LAST_WEEK}"),
     "month-goals": ("local", "/calendar/2026/5"),
     "summary": ("portfolio", "/summary"),
+    "task": ("local", "/task/work/deskmeter"),
+    "hosts": ("local", "/hosts"),
+    "empty-day": ("local", "/day/2026-04-01"),
+    "welcome": ("empty", "/"),
+    "tasks": ("local", "/tasks"),
+    "year": ("local", "/year/2026"),
+    "timesheet": ("local", "/timesheet"),
 }
 
 #: Every visible text's rendered size, with what it says: ``[[px, text], ...]``. SVG text is
@@ -258,3 +274,103 @@ def test_day_timeline_away_labels_do_not_overlap(
         boxes.sort()
         for (_, right), (left, _) in pairwise(boxes):
             assert left >= right, f"labels overlap at {width}px: {boxes}"
+
+
+LABEL_DRIFT_JS = """
+const out = [];
+for (const label of document.querySelectorAll('#edit-form label')) {
+  const field = label.querySelector('input, select');
+  const text = [...label.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+  if (!field || !text) continue;
+  const range = document.createRange(); range.selectNodeContents(text);
+  const t = range.getBoundingClientRect(), f = field.getBoundingClientRect();
+  const above = f.top - t.bottom >= -1 && f.top - t.bottom <= 12 && Math.abs(f.left - t.left) <= 4;
+  const beside = Math.abs((f.top + f.bottom) / 2 - (t.top + t.bottom) / 2) <= 10
+    && f.left - t.right >= 0 && f.left - t.right <= 16;
+  if (!above && !beside) out.push([text.textContent.trim(), Math.round(t.left), Math.round(t.top),
+    Math.round(f.left), Math.round(f.top)]);
+}
+return out;
+"""
+
+
+HEADER_ROWS_JS = """
+const tops = [...document.querySelectorAll('header.top > :not(.top-break)')]
+  .filter(e => e.getBoundingClientRect().width > 0)
+  .map(e => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2));
+return tops;
+"""
+
+
+def test_header_rows_do_not_depend_on_the_host_and_the_picker_needs_no_click(
+    layout_browser: Any, trust: dict[str, Served], shots: Path
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    from tests.support.waiting import wait_for
+
+    emulate(layout_browser, 1280, 900, "light")
+    heights = set()
+    for path in ("/", "/switches", "/calendar/2026/5", "/hosts", "/?host=laptop", "/?host=desk"):
+        open_page(layout_browser, trust["local"].url + path)
+        rows = {round(m / 10) for m in layout_browser.execute_script(HEADER_ROWS_JS)}
+        assert len(rows) <= 2, f"{path}: header items on {len(rows)} rows"
+        heights.add(
+            layout_browser.execute_script(
+                "return Math.round("
+                "document.querySelector('header.top').getBoundingClientRect().height)"
+            )
+        )
+    assert len(heights) == 1, f"the header's height changes from page to page: {heights}"
+    open_page(layout_browser, trust["local"].url + "/login")
+    assert layout_browser.find_elements(By.ID, "host-select") == []  # nothing to pick there
+    open_page(layout_browser, trust["local"].url + "/")
+    Select(layout_browser.find_element(By.ID, "host-select")).select_by_value("laptop")
+    wait_for(lambda: "host=laptop" in layout_browser.current_url, timeout=10)
+    layout_browser.save_screenshot(str(shots / "trust-header-laptop-desktop-light.png"))
+
+
+def test_signed_in_day_form_and_buttons(
+    layout_browser: Any, trust: dict[str, Served], shots: Path
+) -> None:
+    emulate(layout_browser, 1280, 900, "light")
+    open_page(layout_browser, trust["local"].url + "/login")
+    layout_browser.find_element(By.ID, "token").send_keys(TOKEN)
+    layout_browser.find_element(By.CSS_SELECTOR, "form.stack button").click()
+    open_page(layout_browser, trust["local"].url + "/day/2026-05-05")
+    form = layout_browser.find_element(By.CSS_SELECTOR, "#edit-form form")
+    form.find_element(By.NAME, "start").clear()
+    form.find_element(By.NAME, "start").send_keys("2026-05-05 09:10")
+    form.find_element(By.NAME, "end").clear()
+    form.find_element(By.NAME, "end").send_keys("2026-05-05 09:20")
+    form.find_element(By.CSS_SELECTOR, "select[name=op] option[value=away]").click()
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    flash = layout_browser.find_element(By.CSS_SELECTOR, ".flash")
+    assert "09:10–09:20 marked away" in flash.text
+    preview = layout_browser.find_element(By.ID, "undo-preview").text
+    assert "09:10–09:20 marked away" in preview  # what Undo would take back
+    apply_button = form = layout_browser.find_element(By.CSS_SELECTOR, "#edit-form form button")
+    undo = layout_browser.find_element(By.ID, "undo-last")
+    assert undo.value_of_css_property("background-color") != apply_button.value_of_css_property(
+        "background-color"
+    )
+    for width, theme in ((1280, "light"), (390, "dark")):
+        emulate(layout_browser, width, 900, theme)
+        open_page(layout_browser, trust["local"].url + "/day/2026-05-05")
+        layout_browser.save_screenshot(str(shots / f"trust-signed-in-top-{width}-{theme}.png"))
+        assert axe_violations(layout_browser) == [], width
+        # each label's text sits right above its field, or just left of it on its line
+        drift = layout_browser.execute_script(LABEL_DRIFT_JS)
+        assert drift == [], drift
+        full = layout_browser.execute_script("return document.documentElement.scrollHeight")
+        layout_browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": width,
+                "height": min(int(full), 4000),
+                "deviceScaleFactor": 1,
+                "mobile": width < 600,
+            },
+        )
+        layout_browser.save_screenshot(str(shots / f"trust-signed-in-day-{width}-{theme}.png"))
+    layout_browser.delete_all_cookies()

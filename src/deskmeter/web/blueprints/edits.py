@@ -223,4 +223,13 @@ def edit_helpers() -> dict[str, Any]:
             return None
         return {"start": pending.start, "end": pending.end, "seconds": pending.seconds}
 
-    return {"away_banner": away_banner, "can_edit": True}
+    def last_edit() -> str | None:
+        """The edit ``Undo`` would take back, in words (None: nothing to undo)."""
+        context = web_context()
+        for edit in context.store.edits(limit=20):
+            if edit.undone or (edit.host and edit.host != context.settings.host):
+                continue
+            return in_words(edit, context.tz)
+        return None
+
+    return {"away_banner": away_banner, "can_edit": True, "last_edit": last_edit}

@@ -119,6 +119,10 @@ def _day_page(day: date) -> str:
         )
         if not report.pieces
         else (None, None),
+        first_run=not report.pieces
+        and not reports.states()
+        and not reports.store.switches(limit=1, host=reports.host),
+        task_file=str(web_context().settings.task_file),
         is_today=day == reports.today(),
         nav="day",
     )

@@ -24,7 +24,20 @@
     box.scrollLeft = Math.max(0, cellRect.right - boxRect.left + box.scrollLeft - box.clientWidth + 24);
   }
 
+  // A select marked data-autosubmit (the host picker) shows its choice at once.
+  function autosubmitSelects() {
+    var selects = document.querySelectorAll("select[data-autosubmit]");
+    for (var i = 0; i < selects.length; i++) {
+      selects[i].addEventListener("change", function (event) {
+        if (event.target.form) {
+          event.target.form.submit();
+        }
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     heatmapToLatest();
+    autosubmitSelects();
   });
 })();
