@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.models import area_of
 from deskmeter.reports.compare import Delta, compare, ordinal_day
+from deskmeter.reports.legend import chart_keys
 from deskmeter.reports.neighbours import days_with_data
 from deskmeter.reports.shares import whole_percents
 from deskmeter.reports.switch_filter import KINDS, SwitchFilter, switch_page
@@ -73,7 +74,8 @@ def day(day_text: str) -> str:
 
 
 def colours() -> TaskColours:
-    return shared_colours(web_context().settings.views.colors)
+    known = [t.path for t in current_reports().store.tasks()]
+    return shared_colours(web_context().settings.views.colors, known)
 
 
 def exact_times() -> bool:
@@ -160,7 +162,8 @@ def calendar(year: int, month: int) -> str:
         "calendar.html",
         report=report,
         palette=palette,
-        chart=build_chart(reports.month_trend(report), palette),
+        chart=build_chart(trend := reports.month_trend(report), palette),
+        legend_keys=chart_keys(trend),
         full_day=reports.full_day(),
         weeks=calendar_weeks(
             report,
@@ -199,6 +202,7 @@ def week(day_text: str) -> str:
         report=report,
         palette=palette,
         chart=build_chart(report.trend, palette),
+        legend_keys=chart_keys(report.trend),
         goals=goal_rules.evaluate(
             web_context().settings.goals,
             "week",
@@ -254,6 +258,7 @@ def year(year: str) -> str:
         report=report,
         palette=palette,
         chart=build_chart(report.trend, palette),
+        legend_keys=chart_keys(report.trend),
         heatmap=heatmap_svg(
             report, url_for("pages.day", day_text="0", host=None)[:-1], host_query()
         ),
@@ -477,6 +482,7 @@ def summary() -> str:
         monday=monday,
         palette=palette,
         chart=build_chart(year.trend, palette),
+        legend_keys=chart_keys(year.trend),
         nav="summary",
     )
 
