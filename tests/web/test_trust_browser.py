@@ -374,3 +374,56 @@ def test_signed_in_day_form_and_buttons(
         )
         layout_browser.save_screenshot(str(shots / f"trust-signed-in-day-{width}-{theme}.png"))
     layout_browser.delete_all_cookies()
+
+
+def test_keys_t_and_question_mark(layout_browser: Any, trust: dict[str, Served]) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    from tests.support.waiting import wait_for
+
+    emulate(layout_browser, 1280, 900, "light")
+    open_page(layout_browser, trust["local"].url + "/week/2026-04-01")
+    body = layout_browser.find_element(By.TAG_NAME, "body")
+    help_box = layout_browser.find_element(By.ID, "key-help")
+    assert not help_box.is_displayed()
+    body.send_keys("?")
+    assert help_box.is_displayed() and "today" in help_box.text
+    assert axe_violations(layout_browser) == []
+    layout_browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    assert not help_box.is_displayed()
+    body.send_keys("t")
+    wait_for(lambda: "/week/2026-05-06" in layout_browser.current_url, timeout=10)  # this week
+
+
+def test_dragging_across_the_timeline_prefills_the_correction(
+    layout_browser: Any, trust: dict[str, Served], shots: Path
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    emulate(layout_browser, 1280, 900, "light")
+    open_page(layout_browser, trust["local"].url + "/login")
+    layout_browser.find_element(By.ID, "token").send_keys(TOKEN)
+    layout_browser.find_element(By.CSS_SELECTOR, "form.stack button").click()
+    open_page(layout_browser, trust["local"].url + "/day/2026-05-05")
+    # the default stretch of a past day is its last tracked hour, not 09:00–10:00
+    assert layout_browser.find_element(By.ID, "edit-start").get_attribute("value") == (
+        "2026-05-05 15:00"
+    )
+    svg = layout_browser.find_element(By.ID, "timeline")
+    left, right = (float(svg.get_attribute(n)) for n in ("data-plot-left", "data-plot-right"))
+    box = svg.rect
+    scale = box["width"] / float(svg.get_attribute("data-width"))
+
+    # the view is 08:00–16:00: drag from 10:00 to 11:30
+    def x_at(hours: float) -> float:
+        return (left + (right - left) * hours / 8) * scale - box["width"] / 2
+
+    chain = ActionChains(layout_browser)
+    chain.move_to_element_with_offset(svg, x_at(2), 0).click_and_hold()
+    chain.move_to_element_with_offset(svg, x_at(3.5), 0).release().perform()
+    start = layout_browser.find_element(By.ID, "edit-start").get_attribute("value")
+    end = layout_browser.find_element(By.ID, "edit-end").get_attribute("value")
+    assert start.startswith("2026-05-05 10:0") or start.startswith("2026-05-05 09:5"), start
+    assert end.startswith("2026-05-05 11:3") or end.startswith("2026-05-05 11:2"), end
+    layout_browser.save_screenshot(str(shots / "trust-timeline-drag-desktop-light.png"))
+    layout_browser.delete_all_cookies()

@@ -66,6 +66,9 @@ class Timeline:
     now_x: float | None
     #: Away stretches: gaps across every lane, labelled with their length.
     gaps: tuple[Bar, ...] = ()
+    #: The instants at ``plot_left`` and ``plot_right`` (a drag on the page maps x to time).
+    view_start: datetime | None = None
+    view_end: datetime | None = None
 
     @property
     def axis_y(self) -> float:
@@ -197,4 +200,6 @@ def build_timeline(
         ticks=tuple(ticks),
         now_x=now_x,
         gaps=gaps,
+        view_start=view_start,
+        view_end=view_end,
     )

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.models import area_of
 from deskmeter.reports.compare import Delta, compare, ordinal_day
+from deskmeter.reports.edit_range import default_edit_range
 from deskmeter.reports.legend import chart_keys
 from deskmeter.reports.neighbours import days_with_data
 from deskmeter.reports.shares import whole_percents
@@ -125,6 +126,13 @@ def _day_page(day: date) -> str:
         and not reports.states()
         and not reports.store.switches(limit=1, host=reports.host),
         task_file=str(web_context().settings.task_file),
+        edit_range=default_edit_range(
+            start,
+            end,
+            max((p.end for p in report.pieces), default=None),
+            reports.now,
+            reports.tz,
+        ),
         is_today=day == reports.today(),
         nav="day",
     )
