@@ -16,6 +16,7 @@ from deskmeter.importing import (
     import_switches,
     open_source,
 )
+from deskmeter.importing.workspace_map import MappingError, parse_mapping, with_tasks
 
 
 def import_(
@@ -40,6 +41,15 @@ def import_(
             "host, or none.",
         ),
     ] = None,
+    workspace_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="WORKSPACE=TASK",
+            help="Give the switches of a workspace that have no task this task path "
+            "(the original Deskmeter recorded workspaces only); repeat for each workspace.",
+        ),
+    ] = None,
 ) -> None:
     """Import switches; importing the same source again adds no duplicates."""
     app = app_context(ctx)
@@ -51,7 +61,12 @@ def import_(
             typer.echo(f"deskmeter: error: {exc}", err=True)
             raise typer.Exit(2) from None
     try:
-        records = open_source(source, collection=collection)
+        mapping = parse_mapping(workspace_map or [])
+    except MappingError as exc:
+        typer.echo(f"deskmeter: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        records = with_tasks(open_source(source, collection=collection), mapping)
     except ImportSourceError as exc:
         typer.echo(f"deskmeter: error: {exc}", err=True)
         raise typer.Exit(1) from None
