@@ -156,13 +156,19 @@ def test_report_table_and_goals(tmp_path: Path, xdg: Path) -> None:
         '[[goals]]\npath = "work"\nper = "day"\ntarget_hours = 4\n'
         '[[goals]]\npath = "meetings"\nper = "day"\nmax_percent = 20\n',
     )
-    result = run(
-        "--config", cfg, "--store", store, "report", "--start", "2026-05-01", "--end", "2026-05-01"
-    )
+    args = ["--config", cfg, "--store", store, "report", "--start", "2026-05-01", "--end"]
+    # the clock on that day (noon in Madrid): the day is not over, the target "not yet"
+    during = AppContext(clock=lambda: datetime(2026, 5, 1, 10, 0, tzinfo=UTC))
+    result = RUNNER.invoke(app, [*args, "2026-05-01"], obj=during, catch_exceptions=False)
     out = result.output
     assert "total 4h 30m" in out
-    assert "work/y" in out and "2h 00m" in out and "2.00" in out and "44%" in out
+    # shares that add up to 100: 44.4 + 33.3 + 22.2 → 45 + 33 + 22 (largest remainder)
+    assert "work/y" in out and "2h 00m" in out and "2.00" in out and "45%" in out
     assert "goal work (target per day): 3.0 h of 4 h a day — not yet" in out
+    # the next day the day is over: the target was missed
+    after = AppContext(clock=lambda: datetime(2026, 5, 2, 10, 0, tzinfo=UTC))
+    later = RUNNER.invoke(app, [*args, "2026-05-01"], obj=after, catch_exceptions=False)
+    assert "goal work (target per day): 3.0 h of 4 h a day — missed" in later.output
     assert "goal meetings (cap per day): 33 % of the day, at most 20 % — OVER" in out
 
 

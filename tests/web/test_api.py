@@ -11,7 +11,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from deskmeter.store import Store
-from tests.web.conftest import KNOWN_DAY_TOTALS, MADRID, NOW, STATE
+from tests.web.conftest import MADRID, NOW, STATE
+from tests.web.counted_now import COUNTED_DAY_TOTALS as KNOWN_DAY_TOTALS
+from tests.web.counted_now import PAST_HEARTBEAT
 
 
 def test_state_reports_the_running_task_and_how_long(client: FlaskClient) -> None:
@@ -61,11 +63,11 @@ def test_totals_by_week_month_and_workspace(client: FlaskClient) -> None:
         "/api/v1/totals?start=2024-02-01&end=2024-04-30&by=month&group=workspace"
     ).get_json()
     march = {t["key"]: t["seconds"] for t in months["totals"] if t["period"] == "2024-03-01"}
-    assert march["code"] == 7200 + 10800 + 5400 + 1800
+    assert march["code"] == 7200 + 10800 + 5400 + 1800 + PAST_HEARTBEAT
     assert march["docs"] == 1800
     whole = client.get("/api/v1/totals?start=2024-03-01&end=2024-03-31&by=all").get_json()
     assert all(t["period"] is None for t in whole["totals"])
-    assert whole["seconds"] == 39600
+    assert whole["seconds"] == 39600 + PAST_HEARTBEAT
 
 
 def test_totals_default_to_this_month_so_far(client: FlaskClient) -> None:

@@ -9,7 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from deskmeter.web.formatting import duration
-from tests.web.conftest import KNOWN_DAY_TOTALS
+from tests.web.counted_now import COUNTED_DAY_TOTALS as KNOWN_DAY_TOTALS
+from tests.web.counted_now import PAST_HEARTBEAT
 
 
 def attr_values(html: str, attribute: str) -> list[str]:
@@ -30,7 +31,7 @@ def test_the_dst_day_is_23_hours_and_says_so(client: FlaskClient) -> None:
     assert "5h 30m" in html  # the day's total
     tasks_table = html.split('data-kind="task"', 1)[1].split("</table>", 1)[0]
     rows = dict(re.findall(r'<tr data-key="([^"]+)" data-seconds="([\d.]+)"', tasks_table))
-    assert float(rows["work/deskmeter/web"]) == 3 * 3600 + 1800
+    assert float(rows["work/deskmeter/web"]) == 3 * 3600 + 1800 + PAST_HEARTBEAT
     assert float(rows["work/deskmeter/sync"]) == 5400
 
 
@@ -69,7 +70,7 @@ def test_calendar_month_cells_week_totals_and_month_total(client: FlaskClient) -
         assert seconds == KNOWN_DAY_TOTALS.get(day, 0.0), day
     weeks = [float(v) for v in attr_values(html, "data-week-seconds")]
     assert weeks[0] == 3600  # 29 Feb + 1 Mar, across the month boundary
-    assert weeks[-1] == 3600 + 7200 + 7200 + 19800
+    assert weeks[-1] == 3600 + 7200 + 7200 + 19800 + PAST_HEARTBEAT
     march = sum(v for d, v in KNOWN_DAY_TOTALS.items() if d.month == 3)
     assert f'id="month-total" data-seconds="{march:.1f}"' in html
     assert duration(march) in html
@@ -129,11 +130,11 @@ def test_tasks_page_rolls_paths_up_by_hierarchy(client: FlaskClient) -> None:
         path: float(sec)
         for path, sec in re.findall(r'data-path="([^"]+)" data-seconds="([\d.]+)"', html)
     }
-    assert rows["work/deskmeter/web"] == 7200 + 10800 + 1800
+    assert rows["work/deskmeter/web"] == 7200 + 10800 + 1800 + PAST_HEARTBEAT
     assert rows["work/deskmeter"] == rows["work/deskmeter/web"] + 5400
     assert rows["work"] == rows["work/deskmeter"] + 7200
     assert rows["(no task)"] == 3600
-    assert 'id="tasks-total" data-seconds="39600.0"' in html
+    assert f'id="tasks-total" data-seconds="{39600 + PAST_HEARTBEAT}"' in html
 
 
 def test_bad_page_parameters_are_400_pages_naming_the_parameter(client: FlaskClient) -> None:

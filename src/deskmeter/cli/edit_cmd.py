@@ -10,9 +10,10 @@ import typer
 
 from deskmeter.cli.context import app_context
 from deskmeter.edits.errors import EditError
-from deskmeter.edits.operations import describe, make_edit, undo_last
+from deskmeter.edits.operations import make_edit, undo_last
 from deskmeter.edits.record import edit_to_doc
 from deskmeter.edits.times import parse_time
+from deskmeter.edits.wording import in_words
 
 app = typer.Typer(
     help="Correct history: give a stretch to a task, mark it away, add time off the computer.",
@@ -45,11 +46,12 @@ def _edit(ctx: typer.Context, op: str, path: str | None, start: str, end: str) -
                 now=now,
                 host=settings.host,
                 task_file=settings.task_file,
+                tz=settings.tz,
             )
     except EditError as exc:
         typer.echo(f"deskmeter: error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    typer.echo(describe(edit))
+    typer.echo(in_words(edit, settings.tz))
     typer.echo("undo it with `deskmeter edit undo`")
 
 
@@ -88,7 +90,8 @@ def edit_log(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON document per edit.")] = False,
 ) -> None:
     """The edits, newest first: who (cli, web, api, panel) changed what and when."""
-    with app_context(ctx).open_store(read_only=True) as store:
+    app_ = app_context(ctx)
+    with app_.open_store(read_only=True) as store:
         edits = store.edits(limit=limit)
     if not edits and not as_json:
         typer.echo("no edits yet")
@@ -96,7 +99,7 @@ def edit_log(
         if as_json:
             typer.echo(json.dumps(edit_to_doc(edit), default=_iso, sort_keys=True))
         else:
-            typer.echo(describe(edit))
+            typer.echo(in_words(edit, app_.settings.tz))
 
 
 @app.command("undo")
@@ -109,7 +112,7 @@ def edit_undo(ctx: typer.Context) -> None:
     except EditError as exc:
         typer.echo(f"deskmeter: error: {exc}", err=True)
         raise typer.Exit(1) from exc
-    typer.echo(f"undone: {describe(edit)}")
+    typer.echo(f"undone: {in_words(edit, app_.settings.tz)}")
 
 
 def _iso(value: object) -> str:

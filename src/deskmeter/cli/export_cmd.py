@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from deskmeter.cli.context import app_context, choice_of
+from deskmeter.dates import DateError, parse_date
 from deskmeter.formats import EXPORT_NAMES, EXPORTS, ExportContext, export_format
 
 _FORMATS_HELP = ", ".join(f"{f.name} ({f.title})" for f in EXPORTS) + " (docs/formats.md)"
@@ -18,6 +19,15 @@ _FORMATS_HELP = ", ".join(f"{f.name} ({f.title})" for f in EXPORTS) + " (docs/fo
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def _day(name: str, text: str | None, today: date) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text, today)
+    except DateError as exc:
+        raise typer.BadParameter(str(exc), param_hint=name) from None
 
 
 def export(
@@ -32,12 +42,12 @@ def export(
         ),
     ] = EXPORT_NAMES[0],
     start: Annotated[
-        datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD, local time zone)."),
+        str | None,
+        typer.Option(help="First day: YYYY-MM-DD, today, yesterday, monday, -7d (local)."),
     ] = None,
     end: Annotated[
-        datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="Last day, included (YYYY-MM-DD)."),
+        str | None,
+        typer.Option(help="Last day, included (same forms as --start)."),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")
@@ -66,8 +76,11 @@ def export(
     """Export the switches that start between --start and --end (whole days, inclusive)."""
     app = app_context(ctx)
     tz = app.settings.tz
-    lo = day_start(start.date(), tz) if start else None
-    hi = day_start(end.date() + timedelta(days=1), tz) if end else None
+    today = app.now().astimezone(tz).date()
+    first = _day("--start", start, today)
+    last = _day("--end", end, today)
+    lo = day_start(first, tz) if first else None
+    hi = day_start(last + timedelta(days=1), tz) if last else None
     if lo and hi and hi <= lo:
         typer.echo("deskmeter: error: --end is before --start", err=True)
         raise typer.Exit(2)

@@ -20,6 +20,7 @@ from deskmeter.importing import (
     check_host_name,
     import_switches,
 )
+from deskmeter.importing.workspace_map import MappingError, parse_mapping, with_tasks
 from deskmeter.models import NO_TASK, Switch
 from deskmeter.store import Store
 from deskmeter.tasks.taskfile import TaskFileError, load_task_file
@@ -82,6 +83,15 @@ def import_(
         bool,
         typer.Option("--dry-run", help="Print what would be imported; write nothing."),
     ] = False,
+    workspace_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="WORKSPACE=TASK",
+            help="Give the switches of a workspace that have no task this task path "
+            "(the original Deskmeter recorded workspaces only); repeat for each workspace.",
+        ),
+    ] = None,
 ) -> None:
     """Import switches; importing the same source again adds no duplicates."""
     app = app_context(ctx)
@@ -92,10 +102,16 @@ def import_(
         except HostNameError as exc:
             typer.echo(f"deskmeter: error: {exc}", err=True)
             raise typer.Exit(2) from None
+    try:
+        mapping = parse_mapping(workspace_map or [])
+    except MappingError as exc:
+        typer.echo(f"deskmeter: error: {exc}", err=True)
+        raise typer.Exit(2) from None
     with app.open_store() as store:
         try:
             context = import_context(settings, store, collection)
             chosen, records = open_import(source, context, format_name=fmt)
+            records = with_tasks(records, mapping)
             result = import_switches(
                 records, store, labels=settings.workspaces.labels, host=host, dry_run=dry_run
             )

@@ -10,6 +10,7 @@ import typer
 
 from deskmeter import __version__
 from deskmeter.cli import (
+    doctor_cmd,
     edit_cmd,
     export_cmd,
     import_cmd,
@@ -22,6 +23,7 @@ from deskmeter.cli import (
     web_cmd,
 )
 from deskmeter.cli.context import AppContext
+from deskmeter.cli.usage_errors import ABORTS, CLICK_ERRORS, show_usage_error
 from deskmeter.config import ConfigError
 from deskmeter.logs import setup_logging
 from deskmeter.models import utcnow
@@ -32,7 +34,7 @@ app = typer.Typer(
     name="deskmeter",
     help="Measure how long each workspace and task is active on your desktop.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish)
     pretty_exceptions_enable=False,
     # Plain help: rich markup would eat bracketed hints ("Address to listen on [default]").
     rich_markup_mode=None,
@@ -87,15 +89,24 @@ app.add_typer(task_cmd.app, name="task")
 app.add_typer(sync_cmd.app, name="sync")
 app.add_typer(edit_cmd.app, name="edit")
 app.command("import")(import_cmd.import_)
+app.command("doctor")(doctor_cmd.doctor)
 
 
 def main() -> None:
     """Run the CLI; turn known errors into one line on stderr and a non-zero exit.
 
-    Usage errors (bad options or values) are reported by typer itself with exit status 2.
+    Usage errors (bad options or values) exit with status 2, in plain words
+    (``deskmeter.cli.usage_errors``).
     """
     try:
-        app()
+        code = app(standalone_mode=False)
+    except CLICK_ERRORS as exc:
+        show_usage_error(exc)
+    except ABORTS:
+        print("Aborted.", file=sys.stderr)
+        sys.exit(1)
     except (ConfigError, StoreError, TaskFileError) as exc:
         print(f"deskmeter: error: {exc}", file=sys.stderr)
         sys.exit(2 if isinstance(exc, ConfigError | StoreNotFoundError) else 1)
+    if isinstance(code, int) and code:
+        sys.exit(code)

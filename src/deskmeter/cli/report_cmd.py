@@ -7,8 +7,10 @@ configured time zone and start of day, the running interval included.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
+import shutil
 from collections import defaultdict
 from datetime import date, timedelta
 from enum import StrEnum
@@ -19,6 +21,8 @@ import typer
 from deskmeter.cli.context import app_context
 from deskmeter.dates import DateError, parse_date
 from deskmeter.models import area_of
+from deskmeter.reports.shares import whole_percents
+from deskmeter.reports.terminal_table import fit_table, table_width
 from deskmeter.store.totals import Group
 from deskmeter.web import goals as goal_rules
 from deskmeter.web.formatting import decimal_hours, duration
@@ -108,21 +112,7 @@ def _goals(reports: Reports, first: date, last: date) -> list[goal_rules.Progres
         return []
     start, end = reports.bounds(first, last)
     sums = {t.key: t.seconds for t in reports.totals(start, end, "task", None)}
-    return goal_rules.evaluate(goals, per, sums)
-
-
-def _table(rows: list[list[str]], right: set[int]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for index, row in enumerate(rows):
-        cells = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-        if index == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return goal_rules.evaluate(goals, per, sums, finished=last < reports.today())
 
 
 def _csv(rows: list[list[str]]) -> str:
@@ -157,12 +147,27 @@ def report(
             help="Per day: first start, last end, total and each task in decimal hours.",
         ),
     ] = False,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host", help="One workstation's figures (default: every host, each moment once)."
+        ),
+    ] = None,
 ) -> None:
     """Totals per task, area, workspace or day for a period (the dashboard's figures)."""
     app = app_context(ctx)
     settings = app.settings
     with app.open_store(read_only=True) as store:
-        reports = Reports(store, settings, app.now())
+        if host is not None:
+            known = sorted(h.name for h in store.hosts())
+            if host not in known:
+                guess = difflib.get_close_matches(host, known, n=1)
+                hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+                listed = ", ".join(known) or "none yet"
+                raise typer.BadParameter(
+                    f"no host {host!r} in this store{hint}; hosts: {listed}", param_hint="--host"
+                )
+        reports = Reports(store, settings, app.now(), host=host)
         today = reports.today()
         first, last = period_range(period, today)
         given_start = _day_option("--start", start, today)
@@ -175,7 +180,7 @@ def report(
         if (last - first).days > 7320:
             raise typer.BadParameter("the range may cover at most 7320 days", param_hint="--end")
         if timesheet:
-            typer.echo(_timesheet_output(reports, first, last, fmt))
+            typer.echo(_timesheet_output(reports, first, last, fmt, by))
             return
         rows = compute_rows(reports, first, last, by)
         progress = _goals(reports, first, last)
@@ -186,6 +191,7 @@ def report(
             "start": first.isoformat(),
             "end": last.isoformat(),
             "by": by.value,
+            "host": host,
             "timezone": settings.timezone,
             "day_starts_at": settings.views.day_starts_at,
             "total_seconds": round(total, 3),
@@ -207,23 +213,38 @@ def report(
         return
     span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
     away_note = f", away {duration(away)} (not counted)" if away else ""
-    typer.echo(f"{span} ({settings.timezone}) — total {duration(total)}{away_note}")
+    on = f", host {host}" if host else ""
+    typer.echo(f"{span} ({settings.timezone}{on}) — total {duration(total)}{away_note}")
     if not rows:
         typer.echo("nothing recorded")
     else:
         table = [[by.value, "time", "hours", "share"]]
+        shares = whole_percents([s for _, s in rows], total)
         table += [
-            [k, duration(s), decimal_hours(s), f"{100 * s / total:.0f}%" if total else "0%"]
-            for k, s in rows
+            [k, duration(s), decimal_hours(s), f"{share}%"]
+            for (k, s), share in zip(rows, shares, strict=True)
         ]
-        typer.echo(_table(table, right={1, 2, 3}))
+        typer.echo(
+            fit_table(
+                table, right={1, 2, 3}, width=terminal_width(), bar_values=[s for _, s in rows]
+            )
+        )
     for item in progress:
-        mark = {"met": "met", "short": "not yet", "ok": "within", "over": "OVER"}[item.status]
+        mark = {**goal_rules.STATUS_WORDS, "over": "OVER"}[item.status]
         typer.echo(f"goal {item.path} ({item.kind} per {item.per}): {item.text} — {mark}")
 
 
-def _timesheet_output(reports: Reports, first: date, last: date, fmt: Format) -> str:
-    sheet = build_timesheet(reports, first, last)
+def terminal_width() -> int:
+    """The terminal's columns (``COLUMNS`` when set; 100 when not a terminal)."""
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def _timesheet_output(
+    reports: Reports, first: date, last: date, fmt: Format, by: By = By.task
+) -> str:
+    if by not in (By.task, By.area):
+        raise typer.BadParameter("a timesheet has a column per task or per area", param_hint="--by")
+    sheet = build_timesheet(reports, first, last, by_area=by is By.area)
     rows = timesheet_rows(sheet, reports)
     if fmt is Format.json:
         header = rows[0]
@@ -243,4 +264,21 @@ def _timesheet_output(reports: Reports, first: date, last: date, fmt: Format) ->
         return f"{first.isoformat()} to {last.isoformat()}: nothing recorded"
     footer = ["total", "", "", decimal_hours(sheet.seconds)]
     footer += [decimal_hours(sheet.task_seconds(t)) for t in sheet.tasks]
-    return _table([*rows, footer], right=set(range(1, len(rows[0]))))
+    blank = [[cell if cell != "0.00" else "" for cell in row] for row in [*rows, footer]]
+    width = terminal_width()
+    if table_width(blank) <= width:
+        return fit_table(blank, right=set(range(1, len(rows[0]))), width=width)
+    # too wide for the terminal: the days, then the tasks as rows (never wrapped)
+    days = [row[:4] for row in blank]
+    key = "area" if by is By.area else "task"
+    tasks = [[key, "hours"], *([t, decimal_hours(sheet.task_seconds(t))] for t in sheet.tasks)]
+    return (
+        fit_table(days, right={1, 2, 3}, width=width)
+        + "\n\n"
+        + fit_table(
+            tasks,
+            right={1},
+            width=width,
+            bar_values=[sheet.task_seconds(t) for t in sheet.tasks],
+        )
+    )

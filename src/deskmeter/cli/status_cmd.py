@@ -9,6 +9,7 @@ import typer
 
 from deskmeter.cli.context import app_context
 from deskmeter.models import NO_TASK
+from deskmeter.store import StoreNotFoundError
 from deskmeter.web.formatting import duration
 from deskmeter.web.reports import Reports
 
@@ -22,6 +23,25 @@ def format_duration(seconds: float) -> str:
     if minutes:
         return f"{minutes}m {secs:02d}s"
     return f"{secs}s"
+
+
+def workspace_text(name: str, index: int) -> str:
+    """``code (#1)``; the number once when the name already says it (``desktop 1``)."""
+    number = index + 1
+    if not name:
+        return f"workspace {number}"
+    if name.rsplit(maxsplit=1)[-1] == str(number):
+        return name
+    return f"{name} (#{number})"
+
+
+def _nothing_yet(store: str, as_json: bool) -> None:
+    """Before the first ``deskmeter track``: say what to do, not that a file is missing."""
+    if as_json:
+        typer.echo(json.dumps({"tracking": False, "recorded": False, "store": store}, indent=2))
+        return
+    typer.echo("nothing recorded yet — run `deskmeter track` (it creates the store)")
+    typer.echo(f"store:     {store} (not created yet; another one? give --store)")
 
 
 def status(
@@ -53,7 +73,14 @@ def status(
     app = app_context(ctx)
     settings = app.settings
     now = app.now()
-    with app.open_store(read_only=True) as store:
+    try:
+        store = app.open_store(read_only=True)
+    except StoreNotFoundError:
+        if app.store_spec is not None:  # --store / DESKMETER_STORE named one: a typo?
+            raise
+        _nothing_yet(settings.store, as_json)
+        return
+    with store:
         state = store.get_state(settings.host)  # this machine's, never another host's
         reports = Reports(store, settings, now)
         today = reports.today()
@@ -93,7 +120,7 @@ def status(
     if state.away:
         typer.echo(f"away:      since {since_local:%Y-%m-%d %H:%M:%S %Z} (not counted)")
     typer.echo(f"task:      {state.task or NO_TASK}")
-    typer.echo(f"workspace: {state.workspace} (#{state.workspace_index + 1})")
+    typer.echo(f"workspace: {workspace_text(state.workspace, state.workspace_index)}")
     typer.echo(
         f"since:     {since_local:%Y-%m-%d %H:%M:%S %Z} ({format_duration(info['seconds'])}){note}"
     )

@@ -1,4 +1,5 @@
-"""``deskmeter web``: serve the dashboard (Flask's server, or gunicorn for production)."""
+"""``deskmeter web``: serve the dashboard (gunicorn in this process, quietly; ``--gunicorn``
+hands over to a gunicorn process with the packaged config; ``--dev`` uses Flask's server)."""
 
 from __future__ import annotations
 
@@ -59,7 +60,11 @@ def web(
         typer.Option(help="local (may switch tasks) or portfolio (read-only) [config web.mode]."),
     ] = None,
     use_gunicorn: Annotated[
-        bool, typer.Option("--gunicorn", help="Serve with gunicorn (production).")
+        bool,
+        typer.Option("--gunicorn", help="Hand over to gunicorn with the packaged config."),
+    ] = False,
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Flask's development server (debugging only).")
     ] = False,
     workers: Annotated[
         int | None,
@@ -75,6 +80,14 @@ def web(
             web_overrides[key] = str(value) if key == "mode" else value
     settings = load_settings(app_ctx.config, store=base.store, web=web_overrides)
     where = f"http://{settings.web.host}:{settings.web.port}/"
+    # Flask and gunicorn load only for this command
+    from deskmeter.web.serving import PortInUseError, check_port, serve
+
+    try:
+        check_port(settings.web.host, settings.web.port)
+    except PortInUseError as exc:
+        typer.echo(f"deskmeter web: error: {exc}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"deskmeter web: {settings.web.mode} mode on {where}", err=True)
     if use_gunicorn:
         command = gunicorn_command(settings, workers)
@@ -82,4 +95,7 @@ def web(
     from deskmeter.web import create_app
 
     app = create_app(settings)
-    app.run(host=settings.web.host, port=settings.web.port, threaded=True, use_reloader=False)
+    if dev:
+        app.run(host=settings.web.host, port=settings.web.port, threaded=True, use_reloader=False)
+        return
+    serve(app, settings.web.host, settings.web.port, workers or settings.web.workers)

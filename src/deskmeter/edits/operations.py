@@ -22,6 +22,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import bson
 from bson import ObjectId
@@ -35,6 +36,7 @@ from deskmeter.edits.record import (
     EditRecord,
     edit_to_doc,
 )
+from deskmeter.edits.wording import local_time
 from deskmeter.models import Switch, as_utc
 from deskmeter.store import Store
 from deskmeter.store.base import EditBusyError, EditConflictError
@@ -111,9 +113,17 @@ def plan_edit(
     now: datetime,
     host: str = "",
     task_file: Path | None = None,
+    tz: ZoneInfo | None = None,
 ) -> EditRecord:
     """The edit record for ``op`` over ``[start, end)``; raises ``EditError``, writes nothing
-    (but the tasks of ``task_file``, when it names a task the store does not know yet)."""
+    (but the tasks of ``task_file``, when it names a task the store does not know yet).
+
+    ``tz``: the zone the error messages name times in (the user's; UTC when None).
+    """
+
+    def shown(when: datetime) -> str:
+        return local_time(when, tz)
+
     if op not in OPERATIONS:
         raise EditError(f"unknown edit {op!r} (task, away, add)")
     start, end, now = as_utc(start), as_utc(end), as_utc(now)
@@ -124,10 +134,14 @@ def plan_edit(
                 f"({limits.FIRST_INSTANT.year}–{limits.LAST_INSTANT.year - 1})"
             )
     if end <= start:
-        raise EditError(
-            f"the end ({_fmt(end)}) is not after the start ({_fmt(start)}); for a stretch "
-            "across midnight give the day: 'YYYY-MM-DD HH:MM'"
+        zone = tz if tz is not None else ZoneInfo("UTC")
+        same_day = start.astimezone(zone).date() == end.astimezone(zone).date()
+        hint = (
+            "; for a stretch across midnight give the end's day: 'YYYY-MM-DD HH:MM'"
+            if same_day
+            else ""
         )
+        raise EditError(f"the end ({shown(end)}) is not after the start ({shown(start)}){hint}")
     task_id = None
     if op in ("task", "add"):
         if not path:
@@ -143,15 +157,15 @@ def plan_edit(
         limit = min(limit, state.since)
     if start >= limit:
         raise EditError(
-            f"nothing to edit from {_fmt(start)}: that is the open interval (since "
-            f"{_fmt(limit)}) or the future; switch the task with `deskmeter task set`"
+            f"nothing to edit from {shown(start)}: that is the open interval (since "
+            f"{shown(limit)}) or the future; switch the task with `deskmeter task set`"
         )
     end = min(end, limit)
     _check_size_before_reading(store, start, end, mine)
     touched = store.switches_overlapping(start, end, host=mine)
     if op != "add" and not touched:
         raise EditError(
-            f"nothing was tracked between {_fmt(start)} and {_fmt(end)}; to add time off "
+            f"nothing was tracked between {shown(start)} and {shown(end)}; to add time off "
             "the computer use `edit add`"
         )
     after: list[Switch] = []
@@ -276,6 +290,7 @@ def make_edit(
     now: datetime,
     host: str = "",
     task_file: Path | None = None,
+    tz: ZoneInfo | None = None,
 ) -> EditRecord:
     """Plan and apply one edit in one step (``Store.editing``): the record says what it
     replaced, and what it replaced is what the store held when it was written."""
@@ -285,7 +300,16 @@ def make_edit(
         lambda: apply_edit(
             store,
             plan_edit(
-                store, op, start, end, path, who=who, now=now, host=host, task_file=task_file
+                store,
+                op,
+                start,
+                end,
+                path,
+                who=who,
+                now=now,
+                host=host,
+                task_file=task_file,
+                tz=tz,
             ),
         ),
     )

@@ -1,4 +1,5 @@
-"""The times people type for an edit: ``HH:MM`` (today), ``YYYY-MM-DD HH:MM``, ISO with offset.
+"""The times people type for an edit: ``HH:MM`` or ``HH:MM:SS`` (today), ``YYYY-MM-DD HH:MM``
+(``:SS`` too), ISO with offset.
 
 Local times are read in the configured time zone. A local time that does not exist (the hour
 skipped when the clocks go forward) is an error; one that happens twice (the hour repeated
@@ -13,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from deskmeter.edits.errors import EditError
 
-_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
-_DAY_HHMM = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})$")
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_DAY_HHMM = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
 def parse_time(text: str, tz: ZoneInfo, today: date, *, name: str = "time") -> datetime:
@@ -22,13 +23,14 @@ def parse_time(text: str, tz: ZoneInfo, today: date, *, name: str = "time") -> d
     raw = text.strip()
     local: datetime | None = None
     if m := _HHMM.match(raw):
-        local = _local(today, int(m[1]), int(m[2]), tz, raw, name)
-    elif m := _DAY_HHMM.match(raw):
+        local = _local(today, int(m[1]), int(m[2]), tz, raw, name, int(m[3] or 0))
+    elif (m := _DAY_HHMM.match(raw)) and not ("T" in raw and m[4] is not None):
+        # "YYYY-MM-DD HH:MM[:SS]"; with a T and seconds it is ISO: that needs an offset
         try:
             day = date.fromisoformat(m[1])
         except ValueError as exc:
             raise EditError(f"bad {name} {raw!r}: {exc}") from None
-        local = _local(day, int(m[2]), int(m[3]), tz, raw, name)
+        local = _local(day, int(m[2]), int(m[3]), tz, raw, name, int(m[4] or 0))
     else:
         try:
             parsed = datetime.fromisoformat(raw)
@@ -46,9 +48,11 @@ def parse_time(text: str, tz: ZoneInfo, today: date, *, name: str = "time") -> d
         raise EditError(f"bad {name} {raw!r}: outside the years Deskmeter keeps") from None
 
 
-def _local(day: date, hour: int, minute: int, tz: ZoneInfo, raw: str, name: str) -> datetime:
+def _local(
+    day: date, hour: int, minute: int, tz: ZoneInfo, raw: str, name: str, second: int = 0
+) -> datetime:
     try:
-        wall = datetime.combine(day, time(hour, minute), tzinfo=tz)
+        wall = datetime.combine(day, time(hour, minute, second), tzinfo=tz)
     except ValueError as exc:
         raise EditError(f"bad {name} {raw!r}: {exc}") from None
     try:

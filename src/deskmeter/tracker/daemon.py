@@ -38,6 +38,35 @@ from deskmeter.tracker.presence.away import AwayBook
 
 log = logging.getLogger(__name__)
 
+
+def log_closed(switch: Switch) -> None:
+    """The log line of a closed interval: an away stretch says so (it is not counted)."""
+    if switch.away:
+        log.info(
+            "away: %s after %s on %s (not counted)",
+            _length(switch.delta),
+            switch.task or NO_TASK,
+            switch.workspace,
+        )
+    else:
+        log.info(
+            "switch: %s on %s for %s",
+            switch.task or NO_TASK,
+            switch.workspace,
+            _length(switch.delta),
+        )
+
+
+def _length(seconds: float) -> str:
+    """``5m 29s``, ``42s``, ``1h 02m 05s``: a log line's length of an interval."""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m {secs:02d}s"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+
+
 Listener = Callable[[State | None], None]
 
 
@@ -311,12 +340,7 @@ class Tracker:
                 switch = None
         self._save(switch, new_state)
         if switch is not None:
-            log.info(
-                "switch: %s on %s for %.1f s",
-                switch.task or NO_TASK,
-                switch.workspace,
-                switch.delta,
-            )
+            log_closed(switch)
         self.state = new_state
         self._next_beat_mono = self.clock.monotonic() + self.heartbeat.total_seconds()
         self._notify()

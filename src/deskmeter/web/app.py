@@ -16,7 +16,7 @@ from deskmeter.config import Settings, load_settings, register_secrets
 from deskmeter.models import merge_by_path, utcnow
 from deskmeter.store import Store, StoreError
 from deskmeter.web import formatting, hosts
-from deskmeter.web.blueprints import api, control, edits, health, metrics, pages
+from deskmeter.web.blueprints import api, control, drill, edits, health, metrics, pages
 from deskmeter.web.blueprints.control import LIMITER
 from deskmeter.web.context import (
     EXTENSION,
@@ -86,6 +86,7 @@ def create_app(
     app.extensions[REPORTS_EXTENSION] = reports
 
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(drill.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(metrics.blueprint)

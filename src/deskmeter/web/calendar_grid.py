@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -17,15 +18,24 @@ from deskmeter.web.formatting import duration
 from deskmeter.web.markup import bar, dot
 from deskmeter.web.reports import DayCell, MonthReport, Week
 
-#: The sign of a day's goal mark and of a week's.
-DAY_SIGNS = {"met": "✓", "ok": "✓", "short": "·", "over": "!"}
-WEEK_SIGNS = {"met": "✓", "ok": "✓", "short": "not yet", "over": "over"}
+#: The sign of a day's goal mark and of a week's (the calendar's legend explains them).
+DAY_SIGNS = {"met": "✓", "ok": "✓", "short": "·", "missed": "✗", "over": "!"}
+WEEK_SIGNS = {"met": "✓", "ok": "✓", "short": "not yet", "missed": "missed", "over": "over"}
+
+
+class GoalMark(NamedTuple):
+    """A period's goal mark and its tooltip, which names each goal."""
+
+    status: str
+    title: str
+
+
 #: The colour of the week bars.
 WEEK_COLOUR = "#4e79a7"
 
 
 def _cell(
-    cell: DayCell, palette: Callable[[str], str], mark: str | None, day_base: str, query: str
+    cell: DayCell, palette: Callable[[str], str], mark: GoalMark | None, day_base: str, query: str
 ) -> str:
     iso = cell.day.isoformat()
     classes = f"day level-{cell.level}"
@@ -37,8 +47,10 @@ def _cell(
         classes += " future"
     head = f'<span class="day-num">{cell.day.day}</span>'
     if mark:
-        sign = DAY_SIGNS[mark]
-        head += f'<span class="goal-mark goal-{mark}" title="Goals: {mark}">{sign}</span>'
+        sign = DAY_SIGNS[mark.status]
+        head += (
+            f'<span class="goal-mark goal-{mark.status}" title="{escape(mark.title)}">{sign}</span>'
+        )
     if cell.seconds:
         head += f'<span class="day-total">{duration(cell.seconds)}</span>'
     tasks = ""
@@ -64,13 +76,19 @@ def _cell(
     )
 
 
-def _week(week: Week, mark: str | None, max_week: float, week_base: str, query: str) -> str:
+def _week(week: Week, mark: GoalMark | None, max_week: float, week_base: str, query: str) -> str:
     goal = (
-        f'<span class="goal-mark goal-{mark}" title="Weekly goals: {mark}">'
-        f"goals {WEEK_SIGNS[mark]}</span>"
+        f'<span class="goal-mark goal-{mark.status}" title="{escape(mark.title)}">'
+        f"goals {WEEK_SIGNS[mark.status]}</span>"
         if mark
         else ""
     )
+    if week.days[0].future:  # a week that has not begun: nothing to show yet
+        return (
+            f'\n<td class="week-col future" data-week-seconds="{week.seconds}">\n'
+            f'<a class="week-num" href="{week_base}{week.days[0].day.isoformat()}{query}" '
+            f'title="Week {week.number}">W{week.number}</a>\n</td>\n'
+        )
     return (
         f'\n<td class="week-col" data-week-seconds="{week.seconds}">\n'
         f'<a class="week-num" href="{week_base}{week.days[0].day.isoformat()}{query}" '
@@ -84,8 +102,8 @@ def calendar_weeks(
     report: MonthReport,
     palette: Callable[[str], str],
     *,
-    day_marks: Mapping[date, str | None],
-    week_marks: Sequence[str | None],
+    day_marks: Mapping[date, GoalMark | None],
+    week_marks: Sequence[GoalMark | None],
     max_week: float,
     day_base: str,
     week_base: str,

@@ -3,6 +3,9 @@
 A goal's ``path`` covers that task and everything under it (``work`` covers ``work/a``).
 A target (``target_hours``) is met at or above it; a cap (``max_hours``, ``max_percent`` of
 the period's tracked time) is kept at or below it. The report and the pages share this.
+
+A target of a period that is over is ``met`` or ``missed`` (never "not yet"); a period that
+has not begun has no goals to show (the pages draw nothing for it).
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ from typing import Literal
 
 from deskmeter.config import GoalSettings
 
-Status = Literal["met", "short", "ok", "over"]
+Status = Literal["met", "short", "missed", "ok", "over"]
+
+#: What each status says in a sentence.
+STATUS_WORDS: dict[str, str] = {
+    "met": "met",
+    "short": "not yet",
+    "missed": "missed",
+    "ok": "within",
+    "over": "over",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +59,15 @@ def _hours(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def evaluate(goals: Sequence[GoalSettings], per: str, sums: Mapping[str, float]) -> list[Progress]:
-    """The progress of every ``per`` goal given the period's seconds per task."""
+def evaluate(
+    goals: Sequence[GoalSettings],
+    per: str,
+    sums: Mapping[str, float],
+    *,
+    finished: bool = False,
+) -> list[Progress]:
+    """The progress of every ``per`` goal given the period's seconds per task; ``finished``:
+    the period is over (a target not reached is then ``missed``, not ``short``)."""
     total = sum(sums.values())
     out: list[Progress] = []
     for goal in goals:
@@ -57,7 +76,7 @@ def evaluate(goals: Sequence[GoalSettings], per: str, sums: Mapping[str, float])
         done = seconds_under(goal.path, sums)
         if goal.target_hours is not None:
             limit = goal.target_hours * 3600
-            status: Status = "met" if done >= limit else "short"
+            status: Status = "met" if done >= limit else ("missed" if finished else "short")
             out.append(
                 Progress(
                     goal.path,
@@ -99,6 +118,11 @@ def evaluate(goals: Sequence[GoalSettings], per: str, sums: Mapping[str, float])
     return out
 
 
+def describe_marks(progress: Iterable[Progress]) -> str:
+    """A tooltip naming each goal: ``work ≥ 2 h a day: 1.5 h of 2 h a day — missed``."""
+    return "; ".join(f"{p.path}: {p.text} — {STATUS_WORDS[p.status]}" for p in progress)
+
+
 def summary(progress: Iterable[Progress]) -> Status | None:
     """One mark for a period: ``over`` if a cap broke, else ``short``/``met`` for targets."""
     items = list(progress)
@@ -107,6 +131,8 @@ def summary(progress: Iterable[Progress]) -> Status | None:
     if any(p.status == "over" for p in items):
         return "over"
     targets = [p for p in items if p.kind == "target"]
+    if targets and any(p.status == "missed" for p in targets):
+        return "missed"
     if targets and any(p.status == "short" for p in targets):
         return "short"
     return "met" if targets else "ok"

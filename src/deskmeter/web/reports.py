@@ -1,9 +1,10 @@
 """The numbers behind every page and API answer, cut in the configured time zone.
 
-Every figure counts the stored (closed) switches plus the open interval up to its last
-heartbeat, so today's numbers include what is running now. In portfolio mode task paths are
-cut to ``[portfolio] path_depth`` levels before anything is summed, and workspace and host
-names are shown as ``web/privacy.py`` says.
+Every figure counts the stored (closed) switches plus the open interval: up to now while
+its tracker runs (locally), else up to its last heartbeat (a stopped tracker, or a
+portfolio showing the last sync), so today's numbers include what is running now. In
+portfolio mode task paths are cut to ``[portfolio] path_depth`` levels before anything is
+summed, and workspace and host names are shown as ``web/privacy.py`` says.
 
 ``host`` (a workstation's name) keeps one host's figures; None combines every host, each
 moment counted once (``store/overlap.py``, open intervals too: ``web/running.py``).
@@ -34,7 +35,13 @@ from deskmeter.store.totals import (
 )
 from deskmeter.web.formatting import at_depth, duration
 from deskmeter.web.privacy import Privacy
-from deskmeter.web.running import counted_with_open, open_corrections, open_switches, pick_state
+from deskmeter.web.running import (
+    counted_until,
+    counted_with_open,
+    open_corrections,
+    open_switches,
+    pick_state,
+)
 
 #: Calendar intensity: a day with at least this share of a full day gets level index + 1.
 LEVEL_SHARES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -300,7 +307,12 @@ class Reports:
 
     def open_intervals(self) -> list[Switch]:
         """The open intervals that count here (the host's, or every host's) as switches."""
-        return open_switches(self.states(), self.host)
+        return open_switches(
+            self.states(),
+            self.host,
+            None if self.settings.web.mode == "portfolio" else self.now,
+            self.settings.tracker.heartbeat_seconds,
+        )
 
     def current(self) -> CurrentState | None:
         return self.current_of(self.state())
@@ -326,9 +338,13 @@ class Reports:
     def open_interval(self) -> Switch | None:
         """The open interval as a switch ending at its last heartbeat (None if empty)."""
         state = self.state()
-        if state is None or state.heartbeat <= state.since:
+        if state is None:
             return None
-        return state.closed_at(state.heartbeat)
+        portfolio = self.settings.web.mode == "portfolio"
+        until = counted_until(
+            state, None if portfolio else self.now, self.settings.tracker.heartbeat_seconds
+        )
+        return state.closed_at(until) if until > state.since else None
 
     def counted_switches(self, start: datetime, end: datetime) -> tuple[list[Switch], int]:
         """What counts in ``[start, end)``, open intervals included (across hosts: each

@@ -29,13 +29,33 @@ def pick_state(states: Iterable[State], host: str | None) -> State | None:
     return max(found, key=lambda s: (s.heartbeat, s.host), default=None)
 
 
-def open_switches(states: Iterable[State], host: str | None) -> list[Switch]:
-    """The open intervals (of ``host``, or of all) as switches ending at their heartbeat."""
-    return [
-        s.closed_at(s.heartbeat)
-        for s in states
-        if (host is None or s.host == host) and s.heartbeat > s.since
-    ]
+def counted_until(state: State, now: datetime | None, heartbeat_seconds: float) -> datetime:
+    """Where ``state``'s open interval ends in the figures: ``now`` while its tracker runs
+    (the heartbeat only bounds what a crash can lose), else its last heartbeat.
+
+    ``now`` None (a portfolio: the state is what the last sync brought) keeps the heartbeat.
+    """
+    if now is None or not state.is_live(now, heartbeat_seconds):
+        return state.heartbeat
+    return max(state.heartbeat, now)
+
+
+def open_switches(
+    states: Iterable[State],
+    host: str | None,
+    now: datetime | None = None,
+    heartbeat_seconds: float = 15.0,
+) -> list[Switch]:
+    """The open intervals (of ``host``, or of all) as switches ending where they count:
+    ``now`` for a running tracker (``counted_until``), else the last heartbeat."""
+    found = []
+    for s in states:
+        if host is not None and s.host != host:
+            continue
+        until = counted_until(s, now, heartbeat_seconds)
+        if until > s.since:
+            found.append(s.closed_at(until))
+    return found
 
 
 def windows(

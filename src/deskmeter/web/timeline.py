@@ -7,10 +7,11 @@ Content-Security-Policy holds.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from deskmeter.reports.labels import place_labels
 from deskmeter.web.colors import GREY
 from deskmeter.web.formatting import duration, local_time
 from deskmeter.web.reports import DayReport
@@ -34,6 +35,8 @@ class Bar:
     colour: str
     title: str
     running: bool
+    #: The text printed under an away gap ("" when it would overlap another: see the title).
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,9 @@ class Timeline:
     now_x: float | None
     #: Away stretches: gaps across every lane, labelled with their length.
     gaps: tuple[Bar, ...] = ()
+    #: The instants at ``plot_left`` and ``plot_right`` (a drag on the page maps x to time).
+    view_start: datetime | None = None
+    view_end: datetime | None = None
 
     @property
     def axis_y(self) -> float:
@@ -168,6 +174,10 @@ def build_timeline(
         for lo, hi in away
         if min(hi, view_end) > max(lo, view_start)
     )
+    labels = place_labels(
+        [(g.x + g.width / 2, g.title.split(" · ")[0]) for g in gaps], left, float(WIDTH)
+    )
+    gaps = tuple(replace(g, label=text) for g, text in zip(gaps, labels, strict=True))
     ticks: list[Tick] = []
     cursor = view_start
     hours = span / 3600
@@ -190,4 +200,6 @@ def build_timeline(
         ticks=tuple(ticks),
         now_x=now_x,
         gaps=gaps,
+        view_start=view_start,
+        view_end=view_end,
     )

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from deskmeter.models import area_of
 from deskmeter.web.formatting import decimal_hours
 from deskmeter.web.reports import Reports
 
@@ -39,8 +40,11 @@ class Timesheet:
         return sum(d.tasks.get(task, 0.0) for d in self.days)
 
 
-def build_timesheet(reports: Reports, first: date, last: date) -> Timesheet:
-    """Rows for the local days ``first`` … ``last`` that have tracked time."""
+def build_timesheet(
+    reports: Reports, first: date, last: date, *, by_area: bool = False
+) -> Timesheet:
+    """Rows for the local days ``first`` … ``last`` that have tracked time; a column per
+    task, or per area (``by_area``)."""
     start, end = reports.bounds(first, last)
     switches, _ = reports.counted_switches(start, end)  # all hosts: each moment once
     rows: list[TimesheetDay] = []
@@ -62,7 +66,8 @@ def build_timesheet(reports: Reports, first: date, last: date) -> Timesheet:
             a, b = max(switch.date, lo), min(switch.end, hi)
             if b <= a:
                 continue
-            per_task[reports.label(switch.task)] += (b - a).total_seconds()
+            key = reports.label(switch.task)
+            per_task[area_of(key) if by_area else key] += (b - a).total_seconds()
             first_start = a if first_start is None else min(first_start, a)
             last_end = b if last_end is None else max(last_end, b)
         if first_start is not None and last_end is not None:

@@ -40,6 +40,11 @@ from deskmeter.web.security import (
     token_matches,
 )
 
+#: The session key of a task chosen from the header that the tracker has not taken yet.
+PENDING_KEY = "pending_task"
+#: After this many seconds a chosen task the tracker never took is forgotten.
+PENDING_SECONDS = 60.0
+
 #: ``app.extensions`` key of the sign-in rate limiter (one per process).
 LIMITER = "deskmeter.login_limiter"
 
@@ -128,7 +133,7 @@ def login() -> str | BaseResponse:
             start_session()
             flash("Signed in: you can switch tasks from the header.")
             return redirect(next_url)
-        flash("That token is not the one configured.")
+        flash("That token is not the one configured.", "error")
     return render_template("login.html", next_url=next_url)
 
 
@@ -154,7 +159,27 @@ def form_set_task() -> BaseResponse:
     try:
         _, task_path = _set_task(path)
     except ValueError as exc:
-        flash(f"Task not changed: {exc}")
+        flash(f"Task not changed: {exc}", "error")
     else:
+        session[PENDING_KEY] = [task_path, web_context().now().timestamp()]
         flash(f"Current task: {task_path} (the tracker switches within a moment).")
     return redirect(_safe_next(request.form.get("next")))
+
+
+@blueprint.app_context_processor
+def pending_helpers() -> dict[str, Any]:
+    """``pending_task(state)``: the task chosen from the header while the tracker has not
+    taken it yet (the header says "switching to …" instead of showing the old task)."""
+
+    def pending_task(current_task: str | None) -> str | None:
+        found = session.get(PENDING_KEY)
+        if not (isinstance(found, list) and len(found) == 2 and isinstance(found[0], str)):
+            return None
+        path, at = found[0], found[1]
+        age = web_context().now().timestamp() - float(at)
+        if path == current_task or not 0 <= age <= PENDING_SECONDS:
+            session.pop(PENDING_KEY, None)
+            return None
+        return path
+
+    return {"pending_task": pending_task}

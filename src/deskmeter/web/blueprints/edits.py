@@ -22,10 +22,11 @@ from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.edits.errors import EditError
-from deskmeter.edits.operations import describe, make_edit, undo_last
+from deskmeter.edits.operations import make_edit, undo_last
 from deskmeter.edits.pending import pending_away, resolve_away
 from deskmeter.edits.record import EditRecord, edit_to_doc
 from deskmeter.edits.times import parse_time
+from deskmeter.edits.wording import in_words
 from deskmeter.web.blueprints.control import WRITING_DISABLED, _error, _safe_next
 from deskmeter.web.context import web_context
 from deskmeter.web.security import bearer_token, csrf_ok, signed_in, token_matches
@@ -93,6 +94,7 @@ def _edit(values: dict[str, Any], who: str) -> EditRecord:
         now=now,
         host=context.settings.host,
         task_file=context.settings.task_file,
+        tz=context.tz,
     )
 
 
@@ -180,9 +182,9 @@ def form_edit() -> BaseResponse:
             {k: request.form.get(k, "").strip() for k in ("op", "start", "end", "path")}, "web"
         )
     except EditError as exc:
-        flash(f"Nothing changed: {exc}")
+        flash(f"Nothing changed: {exc}", "error")
     else:
-        flash(f"Edited: {describe(edit)}")
+        flash(f"Corrected: {in_words(edit, web_context().tz)}. Undo it below if that was wrong.")
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -193,9 +195,9 @@ def form_undo() -> BaseResponse:
     try:
         edit = undo_last(context.store, who="web", now=context.now(), host=context.settings.host)
     except EditError as exc:
-        flash(f"Nothing undone: {exc}")
+        flash(f"Nothing undone: {exc}", "error")
     else:
-        flash(f"Undone: {describe(edit)}")
+        flash(f"Undone: {in_words(edit, context.tz)}.")
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -214,7 +216,7 @@ def form_resolve_away() -> BaseResponse:
             task_file=context.settings.task_file,
         )
     except EditError as exc:
-        flash(f"Nothing changed: {exc}")
+        flash(f"Nothing changed: {exc}", "error")
     else:
         flash(f"The away stretch went to {path}." if edit else "Kept as away.")
     return redirect(_safe_next(request.form.get("next")))
@@ -232,4 +234,13 @@ def edit_helpers() -> dict[str, Any]:
             return None
         return {"start": pending.start, "end": pending.end, "seconds": pending.seconds}
 
-    return {"away_banner": away_banner, "can_edit": True}
+    def last_edit() -> str | None:
+        """The edit ``Undo`` would take back, in words (None: nothing to undo)."""
+        context = web_context()
+        for edit in context.store.edits(limit=20):
+            if edit.undone or (edit.host and edit.host != context.settings.host):
+                continue
+            return in_words(edit, context.tz)
+        return None
+
+    return {"away_banner": away_banner, "can_edit": True, "last_edit": last_edit}

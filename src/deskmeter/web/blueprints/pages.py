@@ -9,10 +9,16 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.models import area_of
+from deskmeter.reports.compare import Delta, compare, ordinal_day
+from deskmeter.reports.edit_range import default_edit_range
+from deskmeter.reports.legend import chart_keys
+from deskmeter.reports.neighbours import days_with_data
+from deskmeter.reports.shares import whole_percents
+from deskmeter.reports.switch_filter import KINDS, SwitchFilter, switch_page
 from deskmeter.store.totals import day_of
 from deskmeter.web import goals as goal_rules
 from deskmeter.web import markup
-from deskmeter.web.calendar_grid import calendar_weeks
+from deskmeter.web.calendar_grid import GoalMark, calendar_weeks
 from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
 from deskmeter.web.colors import TaskColours, shared_colours
 from deskmeter.web.context import current_reports, times_hidden, web_context
@@ -28,7 +34,7 @@ from deskmeter.web.params import (
     parse_month,
     parse_range,
 )
-from deskmeter.web.reports import MonthReport, day_bounds
+from deskmeter.web.reports import DayCell, MonthReport, day_bounds
 from deskmeter.web.timeline import build_timeline
 from deskmeter.web.timesheet import build_timesheet, timesheet_csv
 
@@ -37,6 +43,7 @@ blueprint = Blueprint("pages", __name__)
 blueprint.add_app_template_global(markup.dot, "dot")
 blueprint.add_app_template_global(markup.bar, "bar")
 blueprint.add_app_template_global(chart_svg, "trend_chart")
+blueprint.add_app_template_global(whole_percents, "whole_percents")
 
 #: Page links shown around the current page of the switches list.
 PAGE_WINDOW = 2
@@ -68,7 +75,8 @@ def day(day_text: str) -> str:
 
 
 def colours() -> TaskColours:
-    return shared_colours(web_context().settings.views.colors)
+    known = [t.path for t in current_reports().store.tasks()]
+    return shared_colours(web_context().settings.views.colors, known)
 
 
 def exact_times() -> bool:
@@ -99,11 +107,32 @@ def _day_page(day: date) -> str:
         palette=palette,
         exact_times=exact_times(),
         goals=goal_rules.evaluate(
-            web_context().settings.goals, "day", {t.key: t.seconds for t in report.tasks}
-        ),
+            web_context().settings.goals,
+            "day",
+            {t.key: t.seconds for t in report.tasks},
+            finished=day < reports.today(),
+        )
+        if day <= reports.today()
+        else [],
         refresh_seconds=REFRESH_SECONDS if day == reports.today() else None,
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
+        with_data=days_with_data(
+            reports.store, start, end, reports.tz, day_start=reports.day_start, host=reports.host
+        )
+        if not report.pieces
+        else (None, None),
+        first_run=not report.pieces
+        and not reports.states()
+        and not reports.store.switches(limit=1, host=reports.host),
+        task_file=str(web_context().settings.task_file),
+        edit_range=default_edit_range(
+            start,
+            end,
+            max((p.end for p in report.pieces), default=None),
+            reports.now,
+            reports.tz,
+        ),
         is_today=day == reports.today(),
         nav="day",
     )
@@ -141,24 +170,24 @@ def calendar(year: int, month: int) -> str:
         "calendar.html",
         report=report,
         palette=palette,
-        chart=build_chart(reports.month_trend(report), palette),
+        chart=build_chart(trend := reports.month_trend(report), palette),
+        legend_keys=chart_keys(trend),
         full_day=reports.full_day(),
         weeks=calendar_weeks(
             report,
             palette,
             day_marks=_day_marks(report) if goals else {},
-            week_marks=[
-                goal_rules.summary(goal_rules.evaluate(goals, "week", _sum_cells(week.days)))
-                if goals
-                else None
-                for week in report.weeks
-            ],
+            week_marks=[_week_mark(week.days, reports.today()) for week in report.weeks]
+            if goals
+            else [],
             max_week=max((w.seconds for w in report.weeks), default=0.0),
             day_base=url_for("pages.day", day_text="0", host=None)[:-1],
             week_base=url_for("pages.week", day_text="0", host=None)[:-1],
             query=host_query(),
         ),
         today_day=reports.today(),
+        goals_set=bool(goals),
+        delta=_delta_month(report.first, report.seconds),
         nav="calendar",
     )
 
@@ -181,12 +210,29 @@ def week(day_text: str) -> str:
         report=report,
         palette=palette,
         chart=build_chart(report.trend, palette),
+        legend_keys=chart_keys(report.trend),
         goals=goal_rules.evaluate(
-            web_context().settings.goals, "week", {r.key: r.seconds for r in report.rows}
-        ),
+            web_context().settings.goals,
+            "week",
+            {r.key: r.seconds for r in report.rows},
+            finished=report.days[-1] < reports.today(),
+        )
+        if report.monday <= reports.today()
+        else [],
         refresh_seconds=REFRESH_SECONDS
         if report.monday <= reports.today() <= report.days[-1]
         else None,
+        delta=compare(
+            _seconds_between,
+            report.seconds,
+            report.monday,
+            report.days[-1],
+            report.prev,
+            report.prev + timedelta(days=6),
+            reports.today(),
+            f"week {report.prev.isocalendar().week}",
+            lambda day: day.strftime("%a"),
+        ),
         nav="week",
     )
 
@@ -220,12 +266,24 @@ def year(year: str) -> str:
         report=report,
         palette=palette,
         chart=build_chart(report.trend, palette),
+        legend_keys=chart_keys(report.trend),
         heatmap=heatmap_svg(
             report, url_for("pages.day", day_text="0", host=None)[:-1], host_query()
         ),
         max_month=max(report.months, default=0.0),
         full_day=reports.full_day(),
         today_day=reports.today(),
+        delta=compare(
+            _seconds_between,
+            report.seconds,
+            date(report.year, 1, 1),
+            date(report.year, 12, 31),
+            date(report.year - 1, 1, 1),
+            date(report.year - 1, 12, 31),
+            reports.today(),
+            str(report.year - 1),
+            lambda day: day.strftime("%-d %b"),
+        ),
         nav="year",
     )
 
@@ -248,13 +306,24 @@ def switches() -> str:
     )
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
     per_page = context.settings.web.per_page
-    total = reports.store.count_switches(start, end, host=reports.host)
+    chosen = SwitchFilter(
+        kind=parse_choice(request.args, "show", KINDS, "all"),
+        task=request.args.get("task", "").strip()[:200],
+    )
+    found = switch_page(
+        reports.store,
+        start,
+        end,
+        host=reports.host,
+        chosen=chosen,
+        page=page,
+        per_page=per_page,
+        label=reports.label,
+    )
+    total, items = found.total, found.items
     pages = max(1, (total + per_page - 1) // per_page)
     if page > pages:  # past the last page: there is no such page (and no pager to draw)
         abort(404)
-    items = reports.store.switches(
-        start, end, limit=per_page, offset=(page - 1) * per_page, order="desc", host=reports.host
-    )
     window = range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)
     return render_template(
         "switches.html",
@@ -267,6 +336,7 @@ def switches() -> str:
         start_text=request.args.get("start", "") if start else "",
         end_text=request.args.get("end", "") if end else "",
         first_index=(page - 1) * per_page,
+        chosen=chosen,
         nav="switches",
     )
 
@@ -315,12 +385,52 @@ def tasks() -> str:
     )
 
 
-def _day_marks(report: MonthReport) -> dict[date, goal_rules.Status | None]:
-    """Each tracked day's goal mark (met, short, ok, over)."""
+def _mark(progress: list[goal_rules.Progress]) -> GoalMark | None:
+    status = goal_rules.summary(progress)
+    return None if status is None else GoalMark(status, goal_rules.describe_marks(progress))
+
+
+def _week_mark(days: tuple[DayCell, ...], today: date) -> GoalMark | None:
+    """A week's goal mark; none for a week that has not begun."""
+    if days[0].day > today:
+        return None
     goals = web_context().settings.goals
+    return _mark(
+        goal_rules.evaluate(goals, "week", _sum_cells(days), finished=days[-1].day < today)
+    )
+
+
+def _seconds_between(first: date, last: date) -> float:
+    """Seconds counted on the local days ``first`` … ``last``."""
+    reports = current_reports()
+    return sum(reports.day_seconds(*reports.bounds(first, last)).values())
+
+
+def _delta_month(first: date, seconds: float) -> Delta:
+    previous = (first - timedelta(days=1)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return compare(
+        _seconds_between,
+        seconds,
+        first,
+        last,
+        previous,
+        first - timedelta(days=1),
+        current_reports().today(),
+        previous.strftime("%B %Y"),
+        ordinal_day,
+    )
+
+
+def _day_marks(report: MonthReport) -> dict[date, GoalMark | None]:
+    """Each tracked day's goal mark (met, short, missed, ok, over) and what it says."""
+    goals = web_context().settings.goals
+    today = current_reports().today()
     return {
-        cell.day: goal_rules.summary(
-            goal_rules.evaluate(goals, "day", {t.key: t.seconds for t in cell.tasks})
+        cell.day: _mark(
+            goal_rules.evaluate(
+                goals, "day", {t.key: t.seconds for t in cell.tasks}, finished=cell.day < today
+            )
         )
         for week in report.weeks
         for cell in week.days
@@ -385,6 +495,7 @@ def summary() -> str:
         monday=monday,
         palette=palette,
         chart=build_chart(year.trend, palette),
+        legend_keys=chart_keys(year.trend),
         nav="summary",
     )
 

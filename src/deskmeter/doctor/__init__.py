@@ -1,0 +1,1 @@
+"""``deskmeter doctor``: the whole chain checked, one line each, with what to fix."""
