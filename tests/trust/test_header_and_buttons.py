@@ -7,7 +7,7 @@ from pathlib import Path
 
 from deskmeter.models import Switch
 from deskmeter.store import Store
-from deskmeter.tracker.presence.away import PendingAway, set_pending
+from deskmeter.edits.pending_record import PendingAway, set_pending
 from tests.trust.world import TODAY_SWITCHES, TOKEN, app_on, local, seed, sign_in, switch
 
 LAPTOP = Switch("l1", local(1, "08:00"), 600, 0, "code", "admin/mail", "admin/mail", "laptop")
