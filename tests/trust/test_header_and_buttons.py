@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from deskmeter.edits.pending_record import PendingAway, set_pending
 from deskmeter.models import Switch
 from deskmeter.store import Store
-from deskmeter.edits.pending_record import PendingAway, set_pending
 from tests.trust.world import TODAY_SWITCHES, TOKEN, app_on, local, seed, sign_in, switch
 
 LAPTOP = Switch("l1", local(1, "08:00"), 600, 0, "code", "admin/mail", "admin/mail", "laptop")
