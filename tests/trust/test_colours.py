@@ -62,7 +62,7 @@ def test_every_chart_has_a_legend(backend: Store, tmp_path: Path) -> None:
         "/summary",
     ):
         html = client.get(url).get_data(as_text=True)
-        legend = re.search(r'<ul class="legend-keys chart-legend"[^>]*>(.*?)</ul>', html, re.S)
+        legend = re.search(r'<ul class="legend-keys chart-legend[^"]*"[^>]*>(.*?)</ul>', html, re.S)
         assert legend is not None, url
         assert "work" in legend.group(1) and "admin" in legend.group(1), url
 

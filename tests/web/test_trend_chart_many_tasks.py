@@ -45,7 +45,9 @@ def test_the_trend_stacks_the_biggest_areas_and_other_with_a_legend(month_page: 
     series = re.findall(r'<path class="seg" fill="([^"]+)"', chart)
     assert 2 <= len(series) <= MAX_SERIES + 1  # not one series per task
     assert len(set(series)) == len(series)  # a colour per series
-    legend = month_page.split('class="legend-keys trend-legend"', 1)[1].split("</ul>", 1)[0]
+    legend = month_page.split('class="legend-keys chart-legend trend-legend"', 1)[1].split(
+        "</ul>", 1
+    )[0]
     keys = re.findall(r"<li>.*?<span>([^<]+)</span>", legend)
     assert len(keys) == len(series)
     assert keys[-1] == "other"  # 64 areas: the small ones together

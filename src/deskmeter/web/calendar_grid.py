@@ -54,7 +54,7 @@ def _cell(
     if cell.seconds:
         head += f'<span class="day-total">{duration(cell.seconds)}</span>'
     tasks = ""
-    if cell.top:
+    if cell.top and cell.in_month:  # a neighbouring month's day: its total only
         lines = []
         for t in cell.top:
             key, spent = escape(t.key), duration(t.seconds)

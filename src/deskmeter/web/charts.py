@@ -15,7 +15,6 @@ from markupsafe import Markup, escape
 
 from deskmeter.web.colors import TaskColours
 from deskmeter.web.formatting import duration
-from deskmeter.web.markup import dot
 from deskmeter.web.reports import Trend, YearReport
 
 WIDTH = 1000
@@ -31,6 +30,11 @@ MAX_LABELS = 16
 MAX_SERIES = 7
 #: A bar's tooltip names its biggest parts, this many (the calendar cell lists them all).
 TITLE_PARTS = 1
+#: Colours for a series whose area's colour another series already has (many areas hash to
+#: near hues): Okabe-Ito's colour-blind-safe set, without its red and blue (red means over a
+#: cap; blue is the heat map's).
+SPARE_COLOURS = ("#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#f0e442", "#999933", "#44aa99")
+
 #: The colour of "other" (a neutral grey, no area's).
 OTHER_COLOUR = "#8a8f98"
 #: The year heat map: a column per week, a row per weekday.
@@ -168,16 +172,17 @@ def build_chart(trend: Trend, colours: TaskColours, *, limit: int = MAX_SERIES) 
                 )
             )
     named = [*keys, ("other", rest)] if rest > 0 else keys
-    series_list = tuple(
-        Series(
-            key=key,
-            colour=OTHER_COLOUR if key == "other" and rest > 0 and n == other else colours(key),
-            seconds=seconds,
-            path="".join(paths[n]),
-        )
-        for n, (key, seconds) in enumerate(named)
-        if paths[n]
-    )
+    used: set[str] = set()
+    drawn: list[Series] = []
+    for n, (key, seconds) in enumerate(named):
+        if not paths[n]:
+            continue
+        colour = OTHER_COLOUR if key == "other" and rest > 0 and n == other else colours(key)
+        if colour in used:  # two areas whose hues meet: the later one takes a spare colour
+            colour = next((c for c in SPARE_COLOURS if c not in used), colour)
+        used.add(colour)
+        drawn.append(Series(key=key, colour=colour, seconds=seconds, path="".join(paths[n])))
+    series_list = tuple(drawn)
     every = max(1, math.ceil(count / MAX_LABELS))
     labels = tuple(
         Label(x=round(LEFT + i * slot + slot / 2, 2), text=texts[i])
@@ -237,13 +242,7 @@ def chart_svg(chart: Chart, label: str) -> Markup:
         f'<text class="x-label" x="{_num(lb.x)}" y="{_num(label_y)}">{escape(lb.text)}</text>'
         for lb in chart.labels
     )
-    parts.append('\n</svg>\n<ul class="legend-keys trend-legend" aria-label="Colours">')
-    parts.extend(
-        f"<li>{dot(s.colour)}<span>{escape(s.key)}</span> "
-        f'<span class="muted">{duration(s.seconds)}</span></li>'
-        for s in chart.series
-    )
-    parts.append("</ul>")
+    parts.append("\n</svg>")  # the legend is the page's, under the chart's scrolling box
     return Markup("".join(parts))  # noqa: S704 - every value interpolated is escaped
 
 

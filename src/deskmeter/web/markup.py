@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 def dot(colour: str) -> Markup:
     """A small round colour swatch (legends, task names)."""
     return Markup(  # noqa: S704 - the colour is escaped
-        '<svg class="dot" viewBox="0 0 10 10" aria-hidden="true" focusable="false">'
+        '<svg class="dot" viewBox="0 0 10 10" aria-hidden="true">'
         f'<circle cx="5" cy="5" r="5" fill="{escape(colour)}"/></svg>'
     )
 

@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from deskmeter.models import area_of
 from deskmeter.reports.compare import Delta, compare, ordinal_day
 from deskmeter.reports.edit_range import default_edit_range
-from deskmeter.reports.legend import chart_keys
 from deskmeter.reports.neighbours import days_with_data
 from deskmeter.reports.shares import whole_percents
 from deskmeter.reports.switch_filter import KINDS, SwitchFilter, switch_page
@@ -170,8 +169,7 @@ def calendar(year: int, month: int) -> str:
         "calendar.html",
         report=report,
         palette=palette,
-        chart=build_chart(trend := reports.month_trend(report), palette),
-        legend_keys=chart_keys(trend),
+        chart=build_chart(reports.month_trend(report), palette),
         full_day=reports.full_day(),
         weeks=calendar_weeks(
             report,
@@ -210,7 +208,6 @@ def week(day_text: str) -> str:
         report=report,
         palette=palette,
         chart=build_chart(report.trend, palette),
-        legend_keys=chart_keys(report.trend),
         goals=goal_rules.evaluate(
             web_context().settings.goals,
             "week",
@@ -266,7 +263,6 @@ def year(year: str) -> str:
         report=report,
         palette=palette,
         chart=build_chart(report.trend, palette),
-        legend_keys=chart_keys(report.trend),
         heatmap=heatmap_svg(
             report, url_for("pages.day", day_text="0", host=None)[:-1], host_query()
         ),
@@ -495,7 +491,6 @@ def summary() -> str:
         monday=monday,
         palette=palette,
         chart=build_chart(year.trend, palette),
-        legend_keys=chart_keys(year.trend),
         nav="summary",
     )
 
