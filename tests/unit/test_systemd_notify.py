@@ -236,7 +236,11 @@ def test_sync_loop_is_ready_pings_during_the_copy_and_says_stopping(
         engine.run(until_caught_up=True)
     finally:
         store.close()
-        time.sleep(0.3)  # the last datagrams are in flight; then stop the reader
+        # the last datagrams may still be in flight (a loaded machine): wait for the goodbye
+        deadline = time.monotonic() + 10
+        while "STOPPING=1" not in messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.1)  # and for anything (wrongly) sent after it
         draining.set()
         reader.join()
     assert messages[0] == "READY=1\nWATCHDOG=1\nSTATUS=syncing"
