@@ -257,6 +257,10 @@ def test_away_rows_look_away_in_the_browser(layout_browser: Any, trust: dict[str
     select = layout_browser.find_element(By.ID, "show")
     select.find_element(By.CSS_SELECTOR, 'option[value="away"]').click()
     layout_browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    from tests.support.waiting import wait_for
+
+    wait_for(lambda: "show=away" in layout_browser.current_url, timeout=15, what="the filter")
+    wait_for_text(layout_browser, "#switches tbody", "away")
     rows = layout_browser.find_elements(By.CSS_SELECTOR, "#switches tbody tr[data-away]")
     assert rows and all(r.get_attribute("data-away") == "true" for r in rows)
 
@@ -337,6 +341,7 @@ def test_signed_in_day_form_and_buttons(
     open_page(layout_browser, trust["local"].url + "/login")
     layout_browser.find_element(By.ID, "token").send_keys(TOKEN)
     layout_browser.find_element(By.CSS_SELECTOR, "form.stack button").click()
+    signed_in(layout_browser)
     open_page(layout_browser, trust["local"].url + "/day/2026-05-05")
     form = layout_browser.find_element(By.CSS_SELECTOR, "#edit-form form")
     form.find_element(By.NAME, "start").clear()
@@ -345,8 +350,7 @@ def test_signed_in_day_form_and_buttons(
     form.find_element(By.NAME, "end").send_keys("2026-05-05 09:20")
     form.find_element(By.CSS_SELECTOR, "select[name=op] option[value=away]").click()
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    flash = layout_browser.find_element(By.CSS_SELECTOR, ".flash")
-    assert "09:10–09:20 marked away" in flash.text
+    wait_for_text(layout_browser, ".flash", "09:10–09:20 marked away")
     preview = layout_browser.find_element(By.ID, "undo-preview").text
     assert "09:10–09:20 marked away" in preview  # what Undo would take back
     apply_button = form = layout_browser.find_element(By.CSS_SELECTOR, "#edit-form form button")
@@ -404,6 +408,7 @@ def test_dragging_across_the_timeline_prefills_the_correction(
     open_page(layout_browser, trust["local"].url + "/login")
     layout_browser.find_element(By.ID, "token").send_keys(TOKEN)
     layout_browser.find_element(By.CSS_SELECTOR, "form.stack button").click()
+    signed_in(layout_browser)
     open_page(layout_browser, trust["local"].url + "/day/2026-05-05")
     # the default stretch of a past day is its last tracked hour, not 09:00–10:00
     assert layout_browser.find_element(By.ID, "edit-start").get_attribute("value") == (
@@ -427,3 +432,22 @@ def test_dragging_across_the_timeline_prefills_the_correction(
     assert end.startswith("2026-05-05 11:3") or end.startswith("2026-05-05 11:2"), end
     layout_browser.save_screenshot(str(shots / "trust-timeline-drag-desktop-light.png"))
     layout_browser.delete_all_cookies()
+
+
+def signed_in(driver: Any) -> None:
+    """Wait until the sign-in's POST has landed (a click returns before the next page)."""
+    from tests.support.waiting import wait_for
+
+    wait_for(lambda: "/login" not in driver.current_url, timeout=15, what="signed in")
+
+
+def wait_for_text(driver: Any, selector: str, text: str) -> None:
+    """Wait until an element matching ``selector`` holds ``text``, read in the page (an
+    element of the page before goes stale)."""
+    from tests.support.waiting import wait_for
+
+    script = (
+        "return Array.from(document.querySelectorAll(arguments[0]))"
+        ".map(e => e.textContent).join(' ')"
+    )
+    wait_for(lambda: text in str(driver.execute_script(script, selector)), timeout=15, what=text)
