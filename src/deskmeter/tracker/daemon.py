@@ -222,11 +222,12 @@ class Tracker:
                 self.names = names
                 if self.workspace is not None:
                     self._on_workspace(self.workspace, now)
-            case WorkspaceLost(reason=reason):
+            case WorkspaceLost(reason=reason, at=at):
                 log.warning("lost the workspace source (%s); not counting until it is back", reason)
                 self.workspace = None
                 if self.state is not None:
-                    self._close_and_open(None)
+                    end = None if at is None else min(max(at, self.state.since), now)
+                    self._close_and_open(None, end=end)
             case TaskFileChanged(tasks=parsed, error=error):
                 if error is not None:
                     self.tasks.failed(error)

@@ -27,9 +27,14 @@ class WorkspaceNames:
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceLost:
-    """The source lost sight of the desktop (X server gone): stop counting."""
+    """The source lost sight of the desktop (X server gone): stop counting.
+
+    ``at``: when it was lost, if the source knew it before it could say so (it waited to
+    see whether the compositor comes back at once); the interval closes there, not later.
+    """
 
     reason: str
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

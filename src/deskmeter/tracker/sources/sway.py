@@ -22,6 +22,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -119,21 +120,32 @@ class SwaySource:
             try:
                 restarting = self._watch(conn, emit, stop)
             except OSError as exc:
-                log.warning("lost the Sway/i3 IPC socket %s (%s)", conn.path, exc)
+                # i3 execs itself on ``restart``: its "shutdown" event can be lost with the
+                # connection (ECONNRESET), so a socket that fails may still be a restart
+                log.info("the Sway/i3 IPC socket %s failed (%s); a restart?", conn.path, exc)
+                restarting = not stop.is_set()
             finally:
                 conn.close()
-            if restarting and self._wait_for_restart(stop):
+            lost_at = datetime.now(UTC)
+            if restarting and self._wait_for_restart(stop, conn.path):
                 continue  # i3 restarted in place: the same session, nothing lost
             if self._focused is not None or not stop.is_set():
-                emit(WorkspaceLost(f"Sway/i3 IPC socket {conn.path} gone"))
+                # closed where it was lost, not after the wait for a restart
+                log.warning("lost the Sway/i3 IPC socket %s", conn.path)
+                emit(WorkspaceLost(f"Sway/i3 IPC socket {conn.path} gone", at=lost_at))
             self._focused = None
             stop.wait(min(self.retry_seconds, 1.0))  # a restarting compositor needs a moment
 
-    def _wait_for_restart(self, stop: threading.Event) -> bool:
-        """After i3's ``restart`` (it execs itself): True when it answers again in time."""
+    def _wait_for_restart(self, stop: threading.Event, path: str) -> bool:
+        """After i3's ``restart`` (it execs itself, keeping its pid and so its socket's
+        path): True when the same socket answers again in time. A compositor that died and
+        was started again has another socket: that is a loss, not a restart."""
         deadline = time.monotonic() + RESTART_GRACE_SECONDS
         while not stop.is_set() and time.monotonic() < deadline:
             conn = self.connect()
+            if conn is not None and conn.path != path:
+                conn.close()
+                return False
             if conn is not None:
                 conn.close()
                 log.info("i3 restarted in place; reading its workspaces again")
