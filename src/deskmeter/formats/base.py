@@ -152,6 +152,20 @@ def listed(records: list[Mapping[str, Any]], name: str) -> ImportSource:
     return ImportSource(name, iter(records), len(records))
 
 
+def json_array_source(
+    spec: str,
+    sample: Sample | None,
+    expected: str,
+    record: Callable[[Any], Mapping[str, Any] | BadRecord],
+) -> ImportSource:
+    """The records of a file that holds one JSON array (``expected`` names it in the error)."""
+    assert sample is not None
+    data = sample.json
+    if not isinstance(data, list):
+        raise ImportSourceError(f"{spec}: expected {expected}")
+    return listed([record(item) for item in data], spec)
+
+
 def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")

@@ -22,8 +22,8 @@ from deskmeter.formats.base import (
     ImportContext,
     ImportFormat,
     ImportSource,
-    ImportSourceError,
     Sample,
+    json_array_source,
     stable_id,
 )
 from deskmeter.formats.tags import task_fields, task_from_tags
@@ -85,12 +85,12 @@ def interval_record(item: Any, context: ImportContext) -> Mapping[str, Any]:
 
 
 def read(spec: str, sample: Sample | None, context: ImportContext) -> ImportSource:
-    assert sample is not None
-    data = sample.json
-    if not isinstance(data, list):
-        raise ImportSourceError(f"{spec}: expected the JSON array timew export writes")
-    records = [interval_record(item, context) for item in data]
-    return ImportSource(spec, iter(records), len(records))
+    return json_array_source(
+        spec,
+        sample,
+        "the JSON array timew export writes",
+        lambda item: interval_record(item, context),
+    )
 
 
 def whole_seconds(switch: Switch) -> tuple[datetime, datetime]:

@@ -18,8 +18,8 @@ from deskmeter.formats.base import (
     ImportContext,
     ImportFormat,
     ImportSource,
-    ImportSourceError,
     Sample,
+    json_array_source,
     stable_id,
 )
 from deskmeter.formats.tags import task_fields
@@ -73,12 +73,12 @@ def frame_record(item: Any, context: ImportContext) -> Mapping[str, Any]:
 
 
 def read(spec: str, sample: Sample | None, context: ImportContext) -> ImportSource:
-    assert sample is not None
-    data = sample.json
-    if not isinstance(data, list):
-        raise ImportSourceError(f"{spec}: expected Watson's frames file (a JSON array)")
-    records = [frame_record(item, context) for item in data]
-    return ImportSource(spec, iter(records), len(records))
+    return json_array_source(
+        spec,
+        sample,
+        "Watson's frames file (a JSON array)",
+        lambda item: frame_record(item, context),
+    )
 
 
 IMPORT = ImportFormat(
