@@ -16,7 +16,7 @@ from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tracker.daemon import StopTracking, Tracker
 from deskmeter.tracker.lock import TrackerLease, TrackerLockError, stale_after
 from deskmeter.tracker.presence import presence_names, start_presence
-from deskmeter.tracker.sources import SourceError, auto_source_name, make_source
+from deskmeter.tracker.sources import SourceError, auto_source_name, make_source, run_source
 from deskmeter.tracker.sources.gnome import GnomeSource
 from deskmeter.tracker.sources.registry import help_text
 from deskmeter.tracker.taskwatch import TaskFileWatcher
@@ -88,8 +88,8 @@ def track(
     watcher = TaskFileWatcher(settings.task_file, tracker.events.put)
     watcher.start()
     thread = threading.Thread(
-        target=workspace_source.run,
-        args=(tracker.events.put, stop),
+        target=run_source,
+        args=(workspace_source, tracker.events.put, stop),
         name=f"source-{workspace_source.name}",
         daemon=True,
     )
@@ -115,3 +115,6 @@ def track(
         if bus_service is not None:
             bus_service.stop()
         store.close()
+    if tracker.failure:
+        typer.echo(f"deskmeter: error: {tracker.failure}", err=True)
+        raise typer.Exit(1)

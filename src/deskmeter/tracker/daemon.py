@@ -119,6 +119,8 @@ class Tracker:
         self.presence = AwayBook(settings.tracker.ask_after_away_seconds)
         #: Heartbeats to a running aw-server (``[activitywatch] url``), from their own thread.
         self.activitywatch: ActivityWatchReporter | None = None
+        #: Why the loop ended, when it ended on a failure (``Stop.error``); empty otherwise.
+        self.failure = ""
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -246,7 +248,10 @@ class Tracker:
                     self._on_task(now)
             case Away() | Back():
                 self._on_presence(event, now)
-            case Stop():
+            case Stop(error=error):
+                if error:
+                    log.error("stopping: %s", error)
+                    self.failure = error
                 return False
         return True
 

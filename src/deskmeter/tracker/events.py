@@ -80,7 +80,13 @@ class Back:
 
 @dataclass(frozen=True, slots=True)
 class Stop:
-    """Close the open interval and leave the loop."""
+    """Close the open interval and leave the loop.
+
+    ``error`` says why when the stop is a failure (a source's thread died): the tracker then
+    exits non-zero so that systemd restarts it, instead of living on blind, feeding its watchdog.
+    """
+
+    error: str = ""
 
 
 Event = (

@@ -6,14 +6,17 @@ sway, hyprland, wayland); ``auto`` (``sources.auto``) picks one from the session
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Mapping
 from typing import Protocol
 
-from deskmeter.tracker.events import Emit
+from deskmeter.tracker.events import Emit, Stop
 
-__all__ = ["Emit", "SourceError", "WorkspaceSource", "is_wayland"]
+__all__ = ["Emit", "SourceError", "WorkspaceSource", "is_wayland", "run_source"]
+
+log = logging.getLogger(__name__)
 
 
 class WorkspaceSource(Protocol):
@@ -22,6 +25,20 @@ class WorkspaceSource(Protocol):
     def run(self, emit: Emit, stop: threading.Event) -> None:
         """Emit events until ``stop`` is set. Blocks; runs in its own thread."""
         ...
+
+
+def run_source(source: WorkspaceSource, emit: Emit, stop: threading.Event) -> None:
+    """A source's thread: its loop, and a crash turned into a failing stop of the tracker.
+
+    A source that dies of an error it does not handle would otherwise leave a tracker that is
+    alive (its loop feeds systemd's watchdog) and blind: no switch is recorded until someone
+    looks. Stopping with an error lets systemd restart it (``Restart=on-failure``).
+    """
+    try:
+        source.run(emit, stop)
+    except Exception as exc:
+        log.exception("the %s workspace source failed", source.name)
+        emit(Stop(error=f"the {source.name} workspace source failed: {exc!r}"))
 
 
 class SourceError(RuntimeError):

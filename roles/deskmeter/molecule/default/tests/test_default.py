@@ -122,6 +122,17 @@ def test_config_files_are_private(host):
         assert f.user == USER and f.mode == 0o600, name
 
 
+def diagnose(host, venv):
+    """What a failed tracker check needs to be understood: status, the root window, the log."""
+    parts = [
+        as_user(host, f"{venv} status --json").stdout,
+        as_user(host, "DISPLAY=:42 wmctrl -d").stdout,
+        systemctl(host, "status", "--no-pager", "deskmeter-tracker.service").stdout,
+        host.run("journalctl --no-pager -n 80 _SYSTEMD_USER_UNIT=deskmeter-tracker.service").stdout,
+    ]
+    return "\n".join(parts)
+
+
 def test_tracker_records_a_workspace_switch(host):
     venv = f"{HOME}/.local/share/deskmeter/venv/bin/deskmeter"
     assert as_user(host, "DISPLAY=:42 wmctrl -s 2").rc == 0
@@ -134,7 +145,7 @@ def test_tracker_records_a_workspace_switch(host):
         return info if info.get("workspace_index") == 2 else None
 
     info = wait_until(on_workspace_3)
-    assert info, as_user(host, f"{venv} status --json").stdout
+    assert info, diagnose(host, venv)
     # The label comes from deskmeter_workspace_labels, the task from the user's edited task file.
     assert info["workspace"] == "docs"
     assert "user/edited-by-hand" in json.dumps(info)
