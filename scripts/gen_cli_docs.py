@@ -40,14 +40,16 @@ def help_text(command: Any) -> str:
 
 
 def params_table(command: Any, ctx: typer.Context) -> Iterator[str]:
-    """Each argument and option as ``--help`` shows it (name, value, help, default, env var)."""
+    """Each argument and option as ``--help`` shows it (name, value, help, default, env var).
+
+    A list, not a table: a choice's ``a|b`` inside code would need an escape that GitHub
+    drops and MkDocs shows.
+    """
     records = [r for p in command.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
     if not records:
         return
-    yield "| argument or option | help |"
-    yield "| --- | --- |"
     for names, text in records:
-        yield f"| `{cell(names)}` | {cell(text)} |"
+        yield f"- `{' '.join(names.split())}`: {' '.join(text.split())}"
     yield ""
 
 
