@@ -64,4 +64,5 @@ def test_roles_nav_lists_a_page_for_every_role() -> None:
     assert listed == [f"roles/{role}.md" for role in roles]
     for role in roles:
         text = (ROOT / "docs" / "roles" / f"{role}.md").read_text(encoding="utf-8")
-        assert text.startswith("# ") and role in text.splitlines()[0]
+        title = next((line for line in text.splitlines() if line.startswith("# ")), "")
+        assert role in title, f"docs/roles/{role}.md has no title naming the role"
