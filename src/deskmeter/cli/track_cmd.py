@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from deskmeter.cli.context import app_context
+from deskmeter.cli.table_help import table_option
 from deskmeter.dbus.service import BusService, BusServiceError, serve_tracker
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tracker.daemon import StopTracking, Tracker
@@ -32,10 +33,7 @@ def track(
     ctx: typer.Context,
     source: Annotated[
         str | None,
-        typer.Option(
-            "--source",
-            help=help_text(),
-        ),
+        table_option("--source", describe=help_text),
     ] = None,
 ) -> None:
     """Track the active workspace and task; write a switch on every change."""
