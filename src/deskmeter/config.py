@@ -73,10 +73,10 @@ class TrackerSettings(_Section):
     away_after_seconds: float = Field(300.0, ge=0, le=86_400)
     #: After an away stretch longer than this, the panel and the dashboard ask what it was.
     ask_after_away_seconds: float = Field(600.0, ge=0, le=7 * 86_400)
-    #: What sees input: auto (X11 idle on X11, Mutter's idle monitor under GNOME, the
-    #: compositor's ext-idle-notify-v1 on other Wayland desktops), x11, mutter, wayland, or none.
+    #: What sees input: an idle row of ``deskmeter.tracker.presence.PRESENCE_SOURCES`` (x11,
+    #: mutter, wayland), ``auto`` (from the session) or ``none``.
     #: The screen lock and suspend come from logind (and GNOME's lock).
-    presence: Literal["auto", "x11", "mutter", "wayland", "none"] = "auto"
+    presence: str = "auto"
     #: Listen to systemd-logind (session Lock/Unlock, PrepareForSleep) on the system bus.
     logind: bool = True
 
@@ -86,6 +86,13 @@ class TrackerSettings(_Section):
         from deskmeter.tracker.sources.registry import check_source_name
 
         return check_source_name(value)
+
+    @field_validator("presence")
+    @classmethod
+    def _known_presence(cls, value: str) -> str:
+        from deskmeter.tracker.presence import check_presence_name
+
+        return check_presence_name(value)
 
 
 class WorkspaceSettings(_Section):
@@ -505,10 +512,18 @@ def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
 SECRET_KEYS = ("web.token", "token", "sync.remote", "remote", "store")
 
 
+def _plain(error: Any) -> str:
+    """The problem in our own words: a validator's message without pydantic's "Value error, "."""
+    raised = (error.get("ctx") or {}).get("error")
+    if error["type"] in ("value_error", "assertion_error") and raised is not None:
+        return str(raised)
+    return str(error["msg"])
+
+
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    message = redact(str(first["msg"]))
+    message = redact(_plain(first))
     if first["type"] == "extra_forbidden":
         message = "unknown setting"
     value = first.get("input")

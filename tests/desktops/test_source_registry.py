@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from deskmeter.config import Settings
 from deskmeter.tracker.sources import SourceError, make_source
-from deskmeter.tracker.sources.registry import SOURCE_CHOICES, WORKSPACE_SOURCES
+from deskmeter.tracker.sources.registry import WORKSPACE_SOURCES
 
 
 def test_every_row_but_wayland_names_a_class_that_exists_with_its_name() -> None:
@@ -19,7 +19,7 @@ def test_every_row_but_wayland_names_a_class_that_exists_with_its_name() -> None
 
 
 def test_the_config_accepts_every_row_and_refuses_anything_else_naming_the_choices() -> None:
-    for name in SOURCE_CHOICES:
+    for name in WORKSPACE_SOURCES.choices():
         assert Settings(tracker={"source": name}).tracker.source == name
     with pytest.raises(ValidationError, match=r"unknown workspace source 'kde'.*kwin, sway"):
         Settings(tracker={"source": "kde"})
@@ -60,7 +60,7 @@ def test_the_roles_source_choices_are_the_tables() -> None:
         (Path(__file__).parents[2] / "roles/deskmeter/meta/argument_specs.yml").read_text()
     )
     options = spec["argument_specs"]["main"]["options"]
-    assert tuple(options["deskmeter_tracker_source"]["choices"]) == SOURCE_CHOICES
+    assert tuple(options["deskmeter_tracker_source"]["choices"]) == WORKSPACE_SOURCES.choices()
 
 
 def test_docs_desktops_lists_every_source_of_the_table() -> None:

@@ -11,7 +11,7 @@ from flask import Flask
 from icalendar import Calendar
 
 from deskmeter.config import Settings
-from deskmeter.formats import EXPORT_NAMES, EXPORTS
+from deskmeter.formats import EXPORTS
 from deskmeter.models import Switch
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.web import create_app
@@ -43,7 +43,7 @@ def test_api_export_serves_every_format_with_its_media_type_and_file_name(
     tmp_path: Path,
 ) -> None:
     client = app(tmp_path).test_client()
-    for fmt in EXPORTS:
+    for fmt in EXPORTS.values():
         response = client.get(f"/api/v1/export?start=2026-04-06&end=2026-04-06&format={fmt.name}")
         assert response.status_code == 200, fmt.name
         assert response.mimetype == fmt.media_type
@@ -62,8 +62,8 @@ def test_openapi_lists_the_registrys_export_formats(tmp_path: Path) -> None:
     document = app(tmp_path).test_client().get("/api/v1/openapi.json").get_json()
     export = document["paths"]["/api/v1/export"]["get"]
     (fmt,) = [p for p in export["parameters"] if p["name"] == "format"]
-    assert fmt["schema"]["enum"] == list(EXPORT_NAMES)
-    assert set(export["responses"]["200"]["content"]) == {f.media_type for f in EXPORTS}
+    assert fmt["schema"]["enum"] == list(EXPORTS)
+    assert set(export["responses"]["200"]["content"]) == {f.media_type for f in EXPORTS.values()}
 
 
 def test_deskmeter_csv_export_reimports_to_the_same_switches(

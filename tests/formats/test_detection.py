@@ -35,7 +35,7 @@ def test_each_format_is_detected_by_content(name: str) -> None:
 
 
 def test_every_file_format_has_a_detection_sample() -> None:
-    assert {f.name for f in IMPORTS if not f.uri} == set(SAMPLES)
+    assert {f.name for f in IMPORTS.values() if not f.uri} == set(SAMPLES)
 
 
 def test_format_overrides_detection_and_unknown_content_is_one_line(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ def test_the_format_tables_in_the_docs_are_the_registrys() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert markdown_tables() in text, "run deskmeter.formats.docs.replace_tables on the doc"
     assert replace_tables(text) == text
-    for fmt in (*IMPORTS, *EXPORTS):
+    for fmt in (*IMPORTS.values(), *EXPORTS.values()):
         assert f"| `{fmt.name}` |" in text
 
 
@@ -42,5 +42,5 @@ def test_the_grafana_dashboard_parses_and_queries_served_series() -> None:
 def test_cli_help_names_every_registered_format(deskmeter: Deskmeter) -> None:
     imports = " ".join(deskmeter.cli("import", "--help").stdout.split())
     exports = " ".join(deskmeter.cli("export", "--help").stdout.split())
-    assert all(f"{f.name} ({f.title})" in imports for f in IMPORTS)
-    assert all(f"{f.name} ({f.title})" in exports for f in EXPORTS)
+    assert all(f"{f.name} ({f.title})" in imports for f in IMPORTS.values())
+    assert all(f"{f.name} ({f.title})" in exports for f in EXPORTS.values())

@@ -39,12 +39,19 @@ class AppContext:
         return open_store(self.settings.store, read_only=read_only)
 
 
-def choice_of(names: Sequence[str]) -> Callable[[str | None], str | None]:
-    """A typer callback that accepts one of ``names`` (or nothing) and refuses the rest."""
+def choice_of(
+    names: Sequence[str] | Callable[[], Sequence[str]],
+) -> Callable[[str | None], str | None]:
+    """A typer callback that accepts one of ``names`` (or nothing) and refuses the rest.
+
+    ``names`` may be a function (a registry's ``names``): it is asked on each use, so a row
+    added to the table is accepted without editing the command.
+    """
 
     def check(value: str | None) -> str | None:
-        if value is not None and value not in names:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}")
+        allowed = names() if callable(names) else names
+        if value is not None and value not in allowed:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}")
         return value
 
     return check

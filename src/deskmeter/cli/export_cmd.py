@@ -11,10 +11,15 @@ from zoneinfo import ZoneInfo
 import typer
 
 from deskmeter.cli.context import app_context, choice_of
+from deskmeter.cli.table_help import named_list, table_option
 from deskmeter.dates import DateError, parse_date
-from deskmeter.formats import EXPORT_NAMES, EXPORTS, ExportContext, export_format
+from deskmeter.formats import EXPORTS, ExportContext, default_export, export_format
 
-_FORMATS_HELP = ", ".join(f"{f.name} ({f.title})" for f in EXPORTS) + " (docs/formats.md)"
+
+def formats_help() -> str:
+    """``--format``'s help, from the export table (read when the command is built)."""
+    rows = ((f.name, f.title) for f in EXPORTS.values())
+    return f"The file format: {named_list(rows)} (docs/formats.md)."
 
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -34,13 +39,13 @@ def export(
     ctx: typer.Context,
     fmt: Annotated[
         str,
-        typer.Option(
+        table_option(
             "--format",
             "-f",
-            callback=choice_of(EXPORT_NAMES),
-            help=f"The file format: {_FORMATS_HELP}.",
+            callback=choice_of(EXPORTS.names),
+            describe=formats_help,
         ),
-    ] = EXPORT_NAMES[0],
+    ] = default_export(),
     start: Annotated[
         str | None,
         typer.Option(help="First day: YYYY-MM-DD, today, yesterday, monday, -7d (local)."),

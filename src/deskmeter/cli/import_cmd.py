@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 
 from deskmeter.cli.context import app_context, choice_of
+from deskmeter.cli.table_help import named_list, table_option
 from deskmeter.config import Settings
-from deskmeter.formats import IMPORT_NAMES, IMPORTS, ImportContext, TitleRule, open_import
+from deskmeter.formats import IMPORTS, ImportContext, TitleRule, open_import
 from deskmeter.importing import (
     HostConflictError,
     HostNameError,
@@ -25,7 +26,11 @@ from deskmeter.models import NO_TASK, Switch
 from deskmeter.store import Store
 from deskmeter.tasks.taskfile import TaskFileError, load_task_file
 
-_FORMATS_HELP = ", ".join(f"{f.name} ({f.title})" for f in IMPORTS) + " (docs/formats.md)"
+
+def formats_help() -> str:
+    """``--format``'s help, from the import table (read when the command is built)."""
+    rows = ((f.name, f.title) for f in IMPORTS.values())
+    return f"Skip detection: read the source as one of {named_list(rows)} (docs/formats.md)."
 
 
 def import_context(settings: Settings, store: Store, collection: str = "switch") -> ImportContext:
@@ -59,11 +64,11 @@ def import_(
     ],
     fmt: Annotated[
         str | None,
-        typer.Option(
+        table_option(
             "--format",
             "-f",
-            callback=choice_of(IMPORT_NAMES),
-            help=f"Skip detection: read the source as one of {_FORMATS_HELP}.",
+            callback=choice_of(IMPORTS.names),
+            describe=formats_help,
         ),
     ] = None,
     collection: Annotated[

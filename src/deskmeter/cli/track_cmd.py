@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 
 from deskmeter.cli.context import app_context
-from deskmeter.dbus.service import BusService, BusServiceError, serve_tracker
+from deskmeter.cli.table_help import table_option
+from deskmeter.dbus.service import BusService, BusServiceError, WorkspaceReporter, serve_tracker
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tracker.daemon import StopTracking, Tracker
 from deskmeter.tracker.lock import TrackerLease, TrackerLockError, stale_after
 from deskmeter.tracker.presence import presence_names, start_presence
 from deskmeter.tracker.sources import SourceError, auto_source_name, make_source, run_source
-from deskmeter.tracker.sources.gnome import GnomeSource
 from deskmeter.tracker.sources.registry import help_text
 from deskmeter.tracker.taskwatch import TaskFileWatcher
 
@@ -32,10 +32,7 @@ def track(
     ctx: typer.Context,
     source: Annotated[
         str | None,
-        typer.Option(
-            "--source",
-            help=help_text(),
-        ),
+        table_option("--source", describe=help_text),
     ] = None,
 ) -> None:
     """Track the active workspace and task; write a switch on every change."""
@@ -73,15 +70,19 @@ def track(
         settings.timezone,
         settings.task_file,
     )
-    reporter = workspace_source if isinstance(workspace_source, GnomeSource) else None
+    # A source fed over D-Bus (gnome: the Shell extension reports) is the service's reporter.
+    reporter = workspace_source if isinstance(workspace_source, WorkspaceReporter) else None
     try:
         bus_service: BusService | None = serve_tracker(tracker, workspace_source.name, reporter)
     except BusServiceError as exc:
         if reporter is None:  # the panel indicator will say "not running"; tracking works
             log.warning("no D-Bus service: %s", exc)
             bus_service = None
-        else:  # the gnome source is fed through the service: nothing to track without it
-            typer.echo(f"deskmeter: error: the gnome source needs D-Bus: {exc}", err=True)
+        else:  # the source is fed through the service: nothing to track without it
+            typer.echo(
+                f"deskmeter: error: the {workspace_source.name} source needs D-Bus: {exc}",
+                err=True,
+            )
             store.close()
             raise typer.Exit(2) from exc
     stop = threading.Event()

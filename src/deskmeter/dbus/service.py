@@ -20,7 +20,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import fields
-from typing import Annotated, Protocol
+from typing import Annotated, Protocol, runtime_checkable
 
 from dbus_fast import BusType, DBusError, ErrorType, Message, MessageType, NameFlag
 from dbus_fast import RequestNameReply as Reply
@@ -63,8 +63,9 @@ class BusServiceError(RuntimeError):
     """The service could not start (no session bus, or another tracker owns the name)."""
 
 
+@runtime_checkable
 class WorkspaceReporter(Protocol):
-    """Where ``ReportWorkspace`` calls go: the ``gnome`` workspace source."""
+    """Where ``ReportWorkspace`` calls go: a source fed over D-Bus (``gnome``)."""
 
     def report(self, index: int, name: str) -> bool: ...
 

@@ -1,6 +1,7 @@
 """The import and export formats: one registry table each.
 
-``IMPORTS`` and ``EXPORTS`` are read by ``deskmeter import`` / ``deskmeter export`` (their
+``IMPORTS`` and ``EXPORTS`` (``deskmeter.registry.Registry`` tables: name → format, in
+order) are read, when they run, by ``deskmeter import`` / ``deskmeter export`` (their
 ``--format`` choices and help), the API's ``/api/v1/export`` (its ``format`` parameter and
 media types), the OpenAPI document and docs/formats.md (a test keeps the docs listing every
 format). A new format is one module here and one line in a table.
@@ -25,41 +26,48 @@ from deskmeter.formats.base import (
     read_text,
 )
 from deskmeter.importing.readers import ImportSource, ImportSourceError
+from deskmeter.registry import Registry, UnknownNameError
 
 #: Import formats, in the order detection tries them.
-IMPORTS: tuple[ImportFormat, ...] = (
-    deskmeter_native.IMPORTS[0],  # mongodb (a URI)
-    activitywatch.IMPORT,
-    timewarrior.IMPORT,
-    watson.IMPORT,
-    *report_csv.IMPORTS,
-    *deskmeter_native.IMPORTS[1:],  # json, csv: Deskmeter's own records
+IMPORTS: Registry[ImportFormat] = Registry(
+    "import format",
+    (
+        deskmeter_native.IMPORTS[0],  # mongodb (a URI)
+        activitywatch.IMPORT,
+        timewarrior.IMPORT,
+        watson.IMPORT,
+        *report_csv.IMPORTS,
+        *deskmeter_native.IMPORTS[1:],  # json, csv: Deskmeter's own records
+    ),
 )
 
 #: Export formats; the first is the default.
-EXPORTS: tuple[ExportFormat, ...] = (
-    *deskmeter_native.EXPORTS,
-    timewarrior.EXPORT,
-    *report_csv.EXPORTS,
-    ical.EXPORT,
+EXPORTS: Registry[ExportFormat] = Registry(
+    "export format",
+    (
+        *deskmeter_native.EXPORTS,
+        timewarrior.EXPORT,
+        *report_csv.EXPORTS,
+        ical.EXPORT,
+    ),
 )
-
-IMPORT_NAMES: tuple[str, ...] = tuple(f.name for f in IMPORTS)
-EXPORT_NAMES: tuple[str, ...] = tuple(f.name for f in EXPORTS)
 
 
 def import_format(name: str) -> ImportFormat:
-    for found in IMPORTS:
-        if found.name == name:
-            return found
-    raise ImportSourceError(f"unknown import format {name!r} (one of {', '.join(IMPORT_NAMES)})")
+    try:
+        return IMPORTS.row(name)
+    except UnknownNameError as exc:
+        raise ImportSourceError(str(exc)) from None
 
 
 def export_format(name: str) -> ExportFormat:
-    for found in EXPORTS:
-        if found.name == name:
-            return found
-    raise KeyError(name)
+    """The export format ``name``, else ``UnknownNameError`` (a ``ValueError``) listing them."""
+    return EXPORTS.row(name)
+
+
+def default_export() -> str:
+    """The export format used when none is named: the table's first."""
+    return next(iter(EXPORTS))
 
 
 def _is_uri(spec: str) -> bool:
@@ -68,7 +76,7 @@ def _is_uri(spec: str) -> bool:
 
 def detect(sample: Sample) -> ImportFormat | None:
     """The first file format whose ``sniff`` recognises ``sample``."""
-    for candidate in IMPORTS:
+    for candidate in IMPORTS.values():
         if not candidate.uri and candidate.sniff(sample):
             return candidate
     return None
@@ -96,7 +104,7 @@ def open_import(
         if found is None:
             raise ImportSourceError(
                 f"{spec}: cannot tell its format from its content (give --format, one of "
-                f"{', '.join(n for n in IMPORT_NAMES if n != 'mongodb')})"
+                f"{', '.join(n for n, f in IMPORTS.items() if not f.uri)})"
             )
         chosen = found
     return chosen, chosen.read(str(path), sample, context)
@@ -104,14 +112,13 @@ def open_import(
 
 __all__ = [
     "EXPORTS",
-    "EXPORT_NAMES",
     "IMPORTS",
-    "IMPORT_NAMES",
     "ExportContext",
     "ExportFormat",
     "ImportContext",
     "ImportFormat",
     "TitleRule",
+    "default_export",
     "detect",
     "export_format",
     "import_format",

@@ -122,6 +122,11 @@ class ImportFormat:
     #: Reads a URI (``mongodb://``) rather than a file.
     uri: bool = False
 
+    @property
+    def description(self) -> str:
+        """One line for the registry's readers (help, docs): the title and the summary."""
+        return f"{self.title}: {self.summary}"
+
 
 @dataclass(frozen=True)
 class ExportFormat:
@@ -133,6 +138,11 @@ class ExportFormat:
     write: Callable[[Sequence[Switch], TextIO, ExportContext], None]
     #: The JSON Schema of the body for the OpenAPI document (None: a plain string).
     schema: Mapping[str, Any] | None = None
+
+    @property
+    def description(self) -> str:
+        """One line for the registry's readers (help, docs): the title and the summary."""
+        return f"{self.title}: {self.summary}"
 
 
 def stable_id(kind: str, *parts: object) -> str:

@@ -14,13 +14,13 @@ def markdown_tables() -> str:
         "",
         "| import `--format` | reads |",
         "| --- | --- |",
-        *(f"| `{f.name}` | {f.title}: {f.summary} |" for f in IMPORTS),
+        *(f"| `{f.name}` | {f.description} |" for f in IMPORTS.values()),
         "",
         "| export `--format` | media type | file | writes |",
         "| --- | --- | --- | --- |",
         *(
-            f"| `{f.name}` | `{f.media_type}` | `.{f.extension}` | {f.title}: {f.summary} |"
-            for f in EXPORTS
+            f"| `{f.name}` | `{f.media_type}` | `.{f.extension}` | {f.description} |"
+            for f in EXPORTS.values()
         ),
         "",
         END,

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from deskmeter import __version__
-from deskmeter.formats import EXPORT_NAMES, EXPORTS
+from deskmeter.formats import EXPORTS, default_export
 from deskmeter.web.edits_openapi import EDIT_SCHEMAS, edit_paths
 from deskmeter.web.params import MAX_PAGE
 from deskmeter.web.payloads import component_schemas
@@ -139,9 +139,9 @@ def _read_paths() -> dict[str, Any]:
                     HOST,
                     _query(
                         "format",
-                        {"enum": list(EXPORT_NAMES)},
-                        "File format (default json): "
-                        + "; ".join(f"{f.name}: {f.summary}" for f in EXPORTS),
+                        {"enum": list(EXPORTS.names()), "default": default_export()},
+                        f"File format (default {default_export()}): "
+                        + "; ".join(f"{f.name}: {f.summary}" for f in EXPORTS.values()),
                     ),
                 ],
                 "responses": {
@@ -159,7 +159,7 @@ def _read_paths() -> dict[str, Any]:
 def export_media_types() -> dict[str, Any]:
     """Each export format's media type and body (formats sharing a type: one entry)."""
     schemas: dict[str, list[dict[str, Any]]] = {}
-    for fmt in EXPORTS:
+    for fmt in EXPORTS.values():
         found = schemas.setdefault(fmt.media_type, [])
         schema = dict(fmt.schema or {"type": "string"})
         if schema not in found:

@@ -9,6 +9,10 @@ queue (``deskmeter.tracker.events``); ``away.AwayBook`` turns them into away int
 ``idle_notify``  ``ext-idle-notify-v1`` (pywayland): Sway, KWin, labwc, Hyprland on Wayland;
                  KDE's older ``org_kde_kwin_idle`` where it is missing (Sway 1.7).
 ``logind``       systemd-logind: the session's ``Lock``/``Unlock``, ``PrepareForSleep``.
+
+The table ``PRESENCE_SOURCES`` (one row each; ``mutter``, ``wayland``, ``x11`` and ``logind``
+name their module above) is what ``[tracker] presence`` is checked against and what the docs
+list: a new presence source is one module and one row.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import threading
 from dataclasses import dataclass
 
+from deskmeter.registry import Registry
 from deskmeter.tracker.events import Emit
 from deskmeter.tracker.presence.base import PresenceSource
 from deskmeter.tracker.sources import is_wayland
@@ -27,28 +32,62 @@ from deskmeter.tracker.sources import is_wayland
 class PresenceKind:
     """One row of the table: where the class lives and whether it watches for idle time."""
 
+    name: str
     target: str  # "module:Class"
     idle: bool  # needs the away threshold (runs only when one is set)
     description: str
 
 
-#: Every presence source the ``[tracker] presence`` setting can name (besides auto, none).
-PRESENCE_SOURCES: dict[str, PresenceKind] = {
-    "x11": PresenceKind(
-        "deskmeter.tracker.presence.x11_idle:X11Presence", True, "X11 idle time (screen saver)"
+#: Every presence source: ``[tracker] presence`` names one of the idle rows (or auto, none);
+#: ``logind`` runs beside it when ``[tracker] logind`` is on.
+PRESENCE_SOURCES: Registry[PresenceKind] = Registry(
+    "presence source",
+    (
+        PresenceKind(
+            "x11",
+            "deskmeter.tracker.presence.x11_idle:X11Presence",
+            True,
+            "X11 idle time (MIT-SCREEN-SAVER) and XInput2 raw input",
+        ),
+        PresenceKind(
+            "mutter",
+            "deskmeter.tracker.presence.mutter_idle:MutterPresence",
+            True,
+            "GNOME's idle monitor and screen saver on the session bus (X11 and Wayland)",
+        ),
+        PresenceKind(
+            "wayland",
+            "deskmeter.tracker.presence.idle_notify:IdleNotifyPresence",
+            True,
+            "ext-idle-notify-v1, else KDE's org_kde_kwin_idle (Sway, KWin, labwc, Hyprland)",
+        ),
+        PresenceKind(
+            "logind",
+            "deskmeter.tracker.presence.logind:LogindPresence",
+            False,
+            "systemd-logind: the session's lock and unlock, suspend ([tracker] logind)",
+        ),
     ),
-    "mutter": PresenceKind(
-        "deskmeter.tracker.presence.mutter_idle:MutterPresence", True, "GNOME's idle monitor"
-    ),
-    "wayland": PresenceKind(
-        "deskmeter.tracker.presence.idle_notify:IdleNotifyPresence",
-        True,
-        "ext-idle-notify-v1, else KDE's org_kde_kwin_idle (Sway, KWin, labwc, Hyprland)",
-    ),
-    "logind": PresenceKind(
-        "deskmeter.tracker.presence.logind:LogindPresence", False, "lock and sleep (logind)"
-    ),
-}
+    extra={
+        "auto": "mutter under GNOME, wayland on other Wayland sessions, x11 under X11",
+        "none": "no idle detection (logind still runs when [tracker] logind is on)",
+    },
+)
+
+
+def presence_choices() -> tuple[str, ...]:
+    """What ``[tracker] presence`` may say: auto, none and the idle rows (not ``logind``,
+    which has its own switch)."""
+    idle = (kind.name for kind in PRESENCE_SOURCES.values() if kind.idle)
+    return (*PRESENCE_SOURCES.extra, *idle)
+
+
+def check_presence_name(name: str) -> str:
+    """``name`` if ``[tracker] presence`` may say it, else ``ValueError`` listing the choices."""
+    choices = presence_choices()
+    if name not in choices:
+        raise ValueError(f"unknown presence source {name[:60]!r} (one of: {', '.join(choices)})")
+    return name
 
 
 def presence_names(setting: str, workspace_source: str, *, logind: bool) -> list[str]:
@@ -69,9 +108,7 @@ def presence_names(setting: str, workspace_source: str, *, logind: bool) -> list
 
 
 def make_presence(name: str, threshold_seconds: float) -> PresenceSource:
-    kind = PRESENCE_SOURCES.get(name)
-    if kind is None:
-        raise ValueError(f"unknown presence source {name!r} ({', '.join(PRESENCE_SOURCES)})")
+    kind = PRESENCE_SOURCES.row(name)
     module, _, attribute = kind.target.partition(":")
     cls = getattr(importlib.import_module(module), attribute)
     source: PresenceSource = cls(threshold_seconds) if kind.idle else cls()

@@ -1,7 +1,8 @@
 """Workspace sources: each runs in its own thread and emits ``WorkspaceChanged`` events.
 
-The sources are listed in one table, ``registry.WORKSPACE_SOURCES`` (x11, wmctrl, gnome, kwin,
-sway, hyprland, wayland); ``auto`` (``sources.auto``) picks one from the session.
+The sources are listed in one table, ``registry.WORKSPACE_SOURCES`` (one row per module here,
+read by the configuration, the CLI help and ``make_source``); ``auto`` (``sources.auto``) picks
+one from the session.
 """
 
 from __future__ import annotations

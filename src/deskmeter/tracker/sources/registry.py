@@ -1,11 +1,12 @@
 """The table of workspace sources: one row per source, read by everything that lists them.
 
 The configuration's validation (``[tracker] source``), ``deskmeter track --help``,
-``make_source`` and ``docs/desktops.md`` all read ``WORKSPACE_SOURCES``. Adding a source is one
-module under ``deskmeter.tracker.sources`` plus one row here. The rows name their class by
-dotted path, so reading the table imports no source module (and no X, D-Bus or Wayland library).
+``make_source``, the role's ``deskmeter_tracker_source`` choices (a test keeps them equal) and
+``docs/desktops.md`` all read ``WORKSPACE_SOURCES`` when they run. Adding a source is one module
+under ``deskmeter.tracker.sources`` plus one row here. The rows name their class by dotted path,
+so reading the table imports no source module (and no X, D-Bus or Wayland library).
 
-This module imports nothing from Deskmeter: the configuration may read it without a cycle.
+This module imports only ``deskmeter.registry``: the configuration may read it without a cycle.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from typing import Any
+
+from deskmeter.registry import Registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +44,10 @@ class SourceSpec:
         return getattr(importlib.import_module(module), attr)
 
 
-WORKSPACE_SOURCES: dict[str, SourceSpec] = {
-    spec.name: spec
-    for spec in (
+#: Every workspace source ``[tracker] source`` and ``deskmeter track --source`` can name.
+WORKSPACE_SOURCES: Registry[SourceSpec] = Registry(
+    "workspace source",
+    (
         SourceSpec(
             "x11",
             "deskmeter.tracker.sources.x11:X11Source",
@@ -87,20 +91,20 @@ WORKSPACE_SOURCES: dict[str, SourceSpec] = {
             "any compositor with the ext-workspace-v1 protocol (labwc, niri, COSMIC, ...)",
             "a Wayland session that no row above claims",
         ),
-    )
-}
-
-#: What ``source`` may be set to: ``auto`` and every row of the table.
-SOURCE_CHOICES: tuple[str, ...] = ("auto", *WORKSPACE_SOURCES)
+    ),
+    extra={"auto": "picks a row from the session (each row's auto says when)"},
+)
 
 
 def help_text() -> str:
-    """One line for ``deskmeter track --source``'s help."""
-    return "Workspace source: auto (from the session), " + ", ".join(WORKSPACE_SOURCES) + "."
+    """One line for ``deskmeter track --source``'s help (read from the table when asked)."""
+    return (
+        "Workspace source: auto (from the session), "
+        + ", ".join(WORKSPACE_SOURCES.names())
+        + " [default: [tracker] source]."
+    )
 
 
 def check_source_name(name: str) -> str:
     """``name`` if it is a known source, else ``ValueError`` listing the choices."""
-    if name not in SOURCE_CHOICES:
-        raise ValueError(f"unknown workspace source {name!r} (one of: {', '.join(SOURCE_CHOICES)})")
-    return name
+    return WORKSPACE_SOURCES.check(name)

@@ -14,7 +14,7 @@ from typing import Literal
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel
 
-from deskmeter.formats import EXPORT_NAMES, ExportContext, export_format
+from deskmeter.formats import EXPORTS, ExportContext, default_export, export_format
 from deskmeter.models import Switch, merge_by_path
 from deskmeter.records import SwitchRecord
 from deskmeter.store.base import SortOrder
@@ -277,7 +277,7 @@ def export() -> Response:
         return hidden
     reports = current_reports()
     start, end = range_or_month_so_far(reports)
-    chosen = export_format(parse_choice(request.args, "format", EXPORT_NAMES, EXPORT_NAMES[0]))
+    chosen = export_format(parse_choice(request.args, "format", EXPORTS.names(), default_export()))
     found = [
         public_switch(reports, s) for s in reports.store.switches(start, end, host=reports.host)
     ]
