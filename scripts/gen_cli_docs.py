@@ -100,12 +100,12 @@ def format_tables() -> Iterator[str]:
     yield ""
     yield "| import format | reads |"
     yield "| --- | --- |"
-    for fmt in IMPORTS:
+    for fmt in IMPORTS.values():
         yield f"| `{fmt.name}` | {cell(fmt.title)}: {cell(fmt.summary)} |"
     yield ""
     yield "| export format | media type | file | writes |"
     yield "| --- | --- | --- | --- |"
-    for out in EXPORTS:
+    for out in EXPORTS.values():
         yield (
             f"| `{out.name}` | `{out.media_type}` | `.{out.extension}` | "
             f"{cell(out.title)}: {cell(out.summary)} |"

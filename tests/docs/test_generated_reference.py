@@ -64,7 +64,7 @@ def test_cli_reference_has_every_command_and_option() -> None:
 
 def test_cli_reference_lists_every_registered_format() -> None:
     text = CLI.read_text(encoding="utf-8")
-    for name in (*(f.name for f in IMPORTS), *(f.name for f in EXPORTS)):
+    for name in (*IMPORTS.names(), *EXPORTS.names()):
         assert f"| `{name}` |" in text, name
 
 
