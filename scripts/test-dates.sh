@@ -19,7 +19,7 @@ TIERS=(
   tests/web/test_hosts.py tests/web/test_away_in_views.py tests/web/test_day_totals.py
   tests/web/test_day_start_totals.py tests/web/test_modes_and_security.py
   tests/web/test_cell_contrast.py tests/edits tests/unit/test_report_cmd.py
-  tests/unit/test_dates.py tests/unit/test_cli_export.py
+  tests/unit/test_dates.py tests/unit/test_cli_export.py tests/trust tests/web/test_trust_browser.py
 )
 seed="" only=""
 while (($#)); do
