@@ -14,8 +14,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deskmeter.config import Settings, load_settings, register_secrets
 from deskmeter.models import merge_by_path, utcnow
+from deskmeter.reports import formatting
+from deskmeter.reports.service import Reports
 from deskmeter.store import Store, StoreError
-from deskmeter.web import formatting, hosts
+from deskmeter.web import hosts
 from deskmeter.web.blueprints import api, control, drill, edits, health, metrics, pages
 from deskmeter.web.blueprints.control import LIMITER
 from deskmeter.web.context import (
@@ -28,7 +30,6 @@ from deskmeter.web.context import (
     web_context,
 )
 from deskmeter.web.params import ParameterError
-from deskmeter.web.reports import Reports
 from deskmeter.web.security import (
     LoginLimiter,
     SessionInterface,

@@ -15,9 +15,9 @@ from flask import current_app, g
 
 from deskmeter.config import Settings
 from deskmeter.models import utcnow
+from deskmeter.reports.service import Reports
 from deskmeter.store import Store, open_store
 from deskmeter.web.hosts import HostNames, chosen_host
-from deskmeter.web.reports import Reports
 
 EXTENSION = "deskmeter"
 REPORTS_EXTENSION = "deskmeter.reports"

@@ -25,11 +25,11 @@ from zoneinfo import ZoneInfo
 from flask import g, has_request_context, request
 from markupsafe import Markup, escape
 
+from deskmeter.reports.privacy import Privacy
+from deskmeter.reports.shapes import CurrentState
 from deskmeter.store import Store, StoreError
 from deskmeter.store.totals import local_midnight
 from deskmeter.web.params import ParameterError
-from deskmeter.web.privacy import Privacy
-from deskmeter.web.reports import CurrentState
 
 #: The query parameter.
 PARAMETER = "host"
@@ -76,7 +76,7 @@ def parse_host(
     args: Mapping[str, str], store: Store, names: HostNames, privacy: Privacy | None = None
 ) -> str | None:
     """The ``host`` of the query: a known host's (real) name, or None (absent or empty: all
-    hosts). On a portfolio the name is the one shown (``web/privacy.py``): a hidden host
+    hosts). On a portfolio the name is the one shown (``reports/privacy.py``): a hidden host
     cannot be chosen, an aliased one only by its alias."""
     text = args.get(PARAMETER)
     if text is None or text == "":

@@ -17,6 +17,8 @@ from pydantic import BaseModel
 from deskmeter.formats import EXPORT_NAMES, ExportContext, export_format
 from deskmeter.models import Switch, merge_by_path
 from deskmeter.records import SwitchRecord
+from deskmeter.reports.service import Reports
+from deskmeter.reports.shapes import CurrentState, day_bounds
 from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period
 from deskmeter.web import payloads
@@ -24,7 +26,6 @@ from deskmeter.web.context import current_reports, times_hidden, web_context
 from deskmeter.web.hosts import chosen_host, file_part, shown_time
 from deskmeter.web.openapi import openapi_document
 from deskmeter.web.params import MAX_PAGE, ParameterError, parse_choice, parse_int, parse_range
-from deskmeter.web.reports import CurrentState, Reports, day_bounds
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -34,7 +35,7 @@ ORDERS: tuple[SortOrder, ...] = ("desc", "asc")
 
 def public_switch(reports: Reports, switch: Switch) -> Switch:
     """``switch`` as this mode may show it (portfolio: coarse task, no task id, workspace and
-    host names as ``web/privacy.py`` says)."""
+    host names as ``reports/privacy.py`` says)."""
     if reports.coarse and switch.task is not None:
         switch = replace(switch, task=reports.label(switch.task), task_id=None)
     privacy = reports.privacy

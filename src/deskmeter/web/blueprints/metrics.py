@@ -33,9 +33,10 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from deskmeter.config import Settings
 from deskmeter.models import State
+from deskmeter.reports.service import Reports
+from deskmeter.reports.shapes import day_bounds
 from deskmeter.store.base import Store
 from deskmeter.web.context import web_context
-from deskmeter.web.reports import Reports, day_bounds
 from deskmeter.web.security import bearer_token, token_matches
 
 blueprint = Blueprint("metrics", __name__)

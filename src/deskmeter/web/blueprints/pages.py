@@ -9,13 +9,15 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.models import area_of
+from deskmeter.reports import goals as goal_rules
 from deskmeter.reports.compare import Delta, compare, ordinal_day
 from deskmeter.reports.edit_range import default_edit_range
 from deskmeter.reports.neighbours import days_with_data
+from deskmeter.reports.shapes import DayCell, MonthReport, day_bounds
 from deskmeter.reports.shares import whole_percents
 from deskmeter.reports.switch_filter import KINDS, SwitchFilter, switch_page
+from deskmeter.reports.timesheet import build_timesheet, timesheet_csv
 from deskmeter.store.totals import day_of
-from deskmeter.web import goals as goal_rules
 from deskmeter.web import markup
 from deskmeter.web.calendar_grid import GoalMark, calendar_weeks
 from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
@@ -33,9 +35,7 @@ from deskmeter.web.params import (
     parse_month,
     parse_range,
 )
-from deskmeter.web.reports import DayCell, MonthReport, day_bounds
 from deskmeter.web.timeline import build_timeline
-from deskmeter.web.timesheet import build_timesheet, timesheet_csv
 
 blueprint = Blueprint("pages", __name__)
 # Drawn many times a page: Python, not Jinja macros (see deskmeter.web.markup).
