@@ -24,8 +24,9 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from deskmeter import paths
@@ -156,6 +157,16 @@ class LoginLimiter:
                 return max(1, math.ceil(tries[0] + self.window - now))
             tries.append(now)
             return None
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go back to after a form (never another site: no open redirect)."""
+    if not target:
+        return url_for("pages.today")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("pages.today")
+    return target
 
 
 def token_matches(settings: Settings, offered: str | None) -> bool:
