@@ -23,7 +23,6 @@ from deskmeter.models import NO_TASK, State, Switch, Total, area_of
 from deskmeter.reports.formatting import at_depth, duration
 from deskmeter.reports.privacy import Privacy
 from deskmeter.reports.running import (
-    counted_until,
     counted_with_open,
     open_corrections,
     open_switches,
@@ -173,17 +172,6 @@ class Reports:
             host=self.privacy.shown_host(state.host),
             away=state.away,
         )
-
-    def open_interval(self) -> Switch | None:
-        """The open interval as a switch ending at its last heartbeat (None if empty)."""
-        state = self.state()
-        if state is None:
-            return None
-        portfolio = self.settings.web.mode == "portfolio"
-        until = counted_until(
-            state, None if portfolio else self.now, self.settings.tracker.heartbeat_seconds
-        )
-        return state.closed_at(until) if until > state.since else None
 
     def counted_switches(self, start: datetime, end: datetime) -> tuple[list[Switch], int]:
         """What counts in ``[start, end)``, open intervals included (across hosts: each
