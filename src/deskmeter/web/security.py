@@ -31,6 +31,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from deskmeter import paths
 from deskmeter.config import Settings
+from deskmeter.web.context import web_context
 
 log = logging.getLogger(__name__)
 
@@ -204,15 +205,11 @@ def csrf_ok() -> bool:
 
 
 def session_generation() -> str:
-    from deskmeter.web.context import web_context
-
     return web_context().store.get_meta(GENERATION_KEY) or "0"
 
 
 def end_all_sessions() -> None:
     """Logout: every cookie signed in before now stops working (all workers)."""
-    from deskmeter.web.context import web_context
-
     web_context().store.set_meta(GENERATION_KEY, secrets.token_hex(8))
 
 
@@ -227,8 +224,6 @@ def start_session() -> None:
 def signed_in() -> bool:
     if session.get(SESSION_SIGNED_IN) is not True:
         return False
-    from deskmeter.web.context import web_context
-
     issued = session.get(SESSION_ISSUED)
     hours = web_context().settings.web.session_hours
     if not isinstance(issued, int | float) or time.time() - issued > hours * 3600:

@@ -23,7 +23,8 @@ from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period
 from deskmeter.web import payloads
 from deskmeter.web.context import current_reports, times_hidden, web_context
-from deskmeter.web.hosts import chosen_host, file_part, shown_time
+from deskmeter.web.host_choice import chosen_host
+from deskmeter.web.hosts import file_part, shown_time
 from deskmeter.web.openapi import openapi_document
 from deskmeter.web.params import ParameterError, parse_choice, parse_int, parse_range
 from deskmeter.web.switch_list import read_switch_list, require_switch_list
