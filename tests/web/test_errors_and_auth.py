@@ -112,6 +112,8 @@ def test_writing_disabled_and_the_hidden_switch_list_answer_the_same_shape(
         answer = portfolio.get(path)
         assert_error_shape(answer, 404)
         assert "show_switches" in answer.get_json()["error"]
+    # 403: a portfolio's metrics from afar without the token (JSON: a scraper reads it)
+    assert_error_shape(portfolio.get("/metrics", environ_base={"REMOTE_ADDR": "192.0.2.7"}), 403)
     # the page says the same on its error page
     page = portfolio.get("/switches")
     assert page.status_code == 404 and b"show_switches" in page.data
