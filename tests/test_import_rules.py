@@ -104,3 +104,24 @@ def test_the_web_rule_covers_the_cli_and_the_reports_but_not_the_web_command() -
     assert {"cli/report_cmd.py", "cli/status_cmd.py", "reports/__init__.py"} <= checked
     assert "cli/web_cmd.py" not in checked
     assert not any(name.startswith("web/") for name in checked)
+
+
+def private_imports(path: Path) -> list[str]:
+    """``from deskmeter.x import _name``: a module reaching into another's private helpers."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("deskmeter")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+
+
+def test_no_module_imports_another_modules_private_helpers() -> None:
+    wrong = sorted(
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in PACKAGE.rglob("*.py")
+        for name in private_imports(path)
+    )
+    assert not wrong, "\n".join(wrong)
