@@ -7,7 +7,8 @@
 * the store depends on none of the layers that use it (cli, web, sync, tracker);
 * only the web app itself and ``cli/web_cmd.py`` (which starts it) import ``deskmeter.web``:
   the CLI's reports and the reports layer (``reports/``) take their figures from
-  ``deskmeter.reports``, never from the web app.
+  ``deskmeter.reports``, never from the web app;
+* the reports layer needs no web framework (no flask, werkzeug or jinja2).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("tracker", ("pymongo", "bson")),
     ("store", ("deskmeter.cli", "deskmeter.web", "deskmeter.sync", "deskmeter.tracker")),
     ("outside-web", ("deskmeter.web",)),
+    ("reports", ("flask", "werkzeug", "jinja2", "deskmeter.web", "deskmeter.cli")),
 ]
 
 #: The files outside ``web/`` that may import ``deskmeter.web``: the command that serves it.
