@@ -4,7 +4,11 @@
   ``__main__.py``, the entry point, starts it);
 * ``importing/`` does not depend on ``sync/``;
 * the tracker needs no pymongo or bson (MongoDB stays inside its backend and sync);
-* the store depends on none of the layers that use it (cli, web, sync, tracker).
+* the store depends on none of the layers that use it (cli, web, sync, tracker);
+* only the web app itself and ``cli/web_cmd.py`` (which starts it) import ``deskmeter.web``:
+  the CLI's reports and the reports layer (``reports/``) take their figures from
+  ``deskmeter.reports``, never from the web app;
+* the reports layer needs no web framework (no flask, werkzeug or jinja2).
 """
 
 from __future__ import annotations
@@ -22,7 +26,12 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("importing", ("deskmeter.sync",)),
     ("tracker", ("pymongo", "bson")),
     ("store", ("deskmeter.cli", "deskmeter.web", "deskmeter.sync", "deskmeter.tracker")),
+    ("outside-web", ("deskmeter.web",)),
+    ("reports", ("flask", "werkzeug", "jinja2", "deskmeter.web", "deskmeter.cli")),
 ]
+
+#: The files outside ``web/`` that may import ``deskmeter.web``: the command that serves it.
+WEB_STARTERS = ("cli/web_cmd.py",)
 
 
 def module_name(path: Path) -> str:
@@ -61,6 +70,13 @@ def files_of(scope: str) -> list[Path]:
             for p in PACKAGE.rglob("*.py")
             if p.relative_to(PACKAGE).parts[0] not in ("cli", "__main__.py")
         )
+    if scope == "outside-web":
+        return sorted(
+            p
+            for p in PACKAGE.rglob("*.py")
+            if p.relative_to(PACKAGE).parts[0] != "web"
+            and p.relative_to(PACKAGE).as_posix() not in WEB_STARTERS
+        )
     return sorted((PACKAGE / scope).rglob("*.py"))
 
 
@@ -83,3 +99,31 @@ def test_the_checker_sees_imports_of_every_form(tmp_path: Path) -> None:
     assert "deskmeter.records" in names and "flask.Blueprint" in names
     assert breaks("deskmeter.cli.export_cmd", ("deskmeter.cli",))
     assert not breaks("deskmeter.client", ("deskmeter.cli",))
+
+
+def test_the_web_rule_covers_the_cli_and_the_reports_but_not_the_web_command() -> None:
+    checked = {p.relative_to(PACKAGE).as_posix() for p in files_of("outside-web")}
+    assert {"cli/report_cmd.py", "cli/status_cmd.py", "reports/__init__.py"} <= checked
+    assert "cli/web_cmd.py" not in checked
+    assert not any(name.startswith("web/") for name in checked)
+
+
+def private_imports(path: Path) -> list[str]:
+    """``from deskmeter.x import _name``: a module reaching into another's private helpers."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("deskmeter")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+
+
+def test_no_module_imports_another_modules_private_helpers() -> None:
+    wrong = sorted(
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in PACKAGE.rglob("*.py")
+        for name in private_imports(path)
+    )
+    assert not wrong, "\n".join(wrong)

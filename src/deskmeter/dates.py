@@ -13,7 +13,7 @@ given local ``today`` (the caller's clock, in the configured time zone and start
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 WEEKDAYS: tuple[str, ...] = (
     "monday",
@@ -97,8 +97,3 @@ def parse_day_start(text: str) -> timedelta:
     if offset > timedelta(hours=12):
         raise ValueError("a day may start at 12:00 at the latest")
     return offset
-
-
-def local_day(moment: datetime, day_start: timedelta = timedelta(0)) -> date:
-    """The day ``moment`` (already local) belongs to when days begin at ``day_start``."""
-    return (moment.replace(tzinfo=None) - day_start).date()

@@ -159,11 +159,6 @@ def clamp_delta(seconds: float) -> float:
     return min(max(seconds, 0.0), MAX_DELTA)
 
 
-def clamp_instant(value: datetime) -> datetime:
-    """``value`` bounded to the supported years."""
-    return min(max(value, FIRST_INSTANT), LAST_INSTANT)
-
-
 MAX_LOOKBACK = timedelta(seconds=MAX_DELTA)
 
 # -- reading back what a store holds ---------------------------------------------------------

@@ -27,11 +27,11 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from deskmeter.config import PortfolioSettings, Settings, TrackerSettings, WebSettings
 from deskmeter.models import State, Switch
+from deskmeter.reports.formatting import duration
 from deskmeter.store import Store
 from deskmeter.store.base import Store as BaseStore
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.web import create_app
-from deskmeter.web.formatting import duration
 from tests.support.clock import TEST_NOW, test_clock
 from tests.support.waiting import wait_for
 from tests.web.conftest import MADRID, TOKEN

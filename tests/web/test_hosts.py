@@ -29,10 +29,10 @@ from pydantic import SecretStr
 
 from deskmeter.config import PortfolioSettings, Settings, WebSettings
 from deskmeter.models import State, Switch, Task
+from deskmeter.reports.service import Reports
 from deskmeter.store import Store
 from deskmeter.store.overlap import credited_pieces
 from deskmeter.web import create_app
-from deskmeter.web.reports import Reports
 from tests.web.conftest import TOKEN, make_settings, open_backend
 from tests.web.test_modes_and_security import sign_in
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from flask.testing import FlaskClient
 
-from deskmeter.web.formatting import duration
+from deskmeter.reports.formatting import duration
 from tests.web.counted_now import COUNTED_DAY_TOTALS as KNOWN_DAY_TOTALS
 from tests.web.counted_now import PAST_HEARTBEAT
 

@@ -18,17 +18,11 @@ from benchmarks.synthetic import populate
 
 from deskmeter.config import PortfolioSettings, Settings, ViewsSettings, WebSettings
 from deskmeter.models import area_of
+from deskmeter.reports.formatting import duration
+from deskmeter.reports.service import Reports
+from deskmeter.reports.shapes import HeatDay, KeyTotal, TrendBar, by_size, intensity
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.store.totals import period_start
-from deskmeter.web.formatting import duration
-from deskmeter.web.reports import (
-    HeatDay,
-    KeyTotal,
-    Reports,
-    TrendBar,
-    _by_size,
-    intensity,
-)
 from tests.web.conftest import MADRID
 
 NOW = datetime(2025, 3, 12, 16, 0, tzinfo=UTC)
@@ -97,15 +91,15 @@ def reference_year(reports: Reports, year: int) -> dict[str, object]:
     for month in range(1, 13):
         first_day = date(year, month, 1)
         parts = {area: round(v, 3) for area, v in monthly.get(first_day, {}).items()}
-        bars.append(TrendBar(period=first_day, parts=_by_size(parts)))
+        bars.append(TrendBar(period=first_day, parts=by_size(parts)))
     areas: dict[str, float] = defaultdict(float)
     for key, seconds in sums.items():
         areas[area_of(key)] += seconds
     return {
         "columns": tuple(columns),
         "months": tuple(round(m, 3) for m in months),
-        "tasks": _by_size(sums),
-        "areas": _by_size(areas),
+        "tasks": by_size(sums),
+        "areas": by_size(areas),
         "seconds": round(sum(months), 3),
         "days_tracked": sum(
             1 for d, v in per_day.items() if d.year == year and sum(v.values()) > 0
@@ -150,7 +144,7 @@ def test_the_month_trend_from_the_cells_areas_equals_the_reference(
         by_area: dict[str, float] = defaultdict(float)
         for key, seconds in per_day.get(bar.period, {}).items():
             by_area[area_of(key)] += seconds
-        bars.append(_by_size(by_area))
+        bars.append(by_size(by_area))
         assert bar.period.month == first.month
     assert [bar.parts for bar in reports.month_trend(month).bars] == bars
     assert any(bars) and all(isinstance(p, KeyTotal) for parts in bars for p in parts)

@@ -14,10 +14,10 @@ from benchmarks.many_tasks import generate_many, many_tasks
 from benchmarks.web_bench import CLOCK, LAST_DAY, TZ, TZ_NAME
 
 from deskmeter.config import Settings
+from deskmeter.reports.formatting import duration
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.web import create_app
 from deskmeter.web.charts import MAX_SERIES
-from deskmeter.web.formatting import duration
 
 PAGE_LIMIT = 60_000
 

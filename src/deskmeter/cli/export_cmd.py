@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -14,16 +13,13 @@ from deskmeter.cli.context import app_context, choice_of
 from deskmeter.cli.table_help import named_list, table_option
 from deskmeter.dates import DateError, parse_date
 from deskmeter.formats import EXPORTS, ExportContext, default_export, export_format
+from deskmeter.store.totals import day_of, local_midnight
 
 
 def formats_help() -> str:
     """``--format``'s help, from the export table (read when the command is built)."""
     rows = ((f.name, f.title) for f in EXPORTS.values())
     return f"The file format: {named_list(rows)} (docs/formats.md)."
-
-
-def day_start(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz)
 
 
 def _day(name: str, text: str | None, today: date) -> date | None:
@@ -78,14 +74,20 @@ def export(
         ),
     ] = 5.0,
 ) -> None:
-    """Export the switches that start between --start and --end (whole days, inclusive)."""
+    """Export the switches that start between --start and --end (whole days, inclusive).
+
+    Days are the configured ones (``timezone``, ``[views] day_starts_at``), as in ``report``:
+    with days starting at 04:00, ``today`` at 02:00 is the day before, and each day runs
+    from 04:00 to 04:00.
+    """
     app = app_context(ctx)
     tz = app.settings.tz
-    today = app.now().astimezone(tz).date()
+    starts_at = app.settings.views.day_start
+    today = day_of(app.now(), tz, starts_at)
     first = _day("--start", start, today)
     last = _day("--end", end, today)
-    lo = day_start(first, tz) if first else None
-    hi = day_start(last + timedelta(days=1), tz) if last else None
+    lo = local_midnight(first, tz, starts_at) if first else None
+    hi = local_midnight(last + timedelta(days=1), tz, starts_at) if last else None
     if lo and hi and hi <= lo:
         typer.echo("deskmeter: error: --end is before --start", err=True)
         raise typer.Exit(2)

@@ -1,6 +1,6 @@
 """``deskmeter report``: totals in the terminal, as a table, CSV or JSON, or a timesheet.
 
-The figures are the dashboard's (``deskmeter.web.reports``): the same cut of days in the
+The figures are the dashboard's (``deskmeter.reports``): the same cut of days in the
 configured time zone and start of day, the running interval included.
 """
 
@@ -21,13 +21,13 @@ import typer
 from deskmeter.cli.context import app_context
 from deskmeter.dates import DateError, parse_date
 from deskmeter.models import area_of
+from deskmeter.reports import goals as goal_rules
+from deskmeter.reports.formatting import decimal_hours, duration
+from deskmeter.reports.service import Reports
 from deskmeter.reports.shares import whole_percents
 from deskmeter.reports.terminal_table import fit_table, table_width
+from deskmeter.reports.timesheet import build_timesheet, timesheet_rows
 from deskmeter.store.totals import Group
-from deskmeter.web import goals as goal_rules
-from deskmeter.web.formatting import decimal_hours, duration
-from deskmeter.web.reports import Reports
-from deskmeter.web.timesheet import build_timesheet, timesheet_rows
 
 
 class PeriodName(StrEnum):

@@ -9,9 +9,9 @@ import typer
 
 from deskmeter.cli.context import app_context
 from deskmeter.models import NO_TASK
+from deskmeter.reports.formatting import duration
+from deskmeter.reports.service import Reports
 from deskmeter.store import StoreNotFoundError
-from deskmeter.web.formatting import duration
-from deskmeter.web.reports import Reports
 
 
 def format_duration(seconds: float) -> str:

@@ -28,7 +28,7 @@ import bson
 from bson import ObjectId
 
 from deskmeter import limits
-from deskmeter.edits.errors import EditError
+from deskmeter.edits.errors import EditError, NothingToDoError
 from deskmeter.edits.record import (
     MAX_EDIT_BYTES,
     MAX_EDIT_SWITCHES,
@@ -323,7 +323,7 @@ def undo_last(store: Store, *, who: str, now: datetime, host: str = "") -> EditR
     def step() -> EditRecord:
         edit = store.last_undoable_edit(host)
         if edit is None:
-            raise EditError("no edit to undo")
+            raise NothingToDoError("no edit to undo")
         undone = edit.undo_by(who, now)
         _replace(store, [s.id for s in edit.after], list(edit.before), undone)
         return undone

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from deskmeter.edits.errors import EditError
+from deskmeter.edits.errors import NothingToDoError
 from deskmeter.edits.operations import atomically, make_edit
 from deskmeter.edits.pending_record import PendingAway, get_pending, set_pending
 from deskmeter.edits.record import EditRecord
@@ -33,7 +33,7 @@ def resolve_away(
     def step() -> EditRecord | None:
         pending = get_pending(store)
         if pending is None:
-            raise EditError("no away stretch is waiting for a decision")
+            raise NothingToDoError("no away stretch is waiting for a decision")
         edit = None
         if path:
             edit = make_edit(

@@ -14,6 +14,7 @@ from typing import Literal
 
 from deskmeter.models import NO_TASK, Switch
 from deskmeter.store import Store
+from deskmeter.store.base import SortOrder
 
 Kind = Literal["all", "work", "away"]
 KINDS: tuple[Kind, ...] = ("all", "work", "away")
@@ -78,15 +79,19 @@ def switch_page(
     page: int,
     per_page: int,
     label: Callable[[str | None], str] | None = None,
+    order: SortOrder = "desc",
 ) -> SwitchPage:
     """Page ``page`` (from 1) of the switches in ``[start, end)`` that ``chosen`` keeps,
-    newest first, and how many it keeps in all."""
+    newest first (``order="asc"``: oldest first, unfiltered only), and how many it keeps in
+    all."""
     first = (page - 1) * per_page
     if not chosen.active:
         return SwitchPage(
-            items=store.switches(start, end, limit=per_page, offset=first, order="desc", host=host),
+            items=store.switches(start, end, limit=per_page, offset=first, order=order, host=host),
             total=store.count_switches(start, end, host=host),
         )
+    if order != "desc":
+        raise ValueError("a filtered switch list reads newest first only")
     items: list[Switch] = []
     total = 0
     for switch in _newest_first(store, start, end, host):

@@ -38,10 +38,6 @@ def from_us(value: int) -> datetime:
     return EPOCH + timedelta(microseconds=value)
 
 
-def to_ms(seconds: float) -> int:
-    return round(seconds * 1000)
-
-
 def encode_id(doc_id: str) -> Key:
     """An ObjectId's hex text as its 12 bytes (same order among themselves), else the text."""
     return bytes.fromhex(doc_id) if is_hex_id(doc_id) else doc_id

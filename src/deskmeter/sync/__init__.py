@@ -1,4 +1,5 @@
-"""dmsync: push every local change to the remote MongoDB, losing nothing.
+"""Sync: push every change of the local store to a remote MongoDB, losing nothing (so a
+portfolio dashboard elsewhere shows this machine's time). The design notes call it "dmsync".
 
 A *source* (``source.py``: the local MongoDB's change stream, or the SQLite backend's change
 log) yields ordered batches of changes with a resume position; a *sink* (``sink.py``: the

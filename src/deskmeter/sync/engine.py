@@ -25,6 +25,7 @@ from typing import TextIO
 from deskmeter import systemd_notify
 from deskmeter.config import SyncSettings
 from deskmeter.models import utcnow
+from deskmeter.progress import Progress
 from deskmeter.store.base import COLLECTIONS, Store
 from deskmeter.sync import failpoints
 from deskmeter.sync.changes import (
@@ -38,7 +39,6 @@ from deskmeter.sync.changes import (
 )
 from deskmeter.sync.checkpoint import STORE_FAILED, Checkpoint, Checkpoints, CopyProgress
 from deskmeter.sync.errors import translate_errors
-from deskmeter.sync.progress import Progress
 from deskmeter.sync.sink import Sink
 from deskmeter.sync.source import Source
 from deskmeter.sync.status import StatusBook

@@ -46,7 +46,3 @@ class FakeClock:
 
     def suspend(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
-
-    def step_wall(self, seconds: float) -> None:
-        """Step only the wall clock, e.g. back (``-3600``) as NTP or a user may do."""
-        self._now += timedelta(seconds=seconds)

@@ -1,21 +1,22 @@
-"""The app factory: settings, store, blueprints, error handling, security headers."""
+"""The app factory: settings, store, blueprints, error handling (``errors.py``), security
+headers."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, NotFound
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deskmeter.config import Settings, load_settings, register_secrets
 from deskmeter.models import merge_by_path, utcnow
-from deskmeter.store import Store, StoreError
-from deskmeter.web import formatting, hosts
+from deskmeter.reports import formatting
+from deskmeter.reports.service import Reports
+from deskmeter.store import Store
+from deskmeter.web import hosts
 from deskmeter.web.blueprints import api, control, drill, edits, health, metrics, pages
 from deskmeter.web.blueprints.control import LIMITER
 from deskmeter.web.context import (
@@ -27,8 +28,7 @@ from deskmeter.web.context import (
     current_reports,
     web_context,
 )
-from deskmeter.web.params import ParameterError
-from deskmeter.web.reports import Reports
+from deskmeter.web.errors import register_error_handlers
 from deskmeter.web.security import (
     LoginLimiter,
     SessionInterface,
@@ -37,8 +37,6 @@ from deskmeter.web.security import (
     session_secret,
     signed_in,
 )
-
-log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -97,7 +95,7 @@ def create_app(
     app.before_request(_check_host)
     app.url_defaults(hosts.keep_host)
     app.after_request(add_security_headers)
-    _register_error_handlers(app)
+    register_error_handlers(app)
     _register_template_helpers(app)
     return app
 
@@ -108,45 +106,6 @@ def _check_host() -> None:
         return
     context = web_context()
     hosts.check_request_host(context.store, context.host_names)
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
-
-
-def _error(status: int, message: str, parameter: str | None = None) -> tuple[Response | str, int]:
-    if wants_json():
-        body: dict[str, Any] = {"error": message, "status": status}
-        if parameter is not None:
-            body["parameter"] = parameter
-        return jsonify(body), status
-    shown = f"{parameter}: {message}" if parameter else message
-    return render_template("error.html", status=status, message=shown), status
-
-
-def _register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(ParameterError)
-    def bad_parameter(exc: ParameterError) -> tuple[Response | str, int]:
-        return _error(400, exc.message, exc.name)
-
-    @app.errorhandler(StoreError)
-    def store_error(exc: StoreError) -> tuple[Response | str, int]:
-        log.error("store unavailable: %s", exc)
-        return _error(503, "the store is unavailable; try again shortly")
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[Response | str, int] | HTTPException:
-        if exc.code is None:
-            return exc
-        message = exc.description or exc.name
-        if exc.code == 404 and message == NotFound.description:
-            message = "no such page"
-        return _error(exc.code, message)
-
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> tuple[Response | str, int]:
-        log.exception("unexpected error on %s", request.path)
-        return _error(500, "internal error (logged)")
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-from deskmeter.web.formatting import duration
+from deskmeter.reports.formatting import duration
+from deskmeter.reports.shapes import DayCell, MonthReport, Week
 from deskmeter.web.markup import bar, dot
-from deskmeter.web.reports import DayCell, MonthReport, Week
 
 #: The sign of a day's goal mark and of a week's (the calendar's legend explains them).
 DAY_SIGNS = {"met": "✓", "ok": "✓", "short": "·", "missed": "✗", "over": "!"}

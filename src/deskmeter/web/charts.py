@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
+from deskmeter.reports.formatting import duration
+from deskmeter.reports.shapes import Trend, YearReport
 from deskmeter.web.colors import TaskColours
-from deskmeter.web.formatting import duration
-from deskmeter.web.reports import Trend, YearReport
 
 WIDTH = 1000
 HEIGHT = 220

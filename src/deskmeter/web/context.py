@@ -1,5 +1,5 @@
 """What every request shares: the settings, the store (one per process), the clock, and the
-host the request asks for (``web/hosts.py``)."""
+host the request asks for (``web/host_choice.py``; ``web/hosts.py`` checks it)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from flask import current_app, g
 
 from deskmeter.config import Settings
 from deskmeter.models import utcnow
+from deskmeter.reports.service import Reports
 from deskmeter.store import Store, open_store
-from deskmeter.web.hosts import HostNames, chosen_host
-from deskmeter.web.reports import Reports
+from deskmeter.web.host_choice import HostNames, chosen_host
 
 EXTENSION = "deskmeter"
 REPORTS_EXTENSION = "deskmeter.reports"
@@ -62,7 +62,7 @@ class WebContext:
     settings: Settings
     stores: StoreHolder
     clock: Callable[[], datetime] = utcnow
-    #: The names of the hosts each store holds, kept a short while (``web/hosts.py``).
+    #: The names of the hosts each store holds, kept a short while (``web/host_choice.py``).
     host_names: HostNames = field(default_factory=HostNames)
 
     @property

@@ -5,70 +5,40 @@ Every page and API endpoint takes ``?host=NAME`` (one workstation's own time) or
 once per request (an unknown name is a 400 that lists the hosts) and kept on every link the
 page makes (``keep_host``, a URL default).
 
-The names of the hosts a store holds cost a scan of the switches, so they are kept per store
-for ``HOST_NAMES_TTL`` seconds; a name not in that list is looked up again before it is
-refused, so a host that just synced for the first time is never turned away.
+The names of the hosts a store holds are kept a short while (``host_choice.HostNames``); a
+name not in that list is looked up again before it is refused, so a host that just synced for
+the first time is never turned away.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import g, has_request_context, request
+from flask import g, request
 from markupsafe import Markup, escape
 
+from deskmeter.reports.privacy import Privacy
+from deskmeter.reports.shapes import CurrentState
 from deskmeter.store import Store, StoreError
 from deskmeter.store.totals import local_midnight
+from deskmeter.web.context import web_context
+from deskmeter.web.host_choice import CHOSEN_KEY, HostNames, chosen_host
 from deskmeter.web.params import ParameterError
-from deskmeter.web.privacy import Privacy
-from deskmeter.web.reports import CurrentState
 
 #: The query parameter.
 PARAMETER = "host"
-#: Seconds the list of host names is kept per store.
-HOST_NAMES_TTL = 30.0
 #: The most characters of an unknown name repeated in an error.
 SHOWN = 40
 #: Query parameters the selector's form does not carry to the chosen host's page.
 NOT_KEPT = frozenset({PARAMETER, "page"})
 
-_G_KEY = "deskmeter_host"
-
-
-@dataclass
-class HostNames:
-    """The names of the hosts of each store, kept for ``ttl`` seconds (thread-safe)."""
-
-    ttl: float = HOST_NAMES_TTL
-    _kept: weakref.WeakKeyDictionary[Store, tuple[float, tuple[str, ...]]] = field(
-        default_factory=weakref.WeakKeyDictionary, repr=False
-    )
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def names(self, store: Store, *, fresh: bool = False) -> tuple[str, ...]:
-        """Host names in order; ``fresh`` reads the store now."""
-        now = time.monotonic()
-        with self._lock:
-            kept = self._kept.get(store)
-        if kept is not None and not fresh and now - kept[0] < self.ttl:
-            return kept[1]
-        found = tuple(h.name for h in store.hosts() if h.name)
-        with self._lock:
-            self._kept[store] = (now, found)
-        return found
-
 
 def _privacy() -> Privacy:
-    from deskmeter.web.context import web_context
-
     return Privacy.of(web_context().settings)
 
 
@@ -76,7 +46,7 @@ def parse_host(
     args: Mapping[str, str], store: Store, names: HostNames, privacy: Privacy | None = None
 ) -> str | None:
     """The ``host`` of the query: a known host's (real) name, or None (absent or empty: all
-    hosts). On a portfolio the name is the one shown (``web/privacy.py``): a hidden host
+    hosts). On a portfolio the name is the one shown (``reports/privacy.py``): a hidden host
     cannot be chosen, an aliased one only by its alias."""
     text = args.get(PARAMETER)
     if text is None or text == "":
@@ -97,21 +67,13 @@ def parse_host(
 
 def check_request_host(store: Store, names: HostNames) -> str | None:
     """Read and check this request's ``host`` once (raises ``ParameterError``)."""
-    if _G_KEY in g:
-        found: str | None = g.get(_G_KEY)
+    if CHOSEN_KEY in g:
+        found: str | None = g.get(CHOSEN_KEY)
         return found
-    g.setdefault(_G_KEY, None)  # an error page links to every host, not to the wrong one
+    g.setdefault(CHOSEN_KEY, None)  # an error page links to every host, not to the wrong one
     host = parse_host(request.args, store, names, _privacy())
-    setattr(g, _G_KEY, host)
+    setattr(g, CHOSEN_KEY, host)
     return host
-
-
-def chosen_host() -> str | None:
-    """This request's checked host (None: all hosts, or not checked: never raises)."""
-    if not has_request_context():
-        return None
-    found: str | None = g.get(_G_KEY)
-    return found
 
 
 def shown_chosen_host() -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -104,16 +103,6 @@ def parse_instant(
         raise ParameterError(name, "date-time out of range") from None
     check_day(name, instant.date())
     return instant
-
-
-@dataclass(frozen=True, slots=True)
-class Range:
-    start: datetime
-    end: datetime
-
-    @property
-    def days(self) -> float:
-        return (self.end - self.start).total_seconds() / 86400
 
 
 def parse_range(

@@ -24,12 +24,14 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from deskmeter import paths
 from deskmeter.config import Settings
+from deskmeter.web.context import web_context
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +160,16 @@ class LoginLimiter:
             return None
 
 
+def safe_next(target: str | None) -> str:
+    """A local path to go back to after a form (never another site: no open redirect)."""
+    if not target:
+        return url_for("pages.today")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("pages.today")
+    return target
+
+
 def token_matches(settings: Settings, offered: str | None) -> bool:
     token = settings.web.token
     if token is None or not offered:
@@ -193,15 +205,11 @@ def csrf_ok() -> bool:
 
 
 def session_generation() -> str:
-    from deskmeter.web.context import web_context
-
     return web_context().store.get_meta(GENERATION_KEY) or "0"
 
 
 def end_all_sessions() -> None:
     """Logout: every cookie signed in before now stops working (all workers)."""
-    from deskmeter.web.context import web_context
-
     web_context().store.set_meta(GENERATION_KEY, secrets.token_hex(8))
 
 
@@ -216,8 +224,6 @@ def start_session() -> None:
 def signed_in() -> bool:
     if session.get(SESSION_SIGNED_IN) is not True:
         return False
-    from deskmeter.web.context import web_context
-
     issued = session.get(SESSION_ISSUED)
     hours = web_context().settings.web.session_hours
     if not isinstance(issued, int | float) or time.time() - issued > hours * 3600:

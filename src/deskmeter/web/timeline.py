@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from deskmeter.reports.formatting import duration, local_time
 from deskmeter.reports.labels import place_labels
+from deskmeter.reports.shapes import DayReport
 from deskmeter.web.colors import GREY
-from deskmeter.web.formatting import duration, local_time
-from deskmeter.web.reports import DayReport
 
 WIDTH = 1000
 LABEL_WIDTH = 180

@@ -17,14 +17,17 @@ from pydantic import BaseModel
 from deskmeter.formats import EXPORTS, ExportContext, default_export, export_format
 from deskmeter.models import Switch, merge_by_path
 from deskmeter.records import SwitchRecord
+from deskmeter.reports.service import Reports
+from deskmeter.reports.shapes import CurrentState, day_bounds
 from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period
 from deskmeter.web import payloads
 from deskmeter.web.context import current_reports, times_hidden, web_context
-from deskmeter.web.hosts import chosen_host, file_part, shown_time
+from deskmeter.web.host_choice import chosen_host
+from deskmeter.web.hosts import file_part, shown_time
 from deskmeter.web.openapi import openapi_document
-from deskmeter.web.params import MAX_PAGE, ParameterError, parse_choice, parse_int, parse_range
-from deskmeter.web.reports import CurrentState, Reports, day_bounds
+from deskmeter.web.params import ParameterError, parse_choice, parse_int, parse_range
+from deskmeter.web.switch_list import read_switch_list, require_switch_list
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -34,7 +37,7 @@ ORDERS: tuple[SortOrder, ...] = ("desc", "asc")
 
 def public_switch(reports: Reports, switch: Switch) -> Switch:
     """``switch`` as this mode may show it (portfolio: coarse task, no task id, workspace and
-    host names as ``web/privacy.py`` says)."""
+    host names as ``reports/privacy.py`` says)."""
     if reports.coarse and switch.task is not None:
         switch = replace(switch, task=reports.label(switch.task), task_id=None)
     privacy = reports.privacy
@@ -49,21 +52,6 @@ def public_switch(reports: Reports, switch: Switch) -> Switch:
 
 def send(payload: BaseModel) -> Response:
     return jsonify(payload.model_dump(mode="json"))
-
-
-def switch_list_hidden() -> Response | None:
-    """A 404 when this public dashboard keeps the switch list off (``[portfolio] show_switches``).
-
-    The list gives every interval to the second, so on a portfolio it is opt-in, in the API
-    and its export as on the page.
-    """
-    context = web_context()
-    if context.portfolio and not context.settings.portfolio.show_switches:
-        message = "the switch list is off on this public dashboard ([portfolio] show_switches)"
-        response = jsonify({"error": message, "parameter": None})
-        response.status_code = 404
-        return response
-    return None
 
 
 def month_so_far(reports: Reports) -> tuple[datetime, datetime]:
@@ -192,36 +180,19 @@ def hosts() -> Response:
 
 @blueprint.get("/switches")
 def switches() -> Response:
-    if (hidden := switch_list_hidden()) is not None:
-        return hidden
-    context = web_context()
     reports = current_reports()
-    start, end = parse_range(
-        request.args,
-        reports.tz,
-        default_start=None,
-        default_end=None,
-        max_days=None,
-        today=reports.today(),
-        day_start=reports.day_start,
-        whole_days=times_hidden(),
-    )
-    page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
-    per_page = parse_int(request.args, "per_page", context.settings.web.per_page, 1, 500)
+    per_page = parse_int(request.args, "per_page", web_context().settings.web.per_page, 1, 500)
     order = parse_choice(request.args, "order", ORDERS, "desc")
-    total = reports.store.count_switches(start, end, host=reports.host)
-    items = reports.store.switches(
-        start, end, limit=per_page, offset=(page - 1) * per_page, order=order, host=reports.host
-    )
+    found = read_switch_list(reports, per_page=per_page, order=order)
     return send(
         payloads.SwitchPage(
-            start=start,
-            end=end,
-            page=page,
+            start=found.start,
+            end=found.end,
+            page=found.page,
             per_page=per_page,
-            total=total,
-            pages=(total + per_page - 1) // per_page,
-            items=[SwitchRecord.of(public_switch(reports, s)) for s in items],
+            total=found.total,
+            pages=found.pages,
+            items=[SwitchRecord.of(public_switch(reports, s)) for s in found.items],
         )
     )
 
@@ -273,8 +244,7 @@ def tasks() -> Response:
 
 @blueprint.get("/export")
 def export() -> Response:
-    if (hidden := switch_list_hidden()) is not None:
-        return hidden
+    require_switch_list()
     reports = current_reports()
     start, end = range_or_month_so_far(reports)
     chosen = export_format(parse_choice(request.args, "format", EXPORTS.names(), default_export()))

@@ -4,13 +4,13 @@
 * the pages' form: ``GET/POST /login`` (the token, once, into a signed session),
   ``POST /task`` and ``POST /logout``, each with the session's CSRF token.
 
-With no token configured every one of them answers 403: nothing can write.
+With no token configured every one of them answers 403: nothing can write
+(``web/auth.py``'s ``auth_required``).
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -24,17 +24,18 @@ from flask import (
     session,
     url_for,
 )
-from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tasks.taskfile import TaskFileError, validate_path
+from deskmeter.web.auth import FORM_EXPIRED, auth_required, require_writing_enabled
 from deskmeter.web.context import web_context
+from deskmeter.web.errors import WebError
 from deskmeter.web.security import (
     LoginLimiter,
-    bearer_token,
     csrf_ok,
     end_all_sessions,
+    safe_next,
     signed_in,
     start_session,
     token_matches,
@@ -50,18 +51,6 @@ LIMITER = "deskmeter.login_limiter"
 
 blueprint = Blueprint("control", __name__)
 
-WRITING_DISABLED = "no token is configured (web.token): writing is disabled"
-
-
-def _error(status: int, message: str, parameter: str | None = None) -> tuple[Response, int]:
-    body: dict[str, Any] = {"error": message, "status": status}
-    if parameter:
-        body["parameter"] = parameter
-    response = jsonify(body)
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="deskmeter"'
-    return response, status
-
 
 def _set_task(path: str) -> tuple[str, str]:
     """Mark ``path`` current in the task file; return (id, path). Raises ValueError."""
@@ -75,60 +64,42 @@ def _set_task(path: str) -> tuple[str, str]:
     return line.id, line.path
 
 
-def _safe_next(target: str | None) -> str:
-    """A local path to go back to (never another site)."""
-    if not target:
-        return url_for("pages.today")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("pages.today")
-    return target
-
-
-def _require_token_configured() -> None:
-    if not web_context().can_write:
-        raise Forbidden(WRITING_DISABLED)
-
-
 @blueprint.post("/api/v1/task")
+@auth_required()
 def api_set_task() -> tuple[Response, int]:
-    context = web_context()
-    if not context.can_write:
-        return _error(403, WRITING_DISABLED)
-    if not token_matches(context.settings, bearer_token()):
-        return _error(401, "a valid 'Authorization: Bearer TOKEN' header is required")
     if not request.is_json:
-        return _error(415, "send the body as application/json")
+        raise WebError(415, "send the body as application/json")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _error(400, 'expected a JSON object like {"path": "work/x"}', "path")
+        raise WebError(400, 'expected a JSON object like {"path": "work/x"}', "path")
     path = body.get("path")
     if not isinstance(path, str):
-        return _error(400, "a task path (string) is required", "path")
+        raise WebError(400, "a task path (string) is required", "path")
     try:
         task_id, task_path = _set_task(path)
     except ValueError as exc:
-        return _error(400, str(exc), "path")
+        raise WebError(400, str(exc), "path") from None
     return jsonify({"id": task_id, "path": task_path}), 200
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login() -> str | BaseResponse:
-    _require_token_configured()
-    next_url = _safe_next(request.values.get("next"))
+    """The sign-in form: the token, once, into a signed session (rate limited per address;
+    not ``auth_required``: this is where the token is given)."""
+    require_writing_enabled()
+    next_url = safe_next(request.values.get("next"))
     if request.method == "POST":
         limiter = current_app.extensions[LIMITER]
         assert isinstance(limiter, LoginLimiter)
         wait = limiter.retry_after(request.remote_addr or "?")
         if wait is not None:
-            body = render_template(
-                "error.html",
-                status=429,
-                message=f"too many sign-in attempts; try again in {wait} s",
+            raise WebError(
+                429,
+                f"too many sign-in attempts; try again in {wait} s",
+                headers={"Retry-After": str(wait)},
             )
-            return Response(body, status=429, headers={"Retry-After": str(wait)})
         if not csrf_ok():
-            raise Forbidden("the form expired (CSRF check failed); reload and try again")
+            raise WebError(403, FORM_EXPIRED)
         if token_matches(web_context().settings, request.form.get("token")):
             start_session()
             flash("Signed in: you can switch tasks from the header.")
@@ -138,10 +109,8 @@ def login() -> str | BaseResponse:
 
 
 @blueprint.post("/logout")
+@auth_required(visitors=True)
 def logout() -> BaseResponse:
-    _require_token_configured()
-    if not csrf_ok():
-        raise Forbidden("the form expired (CSRF check failed); reload and try again")
     if signed_in():  # only the owner ends every sign-in (a write to the store)
         end_all_sessions()  # this cookie and any copy of it (or of an older one) stop working
     session.clear()  # a visitor's logout only clears its own cookie
@@ -149,12 +118,8 @@ def logout() -> BaseResponse:
 
 
 @blueprint.post("/task")
+@auth_required()
 def form_set_task() -> BaseResponse:
-    _require_token_configured()
-    if not signed_in():
-        raise Forbidden("sign in with the token first")
-    if not csrf_ok():
-        raise Forbidden("the form expired (CSRF check failed); reload and try again")
     path = request.form.get("path", "").strip()
     try:
         _, task_path = _set_task(path)
@@ -163,7 +128,7 @@ def form_set_task() -> BaseResponse:
     else:
         session[PENDING_KEY] = [task_path, web_context().now().timestamp()]
         flash(f"Current task: {task_path} (the tracker switches within a moment).")
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @blueprint.app_context_processor

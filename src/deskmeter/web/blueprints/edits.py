@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, flash, jsonify, redirect, request
-from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.edits.errors import EditError
@@ -27,9 +26,10 @@ from deskmeter.edits.pending import pending_away, resolve_away
 from deskmeter.edits.record import EditRecord, edit_to_doc
 from deskmeter.edits.times import parse_time
 from deskmeter.edits.wording import in_words
-from deskmeter.web.blueprints.control import WRITING_DISABLED, _error, _safe_next
+from deskmeter.web.auth import auth_required
 from deskmeter.web.context import web_context
-from deskmeter.web.security import bearer_token, csrf_ok, signed_in, token_matches
+from deskmeter.web.errors import WebError
+from deskmeter.web.security import safe_next, signed_in
 
 blueprint = Blueprint("edits", __name__)
 
@@ -48,24 +48,6 @@ def edit_item(edit: EditRecord) -> dict[str, Any]:
     item: dict[str, Any] = _json(edit_to_doc(edit))
     item["undone"] = edit.undone
     return item
-
-
-def _api_auth() -> tuple[Response, int] | None:
-    context = web_context()
-    if not context.can_write:
-        return _error(403, WRITING_DISABLED)
-    if not token_matches(context.settings, bearer_token()):
-        return _error(401, "a valid 'Authorization: Bearer TOKEN' header is required")
-    return None
-
-
-def _form_auth() -> None:
-    if not web_context().can_write:
-        raise Forbidden(WRITING_DISABLED)
-    if not signed_in():
-        raise Forbidden("sign in with the token first")
-    if not csrf_ok():
-        raise Forbidden("the form expired (CSRF check failed); reload and try again")
 
 
 def _edit(values: dict[str, Any], who: str) -> EditRecord:
@@ -99,46 +81,42 @@ def _edit(values: dict[str, Any], who: str) -> EditRecord:
 
 
 @blueprint.get("/api/v1/edits")
+@auth_required()
 def api_edits() -> tuple[Response, int]:
-    if (denied := _api_auth()) is not None:
-        return denied
     limit = request.args.get("limit", "50")
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
-        return _error(400, "limit must be a number from 1 to 1000", "limit")
+        raise WebError(400, "limit must be a number from 1 to 1000", "limit")
     edits = web_context().store.edits(limit=int(limit))
     return jsonify({"items": [edit_item(e) for e in edits]}), 200
 
 
 @blueprint.post("/api/v1/edits")
+@auth_required()
 def api_make_edit() -> tuple[Response, int]:
-    if (denied := _api_auth()) is not None:
-        return denied
     body = request.get_json(silent=True) if request.is_json else None
     if not isinstance(body, dict):
-        return _error(415 if not request.is_json else 400, "send a JSON object")
+        raise WebError(415 if not request.is_json else 400, "send a JSON object")
     try:
         edit = _edit(body, "api")
     except EditError as exc:
-        return _error(400, str(exc))
+        raise WebError.of_edit(exc) from None
     return jsonify(edit_item(edit)), 201
 
 
 @blueprint.post("/api/v1/edits/undo")
+@auth_required()
 def api_undo() -> tuple[Response, int]:
-    if (denied := _api_auth()) is not None:
-        return denied
     context = web_context()
     try:
         edit = undo_last(context.store, who="api", now=context.now(), host=context.settings.host)
     except EditError as exc:
-        return _error(409, str(exc))
+        raise WebError(409, str(exc)) from None
     return jsonify(edit_item(edit)), 200
 
 
 @blueprint.get("/api/v1/away")
+@auth_required()
 def api_pending_away() -> tuple[Response, int]:
-    if (denied := _api_auth()) is not None:
-        return denied
     pending = pending_away(web_context().store)
     if pending is None:
         return jsonify({"pending": None}), 200
@@ -154,9 +132,8 @@ def api_pending_away() -> tuple[Response, int]:
 
 
 @blueprint.post("/api/v1/away")
+@auth_required()
 def api_resolve_away() -> tuple[Response, int]:
-    if (denied := _api_auth()) is not None:
-        return denied
     body = request.get_json(silent=True) if request.is_json else None
     path = body.get("path") if isinstance(body, dict) else None
     context = web_context()
@@ -170,13 +147,13 @@ def api_resolve_away() -> tuple[Response, int]:
             task_file=context.settings.task_file,
         )
     except EditError as exc:
-        return _error(409 if "no away" in str(exc) else 400, str(exc))
+        raise WebError.of_edit(exc) from None
     return jsonify({"kept_as_away": edit is None, "edit": edit_item(edit) if edit else None}), 200
 
 
 @blueprint.post("/edits")
+@auth_required()
 def form_edit() -> BaseResponse:
-    _form_auth()
     try:
         edit = _edit(
             {k: request.form.get(k, "").strip() for k in ("op", "start", "end", "path")}, "web"
@@ -185,12 +162,12 @@ def form_edit() -> BaseResponse:
         flash(f"Nothing changed: {exc}", "error")
     else:
         flash(f"Corrected: {in_words(edit, web_context().tz)}. Undo it below if that was wrong.")
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @blueprint.post("/edits/undo")
+@auth_required()
 def form_undo() -> BaseResponse:
-    _form_auth()
     context = web_context()
     try:
         edit = undo_last(context.store, who="web", now=context.now(), host=context.settings.host)
@@ -198,12 +175,12 @@ def form_undo() -> BaseResponse:
         flash(f"Nothing undone: {exc}", "error")
     else:
         flash(f"Undone: {in_words(edit, context.tz)}.")
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @blueprint.post("/away")
+@auth_required()
 def form_resolve_away() -> BaseResponse:
-    _form_auth()
     context = web_context()
     path = request.form.get("path", "").strip() or None
     try:
@@ -219,7 +196,7 @@ def form_resolve_away() -> BaseResponse:
         flash(f"Nothing changed: {exc}", "error")
     else:
         flash(f"The away stretch went to {path}." if edit else "Kept as away.")
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @blueprint.app_context_processor

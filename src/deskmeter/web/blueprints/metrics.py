@@ -33,9 +33,11 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from deskmeter.config import Settings
 from deskmeter.models import State
+from deskmeter.reports.service import Reports
+from deskmeter.reports.shapes import day_bounds
 from deskmeter.store.base import Store
 from deskmeter.web.context import web_context
-from deskmeter.web.reports import Reports, day_bounds
+from deskmeter.web.errors import error_body
 from deskmeter.web.security import bearer_token, token_matches
 
 blueprint = Blueprint("metrics", __name__)
@@ -66,12 +68,8 @@ def allowed() -> bool:
 @blueprint.get("/metrics")
 def metrics() -> Response:
     if not allowed():
-        response = jsonify(
-            {
-                "error": "/metrics on a public dashboard: from loopback or with the token only",
-                "status": 403,
-            }
-        )
+        message = "/metrics on a public dashboard: from loopback or with the token only"
+        response = jsonify(error_body(403, message))  # JSON, as the scraper reads it
         response.status_code = 403
         return response
     context = web_context()

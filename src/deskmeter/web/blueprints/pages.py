@@ -9,13 +9,15 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from deskmeter.models import area_of
+from deskmeter.reports import goals as goal_rules
 from deskmeter.reports.compare import Delta, compare, ordinal_day
 from deskmeter.reports.edit_range import default_edit_range
 from deskmeter.reports.neighbours import days_with_data
+from deskmeter.reports.shapes import DayCell, MonthReport, day_bounds
 from deskmeter.reports.shares import whole_percents
-from deskmeter.reports.switch_filter import KINDS, SwitchFilter, switch_page
+from deskmeter.reports.switch_filter import KINDS, SwitchFilter
+from deskmeter.reports.timesheet import build_timesheet, timesheet_csv
 from deskmeter.store.totals import day_of
-from deskmeter.web import goals as goal_rules
 from deskmeter.web import markup
 from deskmeter.web.calendar_grid import GoalMark, calendar_weeks
 from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
@@ -23,19 +25,16 @@ from deskmeter.web.colors import TaskColours, shared_colours
 from deskmeter.web.context import current_reports, times_hidden, web_context
 from deskmeter.web.hosts import host_query
 from deskmeter.web.params import (
-    MAX_PAGE,
     MAX_RANGE_DAYS,
     ParameterError,
     check_day,
     parse_choice,
     parse_day,
-    parse_int,
     parse_month,
     parse_range,
 )
-from deskmeter.web.reports import DayCell, MonthReport, day_bounds
+from deskmeter.web.switch_list import read_switch_list
 from deskmeter.web.timeline import build_timeline
-from deskmeter.web.timesheet import build_timesheet, timesheet_csv
 
 blueprint = Blueprint("pages", __name__)
 # Drawn many times a page: Python, not Jinja macros (see deskmeter.web.markup).
@@ -286,38 +285,15 @@ def year(year: str) -> str:
 
 @blueprint.get("/switches")
 def switches() -> str:
-    context = web_context()
-    if context.portfolio and not context.settings.portfolio.show_switches:
-        abort(404)
     reports = current_reports()
-    start, end = parse_range(
-        request.args,
-        reports.tz,
-        default_start=None,
-        default_end=None,
-        max_days=None,
-        today=reports.today(),
-        day_start=reports.day_start,
-        whole_days=times_hidden(),
-    )
-    page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
-    per_page = context.settings.web.per_page
     chosen = SwitchFilter(
         kind=parse_choice(request.args, "show", KINDS, "all"),
         task=request.args.get("task", "").strip()[:200],
     )
-    found = switch_page(
-        reports.store,
-        start,
-        end,
-        host=reports.host,
-        chosen=chosen,
-        page=page,
-        per_page=per_page,
-        label=reports.label,
-    )
+    found = read_switch_list(reports, per_page=web_context().settings.web.per_page, chosen=chosen)
+    start, end, page, per_page = found.start, found.end, found.page, found.per_page
     total, items = found.total, found.items
-    pages = max(1, (total + per_page - 1) // per_page)
+    pages = max(1, found.pages)
     if page > pages:  # past the last page: there is no such page (and no pager to draw)
         abort(404)
     window = range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)

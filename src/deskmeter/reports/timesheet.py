@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from deskmeter.models import area_of
-from deskmeter.web.formatting import decimal_hours
-from deskmeter.web.reports import Reports
+from deskmeter.reports.formatting import decimal_hours
+from deskmeter.reports.service import Reports
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,225 +4,63 @@ Every figure counts the stored (closed) switches plus the open interval: up to n
 its tracker runs (locally), else up to its last heartbeat (a stopped tracker, or a
 portfolio showing the last sync), so today's numbers include what is running now. In
 portfolio mode task paths are cut to ``[portfolio] path_depth`` levels before anything is
-summed, and workspace and host names are shown as ``web/privacy.py`` says.
+summed, and workspace and host names are shown as ``reports/privacy.py`` says.
 
 ``host`` (a workstation's name) keeps one host's figures; None combines every host, each
-moment counted once (``store/overlap.py``, open intervals too: ``web/running.py``).
+moment counted once (``store/overlap.py``, open intervals too: ``reports/running.py``).
+What it returns is in ``reports/shapes.py``.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from deskmeter.config import Settings
 from deskmeter.models import NO_TASK, State, Switch, Total, area_of
-from deskmeter.store import Store
-from deskmeter.store.totals import (
-    MIDNIGHT,
-    Group,
-    Period,
-    cut_totals,
-    day_of,
-    local_midnight,
-)
-from deskmeter.web.formatting import at_depth, duration
-from deskmeter.web.privacy import Privacy
-from deskmeter.web.running import (
-    counted_until,
+from deskmeter.reports.formatting import at_depth, duration
+from deskmeter.reports.privacy import Privacy
+from deskmeter.reports.running import (
     counted_with_open,
     open_corrections,
     open_switches,
     pick_state,
 )
+from deskmeter.reports.shapes import (
+    DEFAULT_FULL_DAY,
+    TOP_PER_DAY,
+    CurrentState,
+    DayCell,
+    DayReport,
+    HeatDay,
+    MonthReport,
+    Piece,
+    TaskNode,
+    Trend,
+    TrendBar,
+    Week,
+    WeekReport,
+    WeekRow,
+    YearReport,
+    area_sums,
+    by_size,
+    day_bounds,
+    intensity,
+    percentile,
+)
+from deskmeter.store import Store
+from deskmeter.store.totals import Group, Period, cut_totals, day_of, local_midnight
 
-#: Calendar intensity: a day with at least this share of a full day gets level index + 1.
-LEVEL_SHARES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
-#: The heat scale when there is no history and no setting: an 8-hour day.
-DEFAULT_FULL_DAY = 8 * 3600.0
 #: The typical day is the 90th percentile of the worked days among this many last days.
 TYPICAL_WINDOW_DAYS = 90
 #: Seconds a process keeps a computed typical day.
 TYPICAL_TTL = 300.0
 _TYPICAL: dict[tuple[int, str, timedelta, date, str | None], tuple[float, float]] = {}
-#: Tasks named in each calendar cell; the rest are summed.
-TOP_PER_DAY = 3
 #: ``%a`` and ``%b`` of the C locale (the process never sets another), without strftime.
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-class KeyTotal(NamedTuple):
-    """Seconds of one key (task, area, workspace); a named tuple: pages make hundreds."""
-
-    key: str
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class CurrentState:
-    """The header: what runs now (local) or ran at the last sync (portfolio)."""
-
-    task: str
-    workspace: str
-    since: datetime
-    heartbeat: datetime
-    seconds: float
-    live: bool
-    #: The workstation it runs on.
-    host: str = ""
-    #: The open interval is an away stretch (no input, locked, asleep): not counted.
-    away: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DayCell:
-    day: date
-    in_month: bool
-    seconds: float
-    top: tuple[KeyTotal, ...]
-    rest_seconds: float
-    rest_count: int
-    level: int
-    today: bool
-    future: bool
-    #: Every area of the day, biggest first (``top`` is the first ``TOP_PER_DAY``).
-    areas: tuple[KeyTotal, ...] = ()
-    #: Seconds per task of the day (``tasks`` ranks them when asked: only goals do).
-    sums: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def tasks(self) -> tuple[KeyTotal, ...]:
-        """The day's tasks, biggest first."""
-        return _by_size(dict(self.sums))
-
-
-@dataclass(frozen=True, slots=True)
-class Week:
-    number: int
-    days: tuple[DayCell, ...]
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class MonthReport:
-    first: date
-    weeks: tuple[Week, ...]
-    seconds: float
-    days_tracked: int
-    tasks: tuple[KeyTotal, ...]
-
-    @property
-    def prev(self) -> date:
-        return (self.first - timedelta(days=1)).replace(day=1)
-
-    @property
-    def next(self) -> date:
-        return (self.first + timedelta(days=32)).replace(day=1)
-
-
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """Part of one switch inside one day (a bar of the timeline)."""
-
-    start: datetime
-    end: datetime
-    task: str
-    workspace: str
-    running: bool
-    #: An away stretch: drawn as a gap with its length, never counted.
-    away: bool = False
-
-    @property
-    def seconds(self) -> float:
-        return (self.end - self.start).total_seconds()
-
-
-@dataclass(frozen=True, slots=True)
-class DayReport:
-    day: date
-    start: datetime
-    end: datetime
-    tasks: tuple[KeyTotal, ...]
-    workspaces: tuple[KeyTotal, ...]
-    pieces: tuple[Piece, ...]
-    seconds: float
-    switches: int
-    #: Seconds away (no input, locked, asleep) on this day, shown apart from the totals.
-    away_seconds: float = 0.0
-
-    @property
-    def hours_long(self) -> float:
-        return (self.end - self.start).total_seconds() / 3600
-
-    @property
-    def away_stretches(self) -> tuple[tuple[datetime, datetime], ...]:
-        """The away pieces' ``(start, end)``: the timeline's gaps."""
-        return tuple((p.start, p.end) for p in self.pieces if p.away)
-
-
-@dataclass
-class TaskNode:
-    """One level of a task path with the seconds of itself and everything under it."""
-
-    path: str
-    name: str
-    depth: int
-    seconds: float = 0.0
-    own: float = 0.0
-    children: dict[str, TaskNode] = field(default_factory=dict)
-
-    def rows(self) -> Iterable[TaskNode]:
-        """This node and its descendants, biggest first, depth-first."""
-        yield self
-        for child in sorted(self.children.values(), key=lambda n: (-n.seconds, n.name)):
-            yield from child.rows()
-
-
-def day_bounds(
-    day: date, tz: ZoneInfo, day_start: timedelta = MIDNIGHT
-) -> tuple[datetime, datetime]:
-    return local_midnight(day, tz, day_start), local_midnight(
-        day + timedelta(days=1), tz, day_start
-    )
-
-
-def _areas(sums: dict[str, float]) -> dict[str, float]:
-    out: dict[str, float] = defaultdict(float)
-    for key, seconds in sums.items():
-        out[area_of(key)] += seconds
-    return out
-
-
-def _by_size(sums: dict[str, float]) -> tuple[KeyTotal, ...]:
-    return tuple(
-        KeyTotal(key, round(seconds, 3))
-        for key, seconds in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
-        if seconds > 0
-    )
-
-
-def intensity(seconds: float, full_day: float = DEFAULT_FULL_DAY) -> int:
-    """Calendar level 0 (nothing) to 5 (a full day or more, ``full_day`` seconds)."""
-    if seconds <= 0:
-        return 0
-    return bisect_right(LEVEL_SHARES, seconds / max(full_day, 60.0))  # thresholds <= share
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The ``q`` quantile (nearest rank) of ``values``; 0.0 when empty."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))
-    return ordered[index]
 
 
 class Reports:
@@ -334,17 +172,6 @@ class Reports:
             host=self.privacy.shown_host(state.host),
             away=state.away,
         )
-
-    def open_interval(self) -> Switch | None:
-        """The open interval as a switch ending at its last heartbeat (None if empty)."""
-        state = self.state()
-        if state is None:
-            return None
-        portfolio = self.settings.web.mode == "portfolio"
-        until = counted_until(
-            state, None if portfolio else self.now, self.settings.tracker.heartbeat_seconds
-        )
-        return state.closed_at(until) if until > state.since else None
 
     def counted_switches(self, start: datetime, end: datetime) -> tuple[list[Switch], int]:
         """What counts in ``[start, end)``, open intervals included (across hosts: each
@@ -513,7 +340,7 @@ class Reports:
             cells: list[DayCell] = []
             for _ in range(7):
                 sums = per_day.get(day, {})
-                areas = _by_size(_areas(sums))
+                areas = by_size(area_sums(sums))
                 seconds = sum(sums.values())
                 in_month = day.month == first.month
                 if in_month:
@@ -548,7 +375,7 @@ class Reports:
             weeks=tuple(weeks),
             seconds=round(sum(c.seconds for c in in_month_cells), 3),
             days_tracked=sum(1 for c in in_month_cells if c.seconds > 0),
-            tasks=_by_size(month_sums),
+            tasks=by_size(month_sums),
         )
 
     def day(self, day: date) -> DayReport:
@@ -578,8 +405,8 @@ class Reports:
             day=day,
             start=start,
             end=end,
-            tasks=_by_size(tasks),
-            workspaces=_by_size(workspaces),
+            tasks=by_size(tasks),
+            workspaces=by_size(workspaces),
             pieces=pieces,
             seconds=round(sum(tasks.values()), 3),
             switches=closed_count,
@@ -633,7 +460,7 @@ class Reports:
                 seconds=t.seconds,
                 days=tuple(round(per_day.get(d, {}).get(t.key, 0.0), 3) for d in days),
             )
-            for t in _by_size(sums)
+            for t in by_size(sums)
         )
         day_seconds = tuple(round(sum(per_day.get(d, {}).values()), 3) for d in days)
         away = self.away_by_day(*self.bounds(days[0], days[-1]))
@@ -697,8 +524,8 @@ class Reports:
             year=year,
             columns=tuple(columns),
             months=tuple(round(m, 3) for m in months),
-            tasks=_by_size(sums),
-            areas=_by_size(_areas(sums)),
+            tasks=by_size(sums),
+            areas=by_size(area_sums(sums)),
             seconds=round(sum(months), 3),
             days_tracked=worked,
             trend=self._trend(tuple(date(year, m, 1) for m in range(1, 13)), monthly, "month"),
@@ -727,89 +554,5 @@ class Reports:
             by_area: dict[str, float] = defaultdict(float)
             for key, seconds in values.get(period, {}).items():
                 by_area[area_of(key)] += seconds
-            bars.append(TrendBar(period=period, parts=_by_size(by_area)))
+            bars.append(TrendBar(period=period, parts=by_size(by_area)))
         return Trend(unit=unit, bars=tuple(bars))
-
-
-class TrendBar(NamedTuple):
-    period: date
-    parts: tuple[KeyTotal, ...]
-
-    @property
-    def seconds(self) -> float:
-        return sum(p.seconds for p in self.parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Trend:
-    unit: str
-    bars: tuple[TrendBar, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WeekRow:
-    key: str
-    seconds: float
-    days: tuple[float, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WeekReport:
-    monday: date
-    days: tuple[date, ...]
-    rows: tuple[WeekRow, ...]
-    day_seconds: tuple[float, ...]
-    seconds: float
-    trend: Trend
-    today: date
-    #: Seconds away per day (never in ``seconds``): shown in their own row.
-    away_days: tuple[float, ...] = ()
-
-    @property
-    def away_seconds(self) -> float:
-        return round(sum(self.away_days), 3)
-
-    @property
-    def number(self) -> int:
-        return self.monday.isocalendar().week
-
-    @property
-    def iso_year(self) -> int:
-        return self.monday.isocalendar().year
-
-    @property
-    def prev(self) -> date:
-        return self.monday - timedelta(days=7)
-
-    @property
-    def next(self) -> date:
-        return self.monday + timedelta(days=7)
-
-
-class HeatDay(NamedTuple):
-    """A day of the year's heat map (a named tuple: a year has 371 of them)."""
-
-    day: date
-    in_year: bool
-    seconds: float
-    level: int
-    future: bool
-    label: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class YearReport:
-    year: int
-    columns: tuple[tuple[HeatDay, ...], ...]
-    months: tuple[float, ...]
-    tasks: tuple[KeyTotal, ...]
-    areas: tuple[KeyTotal, ...]
-    seconds: float
-    days_tracked: int
-    trend: Trend
-    #: Seconds away per month (never in ``seconds`` or ``months``): shown apart.
-    away_months: tuple[float, ...] = ()
-
-    @property
-    def away_seconds(self) -> float:
-        return round(sum(self.away_months), 3)

@@ -1,17 +1,13 @@
-"""How durations, times and task names are shown, and the colour of each task on a page."""
+"""How durations, clock times and task paths are written (pages, API, ``deskmeter report``).
+
+A task's colour on a page is ``web/colors.py``'s."""
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import NO_TASK
-
-#: Distinct colours (CSS classes ``c0``…``c10``); ``c11`` is the grey for everything else.
-PALETTE_SIZE = 11
-OTHER_COLOUR = 11
 
 
 def duration(seconds: float) -> str:
@@ -55,24 +51,3 @@ def at_depth(task: str, depth: int) -> str:
 def decimal_hours(seconds: float) -> str:
     """``7.52``: hours with two decimals, for timesheets and invoices."""
     return f"{seconds / 3600:.2f}"
-
-
-class Palette:
-    """Colours for the keys of one page: the biggest keys get distinct colours."""
-
-    def __init__(self, keys_by_size: Iterable[str]) -> None:
-        self._colours: dict[str, int] = {}
-        for key in keys_by_size:
-            if key == NO_TASK:
-                continue
-            if len(self._colours) >= PALETTE_SIZE:
-                break
-            self._colours[key] = len(self._colours)
-
-    def __call__(self, key: str) -> str:
-        return f"c{self._colours.get(key, OTHER_COLOUR)}"
-
-
-def stable_colour(key: str) -> str:
-    """A colour that is the same for ``key`` on every page (for small legends)."""
-    return f"c{zlib.crc32(key.encode()) % PALETTE_SIZE}"
