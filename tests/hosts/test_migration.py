@@ -22,11 +22,11 @@ from deskmeter.models import State, Switch
 from deskmeter.store.base import StoreError
 from deskmeter.store.documents import state_to_doc, switch_to_doc
 from deskmeter.store.mongo import MongoStore
-from deskmeter.store.mongo_adopt import adopt_legacy, has_legacy
+from deskmeter.store.mongo.adopt import adopt_legacy, has_legacy
 from deskmeter.store.sqlite import SQLiteStore
-from deskmeter.store.sqlite_changelog import ENABLED
-from deskmeter.store.sqlite_codec import Labels, switch_rows, switch_texts
-from deskmeter.store.sqlite_schema import SCHEMA_V3, SCHEMA_VERSION, statements
+from deskmeter.store.sqlite.changelog import ENABLED
+from deskmeter.store.sqlite.codec import Labels, switch_rows, switch_texts
+from deskmeter.store.sqlite.schema import SCHEMA_V3, SCHEMA_VERSION, statements
 from deskmeter.sync.sink import MongoSink
 from tests.sync import mongomock_ids
 

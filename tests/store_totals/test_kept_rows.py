@@ -14,9 +14,9 @@ import pytest
 from deskmeter.models import Switch
 from deskmeter.store.documents import switch_to_doc
 from deskmeter.store.mongo import MongoStore
-from deskmeter.store.mongo_totals import BUILD_MARKER, MongoDayTotals
+from deskmeter.store.mongo.totals import BUILD_MARKER, MongoDayTotals
 from deskmeter.store.sqlite import SQLiteStore
-from deskmeter.store.sqlite_schema import SCHEMA_VERSION
+from deskmeter.store.sqlite.schema import SCHEMA_VERSION
 from deskmeter.sync.changes import DocChange
 from deskmeter.sync.sink import MongoSink
 from tests.store_totals.support import MADRID, answers, reference

@@ -1,6 +1,6 @@
 """What both backends' day totals share: the zone they are cut in, the UTC boundaries of
 local days as integer microseconds, the rule that combines hosts, and folding day sums into
-totals per period (store/sqlite_totals.py, store/mongo_totals.py)."""
+totals per period (store/sqlite/totals.py, store/mongo/totals.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import Switch, Total
+from deskmeter.store.instants import from_us, to_us
 from deskmeter.store.overlap import credited_pieces, host_count
-from deskmeter.store.sqlite_codec import from_us, to_us
 from deskmeter.store.totals import Period, day_of, local_midnight, period_start
 
 #: The groups of the kept rows: task, workspace, away.

@@ -33,7 +33,7 @@ from deskmeter.models import utcnow
 from deskmeter.store.base import COLLECTIONS, HOST_COLLECTION
 from deskmeter.store.documents import Document, switch_from_doc
 from deskmeter.store.mongo import DEFAULT_DATABASE, MongoStore, redact
-from deskmeter.store.mongo_adopt import adopt_legacy
+from deskmeter.store.mongo.adopt import adopt_legacy
 from deskmeter.sync.changes import DocChange, DocId, SyncConfigError, latest_per_document
 from deskmeter.sync.errors import translate_errors
 

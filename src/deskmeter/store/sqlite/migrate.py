@@ -1,8 +1,8 @@
 """Creating a new SQLite file, and moving a version 1, 2 or 3 file to version 4 in place.
 
 Versions 1 and 2 go to 3 (``upgrade_legacy``), then 3 goes to 4 (``upgrade_v3``: per-host
-state and tasks, see store/sqlite_schema.py); the host-less rows of the single-host versions
-become the host the file's state names (``store/sqlite_adopt.py``).
+state and tasks, see store/sqlite/schema.py); the host-less rows of the single-host versions
+become the host the file's state names (``store/sqlite/adopt.py``).
 
 Everything runs inside the caller's write transaction (``BEGIN IMMEDIATE``): a crash or an
 error at any point leaves the file as it was, in its old version. The data is checked before
@@ -18,9 +18,9 @@ from typing import Any
 
 from deskmeter.models import Switch
 from deskmeter.store.base import StoreError
-from deskmeter.store.sqlite_adopt import adopt, legacy_owner, rekey_v3_rows
-from deskmeter.store.sqlite_changelog import ENABLED
-from deskmeter.store.sqlite_codec import (
+from deskmeter.store.sqlite.adopt import adopt, legacy_owner, rekey_v3_rows
+from deskmeter.store.sqlite.changelog import ENABLED
+from deskmeter.store.sqlite.codec import (
     LABEL_COLUMNS,
     SWITCH_COLUMNS,
     SWITCH_MARKS,
@@ -30,7 +30,7 @@ from deskmeter.store.sqlite_codec import (
     switch_rows,
     switch_texts,
 )
-from deskmeter.store.sqlite_schema import LEGACY_TRIGGER_NAMES, SCHEMA, SCHEMA_VERSION, statements
+from deskmeter.store.sqlite.schema import LEGACY_TRIGGER_NAMES, SCHEMA, SCHEMA_VERSION, statements
 
 _LEGACY_COLUMNS = "id, date, delta, workspace_index, workspace, task_id, task, host"
 _CHUNK = 5000

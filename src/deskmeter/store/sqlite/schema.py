@@ -19,11 +19,11 @@ Version 3 is compact (about 60 bytes a switch):
   synced like the switches.
 * ``switch_stats`` holds the longest ``delta`` ever written (the look-back of overlap
   queries), so no index on ``delta`` is needed.
-* ``changelog`` is written by ``ChangeLog`` (store/sqlite_changelog.py) only once sync has
+* ``changelog`` is written by ``ChangeLog`` (store/sqlite/changelog.py) only once sync has
   been configured, and holds only changes sync has not yet applied.
 
 Versions 1 and 2 (REAL seconds, TEXT columns, three indexes, change-log triggers) are kept as
-scripts: ``store/sqlite_migrate.py`` moves their data to version 3 (every old switch and the
+scripts: ``store/sqlite/migrate.py`` moves their data to version 3 (every old switch and the
 open interval are not away; the ``edit`` log starts empty), and the tests build such files
 with them.
 """

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from deskmeter.edits.record import edit_from_json, edit_to_json
 from deskmeter.models import Task, TaskHistoryEntry, state_key
-from deskmeter.store.sqlite_changelog import ChangeLog
+from deskmeter.store.sqlite.changelog import ChangeLog
 
 
 def legacy_owner(db: sqlite3.Connection) -> str:

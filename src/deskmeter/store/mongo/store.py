@@ -47,8 +47,8 @@ from deskmeter.store.documents import (
     task_from_doc,
     task_to_doc,
 )
-from deskmeter.store.mongo_adopt import adopt_legacy
-from deskmeter.store.mongo_totals import MongoDayTotals
+from deskmeter.store.mongo.adopt import adopt_legacy
+from deskmeter.store.mongo.totals import MongoDayTotals
 from deskmeter.store.totals import MIDNIGHT, Period
 
 DEFAULT_DATABASE = "deskmeter"
@@ -114,7 +114,7 @@ class MongoStore(Store):
             database = database or parsed.get("database") or DEFAULT_DATABASE
         self.client: MongoClient[Document] = client
         self.db: Database[Document] = client[database or DEFAULT_DATABASE]
-        #: The day totals kept ready (store/mongo_totals.py).
+        #: The day totals kept ready (store/mongo/totals.py).
         self.day_totals_kept = MongoDayTotals(self.db)
         self._ensure_indexes()
 
@@ -157,7 +157,7 @@ class MongoStore(Store):
         the day totals of the days they touch (before and after) are recomputed.
 
         Sync's sink calls it for each batch it ships to the remote; a crash in between is
-        repaired as store/mongo_totals.py says.
+        repaired as store/mongo/totals.py says.
         """
         if collection != "switch":
             return nullcontext()
@@ -199,7 +199,7 @@ class MongoStore(Store):
         doc = self.db.switch.find_one({}, {"delta": 1}, sort=[("delta", DESCENDING)])
         return limits.clamp_delta(float(doc["delta"])) if doc else 0.0
 
-    # -- totals (the day totals kept ready: store/mongo_totals.py) --------------------------
+    # -- totals (the day totals kept ready: store/mongo/totals.py) --------------------------
 
     def _kept_sums(
         self,

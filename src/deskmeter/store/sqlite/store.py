@@ -4,8 +4,8 @@ One connection per thread (gunicorn's threads read in parallel; WAL lets them wh
 writes). Writes take the store's write lock and ``BEGIN IMMEDIATE``, so they are serialized
 inside the process and, through SQLite's file lock, between processes.
 
-The schema (store/sqlite_schema.py) keeps a switch in about 60 bytes; store/sqlite_codec.py
-packs and unpacks rows; store/sqlite_changelog.py is the change log sync reads.
+The schema (store/sqlite/schema.py) keeps a switch in about 60 bytes; store/sqlite/codec.py
+packs and unpacks rows; store/sqlite/changelog.py is the change log sync reads.
 """
 
 from __future__ import annotations
@@ -44,9 +44,10 @@ from deskmeter.store.documents import (
     switch_to_doc,
     task_to_doc,
 )
-from deskmeter.store.sqlite_adopt import adopt
-from deskmeter.store.sqlite_changelog import ChangeLog
-from deskmeter.store.sqlite_codec import (
+from deskmeter.store.instants import from_us, to_us
+from deskmeter.store.sqlite.adopt import adopt
+from deskmeter.store.sqlite.changelog import ChangeLog
+from deskmeter.store.sqlite.codec import (
     LABEL_COLUMNS,
     SWITCH_COLUMNS,
     SWITCH_MARKS,
@@ -54,16 +55,14 @@ from deskmeter.store.sqlite_codec import (
     Labels,
     decode_id,
     encode_id,
-    from_us,
     row_switch,
     rows_switches,
     switch_rows,
     switch_texts,
-    to_us,
 )
-from deskmeter.store.sqlite_migrate import create, upgrade_legacy, upgrade_v3
-from deskmeter.store.sqlite_schema import SCHEMA_VERSION, SYNCED_TABLES
-from deskmeter.store.sqlite_totals import DayTotals
+from deskmeter.store.sqlite.migrate import create, upgrade_legacy, upgrade_v3
+from deskmeter.store.sqlite.schema import SCHEMA_VERSION, SYNCED_TABLES
+from deskmeter.store.sqlite.totals import DayTotals
 from deskmeter.store.totals import MIDNIGHT, Group, Period, day_of, local_midnight
 
 log = logging.getLogger(__name__)
@@ -143,11 +142,11 @@ class SQLiteStore(Store):
         self._pending_labels: dict[str, int] = {}
         #: How deep this store's switch transactions are nested (the write lock is held).
         self._switch_depth = 0
-        #: The day totals kept ready (store/sqlite_totals.py), maintained by every switch write.
+        #: The day totals kept ready (store/sqlite/totals.py), maintained by every switch write.
         self._day_totals = DayTotals(self._labels)
         #: Whether the day totals reflect the switches (checked on open).
         self._day_totals_valid = False
-        #: The change log sync's SQLite source reads (store/sqlite_changelog.py).
+        #: The change log sync's SQLite source reads (store/sqlite/changelog.py).
         self.changelog = ChangeLog(self._db, self._transaction)
         try:
             if not read_only:
@@ -444,7 +443,7 @@ class SQLiteStore(Store):
         rows = self._query("SELECT longest FROM switch_stats WHERE id = 1")
         return limits.clamp_delta(int(rows[0][0]) / 1000) if rows else 0.0
 
-    # -- totals (the day totals kept ready: store/sqlite_totals.py) -------------------------
+    # -- totals (the day totals kept ready: store/sqlite/totals.py) -------------------------
 
     def _open_day_totals(self) -> None:
         """Build the day totals when missing or stale (a writable store), else check them."""

@@ -1,6 +1,6 @@
 """Day totals kept ready in MongoDB: the ``day_total`` and ``day_host`` collections.
 
-The same idea as SQLite's (store/sqlite_totals.py), shaped for a database that several
+The same idea as SQLite's (store/sqlite/totals.py), shaped for a database that several
 workstations write at once:
 
 * ``day_total`` holds each host's own microseconds per local day and key (task, workspace or
@@ -39,7 +39,7 @@ from deskmeter import limits
 from deskmeter.models import Switch, as_utc
 from deskmeter.store.day_grid import AWAY, TASK, WORKSPACE, DayGrid, Zone, credited_all, day_runs
 from deskmeter.store.documents import Document, switch_from_doc
-from deskmeter.store.sqlite_codec import from_us, to_us
+from deskmeter.store.instants import from_us, to_us
 from deskmeter.store.totals import AWAY_KEY, group_key
 
 META_ID = "day_totals"
