@@ -17,10 +17,10 @@ from typing import Any
 import mongomock
 import pytest
 
-from deskmeter.edits.record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.models import State, Switch
 from deskmeter.store.base import StoreError
 from deskmeter.store.documents import state_to_doc, switch_to_doc
+from deskmeter.store.edit_record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.store.mongo import MongoStore
 from deskmeter.store.mongo.adopt import adopt_legacy, has_legacy
 from deskmeter.store.sqlite import SQLiteStore

@@ -14,16 +14,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import HostInfo, State, Switch, Task, TaskHistoryEntry, Total, area_of
 from deskmeter.store.day_grid import AWAY, GROUP_CODES, fold
+from deskmeter.store.edit_record import EditRecord
 from deskmeter.store.overlap import credited_pieces
 from deskmeter.store.totals import MIDNIGHT, Group, Period, cut_totals
-
-if TYPE_CHECKING:
-    from deskmeter.edits.record import EditRecord
 
 #: The collections (tables) of the data model, with the seed's names.
 COLLECTIONS: tuple[str, ...] = ("switch", "task", "task_history", "state", "edit")

@@ -26,7 +26,6 @@ from pymongo.errors import (
 from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
-from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
 from deskmeter.store.base import (
     HOST_COLLECTION,
@@ -47,6 +46,7 @@ from deskmeter.store.documents import (
     task_from_doc,
     task_to_doc,
 )
+from deskmeter.store.edit_record import EditRecord, edit_from_doc, edit_to_doc
 from deskmeter.store.mongo.adopt import adopt_legacy
 from deskmeter.store.mongo.totals import MongoDayTotals
 from deskmeter.store.totals import MIDNIGHT, Period

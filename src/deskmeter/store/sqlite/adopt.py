@@ -15,8 +15,8 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from deskmeter.edits.record import edit_from_json, edit_to_json
 from deskmeter.models import Task, TaskHistoryEntry, state_key
+from deskmeter.store.edit_record import edit_from_json, edit_to_json
 from deskmeter.store.sqlite.changelog import ChangeLog
 
 

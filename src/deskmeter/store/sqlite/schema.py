@@ -91,7 +91,7 @@ CREATE TABLE state (
 CREATE TABLE edit (
     id TEXT PRIMARY KEY,
     at REAL NOT NULL,                -- when the edit was made, unix seconds (UTC)
-    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.edits.record)
+    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.store.edit_record)
 );
 CREATE INDEX edit_by_at ON edit (at, id);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -158,7 +158,7 @@ CREATE TABLE state (
 CREATE TABLE edit (
     id TEXT PRIMARY KEY,
     at REAL NOT NULL,                -- when the edit was made, unix seconds (UTC)
-    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.edits.record)
+    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.store.edit_record)
 );
 CREATE INDEX edit_by_at ON edit (at, id);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -24,7 +24,6 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from deskmeter import limits, localzone
-from deskmeter.edits.record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.models import (
     NO_TASK,
     State,
@@ -44,6 +43,7 @@ from deskmeter.store.documents import (
     switch_to_doc,
     task_to_doc,
 )
+from deskmeter.store.edit_record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.store.instants import from_us, to_us
 from deskmeter.store.sqlite.adopt import adopt
 from deskmeter.store.sqlite.changelog import ChangeLog
