@@ -21,7 +21,7 @@ from deskmeter.models import HostInfo, State, Switch, Task, TaskHistoryEntry, To
 from deskmeter.store.day_grid import AWAY, GROUP_CODES, fold
 from deskmeter.store.edit_record import EditRecord
 from deskmeter.store.overlap import credited_pieces
-from deskmeter.store.totals import MIDNIGHT, Group, Period, cut_totals
+from deskmeter.store.totals import MIDNIGHT, Group, Period, Sums, cut_totals
 
 #: The collections (tables) of the data model, with the seed's names.
 COLLECTIONS: tuple[str, ...] = ("switch", "task", "task_history", "state", "edit")
@@ -166,7 +166,7 @@ class Store(ABC):
         group_code: int,
         host: str | None,
         by: Period | None,
-    ) -> dict[tuple[int, str], int] | None:
+    ) -> Sums | None:
         """µs per (local day as an ordinal, or a period's first day; key) from the day totals
         a backend keeps ready (``store/day_grid.py``), for ``totals``, ``range_totals`` and
         ``away_totals``; None (here, always) when none are kept for this question: then the

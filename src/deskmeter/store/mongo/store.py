@@ -49,7 +49,7 @@ from deskmeter.store.documents import (
 from deskmeter.store.edit_record import EditRecord, edit_from_doc, edit_to_doc
 from deskmeter.store.mongo.adopt import adopt_legacy
 from deskmeter.store.mongo.totals import MongoDayTotals
-from deskmeter.store.totals import MIDNIGHT, Period
+from deskmeter.store.totals import MIDNIGHT, Period, Sums
 
 DEFAULT_DATABASE = "deskmeter"
 
@@ -210,7 +210,7 @@ class MongoStore(Store):
         grp: int,
         host: str | None,
         by: Period | None,
-    ) -> dict[tuple[int, str], int] | None:
+    ) -> Sums | None:
         """µs per (local day, key) from the day totals; None when they cannot answer."""
         zone = Zone(tz, day_start)
         if not self.day_totals_kept.serves(zone):

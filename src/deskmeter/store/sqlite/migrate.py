@@ -11,6 +11,7 @@ the old table goes: every switch is read back in the new layout and compared wit
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -30,10 +31,54 @@ from deskmeter.store.sqlite.codec import (
     switch_rows,
     switch_texts,
 )
+from deskmeter.store.sqlite.connection import Connections
 from deskmeter.store.sqlite.schema import LEGACY_TRIGGER_NAMES, SCHEMA, SCHEMA_VERSION, statements
+
+log = logging.getLogger(__name__)
 
 _LEGACY_COLUMNS = "id, date, delta, workspace_index, workspace, task_id, task, host"
 _CHUNK = 5000
+
+
+def migrate(connections: Connections) -> None:
+    """Bring the file to the current schema in one write transaction.
+
+    The version is read inside the transaction, so two processes opening a new file at
+    the same moment do not both migrate it; a failure rolls everything back.
+    """
+    path = connections.path
+    try:
+        with connections.transaction() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path} has schema version {version}, newer than this Deskmeter "
+                    f"understands ({SCHEMA_VERSION}); upgrade Deskmeter"
+                )
+            if version == SCHEMA_VERSION:
+                return
+            if version == 0:
+                create(db)
+                return
+            if version == 3:  # per-host state and tasks: switches stay as they are
+                upgrade_v3(db)
+                moved = 0
+            else:
+                moved = upgrade_legacy(db)
+    except sqlite3.Error as exc:
+        raise StoreError(f"migration of {path} to version {SCHEMA_VERSION} failed: {exc}") from exc
+    log.info("migrated %s to schema %d (%d switches)", path, SCHEMA_VERSION, moved)
+    _compact_file(connections)
+
+
+def _compact_file(connections: Connections) -> None:
+    """Give back the space the old layout used (best effort: the data is already safe)."""
+    try:
+        db = connections.db()
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error as exc:
+        log.warning("could not compact %s after the migration: %s", connections.path, exc)
 
 
 def create(db: sqlite3.Connection) -> None:
