@@ -18,6 +18,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import HostInfo, State, Switch, Task, TaskHistoryEntry, Total, area_of
+from deskmeter.store.adopt import Adopted
 from deskmeter.store.day_grid import AWAY, GROUP_CODES, fold
 from deskmeter.store.edit_record import EditRecord
 from deskmeter.store.overlap import credited_pieces
@@ -471,9 +472,11 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def adopt_legacy(self, host: str) -> int:
+    def adopt_legacy(self, host: str) -> Adopted:
         """Give ``host`` the records without a host (a store written by the single-host
-        versions: its ``current`` state, tasks keyed by bare id); return how many changed.
+        versions: its ``current`` state, tasks keyed by bare id); return how many changed
+        per collection (store/adopt.py, the same steps for both backends). MongoDB, which
+        several hosts may share, gives them to the host they name when they name one.
 
         Idempotent; nothing is deleted that is not first written under its new key.
         """

@@ -27,6 +27,7 @@ from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
+from deskmeter.store.adopt import Adopted, adopt_legacy
 from deskmeter.store.base import (
     HOST_COLLECTION,
     SortOrder,
@@ -47,7 +48,7 @@ from deskmeter.store.documents import (
     task_to_doc,
 )
 from deskmeter.store.edit_record import EditRecord, edit_from_doc, edit_to_doc
-from deskmeter.store.mongo.adopt import adopt_legacy
+from deskmeter.store.mongo.documents import MongoDocuments
 from deskmeter.store.mongo.totals import MongoDayTotals
 from deskmeter.store.totals import MIDNIGHT, Period, Sums
 
@@ -282,8 +283,10 @@ class MongoStore(Store):
             self.add_switch(switch)
         self.put_state(state, host=owner)
 
-    def adopt_legacy(self, host: str) -> int:
-        return sum(adopt_legacy(self.db, host).values())
+    def adopt_legacy(self, host: str) -> Adopted:
+        """To the host the single-host data names, else ``host`` (several hosts may share
+        this database)."""
+        return adopt_legacy(MongoDocuments(self.db), host)
 
     def last_syncs(self) -> dict[str, datetime]:
         """When each host last synced into this database (the ``host`` collection sync's

@@ -1,27 +1,34 @@
-"""The SQLite backend's records in their MongoDB shape (store/documents.py), for sync.
+"""The SQLite backend's records in their MongoDB shape (store/documents.py).
 
-Sync's full copy pages through a collection by id (``page``) and resumes after a crash;
-its change-log reader (store/sqlite/changelog.py) fetches the documents that changed.
+``DocumentReader`` is for sync: its full copy pages through a collection by id (``page``)
+and resumes after a crash; its change-log reader (store/sqlite/changelog.py) fetches the
+documents that changed. ``SQLiteDocuments`` offers the host-less records to store/adopt.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, ClassVar
 
 from deskmeter.store.base import StoreError
 from deskmeter.store.documents import (
+    LEGACY_STATE_ID,
     Document,
+    history_from_doc,
     history_to_doc,
+    state_from_doc,
     state_to_doc,
     switch_to_doc,
+    task_from_doc,
     task_to_doc,
 )
-from deskmeter.store.edit_record import edit_from_json, edit_to_doc
+from deskmeter.store.edit_record import edit_from_doc, edit_from_json, edit_to_doc, edit_to_json
+from deskmeter.store.sqlite.changelog import ChangeLog
 from deskmeter.store.sqlite.codec import SWITCH_COLUMNS, Key, decode_id, encode_id
-from deskmeter.store.sqlite.connection import Connections
+from deskmeter.store.sqlite.connection import Connections, to_seconds
 from deskmeter.store.sqlite.schema import SYNCED_TABLES
-from deskmeter.store.sqlite.state import StateTable
+from deskmeter.store.sqlite.state import STATE_COLUMNS, StateTable, put_state, state_row
 from deskmeter.store.sqlite.switches import SwitchTable
 from deskmeter.store.sqlite.tasks import HISTORY_COLUMNS, TASK_COLUMNS, history_row, task_row
 
@@ -96,3 +103,88 @@ class DocumentReader:
             rows = query(f"SELECT body FROM edit{where}", params)
             return [edit_to_doc(edit_from_json(r[0])) for r in rows]
         return [state_to_doc(s) for s in self._states.rows(where, params)]
+
+
+class SQLiteDocuments:
+    """``HostlessDocuments`` (store/adopt.py) over one connection, inside its open write
+    transaction; every change is recorded in the change log, so the remote follows."""
+
+    #: The columns each adopted table is read by, and how a row becomes a document.
+    _READ: ClassVar[dict[str, tuple[str, Callable[[Sequence[Any]], Document]]]] = {
+        "task": (TASK_COLUMNS, lambda r: task_to_doc(task_row(r))),
+        "task_history": (HISTORY_COLUMNS, lambda r: history_to_doc(history_row(r))),
+        "state": (STATE_COLUMNS, lambda r: state_to_doc(state_row(r))),
+        "edit": ("body", lambda r: edit_to_doc(edit_from_json(r[0]))),
+    }
+    _HOSTLESS: ClassVar[dict[str, str]] = {
+        "task": "host = ''",
+        "task_history": "host = ''",
+        "state": f"(id = '{LEGACY_STATE_ID}' OR host = '')",
+        "edit": "COALESCE(json_extract(body, '$.host'), '') = ''",
+    }
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def _select(self, collection: str, where: str, params: Sequence[Any]) -> list[Document]:
+        columns, to_doc = self._READ[collection]
+        rows = self._db.execute(f"SELECT id, {columns} FROM {collection} WHERE {where}", params)
+        return [{**to_doc(row[1:]), "_id": row[0]} for row in rows.fetchall()]
+
+    def hostless(self, collection: str) -> list[Document]:
+        return self._select(collection, self._HOSTLESS[collection], ())
+
+    def find(self, collection: str, doc_id: Any) -> Document | None:
+        found = self._select(collection, "id = ?", (doc_id,))
+        return found[0] if found else None
+
+    def write(self, collection: str, doc: Document) -> None:
+        db = self._db
+        if collection == "state":
+            put_state(db, state_from_doc(doc), str(doc["host"]))
+            return
+        if collection == "task":
+            task = task_from_doc(doc)
+            db.execute(
+                "INSERT OR REPLACE INTO task (id, host, task_id, path, active, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    task.key,
+                    task.host,
+                    task.id,
+                    task.path,
+                    int(task.active),
+                    to_seconds(task.updated),
+                ),
+            )
+        elif collection == "task_history":
+            entry = history_from_doc(doc)
+            db.execute(
+                "INSERT OR REPLACE INTO task_history (id, host, task_id, path, since) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (entry.id, entry.host, entry.task_id, entry.path, to_seconds(entry.since)),
+            )
+        else:
+            edit = edit_from_doc(doc)
+            db.execute(
+                "INSERT OR REPLACE INTO edit (id, at, body) VALUES (?, ?, ?)",
+                (edit.id, to_seconds(edit.at), edit_to_json(edit)),
+            )
+        ChangeLog.record(db, collection, [str(doc["_id"])], "upsert")
+
+    def drop_hostless(self, collection: str, doc_id: Any) -> None:
+        where = self._HOSTLESS[collection]
+        sql = f"DELETE FROM {collection} WHERE id = ? AND {where}"
+        if self._db.execute(sql, (doc_id,)).rowcount:
+            ChangeLog.record(self._db, collection, [str(doc_id)], "delete")
+
+    def named_host(self) -> str:
+        """A state's host, else the latest switch's (the file was written by one host)."""
+        row = self._db.execute("SELECT host FROM state WHERE host != '' LIMIT 1").fetchone()
+        if row:
+            return str(row[0])
+        row = self._db.execute(
+            "SELECT label.text FROM switch JOIN label ON label.id = switch.host "
+            "WHERE label.text != '' ORDER BY switch.start DESC LIMIT 1"
+        ).fetchone()
+        return str(row[0]) if row else ""

@@ -2,7 +2,7 @@
 
 Versions 1 and 2 go to 3 (``upgrade_legacy``), then 3 goes to 4 (``upgrade_v3``: per-host
 state and tasks, see store/sqlite/schema.py); the host-less rows of the single-host versions
-become the host the file's state names (``store/sqlite/adopt.py``).
+become the host the file's state names (store/adopt.py).
 
 Everything runs inside the caller's write transaction (``BEGIN IMMEDIATE``): a crash or an
 error at any point leaves the file as it was, in its old version. The data is checked before
@@ -12,15 +12,16 @@ the old table goes: every switch is read back in the new layout and compared wit
 from __future__ import annotations
 
 import logging
+import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from deskmeter.models import Switch
+from deskmeter.models import Switch, state_key
+from deskmeter.store.adopt import adopt, legacy_owner
 from deskmeter.store.base import StoreError
-from deskmeter.store.sqlite.adopt import adopt, legacy_owner, rekey_v3_rows
-from deskmeter.store.sqlite.changelog import ENABLED
+from deskmeter.store.sqlite.changelog import ENABLED, ChangeLog
 from deskmeter.store.sqlite.codec import (
     LABEL_COLUMNS,
     SWITCH_COLUMNS,
@@ -32,6 +33,7 @@ from deskmeter.store.sqlite.codec import (
     switch_texts,
 )
 from deskmeter.store.sqlite.connection import Connections
+from deskmeter.store.sqlite.documents import SQLiteDocuments
 from deskmeter.store.sqlite.schema import LEGACY_TRIGGER_NAMES, SCHEMA, SCHEMA_VERSION, statements
 
 log = logging.getLogger(__name__)
@@ -169,7 +171,7 @@ def upgrade_v3(db: sqlite3.Connection) -> None:
     """Move a version 3 file to version 4: per-host state, tasks keyed by host and id.
 
     Every task, history entry, state and edit is kept (counted before and after); the
-    host-less ones become the file's host's (``sqlite_adopt``). Switches are untouched.
+    host-less ones become the file's host's (store/adopt.py). Switches are untouched.
     """
     before = {t: _count(db, t) for t in _V4_KEPT}
     db.execute("DROP INDEX IF EXISTS task_history_by_task")
@@ -179,7 +181,8 @@ def upgrade_v3(db: sqlite3.Connection) -> None:
         if _creates(statement.strip(), _V4_TABLES):
             db.execute(statement)
     rekey_v3_rows(db)
-    adopt(db, legacy_owner(db))
+    documents = SQLiteDocuments(db)  # the file was written here: this machine's, if unnamed
+    adopt(documents, legacy_owner(documents, socket.gethostname()))
     after = {t: _count(db, t) for t in _V4_KEPT}
     if after != before:
         raise StoreError(f"migration check: rows before {before}, after {after}")
@@ -213,3 +216,28 @@ def verify_copy(db: sqlite3.Connection, labels: Labels, expected: int) -> None:
                 raise StoreError(
                     f"migration check: switch {old.id} reads back as {moved.get(old.id)}, not {old}"
                 )
+
+
+def rekey_v3_rows(db: sqlite3.Connection) -> None:
+    """Copy the version 3 tables ``task_v3``, ``task_history_v3``, ``state_v3`` into the
+    version 4 ones, keys unchanged where the host is unknown (``adopt`` rekeys those)."""
+    db.execute(
+        "INSERT INTO task (id, host, task_id, path, active, updated) "
+        "SELECT id, '', id, path, active, updated FROM task_v3"
+    )
+    db.execute(
+        "INSERT INTO task_history (id, host, task_id, path, since) "
+        "SELECT id, '', task_id, path, since FROM task_history_v3"
+    )
+    for row in db.execute(
+        "SELECT workspace_index, workspace, since, heartbeat, interval_id, task_id, task, "
+        "host, away FROM state_v3"
+    ).fetchall():
+        # a state with a host is that host's already; the host-less one is adopted
+        db.execute(
+            "INSERT INTO state (id, workspace_index, workspace, since, heartbeat, interval_id, "
+            "task_id, task, host, away) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (state_key(row[7]), *row),
+        )
+        ChangeLog.record(db, "state", [state_key("")], "delete")
+        ChangeLog.record(db, "state", [state_key(row[7])], "upsert")

@@ -24,15 +24,15 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total
+from deskmeter.store.adopt import Adopted, adopt
 from deskmeter.store.base import SortOrder, Store, StoreError, state_host
 from deskmeter.store.day_grid import GROUP_CODES, Zone
 from deskmeter.store.documents import Document
 from deskmeter.store.edit_record import EditRecord
-from deskmeter.store.sqlite.adopt import adopt
 from deskmeter.store.sqlite.changelog import ChangeLog
 from deskmeter.store.sqlite.codec import Labels
 from deskmeter.store.sqlite.connection import Connections
-from deskmeter.store.sqlite.documents import DocumentReader
+from deskmeter.store.sqlite.documents import DocumentReader, SQLiteDocuments
 from deskmeter.store.sqlite.edits import EditLog
 from deskmeter.store.sqlite.kept import KeptTotals
 from deskmeter.store.sqlite.meta import MetaTable
@@ -219,9 +219,9 @@ class SQLiteStore(Store):
                 self._switches.put(db, [switch])
             put_state(db, state, owner)
 
-    def adopt_legacy(self, host: str) -> int:
+    def adopt_legacy(self, host: str) -> Adopted:
         with self.connections.transaction() as db:
-            return adopt(db, host)
+            return adopt(SQLiteDocuments(db), host)
 
     # -- edits ------------------------------------------------------------------------------
 
