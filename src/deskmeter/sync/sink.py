@@ -33,8 +33,9 @@ from deskmeter.models import utcnow
 from deskmeter.store.adopt import adopt_legacy
 from deskmeter.store.base import COLLECTIONS, HOST_COLLECTION
 from deskmeter.store.documents import Document, switch_from_doc
-from deskmeter.store.mongo import DEFAULT_DATABASE, MongoStore, redact
+from deskmeter.store.mongo.connection import DEFAULT_DATABASE, redact
 from deskmeter.store.mongo.documents import MongoDocuments
+from deskmeter.store.mongo.store import MongoStore
 from deskmeter.sync.changes import DocChange, DocId, SyncConfigError, latest_per_document
 from deskmeter.sync.errors import translate_errors
 

@@ -1,5 +1,7 @@
-"""The MongoDB backend (pymongo): ``MongoStore`` and its parts by concern."""
+"""The MongoDB backend (pymongo): ``MongoStore`` (store.py), how it reaches its database
+(connection.py), the day totals it keeps (totals.py) and its host-less records as documents
+(documents.py, for store/adopt.py)."""
 
-from deskmeter.store.mongo.store import DEFAULT_DATABASE, MongoStore, redact
+from deskmeter.store.mongo.store import MongoStore
 
-__all__ = ["DEFAULT_DATABASE", "MongoStore", "redact"]
+__all__ = ["MongoStore"]

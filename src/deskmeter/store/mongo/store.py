@@ -18,12 +18,10 @@ from pymongo import ASCENDING, DESCENDING, MongoClient, ReplaceOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import (
-    ConfigurationError,
     DuplicateKeyError,
     OperationFailure,
     PyMongoError,
 )
-from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
@@ -48,20 +46,10 @@ from deskmeter.store.documents import (
     task_to_doc,
 )
 from deskmeter.store.edit_record import EditRecord, edit_from_doc, edit_to_doc
+from deskmeter.store.mongo.connection import connect, ensure_indexes, redact
 from deskmeter.store.mongo.documents import MongoDocuments
 from deskmeter.store.mongo.totals import MongoDayTotals
 from deskmeter.store.totals import MIDNIGHT, Period, Sums
-
-DEFAULT_DATABASE = "deskmeter"
-
-#: The indexes the queries need, per collection.
-INDEXES: dict[str, list[list[tuple[str, int]]]] = {
-    "switch": [[("date", ASCENDING), ("_id", ASCENDING)], [("delta", DESCENDING)]],
-    "task": [[("path", ASCENDING)], [("host", ASCENDING)]],
-    "task_history": [[("task_id", ASCENDING), ("since", ASCENDING)], [("host", ASCENDING)]],
-    "state": [[("host", ASCENDING)]],
-    "edit": [[("at", DESCENDING), ("_id", DESCENDING)]],
-}
 
 
 def _range(start: datetime | None, end: datetime | None, host: str | None = None) -> dict[str, Any]:
@@ -81,14 +69,6 @@ def _checked_doc(switch: Switch) -> Document:
     return switch_to_doc(switch)
 
 
-def redact(uri: str) -> str:
-    """The URI without its password, for logs."""
-    if "@" not in uri:
-        return uri
-    scheme, rest = uri.split("://", 1)
-    return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-
-
 class MongoStore(Store):
     """A store in a MongoDB database (a single-node replica set ``rs0`` for change streams)."""
 
@@ -104,17 +84,9 @@ class MongoStore(Store):
         timeout_ms: int = 5000,
     ) -> None:
         self.uri = uri
-        if client is None:
-            try:
-                parsed = parse_uri(uri)
-                client = MongoClient(
-                    uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms, connect=False
-                )
-            except (ConfigurationError, ValueError) as exc:
-                raise StoreError(f"bad MongoDB URI {redact(uri)}: {exc}") from exc
-            database = database or parsed.get("database") or DEFAULT_DATABASE
-        self.client: MongoClient[Document] = client
-        self.db: Database[Document] = client[database or DEFAULT_DATABASE]
+        self.client: MongoClient[Document]
+        self.db: Database[Document]
+        self.client, self.db = connect(uri, client=client, database=database, timeout_ms=timeout_ms)
         #: The day totals kept ready (store/mongo/totals.py).
         self.day_totals_kept = MongoDayTotals(self.db)
         self._ensure_indexes()
@@ -124,9 +96,7 @@ class MongoStore(Store):
 
     def _ensure_indexes(self) -> None:
         try:
-            for name, indexes in INDEXES.items():
-                for keys in indexes:
-                    self.db[name].create_index(keys)
+            ensure_indexes(self.db)
             self.day_totals_kept.ensure_indexes()
         except OperationFailure as exc:
             raise StoreError(f"MongoDB refused {self.describe()}: {exc}") from exc
