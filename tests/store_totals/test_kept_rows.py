@@ -115,7 +115,7 @@ def test_switches_written_behind_the_rows_back_are_noticed_on_open(tmp_path: Pat
         exact(store)
 
 
-def test_another_zone_rebuilds_a_writable_store_and_reads_live_in_a_read_only_one(
+def test_another_zone_rebuilds_a_writable_store_and_a_read_only_one_reads_the_switches(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "s.db"
@@ -126,7 +126,7 @@ def test_another_zone_rebuilds_a_writable_store_and_reads_live_in_a_read_only_on
     assert store.connections.query(state)[0][0] == "Europe/Madrid|0"
     reader = SQLiteStore(path, read_only=True)
     four = timedelta(hours=4)
-    exact(reader, tz=MADRID, day_start=four)  # live: the kept rows stay for Madrid|0
+    exact(reader, tz=MADRID, day_start=four)  # the switches: the kept rows stay for Madrid|0
     assert store.connections.query(state)[0][0] == "Europe/Madrid|0"
     exact(store, tz=MADRID, day_start=four)  # writable: rebuilt for 04:00
     assert (
