@@ -217,8 +217,9 @@ class Store(ABC):
     ) -> list[Total]:
         """The same as ``totals(start, end, tz, group=group, by="day", host=host)``.
 
-        The dashboard's hot path (calendar, totals API): backends may compute it inside the
-        database (SQLite does), so a month or a year costs one query, not one per day.
+        The dashboard's hot path (calendar, totals API): backends answer it from the day
+        totals they keep ready (``_kept_sums``; SQLite reads its rows directly), so a month or
+        a year costs a few rows a day; this, over the switches, is the reference path.
         """
         return self.totals(start, end, tz, group=group, by="day", day_start=day_start, host=host)
 

@@ -189,7 +189,7 @@ class MongoStore(Store):
         return self.day_totals_kept.day_sums(zone, start, end, grp, host)
 
     def rebuild_day_totals(self, tz: ZoneInfo, day_start: timedelta = MIDNIGHT) -> None:
-        """Recompute the day totals for ``tz`` (a new zone, or repair; see mongo_totals)."""
+        """Recompute the day totals for ``tz`` (a new zone, or repair; see totals.py)."""
         self.day_totals_kept.rebuild(Zone(tz, day_start))
 
     # -- tasks ------------------------------------------------------------------------------

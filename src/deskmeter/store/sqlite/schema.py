@@ -3,7 +3,7 @@
 Version 4 is version 3 with several workstations in mind: ``state`` has one row per host
 (id ``current@HOST``), ``task`` and ``task_history`` carry the host whose task file they
 come from and are keyed by it (``HOST:ID``, ``HOST:ID@SINCE``), so two hosts' task files
-never collide. ``sqlite_migrate.upgrade_v3`` moves a version 3 file in place.
+never collide. ``migrate.upgrade_v3`` moves a version 3 file in place.
 
 Version 3 is compact (about 60 bytes a switch):
 
@@ -105,7 +105,7 @@ CREATE TABLE changelog (
 CREATE INDEX changelog_by_doc ON changelog (collection, doc_id);
 """
 
-#: Version 3, as it was shipped (the tests build such files; ``sqlite_migrate`` moves
+#: Version 3, as it was shipped (the tests build such files; ``migrate.py`` moves
 #: them to version 4).
 SCHEMA_V3 = """
 CREATE TABLE label (
