@@ -127,3 +127,44 @@ def test_no_module_imports_another_modules_private_helpers() -> None:
         for name in private_imports(path)
     )
     assert not wrong, "\n".join(wrong)
+
+
+#: The store's own rules: it needs nothing of ``deskmeter.edits`` (the edit record lives in
+#: ``store/edit_record.py``), each backend package nothing of the other, and the parts both
+#: share (``store/*.py``) neither backend: the time arithmetic is ``store/instants.py``.
+STORE_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("store", ("deskmeter.edits",)),
+    ("store/sqlite", ("deskmeter.store.mongo", "pymongo", "bson")),
+    ("store/mongo", ("deskmeter.store.sqlite", "sqlite3")),
+]
+
+
+def shared_store_files() -> list[Path]:
+    return sorted((PACKAGE / "store").glob("*.py"))
+
+
+@pytest.mark.parametrize(("scope", "forbidden"), STORE_RULES, ids=[r[0] for r in STORE_RULES])
+def test_the_store_and_its_backends_keep_to_their_own(
+    scope: str, forbidden: tuple[str, ...]
+) -> None:
+    files = files_of(scope)
+    assert files, f"no sources under {scope}"
+    wrong = sorted(
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in files
+        for name in imported(path)
+        if breaks(name, forbidden)
+    )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_shared_store_parts_import_neither_backend() -> None:
+    backends = ("deskmeter.store.sqlite", "deskmeter.store.mongo", "pymongo", "sqlite3")
+    wrong = sorted(
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in shared_store_files()
+        if path.name != "__init__.py"  # open_store chooses a backend: its one job
+        for name in imported(path)
+        if breaks(name, backends)
+    )
+    assert not wrong, "\n".join(wrong)

@@ -118,8 +118,8 @@ def test_host_less_records_are_adopted_once_and_nothing_is_lost(store: Store) ->
     laptop = state("laptop", 9)
     store.put_state(laptop)
     store.upsert_tasks([Task("t9", "work/laptop", updated=T0, host="laptop")])
-    assert store.adopt_legacy("desk") == 4
-    assert store.adopt_legacy("desk") == 0
+    assert store.adopt_legacy("desk") == {"task": 2, "task_history": 1, "state": 1}
+    assert store.adopt_legacy("desk") == {}
     assert {(t.host, t.id) for t in store.tasks()} == {
         ("desk", "t1"),
         ("desk", "t2"),

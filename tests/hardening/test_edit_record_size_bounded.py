@@ -21,9 +21,9 @@ import pytest
 from deskmeter.edits import operations
 from deskmeter.edits.errors import EditError
 from deskmeter.edits.operations import make_edit
-from deskmeter.edits.record import edit_to_doc
 from deskmeter.models import Switch
 from deskmeter.store import Store
+from deskmeter.store.edit_record import edit_to_doc
 from deskmeter.sync.changes import DocChange
 from deskmeter.sync.sink import MAX_DOCUMENT_BYTES, MongoSink
 from tests.hardening.support import open_store

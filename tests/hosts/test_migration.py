@@ -17,16 +17,17 @@ from typing import Any
 import mongomock
 import pytest
 
-from deskmeter.edits.record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.models import State, Switch
+from deskmeter.store.adopt import adopt_legacy, has_legacy
 from deskmeter.store.base import StoreError
 from deskmeter.store.documents import state_to_doc, switch_to_doc
+from deskmeter.store.edit_record import EditRecord, edit_from_json, edit_to_doc, edit_to_json
 from deskmeter.store.mongo import MongoStore
-from deskmeter.store.mongo_adopt import adopt_legacy, has_legacy
+from deskmeter.store.mongo.documents import MongoDocuments
 from deskmeter.store.sqlite import SQLiteStore
-from deskmeter.store.sqlite_changelog import ENABLED
-from deskmeter.store.sqlite_codec import Labels, switch_rows, switch_texts
-from deskmeter.store.sqlite_schema import SCHEMA_V3, SCHEMA_VERSION, statements
+from deskmeter.store.sqlite.changelog import ENABLED
+from deskmeter.store.sqlite.codec import Labels, switch_rows, switch_texts
+from deskmeter.store.sqlite.schema import SCHEMA_V3, SCHEMA_VERSION, statements
 from deskmeter.sync.sink import MongoSink
 from tests.sync import mongomock_ids
 
@@ -131,7 +132,7 @@ def test_a_version_3_file_moves_to_version_4_and_keeps_every_document(tmp_path: 
     assert ("state", "current", "delete") in logged and ("task", "desk:t1", "upsert") in logged
     store.close()
     again = SQLiteStore(path)  # opening again changes nothing
-    assert again.count_documents("task") == 2 and again.adopt_legacy("desk") == 0
+    assert again.count_documents("task") == 2 and again.adopt_legacy("desk") == {}
     again.close()
 
 
@@ -180,9 +181,9 @@ def test_a_single_host_remote_is_adopted_by_its_host_and_nothing_else_changes() 
     laptop_doc = {"_id": "laptop:t1", "task_id": "t1", "host": "laptop", "path": "x"}
     db.task.insert_one({**laptop_doc, "active": True, "updated": T0})
     before = {c: db[c].count_documents({}) for c in ("switch", "task", "task_history", "state")}
-    assert has_legacy(db)
+    assert has_legacy(MongoDocuments(db))
     # the laptop syncs first after the upgrade: the legacy state names desk, so desk's
-    changed = adopt_legacy(db, fallback="laptop")
+    changed = adopt_legacy(MongoDocuments(db), fallback="laptop")
     assert changed == {"task": 2, "task_history": 1, "state": 1, "edit": 1}
     after = {c: db[c].count_documents({}) for c in ("switch", "task", "task_history", "state")}
     assert after == before
@@ -190,8 +191,8 @@ def test_a_single_host_remote_is_adopted_by_its_host_and_nothing_else_changes() 
     assert db.task.find_one({"_id": "laptop:t1"})["path"] == "x"  # untouched
     assert [d["_id"] for d in db.state.find()] == ["current@desk"]
     assert db.edit.find_one({"_id": "e1"})["host"] == "desk"
-    assert not has_legacy(db)
-    assert adopt_legacy(db, fallback="laptop") == {}
+    assert not has_legacy(MongoDocuments(db))
+    assert adopt_legacy(MongoDocuments(db), fallback="laptop") == {}
     store = MongoStore("mongodb://r.invalid/deskmeter", client=db.client, database="deskmeter")
     assert store.get_state("desk") is not None and store.get_state("desk").interval_id == "iv9"  # type: ignore[union-attr]
     assert {(t.host, t.id) for t in store.tasks(include_inactive=True)} == {
@@ -205,7 +206,7 @@ def test_without_a_legacy_state_the_latest_switch_names_the_owner() -> None:
     db = legacy_remote()
     db.state.delete_many({})
     db.switch.insert_one(switch_to_doc(old_switch(99, host="")))  # an import: no host
-    assert adopt_legacy(db, fallback="laptop")["task"] == 2
+    assert adopt_legacy(MongoDocuments(db), fallback="laptop")["task"] == 2
     assert {d["host"] for d in db.task.find()} == {"desk"}
 
 
@@ -213,5 +214,5 @@ def test_the_first_sync_after_the_upgrade_adopts_the_remote() -> None:
     db = legacy_remote()
     sink = MongoSink("mongodb://r.test/deskmeter", client=db.client, host="desk")
     sink.check()
-    assert not has_legacy(db)
+    assert not has_legacy(MongoDocuments(db))
     assert [d["_id"] for d in db.state.find()] == ["current@desk"]

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from deskmeter.edits.record import EditRecord
 from deskmeter.models import NO_TASK, State, Switch, Total, area_of
 from deskmeter.store import Store
+from deskmeter.store.edit_record import EditRecord
 from deskmeter.store.totals import cut_totals, local_midnight, split_by_day
 
 MADRID = ZoneInfo("Europe/Madrid")

@@ -74,6 +74,6 @@ def test_totals_equal_the_reference(kind: str, data: st.DataObject, base_index: 
         for number, step in enumerate(history):
             apply(store, step, number, queried)
         check(store, base_index, queried)
-        if isinstance(store, SQLiteStore):  # read-only: the built zone from the rows, others live
+        if isinstance(store, SQLiteStore):  # read-only: kept rows in their zone, else switches
             with SQLiteStore(store.path, read_only=True) as reader:
                 check(reader, base_index, [])

@@ -14,9 +14,9 @@ import pytest
 from deskmeter.models import Switch
 from deskmeter.store.documents import switch_to_doc
 from deskmeter.store.mongo import MongoStore
-from deskmeter.store.mongo_totals import BUILD_MARKER, MongoDayTotals
+from deskmeter.store.mongo.totals import BUILD_MARKER, MongoDayTotals
 from deskmeter.store.sqlite import SQLiteStore
-from deskmeter.store.sqlite_schema import SCHEMA_VERSION
+from deskmeter.store.sqlite.schema import SCHEMA_VERSION
 from deskmeter.sync.changes import DocChange
 from deskmeter.sync.sink import MongoSink
 from tests.store_totals.support import MADRID, answers, reference
@@ -91,9 +91,11 @@ def test_a_v3_file_without_the_rows_gets_them_built_on_open(tmp_path: Path) -> N
             db.execute(f"DROP TABLE {table}")
     db.close()
     store = SQLiteStore(path)
-    tables = {r[0] for r in store._query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = {
+        r[0] for r in store.connections.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
     assert {"day_total", "day_host", "day_total_state"} <= tables
-    assert store._query("SELECT COUNT(*) FROM day_total")[0][0] > 0
+    assert store.connections.query("SELECT COUNT(*) FROM day_total")[0][0] > 0
     assert store.schema_version() == SCHEMA_VERSION  # derived data: no version of its own
     for host in (None, "desk", "laptop"):
         exact(store, host)
@@ -113,7 +115,7 @@ def test_switches_written_behind_the_rows_back_are_noticed_on_open(tmp_path: Pat
         exact(store)
 
 
-def test_another_zone_rebuilds_a_writable_store_and_reads_live_in_a_read_only_one(
+def test_another_zone_rebuilds_a_writable_store_and_a_read_only_one_reads_the_switches(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "s.db"
@@ -121,13 +123,15 @@ def test_another_zone_rebuilds_a_writable_store_and_reads_live_in_a_read_only_on
     store.add_switches(history())
     exact(store)  # built for Madrid
     state = "SELECT zone FROM day_total_state"
-    assert store._query(state)[0][0] == "Europe/Madrid|0"
+    assert store.connections.query(state)[0][0] == "Europe/Madrid|0"
     reader = SQLiteStore(path, read_only=True)
     four = timedelta(hours=4)
-    exact(reader, tz=MADRID, day_start=four)  # live: the kept rows stay for Madrid|0
-    assert store._query(state)[0][0] == "Europe/Madrid|0"
+    exact(reader, tz=MADRID, day_start=four)  # the switches: the kept rows stay for Madrid|0
+    assert store.connections.query(state)[0][0] == "Europe/Madrid|0"
     exact(store, tz=MADRID, day_start=four)  # writable: rebuilt for 04:00
-    assert store._query(state)[0][0] == f"Europe/Madrid|{four // timedelta(microseconds=1)}"
+    assert (
+        store.connections.query(state)[0][0] == f"Europe/Madrid|{four // timedelta(microseconds=1)}"
+    )
     store.add_switches(history(prefix="n", hours=1.3))  # kept in the new zone from now on
     exact(store, tz=MADRID, day_start=four)
     exact(reader, tz=MADRID, day_start=four)  # the reader now reads the rows: same answers

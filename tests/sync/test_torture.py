@@ -44,9 +44,9 @@ from typing import Any
 
 import pytest
 
-from deskmeter.edits.record import EditRecord
 from deskmeter.ids import new_id
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry
+from deskmeter.store.edit_record import EditRecord
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync import failpoints
 from deskmeter.sync.checkpoint import Checkpoint, Checkpoints

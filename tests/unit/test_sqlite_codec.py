@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskmeter.store.sqlite_codec import EPOCH, decode_id, encode_id, from_us, to_us
+from deskmeter.store.instants import EPOCH, from_us, to_us
+from deskmeter.store.sqlite.codec import decode_id, encode_id
 
 instants = st.datetimes(
     min_value=datetime(1970, 1, 1), max_value=datetime(2400, 1, 1), timezones=st.just(UTC)

@@ -13,10 +13,11 @@ import pytest
 
 from deskmeter.ids import new_id
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry
-from deskmeter.store import StoreError, sqlite_migrate
+from deskmeter.store import StoreError
 from deskmeter.store.sqlite import SQLiteStore
-from deskmeter.store.sqlite_migrate import legacy_switch
-from deskmeter.store.sqlite_schema import LEGACY_MIGRATIONS, SCHEMA_VERSION, statements
+from deskmeter.store.sqlite import migrate as sqlite_migrate
+from deskmeter.store.sqlite.migrate import legacy_switch
+from deskmeter.store.sqlite.schema import LEGACY_MIGRATIONS, SCHEMA_VERSION, statements
 
 T0 = datetime(2024, 3, 30, 22, 59, 58, 123456, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ import pytest
 from deskmeter.models import State, Switch
 from deskmeter.store import StoreError, open_store
 from deskmeter.store.sqlite import SQLiteStore
-from deskmeter.store.sqlite_schema import SCHEMA_VERSION
+from deskmeter.store.sqlite.schema import SCHEMA_VERSION
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

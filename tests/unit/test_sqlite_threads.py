@@ -25,7 +25,7 @@ def test_each_thread_reads_through_its_own_connection(tmp_path: Path) -> None:
 
     def read(_: int) -> int:
         with lock:
-            seen.add(id(store._db()))
+            seen.add(id(store.connections.db()))
         return len(store.switches())
 
     with ThreadPoolExecutor(4) as pool:
@@ -40,7 +40,7 @@ def test_a_read_does_not_wait_for_an_open_write_transaction(tmp_path: Path) -> N
     inside, release = threading.Event(), threading.Event()
 
     def slow_writer() -> None:
-        with store._transaction() as db:
+        with store.connections.transaction() as db:
             db.execute("INSERT INTO meta (key, value) VALUES ('k', 'v')")
             inside.set()
             release.wait(30)
@@ -80,7 +80,7 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
 def test_closing_closes_every_threads_connection(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "d.db")
     connections: list[sqlite3.Connection] = []
-    thread = threading.Thread(target=lambda: connections.append(store._db()))
+    thread = threading.Thread(target=lambda: connections.append(store.connections.db()))
     thread.start()
     thread.join()
     store.close()

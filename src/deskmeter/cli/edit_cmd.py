@@ -11,9 +11,9 @@ import typer
 from deskmeter.cli.context import app_context
 from deskmeter.edits.errors import EditError
 from deskmeter.edits.operations import make_edit, undo_last
-from deskmeter.edits.record import edit_to_doc
 from deskmeter.edits.times import parse_time
 from deskmeter.edits.wording import in_words
+from deskmeter.store.edit_record import edit_to_doc
 
 app = typer.Typer(
     help="Correct history: give a stretch to a task, mark it away, add time off the computer.",

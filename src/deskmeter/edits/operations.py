@@ -29,17 +29,17 @@ from bson import ObjectId
 
 from deskmeter import limits
 from deskmeter.edits.errors import EditError, NothingToDoError
-from deskmeter.edits.record import (
+from deskmeter.edits.wording import local_time
+from deskmeter.models import Switch, as_utc
+from deskmeter.store import Store
+from deskmeter.store.base import EditBusyError, EditConflictError
+from deskmeter.store.edit_record import (
     MAX_EDIT_BYTES,
     MAX_EDIT_SWITCHES,
     OPERATIONS,
     EditRecord,
     edit_to_doc,
 )
-from deskmeter.edits.wording import local_time
-from deskmeter.models import Switch, as_utc
-from deskmeter.store import Store
-from deskmeter.store.base import EditBusyError, EditConflictError
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tasks.taskfile import TaskFileError, load_task_file, validate_path
 

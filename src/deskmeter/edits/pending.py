@@ -8,8 +8,8 @@ from pathlib import Path
 from deskmeter.edits.errors import NothingToDoError
 from deskmeter.edits.operations import atomically, make_edit
 from deskmeter.edits.pending_record import PendingAway, get_pending, set_pending
-from deskmeter.edits.record import EditRecord
 from deskmeter.store import Store
+from deskmeter.store.edit_record import EditRecord
 
 
 def pending_away(store: Store) -> PendingAway | None:

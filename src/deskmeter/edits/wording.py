@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from deskmeter.edits.record import EditRecord
 from deskmeter.models import as_utc
+from deskmeter.store.edit_record import EditRecord
 
 
 def local_time(when: datetime, tz: ZoneInfo | None) -> str:

@@ -15,7 +15,7 @@ from bson.errors import InvalidBSON
 from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
 
-from deskmeter.store.mongo import DEFAULT_DATABASE, redact
+from deskmeter.store.mongo.connection import DEFAULT_DATABASE, redact
 
 _JSON_OPTIONS = json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True)
 

@@ -3,6 +3,12 @@
 ``open_store(spec)`` picks the backend from one setting: a ``mongodb://`` (or
 ``mongodb+srv://``) URI selects MongoDB, anything else is a SQLite file path
 (``sqlite:///abs/path`` is accepted too).
+
+What both backends share sits here: the port (base.py), the records' document shape
+(documents.py, edit_record.py), instants as microseconds (instants.py), cutting switches
+into totals (totals.py, day_grid.py, overlap.py: the reference path) and moving single-host
+data to per-host keys (adopt.py). Each backend is a package of its own, split by concern:
+``sqlite/`` (the default) and ``mongo/``; neither imports the other.
 """
 
 from __future__ import annotations

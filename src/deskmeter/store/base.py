@@ -14,16 +14,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import HostInfo, State, Switch, Task, TaskHistoryEntry, Total, area_of
+from deskmeter.store.adopt import Adopted
 from deskmeter.store.day_grid import AWAY, GROUP_CODES, fold
+from deskmeter.store.edit_record import EditRecord
 from deskmeter.store.overlap import credited_pieces
-from deskmeter.store.totals import MIDNIGHT, Group, Period, cut_totals
-
-if TYPE_CHECKING:
-    from deskmeter.edits.record import EditRecord
+from deskmeter.store.totals import MIDNIGHT, Group, Period, Sums, cut_totals
 
 #: The collections (tables) of the data model, with the seed's names.
 COLLECTIONS: tuple[str, ...] = ("switch", "task", "task_history", "state", "edit")
@@ -168,7 +167,7 @@ class Store(ABC):
         group_code: int,
         host: str | None,
         by: Period | None,
-    ) -> dict[tuple[int, str], int] | None:
+    ) -> Sums | None:
         """µs per (local day as an ordinal, or a period's first day; key) from the day totals
         a backend keeps ready (``store/day_grid.py``), for ``totals``, ``range_totals`` and
         ``away_totals``; None (here, always) when none are kept for this question: then the
@@ -218,8 +217,9 @@ class Store(ABC):
     ) -> list[Total]:
         """The same as ``totals(start, end, tz, group=group, by="day", host=host)``.
 
-        The dashboard's hot path (calendar, totals API): backends may compute it inside the
-        database (SQLite does), so a month or a year costs one query, not one per day.
+        The dashboard's hot path (calendar, totals API): backends answer it from the day
+        totals they keep ready (``_kept_sums``; SQLite reads its rows directly), so a month or
+        a year costs a few rows a day; this, over the switches, is the reference path.
         """
         return self.totals(start, end, tz, group=group, by="day", day_start=day_start, host=host)
 
@@ -473,9 +473,11 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def adopt_legacy(self, host: str) -> int:
+    def adopt_legacy(self, host: str) -> Adopted:
         """Give ``host`` the records without a host (a store written by the single-host
-        versions: its ``current`` state, tasks keyed by bare id); return how many changed.
+        versions: its ``current`` state, tasks keyed by bare id); return how many changed
+        per collection (store/adopt.py, the same steps for both backends). MongoDB, which
+        several hosts may share, gives them to the host they name when they name one.
 
         Idempotent; nothing is deleted that is not first written under its new key.
         """

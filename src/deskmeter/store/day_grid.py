@@ -1,6 +1,6 @@
 """What both backends' day totals share: the zone they are cut in, the UTC boundaries of
 local days as integer microseconds, the rule that combines hosts, and folding day sums into
-totals per period (store/sqlite_totals.py, store/mongo_totals.py)."""
+totals per period (store/sqlite/totals.py, store/mongo/totals.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from deskmeter.models import Switch, Total
+from deskmeter.store.instants import from_us, to_us
 from deskmeter.store.overlap import credited_pieces, host_count
-from deskmeter.store.sqlite_codec import from_us, to_us
-from deskmeter.store.totals import Period, day_of, local_midnight, period_start
+from deskmeter.store.totals import Period, Sums, day_of, local_midnight, period_start
 
 #: The groups of the kept rows: task, workspace, away.
 TASK, WORKSPACE, AWAY = 0, 1, 2
@@ -146,7 +146,7 @@ def whole_days(zone: Zone, lo: int, hi: int, *, strict: bool) -> tuple[int, int,
     return None if last < first else (first, last, first_lo, last_hi)
 
 
-def fold(sums: dict[tuple[int, str], int], by: Period | None) -> list[Total]:
+def fold(sums: Sums, by: Period | None) -> list[Total]:
     """Day sums (µs, days as ordinals) as totals per period (None: the whole range)."""
     if by == "day":
         days: dict[int, date] = {}

@@ -23,6 +23,10 @@ GROUPS: tuple[Group, ...] = ("task", "workspace")
 #: The key of away totals (``Store.away_totals``).
 AWAY_KEY = "away"
 
+#: Microseconds per (local day as an ordinal, or a period's first day; key): what both
+#: backends' kept day totals answer (``Store._kept_sums``) and ``day_grid.fold`` folds.
+Sums = dict[tuple[int, str], int]
+
 
 def period_start(day: date, by: Period) -> date:
     """The first day of the period that contains ``day`` (weeks start on Monday)."""

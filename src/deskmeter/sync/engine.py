@@ -167,7 +167,7 @@ class SyncEngine:
         with translate_errors("local", STORE_FAILED):
             adopted = self.store.adopt_legacy(self.sink.host)
         if adopted:
-            log.info("%d local records without a host are %s's now", adopted, self.sink.host)
+            log.info("local records without a host are %s's now: %s", self.sink.host, adopted)
         self._adopted = True
 
     def _failed(self, exc: RemoteUnavailableError | LocalUnavailableError) -> None:

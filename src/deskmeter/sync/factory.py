@@ -7,7 +7,8 @@ from typing import TextIO
 
 from deskmeter.config import Settings, SyncSettings
 from deskmeter.store import Store
-from deskmeter.store.mongo import MongoStore, redact
+from deskmeter.store.mongo.connection import redact
+from deskmeter.store.mongo.store import MongoStore
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.sync.changes import SyncConfigError
 from deskmeter.sync.engine import SyncEngine

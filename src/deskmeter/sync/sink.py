@@ -30,10 +30,12 @@ from pymongo.uri_parser import parse_uri
 from deskmeter import limits
 from deskmeter.hosts import character_problem
 from deskmeter.models import utcnow
+from deskmeter.store.adopt import adopt_legacy
 from deskmeter.store.base import COLLECTIONS, HOST_COLLECTION
 from deskmeter.store.documents import Document, switch_from_doc
-from deskmeter.store.mongo import DEFAULT_DATABASE, MongoStore, redact
-from deskmeter.store.mongo_adopt import adopt_legacy
+from deskmeter.store.mongo.connection import DEFAULT_DATABASE, redact
+from deskmeter.store.mongo.documents import MongoDocuments
+from deskmeter.store.mongo.store import MongoStore
 from deskmeter.sync.changes import DocChange, DocId, SyncConfigError, latest_per_document
 from deskmeter.sync.errors import translate_errors
 
@@ -193,7 +195,7 @@ class MongoSink:
             self.db[COLLECTIONS[0]].find_one({}, {"_id": 1})
             for collection in COLLECTIONS:  # the per-host sweeps read by host
                 self.db[collection].create_index([("host", ASCENDING), ("_id", ASCENDING)])
-            adopted = adopt_legacy(self.db, self.host)
+            adopted = adopt_legacy(MongoDocuments(self.db), self.host)
         if adopted:
             log.info("the remote's single-host documents are host %s's now: %s", self.host, adopted)
 

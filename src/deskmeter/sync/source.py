@@ -1,6 +1,6 @@
 """Sources of ordered changes with a resume position.
 
-* ``SQLiteSource``: the SQLite backend's change log (store/sqlite_changelog.py), written in
+* ``SQLiteSource``: the SQLite backend's change log (store/sqlite/changelog.py), written in
   the same transaction as each change once sync started; the position is its sequence
   number. A log row names the document only: the document is read as it is *now* (a later
   row for it will follow if it changes again, so reading the newest value is always right).

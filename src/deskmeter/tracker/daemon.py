@@ -156,7 +156,7 @@ class Tracker:
             log.error("could not give the store's host-less records to this host: %s", exc)
         else:
             if adopted:
-                log.info("%d records without a host are %s's now", adopted, self.settings.host)
+                log.info("records without a host are %s's now: %s", self.settings.host, adopted)
         self.recover()
         if self.settings.activitywatch.url:
             self.activitywatch = ActivityWatchReporter.from_settings(self.settings, self.clock.now)

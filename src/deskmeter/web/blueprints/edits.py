@@ -23,9 +23,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from deskmeter.edits.errors import EditError
 from deskmeter.edits.operations import make_edit, undo_last
 from deskmeter.edits.pending import pending_away, resolve_away
-from deskmeter.edits.record import EditRecord, edit_to_doc
 from deskmeter.edits.times import parse_time
 from deskmeter.edits.wording import in_words
+from deskmeter.store.edit_record import EditRecord, edit_to_doc
 from deskmeter.web.auth import auth_required
 from deskmeter.web.context import web_context
 from deskmeter.web.errors import WebError

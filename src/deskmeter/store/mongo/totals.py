@@ -1,6 +1,6 @@
 """Day totals kept ready in MongoDB: the ``day_total`` and ``day_host`` collections.
 
-The same idea as SQLite's (store/sqlite_totals.py), shaped for a database that several
+The same idea as SQLite's (store/sqlite/totals.py), shaped for a database that several
 workstations write at once:
 
 * ``day_total`` holds each host's own microseconds per local day and key (task, workspace or
@@ -39,8 +39,8 @@ from deskmeter import limits
 from deskmeter.models import Switch, as_utc
 from deskmeter.store.day_grid import AWAY, TASK, WORKSPACE, DayGrid, Zone, credited_all, day_runs
 from deskmeter.store.documents import Document, switch_from_doc
-from deskmeter.store.sqlite_codec import from_us, to_us
-from deskmeter.store.totals import AWAY_KEY, group_key
+from deskmeter.store.instants import from_us, to_us
+from deskmeter.store.totals import AWAY_KEY, Sums, group_key
 
 META_ID = "day_totals"
 #: A marker older than this belongs to a writer that crashed: the next batch replays it.
@@ -54,10 +54,12 @@ INDEXES: dict[str, list[list[tuple[str, int]]]] = {
 #: The marker of a rebuild in progress (never replayed: a rebuild that crashed is redone).
 BUILD_MARKER = "build"
 #: (host, group, day, key) → microseconds.
-Sums = dict[tuple[str, int, int, str], int]
+ScopedSums = dict[tuple[str, int, int, str], int]
 
 
-def add_piece(sums: Sums, scope: str, switch: Switch, start: int, end: int, grid: DayGrid) -> None:
+def add_piece(
+    sums: ScopedSums, scope: str, switch: Switch, start: int, end: int, grid: DayGrid
+) -> None:
     """Add ``[start, end)`` (µs) of ``switch`` under ``scope``, cut by the grid's days."""
     if end <= start:
         return
@@ -154,7 +156,7 @@ class MongoDayTotals:
     def _recompute_run(self, zone: Zone, host: str, first: int, last: int, lookback: int) -> None:
         grid = DayGrid(zone, first, last)
         switches = self.fetch(grid.bounds[0], grid.bounds[-1], lookback, host)
-        sums: Sums = defaultdict(int)
+        sums: ScopedSums = defaultdict(int)
         presence: dict[int, int] = defaultdict(int)
         for switch in switches:
             start, end = _span(switch)
@@ -270,7 +272,7 @@ class MongoDayTotals:
 
     def day_sums(
         self, zone: Zone, start: datetime, end: datetime, grp: int, host: str | None
-    ) -> dict[tuple[int, str], int]:
+    ) -> Sums:
         """µs per (local day, key) of group ``grp`` in ``[start, end)`` (as SQLite's)."""
         lo, hi = to_us(start), to_us(end)
         if hi <= lo:
@@ -283,7 +285,7 @@ class MongoDayTotals:
             combined = len(hosts) > 1
             host = None if combined else next(iter(hosts))
         lookback = self.lookback()
-        sums: Sums = defaultdict(int)
+        sums: ScopedSums = defaultdict(int)
         if combined and grp == AWAY:  # away across hosts: only where no host worked
             self._live(sums, zone, lo, hi, lookback, None)
             return _keyed(sums, grp)
@@ -316,7 +318,7 @@ class MongoDayTotals:
         return _keyed(sums, grp)
 
     def _live(
-        self, sums: Sums, zone: Zone, lo: int, hi: int, lookback: int, host: str | None
+        self, sums: ScopedSums, zone: Zone, lo: int, hi: int, lookback: int, host: str | None
     ) -> None:
         """Add ``[lo, hi)`` computed from the switches (host None: overlap.py's rule)."""
         grid = DayGrid.covering(zone, lo, hi - 1)
@@ -338,8 +340,8 @@ class MongoDayTotals:
         return out
 
 
-def _keyed(sums: Sums, grp: int) -> dict[tuple[int, str], int]:
-    out: dict[tuple[int, str], int] = defaultdict(int)
+def _keyed(sums: ScopedSums, grp: int) -> Sums:
+    out: Sums = defaultdict(int)
     for (_, g, day, key), us in sums.items():
         if g == grp:
             out[(day, key)] += us

@@ -2,7 +2,8 @@
 
 An edit never rewrites a switch in place: it deletes the switches it touches (``before``, kept
 whole in the record) and writes new ones (``after``). Undo is the same step backwards. The
-record is an ordinary document of the synced ``edit`` collection.
+record is an ordinary document of the synced ``edit`` collection; it lives in the store beside
+the other records' codecs (store/documents.py), so the store needs nothing of ``deskmeter.edits``.
 """
 
 from __future__ import annotations

@@ -58,7 +58,8 @@ from deskmeter.store.day_grid import (
     next_month,
     whole_days,
 )
-from deskmeter.store.sqlite_codec import Labels, decode_id, from_us, to_us
+from deskmeter.store.instants import from_us, to_us
+from deskmeter.store.sqlite.codec import Labels, decode_id
 from deskmeter.store.totals import AWAY_KEY
 
 log = logging.getLogger(__name__)

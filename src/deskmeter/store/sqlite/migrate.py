@@ -1,8 +1,8 @@
 """Creating a new SQLite file, and moving a version 1, 2 or 3 file to version 4 in place.
 
 Versions 1 and 2 go to 3 (``upgrade_legacy``), then 3 goes to 4 (``upgrade_v3``: per-host
-state and tasks, see store/sqlite_schema.py); the host-less rows of the single-host versions
-become the host the file's state names (``store/sqlite_adopt.py``).
+state and tasks, see store/sqlite/schema.py); the host-less rows of the single-host versions
+become the host the file's state names (store/adopt.py).
 
 Everything runs inside the caller's write transaction (``BEGIN IMMEDIATE``): a crash or an
 error at any point leaves the file as it was, in its old version. The data is checked before
@@ -11,16 +11,18 @@ the old table goes: every switch is read back in the new layout and compared wit
 
 from __future__ import annotations
 
+import logging
+import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from deskmeter.models import Switch
+from deskmeter.models import Switch, state_key
+from deskmeter.store.adopt import adopt, legacy_owner
 from deskmeter.store.base import StoreError
-from deskmeter.store.sqlite_adopt import adopt, legacy_owner, rekey_v3_rows
-from deskmeter.store.sqlite_changelog import ENABLED
-from deskmeter.store.sqlite_codec import (
+from deskmeter.store.sqlite.changelog import ENABLED, ChangeLog
+from deskmeter.store.sqlite.codec import (
     LABEL_COLUMNS,
     SWITCH_COLUMNS,
     SWITCH_MARKS,
@@ -30,10 +32,55 @@ from deskmeter.store.sqlite_codec import (
     switch_rows,
     switch_texts,
 )
-from deskmeter.store.sqlite_schema import LEGACY_TRIGGER_NAMES, SCHEMA, SCHEMA_VERSION, statements
+from deskmeter.store.sqlite.connection import Connections
+from deskmeter.store.sqlite.documents import SQLiteDocuments
+from deskmeter.store.sqlite.schema import LEGACY_TRIGGER_NAMES, SCHEMA, SCHEMA_VERSION, statements
+
+log = logging.getLogger(__name__)
 
 _LEGACY_COLUMNS = "id, date, delta, workspace_index, workspace, task_id, task, host"
 _CHUNK = 5000
+
+
+def migrate(connections: Connections) -> None:
+    """Bring the file to the current schema in one write transaction.
+
+    The version is read inside the transaction, so two processes opening a new file at
+    the same moment do not both migrate it; a failure rolls everything back.
+    """
+    path = connections.path
+    try:
+        with connections.transaction() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path} has schema version {version}, newer than this Deskmeter "
+                    f"understands ({SCHEMA_VERSION}); upgrade Deskmeter"
+                )
+            if version == SCHEMA_VERSION:
+                return
+            if version == 0:
+                create(db)
+                return
+            if version == 3:  # per-host state and tasks: switches stay as they are
+                upgrade_v3(db)
+                moved = 0
+            else:
+                moved = upgrade_legacy(db)
+    except sqlite3.Error as exc:
+        raise StoreError(f"migration of {path} to version {SCHEMA_VERSION} failed: {exc}") from exc
+    log.info("migrated %s to schema %d (%d switches)", path, SCHEMA_VERSION, moved)
+    _compact_file(connections)
+
+
+def _compact_file(connections: Connections) -> None:
+    """Give back the space the old layout used (best effort: the data is already safe)."""
+    try:
+        db = connections.db()
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error as exc:
+        log.warning("could not compact %s after the migration: %s", connections.path, exc)
 
 
 def create(db: sqlite3.Connection) -> None:
@@ -124,7 +171,7 @@ def upgrade_v3(db: sqlite3.Connection) -> None:
     """Move a version 3 file to version 4: per-host state, tasks keyed by host and id.
 
     Every task, history entry, state and edit is kept (counted before and after); the
-    host-less ones become the file's host's (``sqlite_adopt``). Switches are untouched.
+    host-less ones become the file's host's (store/adopt.py). Switches are untouched.
     """
     before = {t: _count(db, t) for t in _V4_KEPT}
     db.execute("DROP INDEX IF EXISTS task_history_by_task")
@@ -134,7 +181,8 @@ def upgrade_v3(db: sqlite3.Connection) -> None:
         if _creates(statement.strip(), _V4_TABLES):
             db.execute(statement)
     rekey_v3_rows(db)
-    adopt(db, legacy_owner(db))
+    documents = SQLiteDocuments(db)  # the file was written here: this machine's, if unnamed
+    adopt(documents, legacy_owner(documents, socket.gethostname()))
     after = {t: _count(db, t) for t in _V4_KEPT}
     if after != before:
         raise StoreError(f"migration check: rows before {before}, after {after}")
@@ -168,3 +216,28 @@ def verify_copy(db: sqlite3.Connection, labels: Labels, expected: int) -> None:
                 raise StoreError(
                     f"migration check: switch {old.id} reads back as {moved.get(old.id)}, not {old}"
                 )
+
+
+def rekey_v3_rows(db: sqlite3.Connection) -> None:
+    """Copy the version 3 tables ``task_v3``, ``task_history_v3``, ``state_v3`` into the
+    version 4 ones, keys unchanged where the host is unknown (``adopt`` rekeys those)."""
+    db.execute(
+        "INSERT INTO task (id, host, task_id, path, active, updated) "
+        "SELECT id, '', id, path, active, updated FROM task_v3"
+    )
+    db.execute(
+        "INSERT INTO task_history (id, host, task_id, path, since) "
+        "SELECT id, '', task_id, path, since FROM task_history_v3"
+    )
+    for row in db.execute(
+        "SELECT workspace_index, workspace, since, heartbeat, interval_id, task_id, task, "
+        "host, away FROM state_v3"
+    ).fetchall():
+        # a state with a host is that host's already; the host-less one is adopted
+        db.execute(
+            "INSERT INTO state (id, workspace_index, workspace, since, heartbeat, interval_id, "
+            "task_id, task, host, away) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (state_key(row[7]), *row),
+        )
+        ChangeLog.record(db, "state", [state_key("")], "delete")
+        ChangeLog.record(db, "state", [state_key(row[7])], "upsert")

@@ -3,7 +3,7 @@
 Version 4 is version 3 with several workstations in mind: ``state`` has one row per host
 (id ``current@HOST``), ``task`` and ``task_history`` carry the host whose task file they
 come from and are keyed by it (``HOST:ID``, ``HOST:ID@SINCE``), so two hosts' task files
-never collide. ``sqlite_migrate.upgrade_v3`` moves a version 3 file in place.
+never collide. ``migrate.upgrade_v3`` moves a version 3 file in place.
 
 Version 3 is compact (about 60 bytes a switch):
 
@@ -19,11 +19,11 @@ Version 3 is compact (about 60 bytes a switch):
   synced like the switches.
 * ``switch_stats`` holds the longest ``delta`` ever written (the look-back of overlap
   queries), so no index on ``delta`` is needed.
-* ``changelog`` is written by ``ChangeLog`` (store/sqlite_changelog.py) only once sync has
+* ``changelog`` is written by ``ChangeLog`` (store/sqlite/changelog.py) only once sync has
   been configured, and holds only changes sync has not yet applied.
 
 Versions 1 and 2 (REAL seconds, TEXT columns, three indexes, change-log triggers) are kept as
-scripts: ``store/sqlite_migrate.py`` moves their data to version 3 (every old switch and the
+scripts: ``store/sqlite/migrate.py`` moves their data to version 3 (every old switch and the
 open interval are not away; the ``edit`` log starts empty), and the tests build such files
 with them.
 """
@@ -91,7 +91,7 @@ CREATE TABLE state (
 CREATE TABLE edit (
     id TEXT PRIMARY KEY,
     at REAL NOT NULL,                -- when the edit was made, unix seconds (UTC)
-    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.edits.record)
+    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.store.edit_record)
 );
 CREATE INDEX edit_by_at ON edit (at, id);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -105,7 +105,7 @@ CREATE TABLE changelog (
 CREATE INDEX changelog_by_doc ON changelog (collection, doc_id);
 """
 
-#: Version 3, as it was shipped (the tests build such files; ``sqlite_migrate`` moves
+#: Version 3, as it was shipped (the tests build such files; ``migrate.py`` moves
 #: them to version 4).
 SCHEMA_V3 = """
 CREATE TABLE label (
@@ -158,7 +158,7 @@ CREATE TABLE state (
 CREATE TABLE edit (
     id TEXT PRIMARY KEY,
     at REAL NOT NULL,                -- when the edit was made, unix seconds (UTC)
-    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.edits.record)
+    body TEXT NOT NULL               -- the edit document as JSON (deskmeter.store.edit_record)
 );
 CREATE INDEX edit_by_at ON edit (at, id);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

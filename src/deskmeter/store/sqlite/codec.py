@@ -10,32 +10,16 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from deskmeter.ids import HEX_ID, is_hex_id
 from deskmeter.models import Switch
+from deskmeter.store.instants import EPOCH, FLOAT_EXACT_US, MICROSECOND, from_us
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 _HEX = HEX_ID
 
 Key = str | bytes
-
-
-def to_us(value: datetime) -> int:
-    """``value`` as integer microseconds since the epoch (exact)."""
-    return (value - EPOCH) // _MICROSECOND
-
-
-#: Below this many microseconds (the year 2112) a float timestamp is exact to the microsecond.
-_FLOAT_EXACT_US = 2**52
-
-
-def from_us(value: int) -> datetime:
-    if 0 <= value < _FLOAT_EXACT_US:
-        return datetime.fromtimestamp(value / 1_000_000, UTC)  # the fast path, also exact
-    return EPOCH + timedelta(microseconds=value)
 
 
 def encode_id(doc_id: str) -> Key:
@@ -129,7 +113,7 @@ def switch_texts(switches: Iterable[Switch]) -> set[str]:
 
 def switch_rows(switches: Iterable[Switch], numbers: dict[str, int]) -> list[Row]:
     """The rows of ``switches`` (one comprehension: bulk imports go through here)."""
-    hex_id, from_hex, epoch, micro = _HEX.fullmatch, bytes.fromhex, EPOCH, _MICROSECOND
+    hex_id, from_hex, epoch, micro = _HEX.fullmatch, bytes.fromhex, EPOCH, MICROSECOND
     number = numbers.get  # .get(None) is None: no task
     return [
         (
@@ -156,7 +140,7 @@ def rows_switches(rows: Iterable[Sequence[Any]], labels: Labels) -> list[Switch]
     """The switches of rows read with ``SWITCH_COLUMNS`` (one comprehension: pages of the
     dashboard and sync's first copy go through here)."""
     text: dict[Any, Any] = labels.texts()
-    fast = _FLOAT_EXACT_US
+    fast = FLOAT_EXACT_US
     return [
         Switch(
             key.hex() if type(key) is bytes else key,

@@ -18,16 +18,14 @@ from pymongo import ASCENDING, DESCENDING, MongoClient, ReplaceOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import (
-    ConfigurationError,
     DuplicateKeyError,
     OperationFailure,
     PyMongoError,
 )
-from pymongo.uri_parser import parse_uri
 
 from deskmeter import limits
-from deskmeter.edits.record import EditRecord, edit_from_doc, edit_to_doc
 from deskmeter.models import State, Switch, Task, TaskHistoryEntry, as_utc, state_key
+from deskmeter.store.adopt import Adopted, adopt_legacy
 from deskmeter.store.base import (
     HOST_COLLECTION,
     SortOrder,
@@ -47,20 +45,11 @@ from deskmeter.store.documents import (
     task_from_doc,
     task_to_doc,
 )
-from deskmeter.store.mongo_adopt import adopt_legacy
-from deskmeter.store.mongo_totals import MongoDayTotals
-from deskmeter.store.totals import MIDNIGHT, Period
-
-DEFAULT_DATABASE = "deskmeter"
-
-#: The indexes the queries need, per collection.
-INDEXES: dict[str, list[list[tuple[str, int]]]] = {
-    "switch": [[("date", ASCENDING), ("_id", ASCENDING)], [("delta", DESCENDING)]],
-    "task": [[("path", ASCENDING)], [("host", ASCENDING)]],
-    "task_history": [[("task_id", ASCENDING), ("since", ASCENDING)], [("host", ASCENDING)]],
-    "state": [[("host", ASCENDING)]],
-    "edit": [[("at", DESCENDING), ("_id", DESCENDING)]],
-}
+from deskmeter.store.edit_record import EditRecord, edit_from_doc, edit_to_doc
+from deskmeter.store.mongo.connection import connect, ensure_indexes, redact
+from deskmeter.store.mongo.documents import MongoDocuments
+from deskmeter.store.mongo.totals import MongoDayTotals
+from deskmeter.store.totals import MIDNIGHT, Period, Sums
 
 
 def _range(start: datetime | None, end: datetime | None, host: str | None = None) -> dict[str, Any]:
@@ -80,14 +69,6 @@ def _checked_doc(switch: Switch) -> Document:
     return switch_to_doc(switch)
 
 
-def redact(uri: str) -> str:
-    """The URI without its password, for logs."""
-    if "@" not in uri:
-        return uri
-    scheme, rest = uri.split("://", 1)
-    return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-
-
 class MongoStore(Store):
     """A store in a MongoDB database (a single-node replica set ``rs0`` for change streams)."""
 
@@ -103,18 +84,10 @@ class MongoStore(Store):
         timeout_ms: int = 5000,
     ) -> None:
         self.uri = uri
-        if client is None:
-            try:
-                parsed = parse_uri(uri)
-                client = MongoClient(
-                    uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms, connect=False
-                )
-            except (ConfigurationError, ValueError) as exc:
-                raise StoreError(f"bad MongoDB URI {redact(uri)}: {exc}") from exc
-            database = database or parsed.get("database") or DEFAULT_DATABASE
-        self.client: MongoClient[Document] = client
-        self.db: Database[Document] = client[database or DEFAULT_DATABASE]
-        #: The day totals kept ready (store/mongo_totals.py).
+        self.client: MongoClient[Document]
+        self.db: Database[Document]
+        self.client, self.db = connect(uri, client=client, database=database, timeout_ms=timeout_ms)
+        #: The day totals kept ready (store/mongo/totals.py).
         self.day_totals_kept = MongoDayTotals(self.db)
         self._ensure_indexes()
 
@@ -123,9 +96,7 @@ class MongoStore(Store):
 
     def _ensure_indexes(self) -> None:
         try:
-            for name, indexes in INDEXES.items():
-                for keys in indexes:
-                    self.db[name].create_index(keys)
+            ensure_indexes(self.db)
             self.day_totals_kept.ensure_indexes()
         except OperationFailure as exc:
             raise StoreError(f"MongoDB refused {self.describe()}: {exc}") from exc
@@ -157,7 +128,7 @@ class MongoStore(Store):
         the day totals of the days they touch (before and after) are recomputed.
 
         Sync's sink calls it for each batch it ships to the remote; a crash in between is
-        repaired as store/mongo_totals.py says.
+        repaired as store/mongo/totals.py says.
         """
         if collection != "switch":
             return nullcontext()
@@ -199,7 +170,7 @@ class MongoStore(Store):
         doc = self.db.switch.find_one({}, {"delta": 1}, sort=[("delta", DESCENDING)])
         return limits.clamp_delta(float(doc["delta"])) if doc else 0.0
 
-    # -- totals (the day totals kept ready: store/mongo_totals.py) --------------------------
+    # -- totals (the day totals kept ready: store/mongo/totals.py) --------------------------
 
     def _kept_sums(
         self,
@@ -210,7 +181,7 @@ class MongoStore(Store):
         grp: int,
         host: str | None,
         by: Period | None,
-    ) -> dict[tuple[int, str], int] | None:
+    ) -> Sums | None:
         """µs per (local day, key) from the day totals; None when they cannot answer."""
         zone = Zone(tz, day_start)
         if not self.day_totals_kept.serves(zone):
@@ -218,7 +189,7 @@ class MongoStore(Store):
         return self.day_totals_kept.day_sums(zone, start, end, grp, host)
 
     def rebuild_day_totals(self, tz: ZoneInfo, day_start: timedelta = MIDNIGHT) -> None:
-        """Recompute the day totals for ``tz`` (a new zone, or repair; see mongo_totals)."""
+        """Recompute the day totals for ``tz`` (a new zone, or repair; see totals.py)."""
         self.day_totals_kept.rebuild(Zone(tz, day_start))
 
     # -- tasks ------------------------------------------------------------------------------
@@ -282,8 +253,10 @@ class MongoStore(Store):
             self.add_switch(switch)
         self.put_state(state, host=owner)
 
-    def adopt_legacy(self, host: str) -> int:
-        return sum(adopt_legacy(self.db, host).values())
+    def adopt_legacy(self, host: str) -> Adopted:
+        """To the host the single-host data names, else ``host`` (several hosts may share
+        this database)."""
+        return adopt_legacy(MongoDocuments(self.db), host)
 
     def last_syncs(self) -> dict[str, datetime]:
         """When each host last synced into this database (the ``host`` collection sync's

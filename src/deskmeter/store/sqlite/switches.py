@@ -1,0 +1,222 @@
+"""The SQLite backend's switches: writing them (with the day totals kept in step) and reading.
+
+The schema (store/sqlite/schema.py) keeps a switch in about 60 bytes; store/sqlite/codec.py
+packs and unpacks rows. Every switch write goes through ``SwitchTable.put`` inside a switch
+transaction, which keeps the day totals (store/sqlite/totals.py) and the change log
+(store/sqlite/changelog.py) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from deskmeter import limits
+from deskmeter.models import Switch
+from deskmeter.store.base import SortOrder
+from deskmeter.store.instants import to_us
+from deskmeter.store.sqlite.changelog import ChangeLog
+from deskmeter.store.sqlite.codec import (
+    LABEL_COLUMNS,
+    SWITCH_COLUMNS,
+    SWITCH_MARKS,
+    Labels,
+    encode_id,
+    row_switch,
+    rows_switches,
+    switch_rows,
+    switch_texts,
+)
+from deskmeter.store.sqlite.connection import Connections
+from deskmeter.store.sqlite.totals import DayTotals
+
+#: Ids per ``IN (...)`` list (well under SQLite's bound-parameter limit).
+_IDS_PER_QUERY = 500
+#: ``host_number`` of a host no switch has.
+NO_SUCH_HOST = -1
+#: Rows per INSERT batch inside one transaction.
+_WRITE_CHUNK = 10_000
+#: From this many switches a write lifts the change counter's per-row trigger (totals.py).
+_BULK_ROWS = 500
+
+
+def _range(
+    start: datetime | None, end: datetime | None, host: int | None = None
+) -> tuple[str, list[int]]:
+    clauses, params = [], []
+    if host is not None:
+        clauses.append("host = ?")
+        params.append(host)
+    if start is not None:
+        clauses.append("start >= ?")
+        params.append(to_us(start))
+    if end is not None:
+        clauses.append("start < ?")
+        params.append(to_us(end))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class SwitchTable:
+    """The ``switch`` table of one store, its labels and the day totals kept beside it."""
+
+    def __init__(self, connections: Connections, labels: Labels, day_totals: DayTotals) -> None:
+        self._connections = connections
+        self.labels = labels
+        self.day_totals = day_totals
+        #: Labels made by the switch transaction in progress (cached once it commits).
+        self._pending_labels: dict[str, int] = {}
+        #: How deep this store's switch transactions are nested (the write lock is held).
+        self._depth = 0
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def put(self, db: sqlite3.Connection, switches: Sequence[Switch]) -> int:
+        """Write ``switches`` (replacing by id) inside the open switch transaction ``db``.
+
+        EVERY switch write goes through here (``add``, the store's ``close_interval``, an
+        edit): the place for anything that must change in the same transaction as a switch.
+        """
+        if not switches:
+            return 0
+        for switch in switches:
+            if not switch.checked:  # checked when made (the boundary); else here
+                limits.validate_switch(switch)  # refuse what the queries cannot handle
+        numbers = self.labels.numbers(db, switch_texts(switches))
+        self._pending_labels.update(numbers)
+        rows = switch_rows(switches, numbers)
+        keys = list(dict.fromkeys(r[1] for r in rows))
+        replaced = self.day_totals.old_rows(db, keys)  # their old days are recomputed too
+        insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
+        if len(rows) >= _BULK_ROWS:
+            self.day_totals.bulk_insert(db, insert, rows)
+        else:
+            db.executemany(insert, rows)
+        db.execute(
+            "UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1",
+            (max(r[2] for r in rows),),
+        )
+        ChangeLog.record(db, "switch", (s.id for s in switches), "upsert")
+        self.day_totals.note([*replaced, *((r[0], r[2]) for r in rows)], len(keys) - len(replaced))
+        return len(rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction whose new labels are cached only once it committed."""
+        with self._connections.write_lock:
+            if self._depth:  # nested (an edit inside ``editing``): part of it
+                yield self._connections.db()
+                return
+            self._depth += 1
+            try:
+                self._pending_labels = {}
+                with self._connections.transaction() as db:
+                    self.day_totals.begin(db)
+                    try:
+                        yield db
+                        self.day_totals.flush(db)  # the noted days, recomputed before COMMIT
+                    finally:
+                        self.day_totals.end()
+                self.labels.remember(self._pending_labels)
+            finally:
+                self._depth -= 1
+
+    def add(self, switches: Iterable[Switch]) -> int:
+        written = 0
+        with self.transaction() as db:
+            chunk: list[Switch] = []
+            for switch in switches:
+                chunk.append(switch)
+                if len(chunk) >= _WRITE_CHUNK:
+                    written += self.put(db, chunk)
+                    chunk = []
+            written += self.put(db, chunk)
+        return written
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove switches by id (maintenance; the tracker never deletes); return how many."""
+        wanted = list(ids)
+        with self.transaction() as db:
+            return self.delete_in(db, wanted)
+
+    def delete_in(self, db: sqlite3.Connection, ids: Sequence[str]) -> int:
+        """Delete by id inside the open switch transaction (their days are recomputed)."""
+        keys = list(dict.fromkeys(encode_id(i) for i in ids))
+        old = self.day_totals.old_rows(db, keys)
+        gone = int(db.executemany("DELETE FROM switch WHERE id = ?", [(k,) for k in keys]).rowcount)
+        self.day_totals.note(old, -gone)
+        ChangeLog.record(db, "switch", ids, "delete")
+        return gone
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def read(self, sql: str, params: Sequence[Any]) -> list[Switch]:
+        """The switches a ``SELECT {SWITCH_COLUMNS}`` query finds (bad rows are reported and
+        skipped)."""
+        db = self._connections.db()
+        rows = db.execute(sql, params).fetchall()
+        self.labels.load(db, (n for r in rows for n in r[LABEL_COLUMNS]))
+        try:
+            return rows_switches(rows, self.labels)  # the fast path: every row is sane
+        except (ValueError, TypeError, OverflowError, KeyError):  # skip (and report) the bad ones
+            return list(limits.readable(rows, lambda r: row_switch(r, self.labels)))
+
+    def switches(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        order: SortOrder = "asc",
+        host: str | None = None,
+    ) -> list[Switch]:
+        number = self.host_number(host)
+        if number == NO_SUCH_HOST:
+            return []
+        where, params = _range(start, end, number)
+        direction = "DESC" if order == "desc" else "ASC"
+        sql = (
+            f"SELECT {SWITCH_COLUMNS} FROM switch{where} ORDER BY start {direction}, id {direction}"
+        )
+        args: list[Any] = list(params)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args += [-1 if limit is None else limit, offset]
+        return self.read(sql, args)
+
+    def count(
+        self, start: datetime | None = None, end: datetime | None = None, *, host: str | None = None
+    ) -> int:
+        number = self.host_number(host)
+        if number == NO_SUCH_HOST:
+            return 0
+        where, params = _range(start, end, number)
+        return int(self._connections.query(f"SELECT COUNT(*) FROM switch{where}", params)[0][0])
+
+    def host_number(self, host: str | None) -> int | None:
+        """The label number of ``host`` (None: any host; ``NO_SUCH_HOST``: none has it)."""
+        if host is None:
+            return None
+        rows = self._connections.query("SELECT id FROM label WHERE text = ?", (host,))
+        return int(rows[0][0]) if rows else NO_SUCH_HOST
+
+    def count_existing(self, ids: Sequence[str]) -> int:
+        unique = [encode_id(i) for i in dict.fromkeys(ids)]
+        found = 0
+        for first in range(0, len(unique), _IDS_PER_QUERY):
+            chunk = unique[first : first + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            found += int(
+                self._connections.query(
+                    f"SELECT COUNT(*) FROM switch WHERE id IN ({marks})", chunk
+                )[0][0]
+            )
+        return found
+
+    def longest(self) -> float:
+        """The longest delta ever written (an upper bound once a switch was shortened)."""
+        rows = self._connections.query("SELECT longest FROM switch_stats WHERE id = 1")
+        return limits.clamp_delta(int(rows[0][0]) / 1000) if rows else 0.0
