@@ -25,6 +25,38 @@ BEGIN = (
     " by scripts/gen_role_docs.py -->"
 )
 END = "<!-- END role variables -->"
+PHASES_AND_COLLECTION = """
+## Phases (tags)
+
+Every task of every role carries one of the tags `install`, `configure` or `service` (the steps
+that find things out, such as preflight, carry all three). So
+
+```sh
+ansible-playbook local.yml --tags configure   # rewrite the configuration, restart what changed
+ansible-playbook local.yml --tags service     # (re)enable and start the units
+ansible-playbook local.yml --list-tasks --tags configure   # what that would run
+```
+
+reconfigure without reinstalling anything.
+
+## As a collection
+
+The repository is also the Ansible collection `deskmeter.deskmeter` (`galaxy.yml`); its changes
+are in `CHANGELOG.md` (antsibull-changelog fragments in `changelogs/fragments/`).
+
+```sh
+ansible-galaxy collection build                # deskmeter-deskmeter-<version>.tar.gz
+ansible-galaxy collection install deskmeter-deskmeter-*.tar.gz
+```
+
+```yaml
+- hosts: workstation
+  roles:
+    - role: deskmeter.deskmeter.deskmeter
+      vars:
+        deskmeter_install_source: pypi
+```
+"""
 HEADER = "| variable | type | default | description |\n|---|---|---|---|\n"
 
 
@@ -111,7 +143,7 @@ def index(roles: list[Role]) -> str:
         "`local.yml` (the workstation) runs `mongodb`, `sync_tunnel`, `gnome_extension` and"
         " `deskmeter`; `remote.yml` (the public dashboard) runs `image`, `docker_host` and"
         " `stack`. Each is also a role of the Ansible collection `deskmeter.deskmeter`.\n\n"
-        "| role | what it does |\n|---|---|\n" + lines
+        "| role | what it does |\n|---|---|\n" + lines + PHASES_AND_COLLECTION
     )
 
 

@@ -61,13 +61,17 @@ def collections(tarball: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
             "collection",
             "install",
             "--no-deps",
+            "--force",
             "-p",
             str(path),
             str(tarball),
         ],
         cwd=path,
+        # Only this path: a copy installed elsewhere (~/.ansible/collections) must not count.
+        ANSIBLE_COLLECTIONS_PATH=str(path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert (path / "ansible_collections" / "deskmeter" / "deskmeter" / "MANIFEST.json").exists()
     return path
 
 
