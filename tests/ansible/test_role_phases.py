@@ -57,8 +57,8 @@ def role_tasks(listing: list[Listed]) -> list[Listed]:
 
 
 @pytest.fixture(scope="module")
-def every_role(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A playbook outside the repository that imports every role (none is left out)."""
+def every_role(tmp_path_factory: pytest.TempPathFactory) -> list[Listed]:
+    """The listing of a playbook outside the repository that imports every role."""
     folder = tmp_path_factory.mktemp("phases")
     plays = [
         {
@@ -72,24 +72,20 @@ def every_role(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     (folder / "every-role.yml").write_text(yaml.safe_dump(plays, sort_keys=False))
     (folder / "ansible.cfg").write_text(f"[defaults]\nroles_path = {ROOT / 'roles'}\n")
-    return folder
+    return role_tasks(list_tasks(folder / "every-role.yml", "-i", "localhost,", cwd=folder))
 
 
-def listing_of_every_role(folder: Path, *args: str) -> list[Listed]:
-    return list_tasks(folder / "every-role.yml", "-i", "localhost,", *args, cwd=folder)
-
-
-def test_every_task_of_every_role_carries_a_phase_tag(every_role: Path) -> None:
-    tasks = role_tasks(listing_of_every_role(every_role))
+def test_every_task_of_every_role_carries_a_phase_tag(every_role: list[Listed]) -> None:
+    tasks = every_role
     assert {t.role for t in tasks} == set(ROLES)
     untagged = [f"{t.role} : {t.name} {sorted(t.tags)}" for t in tasks if not t.tags & PHASES]
     assert not untagged, "tasks without install/configure/service:\n" + "\n".join(untagged)
 
 
-def test_every_task_file_is_in_the_listing(every_role: Path) -> None:
+def test_every_task_file_is_in_the_listing(every_role: list[Listed]) -> None:
     """Every task written in roles/*/tasks is imported (so listed and tagged), or is the include
     of a file whose tasks get the include's phase tags through `apply`."""
-    listed = {(t.role, t.name) for t in role_tasks(listing_of_every_role(every_role))}
+    listed = {(t.role, t.name) for t in every_role}
     missing = []
     for role in ROLES:
         for path in sorted((ROOT / "roles" / role / "tasks").glob("*.yml")):
