@@ -157,3 +157,29 @@ def test_xdg_runtime_dir_is_set_once_per_role() -> None:
     assert all(n <= 1 for n in counts.values()), counts
     # The roles that talk to the user's systemd instance do set it (once).
     assert counts["deskmeter"] == counts["sync_tunnel"] == counts["gnome_extension"] == 1
+
+
+def test_a_check_mode_run_of_configure_reaches_no_install_task() -> None:
+    """local.yml --tags configure, run for real against this machine in check mode (changes
+    nothing): the configuration tasks and their handlers run, no install task does."""
+    result = subprocess.run(
+        [tool("ansible-playbook"), "local.yml", "--check", "--tags", "configure"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=tool_env(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-10000:] + result.stderr[-3000:]
+    ran = set(
+        re.findall(r"^(?:TASK|RUNNING HANDLER) \[(?:[\w.]+ : )?(.*?)\] \*+$", result.stdout, re.M)
+    )
+    assert {"Write the services' environment", "Install the user units"} <= ran, sorted(ran)
+    assert "Restart the deskmeter units" in ran  # the handler a changed file notifies
+    installs = {
+        "Create the virtualenv",
+        "Install deskmeter and its dependencies",
+        "Pack the checkout's source",
+    }
+    assert not ran & installs, sorted(ran & installs)
+    assert "Enable and start the units" not in ran  # service, not configure
