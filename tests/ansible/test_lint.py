@@ -16,6 +16,9 @@ YAML_PATHS = [
     "playbooks",
     "molecule",
     ".config/molecule",
+    "galaxy.yml",
+    "meta",
+    "changelogs",
     ".yamllint",
     ".ansible-lint",
 ]
@@ -41,7 +44,7 @@ def test_ansible_lint_production_profile() -> None:
 
 
 def test_playbook_syntax() -> None:
-    for playbook in ("local.yml",):
+    for playbook in ("local.yml", "remote.yml"):
         result = run([tool("ansible-playbook"), "--syntax-check", playbook])
         assert result.returncode == 0, result.stdout + result.stderr
 

@@ -12,7 +12,9 @@ UNIT_DIR = f"{HOME}/.config/systemd/user"
 def as_user(host, command):
     uid = host.user(USER).uid
     quoted = "'" + command.replace("'", "'\"'\"'") + "'"
-    return host.run(f"sudo -u {USER} env XDG_RUNTIME_DIR=/run/user/{uid} HOME={HOME} sh -c {quoted}")
+    return host.run(
+        f"sudo -u {USER} env XDG_RUNTIME_DIR=/run/user/{uid} HOME={HOME} sh -c {quoted}"
+    )
 
 
 def desktop(host):
@@ -44,15 +46,19 @@ def test_the_tray_item_is_installed_and_runs_with_the_graphical_session(host):
     enabled = as_user(host, "systemctl --user is-enabled deskmeter-tray.service")
     assert enabled.stdout.strip() == "enabled"
     active = wait_until(
-        lambda: as_user(host, "systemctl --user is-active deskmeter-tray.service").stdout.strip()
-        == "active"
+        lambda: (
+            as_user(host, "systemctl --user is-active deskmeter-tray.service").stdout.strip()
+            == "active"
+        )
     )
     status = as_user(host, "systemctl --user status --no-pager deskmeter-tray.service").stdout
     assert active, status
     # No tray on this bus (no compositor): the item says so and waits for a watcher.
     journal = wait_until(
-        lambda: "no StatusNotifierWatcher"
-        in as_user(host, "journalctl --user -u deskmeter-tray.service --no-pager").stdout
+        lambda: (
+            "no StatusNotifierWatcher"
+            in as_user(host, "journalctl --user -u deskmeter-tray.service --no-pager").stdout
+        )
     )
     assert journal, as_user(host, "journalctl --user -u deskmeter-tray.service --no-pager").stdout
 
