@@ -183,3 +183,7 @@ def test_a_check_mode_run_of_configure_reaches_no_install_task() -> None:
     }
     assert not ran & installs, sorted(ran & installs)
     assert "Enable and start the units" not in ran  # service, not configure
+    # local.yml runs the desktop steps on their own, then the role again: the user reads once
+    # which desktop was found (it printed twice before).
+    said = re.findall(r"""msg:? ['"]?Desktop \S+""", result.stdout)
+    assert len(said) == 1, result.stdout[-6000:]
