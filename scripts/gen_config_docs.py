@@ -235,14 +235,14 @@ def sections(
 
 def source_tables() -> Iterator[str]:
     """The values ``[tracker] source`` and ``presence`` can name, from the registries."""
-    from deskmeter.tracker.presence import PRESENCE_SOURCES
-    from deskmeter.tracker.sources.registry import WORKSPACE_SOURCES
+    from deskmeter.registry.presence_sources import PRESENCE_SOURCES
+    from deskmeter.registry.workspace_sources import WORKSPACE_SOURCES
 
     yield "## Workspace sources (`[tracker] source`)"
     yield ""
     yield (
         "`auto` (the default) picks the first row whose condition holds; any row can be named. "
-        "Generated from `deskmeter.tracker.sources.registry.WORKSPACE_SOURCES`; more in "
+        "Generated from `deskmeter.registry.workspace_sources.WORKSPACE_SOURCES`; more in "
         "[Desktops](../desktops.md)."
     )
     yield ""
@@ -256,7 +256,7 @@ def source_tables() -> Iterator[str]:
     yield ""
     yield (
         "`auto` chooses from the session, `none` runs no idle source. Generated from "
-        "`deskmeter.tracker.presence.PRESENCE_SOURCES`; more in "
+        "`deskmeter.registry.presence_sources.PRESENCE_SOURCES`; more in "
         "[Away time and corrections](../tracking.md#away-time-and-corrections)."
     )
     yield ""

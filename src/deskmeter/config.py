@@ -58,7 +58,7 @@ class _Section(BaseModel):
 
 
 class TrackerSettings(_Section):
-    #: A row of ``deskmeter.tracker.sources.registry.WORKSPACE_SOURCES``, or ``auto``.
+    #: A row of ``deskmeter.registry.workspace_sources.WORKSPACE_SOURCES``, or ``auto``.
     source: str = "auto"
     #: How often the open interval's heartbeat is saved: at most this much is lost on a crash.
     #: At least 1 s: a tiny value would spin the CPU and write the store in a loop.
@@ -73,7 +73,7 @@ class TrackerSettings(_Section):
     away_after_seconds: float = Field(300.0, ge=0, le=86_400)
     #: After an away stretch longer than this, the panel and the dashboard ask what it was.
     ask_after_away_seconds: float = Field(600.0, ge=0, le=7 * 86_400)
-    #: What sees input: an idle row of ``deskmeter.tracker.presence.PRESENCE_SOURCES`` (x11,
+    #: What sees input: an idle row of ``registry.presence_sources.PRESENCE_SOURCES`` (x11,
     #: mutter, wayland), ``auto`` (from the session) or ``none``.
     #: The screen lock and suspend come from logind (and GNOME's lock).
     presence: str = "auto"
@@ -83,14 +83,14 @@ class TrackerSettings(_Section):
     @field_validator("source")
     @classmethod
     def _known_source(cls, value: str) -> str:
-        from deskmeter.tracker.sources.registry import check_source_name
+        from deskmeter.registry.workspace_sources import check_source_name
 
         return check_source_name(value)
 
     @field_validator("presence")
     @classmethod
     def _known_presence(cls, value: str) -> str:
-        from deskmeter.tracker.presence import check_presence_name
+        from deskmeter.registry.presence_sources import check_presence_name
 
         return check_presence_name(value)
 

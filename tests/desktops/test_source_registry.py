@@ -7,8 +7,8 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from deskmeter.config import Settings
+from deskmeter.registry.workspace_sources import WORKSPACE_SOURCES
 from deskmeter.tracker.sources import SourceError, make_source
-from deskmeter.tracker.sources.registry import WORKSPACE_SOURCES
 
 
 def test_every_row_but_wayland_names_a_class_that_exists_with_its_name() -> None:

@@ -15,8 +15,8 @@ from pydantic_settings import EnvSettingsSource
 from deskmeter.cli.main import app
 from deskmeter.config import Settings
 from deskmeter.formats import EXPORTS, IMPORTS
-from deskmeter.tracker.presence import PRESENCE_SOURCES
-from deskmeter.tracker.sources.registry import WORKSPACE_SOURCES
+from deskmeter.registry.presence_sources import PRESENCE_SOURCES
+from deskmeter.registry.workspace_sources import WORKSPACE_SOURCES
 from tests.docs.scripts import ROOT, load
 
 CLI = ROOT / "docs" / "reference" / "cli.md"

@@ -61,7 +61,8 @@ def test_roles_nav_lists_a_page_for_every_role() -> None:
     roles = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "tasks").is_dir())
     assert roles, "no roles found under roles/"
     listed = nav_entries("Roles")
-    assert listed == [f"roles/{role}.md" for role in roles]
+    # the overview (how to use the roles and the collection) first, then one page per role
+    assert listed == ["roles/index.md", *(f"roles/{role}.md" for role in roles)]
     for role in roles:
         text = (ROOT / "docs" / "roles" / f"{role}.md").read_text(encoding="utf-8")
         title = next((line for line in text.splitlines() if line.startswith("# ")), "")

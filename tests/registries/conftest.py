@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from deskmeter import formats
-from deskmeter.tracker import presence
-from deskmeter.tracker.sources import registry
+from deskmeter.registry import presence_sources as presence
+from deskmeter.registry import workspace_sources as registry
 from tests.registries.parts import EXPORT_ROW, IMPORT_ROW, PRESENCE_ROW, SOURCE_ROW
 
 

@@ -16,9 +16,9 @@ from deskmeter.formats import ExportContext, ExportFormat, ImportContext, Import
 from deskmeter.formats.base import Sample, listed, stable_id
 from deskmeter.importing.readers import ImportSource
 from deskmeter.models import Switch
+from deskmeter.registry.presence_sources import PresenceKind
+from deskmeter.registry.workspace_sources import SourceOptions, SourceSpec
 from deskmeter.tracker.events import Emit
-from deskmeter.tracker.presence import PresenceKind
-from deskmeter.tracker.sources.registry import SourceOptions, SourceSpec
 
 
 class StandInSource:

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 from deskmeter.dbus.service import WorkspaceReporter
-from deskmeter.tracker.sources.registry import WORKSPACE_SOURCES
+from deskmeter.registry.workspace_sources import WORKSPACE_SOURCES
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "deskmeter"
 READERS = [
@@ -17,7 +17,7 @@ READERS = [
 ]
 #: The part packages, and the modules in them that are tables or shared types, not parts.
 PARTS = {
-    "deskmeter.tracker.sources": {"registry", "auto"},
+    "deskmeter.tracker.sources": {"auto"},
     "deskmeter.tracker.presence": {"base"},
     "deskmeter.formats": {"base"},
 }
@@ -53,7 +53,7 @@ def test_the_rule_sees_a_part_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
         "from deskmeter.tracker.sources.gnome import GnomeSource\n"
-        "from deskmeter.tracker.sources.registry import WORKSPACE_SOURCES\n"
+        "from deskmeter.registry.workspace_sources import WORKSPACE_SOURCES\n"
         "import deskmeter.formats.ical\n"
     )
     assert sorted(part_imports(sample)) == [

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from deskmeter.config import ActivityWatchSettings, load_settings
-from deskmeter.tracker.sources.registry import WORKSPACE_SOURCES
+from deskmeter.registry.workspace_sources import WORKSPACE_SOURCES
 from tests.ansible.conftest import ROOT, tool, tool_env
 
 ROLE = ROOT / "roles" / "deskmeter"

@@ -13,12 +13,12 @@ import typer
 from deskmeter.cli.context import app_context
 from deskmeter.cli.table_help import table_option
 from deskmeter.dbus.service import BusService, BusServiceError, WorkspaceReporter, serve_tracker
+from deskmeter.registry.workspace_sources import help_text
 from deskmeter.tasks.registry import TaskRegistry
 from deskmeter.tracker.daemon import StopTracking, Tracker
 from deskmeter.tracker.lock import TrackerLease, TrackerLockError, stale_after
 from deskmeter.tracker.presence import presence_names, start_presence
 from deskmeter.tracker.sources import SourceError, auto_source_name, make_source, run_source
-from deskmeter.tracker.sources.registry import help_text
 from deskmeter.tracker.taskwatch import TaskFileWatcher
 
 log = logging.getLogger("deskmeter.track")

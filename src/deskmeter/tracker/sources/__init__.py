@@ -64,7 +64,7 @@ def make_source(
     name: str, *, poll_seconds: float = 1.0, retry_seconds: float = 5.0
 ) -> WorkspaceSource:
     """Build the source ``name`` (a row of ``registry.WORKSPACE_SOURCES``, or ``auto``)."""
-    from deskmeter.tracker.sources.registry import (
+    from deskmeter.registry.workspace_sources import (
         WORKSPACE_SOURCES,
         SourceOptions,
         check_source_name,

@@ -30,10 +30,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from deskmeter.registry.workspace_sources import SourceOptions
 from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost
 from deskmeter.tracker.sources import Emit, SourceError
 from deskmeter.tracker.sources.indexes import IndexBook
-from deskmeter.tracker.sources.registry import SourceOptions
 
 log = logging.getLogger(__name__)
 

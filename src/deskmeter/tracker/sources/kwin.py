@@ -25,10 +25,10 @@ from typing import Any
 from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
+from deskmeter.registry.workspace_sources import SourceOptions
 from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost
 from deskmeter.tracker.presence.dbus_call import call
 from deskmeter.tracker.sources import Emit
-from deskmeter.tracker.sources.registry import SourceOptions
 
 log = logging.getLogger(__name__)
 

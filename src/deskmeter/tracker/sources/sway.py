@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from deskmeter.registry.workspace_sources import SourceOptions
 from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost
 from deskmeter.tracker.sources import Emit
 from deskmeter.tracker.sources.i3_ipc import (
@@ -35,7 +36,6 @@ from deskmeter.tracker.sources.i3_ipc import (
     IpcConnection,
 )
 from deskmeter.tracker.sources.indexes import IndexBook
-from deskmeter.tracker.sources.registry import SourceOptions
 
 log = logging.getLogger(__name__)
 

@@ -32,9 +32,9 @@ from pywayland.protocol.ext_workspace_v1 import (
     ExtWorkspaceManagerV1,
 )
 
+from deskmeter.registry.workspace_sources import SourceOptions
 from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost, WorkspaceNames
 from deskmeter.tracker.sources import Emit
-from deskmeter.tracker.sources.registry import SourceOptions
 from deskmeter.tracker.wayland_conn import WaylandConnection, WaylandGoneError
 
 log = logging.getLogger(__name__)

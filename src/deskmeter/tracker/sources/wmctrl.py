@@ -8,9 +8,9 @@ import shutil
 import subprocess
 import threading
 
+from deskmeter.registry.workspace_sources import SourceOptions
 from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost
 from deskmeter.tracker.sources import Emit
-from deskmeter.tracker.sources.registry import SourceOptions
 
 log = logging.getLogger(__name__)
 

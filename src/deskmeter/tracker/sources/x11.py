@@ -16,9 +16,9 @@ from typing import Any
 
 from Xlib import X, Xatom, display, error
 
+from deskmeter.registry.workspace_sources import SourceOptions
 from deskmeter.tracker.events import WorkspaceChanged, WorkspaceLost, WorkspaceNames
 from deskmeter.tracker.sources import Emit
-from deskmeter.tracker.sources.registry import SourceOptions
 
 log = logging.getLogger(__name__)
 

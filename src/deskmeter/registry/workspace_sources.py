@@ -6,7 +6,8 @@ The configuration's validation (``[tracker] source``), ``deskmeter track --help`
 under ``deskmeter.tracker.sources`` plus one row here. The rows name their class by dotted path,
 so reading the table imports no source module (and no X, D-Bus or Wayland library).
 
-This module imports only ``deskmeter.registry``: the configuration may read it without a cycle.
+This module imports only ``deskmeter.registry``: the configuration reads it without importing
+the tracker.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """Registries: one ordered table per kind of plug-in part, named rows with a description.
 
-Deskmeter has four: the workspace sources (``tracker.sources.registry.WORKSPACE_SOURCES``),
-the presence sources (``tracker.presence.PRESENCE_SOURCES``) and the import and export formats
-(``formats.IMPORTS``, ``formats.EXPORTS``). The configuration's validation, the CLI help, the
-API, the OpenAPI document and the generated docs read the tables when they run (never a copy
-taken at import time), so adding a part is one module and one row.
+Deskmeter has four: the workspace sources (``workspace_sources.WORKSPACE_SOURCES`` here), the
+presence sources (``presence_sources.PRESENCE_SOURCES`` here) and the import and export formats
+(``formats.IMPORTS``, ``formats.EXPORTS``). The first two live in this package, low in the house,
+because the configuration checks ``[tracker] source`` and ``presence`` against them and must not
+import the tracker (which imports the configuration). The configuration's validation, the CLI
+help, the API, the OpenAPI document and the generated docs read the tables when they run (never
+a copy taken at import time), so adding a part is one module and one row.
 
 A ``Registry`` is a ``dict`` from name to row, in table order; ``extra`` holds the choices that
 are not rows (``auto``, ``none``) with their descriptions. This module imports nothing from
