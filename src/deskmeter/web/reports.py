@@ -201,11 +201,18 @@ def _areas(sums: dict[str, float]) -> dict[str, float]:
     return out
 
 
+def _size_order(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
+
+
 def _by_size(sums: dict[str, float]) -> tuple[KeyTotal, ...]:
+    new = tuple.__new__  # KeyTotal(key, seconds) without the named tuple's Python __new__
     return tuple(
-        KeyTotal(key, round(seconds, 3))
-        for key, seconds in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
-        if seconds > 0
+        [
+            new(KeyTotal, (key, round(seconds, 3)))
+            for key, seconds in sorted(sums.items(), key=_size_order)
+            if seconds > 0
+        ]
     )
 
 
@@ -508,12 +515,19 @@ class Reports:
         today = self.today()
         month_sums: dict[str, float] = defaultdict(float)
         weeks: list[Week] = []
+        area_of_key: dict[str, str] = {}  # area_of once per key, not once per day and key
         day = grid_start
         while day <= grid_end:
             cells: list[DayCell] = []
             for _ in range(7):
                 sums = per_day.get(day, {})
-                areas = _by_size(_areas(sums))
+                by_area: dict[str, float] = {}
+                for key, value in sums.items():
+                    area = area_of_key.get(key)
+                    if area is None:
+                        area = area_of_key[key] = area_of(key)
+                    by_area[area] = by_area.get(area, 0.0) + value
+                areas = _by_size(by_area)
                 seconds = sum(sums.values())
                 in_month = day.month == first.month
                 if in_month:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from deskmeter.formats import EXPORT_NAMES, ExportContext, export_format
 from deskmeter.models import Switch, merge_by_path
-from deskmeter.records import SwitchRecord
+from deskmeter.records import switch_json
 from deskmeter.store.base import SortOrder
 from deskmeter.store.totals import GROUPS, Period
 from deskmeter.web import payloads
@@ -213,17 +213,18 @@ def switches() -> Response:
     items = reports.store.switches(
         start, end, limit=per_page, offset=(page - 1) * per_page, order=order, host=reports.host
     )
-    return send(
-        payloads.SwitchPage(
-            start=start,
-            end=end,
-            page=page,
-            per_page=per_page,
-            total=total,
-            pages=(total + per_page - 1) // per_page,
-            items=[SwitchRecord.of(public_switch(reports, s)) for s in items],
-        )
-    )
+    body = payloads.SwitchPage(
+        start=start,
+        end=end,
+        page=page,
+        per_page=per_page,
+        total=total,
+        pages=(total + per_page - 1) // per_page,
+        items=[],
+    ).model_dump(mode="json")
+    # the items as SwitchRecord dumps them, without a model per switch (switch_json)
+    body["items"] = [switch_json(public_switch(reports, s)) for s in items]
+    return jsonify(body)
 
 
 @blueprint.get("/totals")
