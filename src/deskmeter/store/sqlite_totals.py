@@ -806,8 +806,9 @@ class DayTotals:
             after = self.day_sums(db, zone, from_us(last_hi), end, grp, host_arg)
         days = {d: date.fromordinal(d) for d in range(first - 1, last + 2)}
         out = fold(before, "day")
+        new = tuple.__new__  # Total(...) without the named tuple's Python-level __new__
         out += [
-            Total(days[d], k, round(us / 1e6, 3) if ms is None else ms / 1000)
+            new(Total, (days[d], k, round(us / 1e6, 3) if ms is None else ms / 1000))
             for d, k, us, ms in rows
         ]
         out += fold(after, "day")

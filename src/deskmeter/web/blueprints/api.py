@@ -246,7 +246,7 @@ def totals() -> Response:
         by=by_name,
         timezone=reports.settings.timezone,
         totals=[],
-        seconds=round(sum(t.seconds for t in found), 3),
+        seconds=round(sum([t.seconds for t in found]), 3),
     ).model_dump(mode="json")
     # the rows as payloads.Total dumps them, without a model per row (a month is ~1,000)
     days: dict[date | None, str | None] = {None: None}
