@@ -226,8 +226,9 @@ def print_table(
         )
     sync = after["sync"]
     print(
-        f"sync (SQLite source, {sync['sink']}): lag p50 {sync['lag_p50_ms']} ms, p99 "
-        f"{sync['lag_p99_ms']} ms (goal ≤ {LAG_P99_GOAL_MS:g}); idle {sync['idle_seconds']:g} s: "
+        f"sync (SQLite source, {sync['sink']}): {sync['writes']} commits by another process, "
+        f"lag p50 {sync['lag_p50_ms']} ms, p99 {sync['lag_p99_ms']} ms (goal ≤ "
+        f"{LAG_P99_GOAL_MS:g}), max {sync.get('lag_max_ms')} ms; idle {sync['idle_seconds']:g} s: "
         f"{sync['idle_loop_wakeups']} loop wake-ups (goal ≤ {IDLE_WAKEUPS_GOAL}), "
         f"{sync['idle_process_context_switches']} context switches of the process"
     )

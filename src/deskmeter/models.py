@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from deskmeter import limits
 
@@ -87,6 +88,38 @@ class Switch:
         except limits.LimitError as exc:
             raise limits.LimitError(f"switch {str(self.id)[:40]}: {exc}") from None
         object.__setattr__(self, "checked", True)
+
+
+def checked_switch(
+    id: str,
+    date: datetime,
+    delta: float,
+    workspace_index: int,
+    workspace: str,
+    task_id: str | None,
+    task: str | None,
+    host: str,
+    away: bool,
+) -> Switch:
+    """A ``Switch`` whose fields the caller already checked against the limits, in bulk
+    (``store/sqlite/codec.rows_switches``): built without ``__post_init__``'s per-switch
+    check. ``date`` must be aware UTC and ``delta`` already rounded to the millisecond."""
+    switch = _new_switch(Switch)
+    _set_field(switch, "id", id)
+    _set_field(switch, "date", date)
+    _set_field(switch, "delta", delta)
+    _set_field(switch, "workspace_index", workspace_index)
+    _set_field(switch, "workspace", workspace)
+    _set_field(switch, "task_id", task_id)
+    _set_field(switch, "task", task)
+    _set_field(switch, "host", host)
+    _set_field(switch, "away", away)
+    _set_field(switch, "checked", True)
+    return switch
+
+
+_new_switch = object.__new__
+_set_field = object.__setattr__
 
 
 def task_key(host: str, task_id: str) -> str:
@@ -225,11 +258,11 @@ class HostInfo:
     state: State | None
 
 
-@dataclass(frozen=True, slots=True)
-class Total:
+class Total(NamedTuple):
     """Seconds spent on ``key`` (a task path or workspace) in the period starting ``period``.
 
-    ``period`` is None when the totals are not cut by period.
+    ``period`` is None when the totals are not cut by period. A named tuple (immutable, and
+    three times cheaper to make than a frozen dataclass): a month of many tasks is ~1,500.
     """
 
     period: date | None

@@ -82,6 +82,7 @@ def test_the_comparison_with_activitywatch_runs_and_writes_its_table(
     assert written["after"]["reads"]["many tasks, 1 year"]["month page bytes"] > 0
     sync = results["after"]["sync"]
     assert sync["arrived"] == sync["writes"] == 20  # every commit of the other process synced
+    assert sync["watching"]  # the daemon's source: woken by the file, not polling
     if versus_aw.AW_PYTHON.exists():
         assert written["activitywatch"]["events"] == 3300
     else:

@@ -55,7 +55,11 @@ def sync(
     try:
         with app_ctx.open_store() as store:
             engine = make_engine(settings, store, remote, stop=stop)
-            engine.run(until_caught_up=once)
+            try:
+                engine.run(until_caught_up=once)
+            finally:
+                stop.set()  # ends the thread that relays it to the watcher
+                engine.close()  # the source's file watcher
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -13,7 +13,6 @@ from a closed switch of another host).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -75,7 +74,7 @@ def windows(
 
 
 def _negated(totals: Iterable[Total]) -> list[Total]:
-    return [replace(t, seconds=-t.seconds) for t in totals]
+    return [t._replace(seconds=-t.seconds) for t in totals]
 
 
 def open_corrections(

@@ -335,12 +335,19 @@ class Reports:
         today = self.today()
         month_sums: dict[str, float] = defaultdict(float)
         weeks: list[Week] = []
+        area_of_key: dict[str, str] = {}  # area_of once per key, not once per day and key
         day = grid_start
         while day <= grid_end:
             cells: list[DayCell] = []
             for _ in range(7):
                 sums = per_day.get(day, {})
-                areas = by_size(area_sums(sums))
+                by_area: dict[str, float] = {}
+                for key, value in sums.items():
+                    area = area_of_key.get(key)
+                    if area is None:
+                        area = area_of_key[key] = area_of(key)
+                    by_area[area] = by_area.get(area, 0.0) + value
+                areas = by_size(by_area)
                 seconds = sum(sums.values())
                 in_month = day.month == first.month
                 if in_month:

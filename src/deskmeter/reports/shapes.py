@@ -254,11 +254,18 @@ def area_sums(sums: dict[str, float]) -> dict[str, float]:
     return out
 
 
+def _size_order(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
+
+
 def by_size(sums: dict[str, float]) -> tuple[KeyTotal, ...]:
+    new = tuple.__new__  # KeyTotal(key, seconds) without the named tuple's Python __new__
     return tuple(
-        KeyTotal(key, round(seconds, 3))
-        for key, seconds in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
-        if seconds > 0
+        [
+            new(KeyTotal, (key, round(seconds, 3)))
+            for key, seconds in sorted(sums.items(), key=_size_order)
+            if seconds > 0
+        ]
     )
 
 

@@ -108,6 +108,12 @@ class SyncEngine:
     def request_stop(self) -> None:
         self.stop.set()
 
+    def close(self) -> None:
+        """Release what the source holds besides the store (its file watcher)."""
+        close_watcher = getattr(self.source, "close_watcher", None)
+        if close_watcher is not None:
+            close_watcher()
+
     # -- the loop ---------------------------------------------------------------------------
 
     def run(self, *, until_caught_up: bool = False) -> None:

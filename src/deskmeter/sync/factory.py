@@ -16,13 +16,18 @@ from deskmeter.sync.sink import MongoSink, uri_parts
 from deskmeter.sync.source import MongoSource, Source, SQLiteSource
 
 
-def make_source(store: Store, settings: SyncSettings) -> Source:
-    """The change source of the local store's backend."""
+def make_source(store: Store, settings: SyncSettings, *, watch: bool = False) -> Source:
+    """The change source of the local store's backend.
+
+    ``watch``: the SQLite source watches the database for commits (the daemon's engine);
+    without it no watcher is opened (status, doctor, metrics only read positions).
+    """
     if isinstance(store, SQLiteStore):
         return SQLiteSource(
             store,
             poll_seconds=settings.poll_seconds,
             safety_poll_seconds=settings.safety_poll_seconds,
+            watch=watch,
         )
     if isinstance(store, MongoStore):
         return MongoSource(store, max_await_seconds=settings.poll_seconds)
@@ -56,7 +61,7 @@ def make_engine(
 ) -> SyncEngine:
     sink = make_sink(remote or settings.sync.remote, settings.sync, settings.store, settings.host)
     return SyncEngine(
-        make_source(store, settings.sync),
+        make_source(store, settings.sync, watch=True),
         sink,
         store,
         settings.sync,

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -36,7 +37,9 @@ from deskmeter.sync.changes import (
     ResumeToken,
 )
 from deskmeter.sync.errors import translate_errors
-from deskmeter.sync.watcher import SAFETY_POLL_SECONDS, FileWatcher
+from deskmeter.sync.watcher import SAFETY_POLL_SECONDS, Watcher, open_watcher
+
+log = logging.getLogger(__name__)
 
 
 class Source(Protocol):
@@ -86,6 +89,8 @@ class Source(Protocol):
 
 #: Documents read per query during a full copy.
 PAGE = 1000
+#: Under a steady stream, the change log is pruned once this many entries are behind.
+PRUNE_BEHIND = 10_000
 #: The beginning of every error message about the local SQLite store.
 SQLITE_FAILED = "the local SQLite store failed"
 
@@ -114,10 +119,12 @@ def as_token(value: Mapping[str, Any]) -> ResumeToken:
 class SQLiteSource:
     """The SQLite backend's change log, read when the database file changes.
 
-    A ``FileWatcher`` (sync/watcher.py: inotify through watchdog) wakes ``wait_for_change``
-    on every commit by any process; ``safety_poll_seconds`` bounds the sleep where inotify
-    misses writes. When the folder cannot be watched at all, the log is polled every
-    ``poll_seconds`` as before. ``watch=False``: poll only.
+    A watcher (sync/watcher.py: on Linux inotify read by the sync thread itself) wakes
+    ``wait_for_change`` on every commit by any process; ``safety_poll_seconds`` bounds the
+    sleep where inotify misses writes. When the folder cannot be watched at all, the log is
+    polled every ``poll_seconds`` as before. ``watch=False``: poll only (and no watcher is
+    opened: what ``sync status``, ``doctor`` and ``/metrics`` use). ``close_watcher`` (and
+    ``close``) release the watcher; a later ``wait_for_change`` opens it again.
     """
 
     kind = "sqlite"
@@ -132,16 +139,27 @@ class SQLiteSource:
     ) -> None:
         self.store = store
         self.idle_wait = poll_seconds
-        self._watcher: FileWatcher | None = None
+        self._poll_seconds = poll_seconds
+        self._safety_poll_seconds = safety_poll_seconds
+        self._watch = watch
+        self._watcher: Watcher | None = None
         #: ``PRAGMA data_version`` before the last read: a wake-up whose commit is only this
         #: connection's own (sync's heartbeat, checkpoint) leaves it unchanged.
         self._version: int | None = None
-        self._relayed: set[int] = set()
         if watch:
-            watcher = FileWatcher(store.path, block_seconds=safety_poll_seconds)
-            if watcher.start():
-                self._watcher = watcher
-                self.idle_wait = safety_poll_seconds
+            self._open_watcher()
+
+    def _open_watcher(self) -> Watcher | None:
+        self._watcher = open_watcher(self.store.path, block_seconds=self._safety_poll_seconds)
+        if self._watcher is None:
+            log.warning(
+                "cannot watch %s for changes: sync polls every %g s instead",
+                self.store.path.parent,
+                self._poll_seconds,
+            )
+            self._watch = False
+        self.idle_wait = self._poll_seconds if self._watcher is None else self._safety_poll_seconds
+        return self._watcher
 
     @property
     def watching(self) -> bool:
@@ -151,33 +169,26 @@ class SQLiteSource:
     def wait_for_change(self, stop: threading.Event, timeout: float) -> None:
         """Sleep until another connection commits, ``stop`` is set or ``timeout`` passes."""
         watcher = self._watcher
+        if watcher is None and self._watch:
+            watcher = self._open_watcher()
         if watcher is None:
             systemd_notify.wait(stop, timeout)
             return
-        changed = watcher.changed
-        self._relay(stop, changed)
         deadline = time.monotonic() + timeout
         while not stop.is_set():
             left = deadline - time.monotonic()
-            if left <= 0 or not systemd_notify.wait(changed, left):
+            if left <= 0 or not watcher.wait(stop, left):
                 return
-            changed.clear()
             with translate_errors("local", SQLITE_FAILED):
                 version = self.store.data_version()
             if version != self._version:  # another connection committed: read
                 return
 
-    def _relay(self, stop: threading.Event, changed: threading.Event) -> None:
-        """``stop`` being set wakes the sleep on ``changed`` (one blocked thread, no polling)."""
-        if id(stop) in self._relayed:
-            return
-        self._relayed.add(id(stop))
-
-        def relay() -> None:
-            stop.wait()
-            changed.set()
-
-        threading.Thread(target=relay, name="sync-stop-relay", daemon=True).start()
+    def close_watcher(self) -> None:
+        """Release the watcher (its descriptors or threads)."""
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.close()
 
     def describe(self) -> str:
         return self.store.describe()
@@ -223,14 +234,17 @@ class SQLiteSource:
                 raise PositionLostError(
                     f"the SQLite change log was pruned through {pruned}, past the checkpoint {seq}"
                 )
-            if seq > pruned:  # applied and checkpointed: the log keeps only unsynced changes
-                log.prune(seq)
             entries = log.changes_after(seq, limit)
             if not entries and seq > log.last_seq():
                 raise PositionLostError(
                     f"the checkpoint {seq} is ahead of the change log "
                     f"({log.last_seq()}): the local store was replaced"
                 )
+            if seq > pruned and (not entries or seq - pruned >= PRUNE_BEHIND):
+                # Applied and checkpointed: the log keeps only unsynced changes. Pruning is a
+                # write (it may wait for another process's transaction), so it is done when
+                # nothing is waiting to go out, not between a commit and its sending.
+                log.prune(seq)
             changes = [
                 DocChange(e.collection, e.doc_id, self.store.get_document(e.collection, e.doc_id))
                 for e in entries
@@ -253,8 +267,8 @@ class SQLiteSource:
             self.store.changelog.prune(change_seq(position))
 
     def close(self) -> None:
-        if self._watcher is not None:
-            self._watcher.stop()
+        self._watch = False
+        self.close_watcher()
         self.store.close()
 
 

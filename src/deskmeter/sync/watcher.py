@@ -1,4 +1,8 @@
-"""Waking sync when the SQLite file changes: inotify (through watchdog) on the database's folder.
+"""Waking sync when the SQLite file changes: inotify on the database's folder.
+
+``open_watcher`` picks how: on Linux ``InotifyWatcher`` (sync/inotify.py: the sync thread
+itself sleeps on the inotify descriptor), elsewhere ``FileWatcher`` (watchdog's native
+observer: FSEvents, kqueue, ReadDirectoryChangesW), else None (the caller polls).
 
 A commit by any process (the tracker, the CLI, the dashboard, another sync) writes the
 database's WAL file (or, without WAL, the file itself): the kernel tells the watcher, which
@@ -16,14 +20,40 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Protocol
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+
+from deskmeter import systemd_notify
+from deskmeter.sync.inotify import InotifyUnavailableError, InotifyWatcher
 
 log = logging.getLogger(__name__)
 
 #: The slowest the sync loop looks at the change log when nothing wakes it (seconds).
 SAFETY_POLL_SECONDS = 30.0
+
+
+class Watcher(Protocol):
+    """Sleeps until the database's files change."""
+
+    def wait(self, stop: threading.Event, timeout: float) -> bool:
+        """True when the files changed; False when ``stop`` was set or ``timeout`` passed."""
+
+    def close(self) -> None: ...
+
+
+def open_watcher(path: Path, *, block_seconds: float = SAFETY_POLL_SECONDS) -> Watcher | None:
+    """A started watcher of the SQLite database at ``path``, or None (then poll)."""
+    inotify = InotifyWatcher(path)
+    try:
+        inotify.start()
+    except InotifyUnavailableError as exc:
+        log.debug("inotify: %s; trying watchdog's observer", exc)
+    else:
+        return inotify
+    watcher = FileWatcher(path, block_seconds=block_seconds)
+    return watcher if watcher.start() else None
 
 
 class _Handler(FileSystemEventHandler):
@@ -56,6 +86,7 @@ class FileWatcher:
         self._observer.daemon = True
         self._handler = _Handler(names, self.changed)
         self.active = False
+        self._relayed: set[int] = set()
 
     def start(self) -> bool:
         try:
@@ -72,7 +103,30 @@ class FileWatcher:
         self.active = True
         return True
 
-    def stop(self) -> None:
+    def wait(self, stop: threading.Event, timeout: float) -> bool:
+        """Sleep until the handler saw a change (True), ``stop`` or ``timeout`` (False)."""
+        self._relay(stop)
+        if not systemd_notify.wait(self.changed, timeout) or stop.is_set():
+            return False
+        self.changed.clear()
+        return True
+
+    def _relay(self, stop: threading.Event) -> None:
+        """``stop`` being set wakes the sleep on ``changed`` (one blocked thread, no polling)."""
+        if id(stop) in self._relayed:
+            return
+        self._relayed.add(id(stop))
+
+        def relay() -> None:
+            stop.wait()
+            self.changed.set()
+
+        threading.Thread(target=relay, name="sync-stop-relay", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop the observer (its threads end within ``block_seconds``: not joined)."""
         if self.active:
             self.active = False
-            self._observer.stop()  # daemon threads: not joined (they block for a while)
+            self._observer.stop()
+
+    stop = close

@@ -132,7 +132,8 @@ def build_chart(trend: Trend, colours: TaskColours, *, limit: int = MAX_SERIES) 
     count = max(1, len(trend.bars))
     slot = (right - LEFT) / count
     width = slot * (1 - GAP_SHARE)
-    top_seconds = max((bar.seconds for bar in trend.bars), default=0.0)
+    bar_seconds = [bar.seconds for bar in trend.bars]  # a sum each: once per bar
+    top_seconds = max(bar_seconds, default=0.0)
     top_hours = max(1.0, math.ceil(top_seconds / 3600))
     step = _step(top_hours)
     scale_hours = math.ceil(top_hours / step) * step
@@ -167,7 +168,7 @@ def build_chart(trend: Trend, colours: TaskColours, *, limit: int = MAX_SERIES) 
                     x=x,
                     y=round(y, 1),
                     height=round(base - y, 1),
-                    title=f"{texts[index]} · {duration(bar.seconds)}: {shown}"
+                    title=f"{texts[index]} · {duration(bar_seconds[index])}: {shown}"
                     + (f" and {more} more" if more > 0 else ""),
                 )
             )

@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from deskmeter import limits
+from deskmeter.hosts import character_problem
 from deskmeter.ids import HEX_ID, is_hex_id
-from deskmeter.models import Switch
-from deskmeter.store.instants import EPOCH, FLOAT_EXACT_US, MICROSECOND, from_us
+from deskmeter.models import Switch, checked_switch
+from deskmeter.store.instants import EPOCH, FLOAT_EXACT_US, MICROSECOND, from_us, to_us
 
 _HEX = HEX_ID
 
 Key = str | bytes
+
+
+#: The limits (deskmeter.limits) in the units of a switch row: microseconds, milliseconds.
+_FIRST_US = to_us(limits.FIRST_INSTANT)
+_LAST_US = to_us(limits.LAST_INSTANT)
+_MAX_DELTA_MS = round(limits.MAX_DELTA * 1000)
+#: A binary key is a hex id's bytes: its text is twice as long.
+_MAX_ID_BYTES = limits.MAX_ID // 2
 
 
 def encode_id(doc_id: str) -> Key:
@@ -132,17 +142,64 @@ def switch_rows(switches: Iterable[Switch], numbers: dict[str, int]) -> list[Row
 
 
 def row_switch(row: Sequence[Any], labels: Labels) -> Switch:
-    """The switch of a row read with ``SWITCH_COLUMNS`` (labels loaded beforehand)."""
-    return rows_switches([row], labels)[0]
+    """The switch of a row read with ``SWITCH_COLUMNS`` (labels loaded beforehand), checked
+    against the limits one by one (``LimitError``, a ``ValueError``, when it is outside)."""
+    return _decode([row], labels, Switch)[0]
 
 
 def rows_switches(rows: Iterable[Sequence[Any]], labels: Labels) -> list[Switch]:
     """The switches of rows read with ``SWITCH_COLUMNS`` (one comprehension: pages of the
-    dashboard and sync's first copy go through here)."""
+    dashboard and sync's first copy go through here).
+
+    The limits are checked in bulk, not per switch: each distinct label once, the numbers
+    of each row by a few comparisons. A row outside them raises ``LimitError`` (or the
+    ``TypeError``/``KeyError`` of a column of the wrong type): the caller then decodes row by
+    row with ``row_switch`` and skips (and reports) the bad ones.
+    """
+    rows = rows if isinstance(rows, list) else list(rows)
+    text: dict[Any, Any] = labels.texts()
+    _check_labels(rows, text)
+    first, last, longest, top = _FIRST_US, _LAST_US, _MAX_DELTA_MS, limits.MAX_WORKSPACE_INDEX
+    for start, key, delta, index, *_, away in rows:
+        if not (
+            type(start) is int
+            and type(delta) is int
+            and first <= start
+            and 0 <= delta <= longest
+            and start + delta * 1000 <= last
+            and type(index) is int
+            and -1 <= index <= top
+            and type(away) is int
+            and 0 <= away <= 1
+            and 0 < len(key) <= (limits.MAX_ID if type(key) is str else _MAX_ID_BYTES)
+            and (type(key) is bytes or "\x00" not in key)
+        ):
+            raise limits.LimitError("a switch row outside the limits")
+    return _decode(rows, labels, checked_switch)
+
+
+def _check_labels(rows: list[Sequence[Any]], text: dict[Any, Any]) -> None:
+    """Every label the rows use, checked once: text of at most ``MAX_TEXT`` characters with
+    no NUL (workspace and host required), a host without invisible characters."""
+    required = {r[4] for r in rows} | {r[7] for r in rows}
+    optional = {r[5] for r in rows} | {r[6] for r in rows}
+    optional.discard(None)
+    for number in required | optional:
+        value = text[number]
+        if type(value) is not str or len(value) > limits.MAX_TEXT or "\x00" in value:
+            raise limits.LimitError(f"label {number} is not a text the limits allow")
+    for number in {r[7] for r in rows}:
+        if text[number] and character_problem(text[number]) is not None:
+            raise limits.LimitError(f"label {number} is not a host name")
+
+
+def _decode(
+    rows: Iterable[Sequence[Any]], labels: Labels, build: Callable[..., Switch]
+) -> list[Switch]:
     text: dict[Any, Any] = labels.texts()
     fast = FLOAT_EXACT_US
     return [
-        Switch(
+        build(
             key.hex() if type(key) is bytes else key,
             datetime.fromtimestamp(start / 1_000_000, UTC) if 0 <= start < fast else from_us(start),
             delta / 1000,

@@ -793,9 +793,11 @@ class DayTotals:
         else:
             key = "CASE WHEN l.text = '' THEN 'workspace ' || (t.ws_index + 1) ELSE l.text END"
         rows = db.execute(
-            f"SELECT t.day, {key} AS k, SUM(t.us) FROM day_total AS t LEFT JOIN label AS l "
-            "ON l.id = t.label WHERE t.host = ? AND t.grp = ? AND t.day BETWEEN ? AND ? "
-            "GROUP BY t.day, k ORDER BY t.day, k",
+            # milliseconds rounded in SQL, except an exact half (Python's round decides it)
+            f"SELECT t.day, {key} AS k, SUM(t.us) AS us, CASE WHEN SUM(t.us) % 1000 = 500 "
+            "THEN NULL ELSE (SUM(t.us) + 500) / 1000 END FROM day_total AS t LEFT JOIN label "
+            "AS l ON l.id = t.label WHERE t.host = ? AND t.grp = ? AND t.day BETWEEN ? AND ? "
+            "GROUP BY t.day, k HAVING us > 0 ORDER BY t.day, k",
             (scope, grp, first, last),
         ).fetchall()
         before = after = {}
@@ -805,7 +807,11 @@ class DayTotals:
             after = self.day_sums(db, zone, from_us(last_hi), end, grp, host_arg)
         days = {d: date.fromordinal(d) for d in range(first - 1, last + 2)}
         out = fold(before, "day")
-        out += [Total(days[d], k, round(us / 1e6, 3)) for d, k, us in rows if us > 0]
+        new = tuple.__new__  # Total(...) without the named tuple's Python-level __new__
+        out += [
+            new(Total, (days[d], k, round(us / 1e6, 3) if ms is None else ms / 1000))
+            for d, k, us, ms in rows
+        ]
         out += fold(after, "day")
         return out
 

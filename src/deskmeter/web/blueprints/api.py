@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from deskmeter.formats import EXPORTS, ExportContext, default_export, export_format
 from deskmeter.models import Switch, merge_by_path
-from deskmeter.records import SwitchRecord
+from deskmeter.records import switch_json
 from deskmeter.reports.service import Reports
 from deskmeter.reports.shapes import CurrentState, day_bounds
 from deskmeter.store.base import SortOrder
@@ -184,17 +184,18 @@ def switches() -> Response:
     per_page = parse_int(request.args, "per_page", web_context().settings.web.per_page, 1, 500)
     order = parse_choice(request.args, "order", ORDERS, "desc")
     found = read_switch_list(reports, per_page=per_page, order=order)
-    return send(
-        payloads.SwitchPage(
-            start=found.start,
-            end=found.end,
-            page=found.page,
-            per_page=per_page,
-            total=found.total,
-            pages=found.pages,
-            items=[SwitchRecord.of(public_switch(reports, s)) for s in found.items],
-        )
-    )
+    body = payloads.SwitchPage(
+        start=found.start,
+        end=found.end,
+        page=found.page,
+        per_page=per_page,
+        total=found.total,
+        pages=found.pages,
+        items=[],
+    ).model_dump(mode="json")
+    # the items as SwitchRecord dumps them, without a model per switch (switch_json)
+    body["items"] = [switch_json(public_switch(reports, s)) for s in found.items]
+    return jsonify(body)
 
 
 @blueprint.get("/totals")
@@ -216,7 +217,7 @@ def totals() -> Response:
         by=by_name,
         timezone=reports.settings.timezone,
         totals=[],
-        seconds=round(sum(t.seconds for t in found), 3),
+        seconds=round(sum([t.seconds for t in found]), 3),
     ).model_dump(mode="json")
     # the rows as payloads.Total dumps them, without a model per row (a month is ~1,000)
     days: dict[date | None, str | None] = {None: None}
