@@ -140,6 +140,8 @@ def validate_switch(switch: _SwitchLike) -> None:
         raise LimitError("empty id")
     delta = check_delta(switch.delta)
     start = check_instant("date", switch.date)
+    if start.timestamp() >= _LAST_TS:  # an end may be the limit itself; a start is inside
+        raise LimitError(f"date {start.isoformat()} is past {LAST_INSTANT.year - 1}")
     if start.timestamp() + delta > _LAST_TS:
         raise LimitError(f"end {start.isoformat()} + {delta:.0f} s is past {LAST_INSTANT.year}")
     check_workspace_index(switch.workspace_index)

@@ -309,3 +309,25 @@ def test_the_away_flag_is_a_bool_and_an_away_switch_passes_every_limit() -> None
     assert not record_to_switch({"id": "a1", "date": "2026-05-04T09:00:00Z", "delta": 60}).away
     with pytest.raises(limits.LimitError, match="away 'yes' is not true or false"):
         replace(ok, away="yes")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "mongomock"])
+def test_a_switch_starting_at_the_end_of_the_supported_years_is_refused(
+    kind: str, tmp_path: Path
+) -> None:
+    """2200-01-01 00:00 UTC is the limit an end may reach, but no start (a switch of length 0
+    there passed, and the store handed back a switch from the year 2200)."""
+    from deskmeter import limits
+
+    with pytest.raises(limits.LimitError, match="past 2199"):
+        Switch("edge", limits.LAST_INSTANT, 0.0, 0, "w")
+    Switch("ends-at-the-limit", limits.LAST_INSTANT - timedelta(hours=1), 3600.0, 0, "w")
+    store = open_store(kind, tmp_path)
+    write_raw(
+        store,
+        {"id": "edge", "ts": limits.LAST_INSTANT.timestamp(), "delta": 0.0}
+        | {"workspace_index": 0, "workspace": "w", "task": "t", "host": "h"},
+    )
+    assert_views_up(store, tmp_path)
+    assert store.switches() == []
+    store.close()

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from deskmeter.store.sqlite.codec import Labels, row_switch
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from deskmeter.config import Settings
 from deskmeter.models import Switch
 from deskmeter.records import SwitchRecord, switch_json
 from deskmeter.store.sqlite import SQLiteStore
+from deskmeter.store.sqlite.codec import Labels, row_switch
 from deskmeter.web import create_app
 
 T0 = datetime(2025, 3, 4, 9, 0, 0, 123456, tzinfo=UTC)

@@ -164,7 +164,7 @@ def rows_switches(rows: Iterable[Sequence[Any]], labels: Labels) -> list[Switch]
         if not (
             type(start) is int
             and type(delta) is int
-            and first <= start
+            and first <= start < last
             and 0 <= delta <= longest
             and start + delta * 1000 <= last
             and type(index) is int
