@@ -27,10 +27,10 @@ from typing import Any
 from benchmarks.many_tasks import generate_many, many_tasks
 from benchmarks.web_bench import CLOCK, LAST_DAY, TZ, TZ_NAME, build_store
 from deskmeter.config import Settings, SyncSettings
+from deskmeter.formats import ImportContext, open_import
 from deskmeter.importing.loader import import_switches
-from deskmeter.importing.readers import ImportSource
 from deskmeter.models import Switch
-from deskmeter.records import SwitchRecord
+from deskmeter.records import write_json
 from deskmeter.store.sqlite import SQLiteStore
 from deskmeter.web import create_app
 
@@ -63,29 +63,45 @@ def history(years: int) -> list[Switch]:
 # -- writes -----------------------------------------------------------------------------------
 
 
-def writes(folder: Path, counts: list[int]) -> dict[str, Any]:
+def writes(folder: Path, counts: list[int], runs: int = 3) -> dict[str, Any]:
+    """Switches per second (wall, and per CPU second) written with the kept day totals, p50
+    of ``runs`` fresh stores each:
+
+    * ``import N``: the path ``deskmeter import FILE`` takes, in process: a JSON export file
+      (as ``deskmeter export --format json`` writes it) read, its format detected, every
+      record checked and written into a new SQLite store (``formats.open_import`` then
+      ``importing.import_switches``, as ``cli/import_cmd.py`` calls them);
+    * ``store.add_switches N``: the store's own bulk write of ``Switch`` values (no file,
+      no records), the floor under the import.
+    """
     out: dict[str, Any] = {}
     for count in counts:
         switches = history(max(1, round(count / 33_000)))[:count]
-        with SQLiteStore(folder / f"bulk-{count}.db") as store:
-            store.upsert_tasks(many_tasks())
-            began, cpu = time.perf_counter(), time.process_time()
-            store.add_switches(switches)
-            seconds = time.perf_counter() - began
-            cpu = time.process_time() - cpu
-        out[f"store.add_switches {count}"] = round(count / seconds)
-        out[f"store.add_switches {count} per CPU s"] = round(count / cpu)
-        records = [SwitchRecord.of(s).model_dump(mode="json") for s in switches]
-        with SQLiteStore(folder / f"import-{count}.db") as store:
-            store.upsert_tasks(many_tasks())
-            source = ImportSource("bench", iter(records), len(records))
-            began, cpu = time.perf_counter(), time.process_time()
+        export = folder / f"export-{count}.json"
+        with export.open("w", encoding="utf-8") as handle:
+            write_json(switches, handle)
+
+        def bulk(store: SQLiteStore) -> None:
+            assert store.add_switches(switches) == count
+
+        def command(store: SQLiteStore) -> None:
+            _, source = open_import(str(export), ImportContext(tz=TZ))
             result = import_switches(source, store)
-            seconds = time.perf_counter() - began
-            cpu = time.process_time() - cpu
             assert result.written == count, (result.written, count)
-        out[f"import {count}"] = round(count / seconds)
-        out[f"import {count} per CPU s"] = round(count / cpu)
+
+        for name, write in (("store.add_switches", bulk), ("import", command)):
+            walls, cpus = [], []
+            for run in range(runs):
+                path = folder / f"{name}-{count}-{run}.db"
+                with SQLiteStore(path) as store:  # a new store, its tasks (as AW's bucket)
+                    store.upsert_tasks(many_tasks())
+                    began, cpu = time.perf_counter(), time.process_time()
+                    write(store)
+                    walls.append(time.perf_counter() - began)
+                    cpus.append(time.process_time() - cpu)
+                path.unlink()
+            out[f"{name} {count}"] = round(count / statistics.median(walls))
+            out[f"{name} {count} per CPU s"] = round(count / statistics.median(cpus))
         say(
             f"writes {count}: {out[f'store.add_switches {count}']:,}/s bulk, "
             f"{out[f'import {count}']:,}/s import"

@@ -62,6 +62,19 @@ def _id(record: Mapping[str, Any], date: datetime, workspace: str, delta: float)
     return hashlib.sha1(key, usedforsecurity=False).hexdigest()[:24]
 
 
+def _plain(fields: Mapping[str, Any]) -> bool:
+    """Whether ``SwitchRecord`` would take ``fields`` as they are: every text already text
+    (or None where it may be), so building the model would change nothing and the switch's
+    own check (``limits.validate_switch``) is the whole check."""
+    task, task_id = fields["task"], fields["task_id"]
+    return (
+        type(fields["id"]) is str
+        and type(fields["host"]) is str
+        and (task is None or type(task) is str)
+        and (task_id is None or type(task_id) is str)
+    )
+
+
 def record_to_switch(
     record: Mapping[str, Any], labels: Sequence[str] = (), *, host: str | None = None
 ) -> Switch:
@@ -70,7 +83,9 @@ def record_to_switch(
     ``host`` (``deskmeter import --host``) replaces the record's own host, which the original
     Deskmeter never wrote and another machine's export carries as that machine's.
 
-    The record is checked by ``SwitchRecord``, the definition export and the API use.
+    The record follows ``SwitchRecord``, the definition export and the API use: a record
+    whose fields need coercing (a number as a task) goes through the model; one that needs
+    none (nearly all) is only checked by ``Switch`` itself, once.
     """
     if isinstance(record, BadRecord):
         raise RecordError(record.reason)
@@ -99,6 +114,11 @@ def record_to_switch(
         # JSON true, CSV "True", 1: an away stretch; anything else (or no field) is not.
         "away": str(record.get("away", "")).strip().lower() in ("true", "1"),
     }
+    if _plain(fields):  # the usual record: no coercion to do, the Switch checks it (once)
+        try:
+            return Switch(**fields)
+        except limits.LimitError as exc:
+            raise RecordError(str(exc)) from None
     try:
         return SwitchRecord.model_validate(fields).to_switch()
     except ValidationError as exc:

@@ -173,8 +173,8 @@ _HOST_SUMS = (
 _COMBINED_SUMS = (
     f"INSERT INTO day_total (host, grp, day, label, ws_index, us) SELECT {ALL_HOSTS}, grp, "
     "day, label, ws_index, SUM(us) FROM day_total WHERE host IN ({hosts}) "
-    f"AND grp IN ({TASK}, {WORKSPACE}, {AWAY}) AND day BETWEEN ? AND ? "
-    "AND day NOT IN (SELECT day FROM temp.refresh_day WHERE mixed = 1) "
+    f"AND grp IN ({TASK}, {WORKSPACE}, {AWAY}) "
+    "AND day IN (SELECT day FROM temp.refresh_day WHERE mixed = 0) "
     "GROUP BY grp, day, label, ws_index"
 )
 
@@ -392,49 +392,51 @@ class DayTotals:
         to one switch, so overlap.py's rule credits every piece as it is); only the days
         where two switches overlap are worked out in Python by ``add_combined``.
         """
+        ordered = sorted(set(days))
+        if not ordered:
+            return
         hosts = [] if known_empty else self.hosts(db)
         lookback = self.lookback(db)
-        months: set[date] = set()
+        runs = list(day_runs(ordered))
+        grids = [DayGrid(zone, first, last) for first, last in runs]
         db.execute(_DAYS_TABLE)
-        for first, last in day_runs(days):
-            month, end = date.fromordinal(first).replace(day=1), date.fromordinal(last)
-            while month <= end:
-                months.add(month)
-                month = next_month(month)
-            grid = DayGrid(zone, first, last)
-            if not known_empty:
-                for table, grps in (("day_total", _GROUPS), ("day_host", "")):
-                    for host in [ALL_HOSTS, *hosts]:
-                        db.execute(  # (host, grp, day, …): the primary key finds them
-                            f"DELETE FROM {table} WHERE host = ?{grps} AND day BETWEEN ? AND ?",
-                            (host, first, last),
-                        )
-            db.execute("DELETE FROM temp.refresh_day")
+        db.execute("DELETE FROM temp.refresh_day")
+        db.executemany(
+            "INSERT INTO temp.refresh_day (day, lo, hi, mixed) VALUES (?, ?, ?, 0)",
+            [(d, g.lo(d), g.hi(d)) for g in grids for d in range(g.first, g.last + 1)],
+        )
+        if not known_empty:
+            for table, grps in (("day_total", _GROUPS), ("day_host", "")):
+                for host in [ALL_HOSTS, *hosts]:
+                    db.execute(  # (host, grp, day, …): the primary key finds them
+                        f"DELETE FROM {table} WHERE host = ?{grps} "
+                        "AND day IN (SELECT day FROM temp.refresh_day)",
+                        (host,),
+                    )
+        for statement in _HOST_SUMS:  # every day at once: one pass over their switches
+            db.execute(statement, {"lookback": lookback})
+        mixed: set[int] = set()
+        for grid in grids:
+            mixed |= self._overlap_days(db, grid, lookback)
+        if mixed:
             db.executemany(
-                "INSERT INTO temp.refresh_day (day, lo, hi, mixed) VALUES (?, ?, ?, 0)",
-                [(day, grid.lo(day), grid.hi(day)) for day in range(first, last + 1)],
+                "UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed]
             )
-            for statement in _HOST_SUMS:
-                db.execute(statement, {"lookback": lookback})
-            mixed = self._overlap_days(db, grid, lookback)
-            if mixed:
-                db.executemany(
-                    "UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed]
-                )
-            present = ", ".join(str(int(h)) for h in self.hosts(db)) or "NULL"
-            db.execute(_COMBINED_SUMS.format(hosts=present), (first, last))
-            for m_first, m_last in day_runs(mixed):
-                part = DayGrid(zone, m_first, m_last)
-                rows = self.fetch(db, part.bounds[0], part.bounds[-1], lookback)
-                sums: Sums = defaultdict(int)
-                self.add_combined(db, sums, rows, part)
-                db.executemany(
-                    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [(*key, us) for key, us in sums.items() if us > 0],
-                )
-        scopes = [ALL_HOSTS, *sorted(set(hosts) | set(self.hosts(db)))]
-        for month in sorted(months):
+        present = self.hosts(db)
+        db.execute(_COMBINED_SUMS.format(hosts=", ".join(map(str, present)) or "NULL"))
+        for m_first, m_last in day_runs(mixed):
+            part = DayGrid(zone, m_first, m_last)
+            rows = self.fetch(db, part.bounds[0], part.bounds[-1], lookback)
+            sums: Sums = defaultdict(int)
+            self.add_combined(db, sums, rows, part)
+            db.executemany(
+                "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(*key, us) for key, us in sums.items() if us > 0],
+            )
+        months = sorted({date.fromordinal(d).replace(day=1) for d in ordered})
+        scopes = [ALL_HOSTS, *sorted(set(hosts) | set(present))]
+        for month in months:
             span = (month.toordinal(), next_month(month).toordinal() - 1)
             for host in scopes:
                 for grp in (TASK, WORKSPACE, AWAY):  # (host, grp, day…): the primary key
