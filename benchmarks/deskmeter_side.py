@@ -81,24 +81,21 @@ def writes(folder: Path, counts: list[int], runs: int = 3) -> dict[str, Any]:
         with export.open("w", encoding="utf-8") as handle:
             write_json(switches, handle)
 
-        def bulk(store: SQLiteStore) -> None:
-            assert store.add_switches(switches) == count
-
-        def command(store: SQLiteStore) -> None:
-            _, source = open_import(str(export), ImportContext(tz=TZ))
-            result = import_switches(source, store)
-            assert result.written == count, (result.written, count)
-
-        for name, write in (("store.add_switches", bulk), ("import", command)):
+        for name in ("store.add_switches", "import"):
             walls, cpus = [], []
             for run in range(runs):
                 path = folder / f"{name}-{count}-{run}.db"
                 with SQLiteStore(path) as store:  # a new store, its tasks (as AW's bucket)
                     store.upsert_tasks(many_tasks())
                     began, cpu = time.perf_counter(), time.process_time()
-                    write(store)
+                    if name == "import":
+                        _, source = open_import(str(export), ImportContext(tz=TZ))
+                        written = import_switches(source, store).written
+                    else:
+                        written = store.add_switches(switches)
                     walls.append(time.perf_counter() - began)
                     cpus.append(time.process_time() - cpu)
+                    assert written == count, (name, written, count)
                 path.unlink()
             out[f"{name} {count}"] = round(count / statistics.median(walls))
             out[f"{name} {count} per CPU s"] = round(count / statistics.median(cpus))

@@ -172,7 +172,7 @@ def _plainly_valid(switch: _SwitchLike) -> bool:
     if not (type(date) is datetime and date.tzinfo is UTC):
         return False
     start = date.timestamp()
-    if not (_FIRST_TS <= start and start + delta <= _LAST_TS):
+    if not (start >= _FIRST_TS and start + delta <= _LAST_TS):
         return False
     if not (type(index) is int and -1 <= index <= MAX_WORKSPACE_INDEX):
         return False

@@ -102,7 +102,7 @@ def record_to_switch(
     index = record.get("workspace_index")
     if not isinstance(index, int) or isinstance(index, bool):
         index = labels.index(workspace) if workspace in labels else -1
-    fields = {
+    fields: dict[str, Any] = {
         "id": _id(record, date, workspace, delta),
         "date": date,
         "delta": delta,
