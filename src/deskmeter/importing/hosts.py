@@ -45,6 +45,8 @@ class HostCheck:
     conflicts: Counter[str] = field(default_factory=Counter)
     #: One id per conflicting host (for the message).
     examples: dict[str, str] = field(default_factory=dict)
+    #: Imported switches whose id the store holds (0: none of the ids is stored).
+    existing: int = 0
 
     def message(self, wanted: str) -> str:
         held = ", ".join(
@@ -84,6 +86,7 @@ def host_conflicts(
     for start in range(0, len(ordered), batch_size):
         batch = ordered[start : start + batch_size]
         existing = store.count_existing_switches([s.id for s in batch])
+        check.existing += existing
         if not existing:
             continue
         stored = _stored_hosts(store, batch)

@@ -88,10 +88,12 @@ def import_switches(
     result.unstamped = sum(1 for s in switches if not s.host)
 
     ids = list(dict.fromkeys(s.id for s in switches))
-    already = sum(
-        store.count_existing_switches(ids[start : start + batch_size])
-        for start in range(0, len(ids), batch_size)
-    )
+    already = 0
+    if check.existing:  # else none of the ids is stored: nothing to count again
+        already = sum(
+            store.count_existing_switches(ids[start : start + batch_size])
+            for start in range(0, len(ids), batch_size)
+        )
     result.new = len(ids) - already
     if dry_run:
         result.planned = switches

@@ -34,6 +34,11 @@ class BadRecord(dict[str, Any]):
 
 
 def _date(value: Any) -> datetime:
+    if type(value) is str:  # an export's ISO date (the common case first)
+        try:
+            return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            raise RecordError(f"date {value!r} is not an ISO date") from None
     if isinstance(value, datetime):
         return as_utc(value)
     if isinstance(value, str):
@@ -50,7 +55,9 @@ def _date(value: Any) -> datetime:
 
 
 def _id(record: Mapping[str, Any], date: datetime, workspace: str, delta: float) -> str:
-    value = record.get("_id", record.get("id"))
+    value = record["_id"] if "_id" in record else record.get("id")
+    if type(value) is str and value:  # an export's id (the common case first)
+        return value
     if isinstance(value, ObjectId):
         return str(value)
     if isinstance(value, Mapping) and "$oid" in value:
