@@ -132,3 +132,5 @@ def record_to_switch(
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "record"
         raise RecordError(f"{where}: {first['msg']}") from None
+    except limits.LimitError as exc:  # the model's types, but outside the limits
+        raise RecordError(str(exc)) from None
