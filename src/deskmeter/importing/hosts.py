@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from operator import attrgetter
 
 from deskmeter.hosts import host_problem
 from deskmeter.models import Switch
@@ -82,7 +83,7 @@ def host_conflicts(
     """Compare the host of each switch with the one the store holds under its id, if any."""
     check = HostCheck()
     everything: dict[str, str] | None = None  # id -> host of the whole store, read if needed
-    ordered = sorted(switches, key=lambda s: s.date)  # batches cover short stretches of time
+    ordered = sorted(switches, key=attrgetter("date"))  # batches cover short stretches of time
     for start in range(0, len(ordered), batch_size):
         batch = ordered[start : start + batch_size]
         existing = store.count_existing_switches([s.id for s in batch])

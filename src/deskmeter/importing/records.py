@@ -69,14 +69,13 @@ def _id(record: Mapping[str, Any], date: datetime, workspace: str, delta: float)
     return hashlib.sha1(key, usedforsecurity=False).hexdigest()[:24]
 
 
-def _plain(fields: Mapping[str, Any]) -> bool:
-    """Whether ``SwitchRecord`` would take ``fields`` as they are: every text already text
+def _plain(switch_id: Any, host: Any, task: Any, task_id: Any) -> bool:
+    """Whether ``SwitchRecord`` would take these fields as they are: every text already text
     (or None where it may be), so building the model would change nothing and the switch's
     own check (``limits.validate_switch``) is the whole check."""
-    task, task_id = fields["task"], fields["task_id"]
     return (
-        type(fields["id"]) is str
-        and type(fields["host"]) is str
+        type(switch_id) is str
+        and type(host) is str
         and (task is None or type(task) is str)
         and (task_id is None or type(task_id) is str)
     )
@@ -109,23 +108,28 @@ def record_to_switch(
     index = record.get("workspace_index")
     if not isinstance(index, int) or isinstance(index, bool):
         index = labels.index(workspace) if workspace in labels else -1
+    switch_id = _id(record, date, workspace, delta)
+    task_id, task = record.get("task_id"), record.get("task")
+    stamped = (record.get("host") or "") if host is None else host
+    # JSON true, CSV "True", 1: an away stretch; anything else (or no field) is not.
+    flag = record.get("away", "")
+    away = flag is True or (flag is not False and str(flag).strip().lower() in ("true", "1"))
+    if _plain(switch_id, stamped, task, task_id):  # the usual record: nothing to coerce,
+        try:  # the Switch checks it (once)
+            return Switch(switch_id, date, delta, index, workspace, task_id, task, stamped, away)
+        except limits.LimitError as exc:
+            raise RecordError(str(exc)) from None
     fields: dict[str, Any] = {
-        "id": _id(record, date, workspace, delta),
+        "id": switch_id,
         "date": date,
         "delta": delta,
         "workspace_index": index,
         "workspace": workspace,
-        "task_id": record.get("task_id"),
-        "task": record.get("task"),
-        "host": (record.get("host") or "") if host is None else host,
-        # JSON true, CSV "True", 1: an away stretch; anything else (or no field) is not.
-        "away": str(record.get("away", "")).strip().lower() in ("true", "1"),
+        "task_id": task_id,
+        "task": task,
+        "host": stamped,
+        "away": away,
     }
-    if _plain(fields):  # the usual record: no coercion to do, the Switch checks it (once)
-        try:
-            return Switch(**fields)
-        except limits.LimitError as exc:
-            raise RecordError(str(exc)) from None
     try:
         return SwitchRecord.model_validate(fields).to_switch()
     except ValidationError as exc:
