@@ -32,6 +32,10 @@ without maintaining the rows) rebuilds them.
 
 A range's partial days (a range ending now, or starting mid-day) are computed from the
 switches for those parts only.
+
+**Where.** The tables and the SQL: ``sqlite_totals_sql.py``; the recompute of the noted days
+(all at once per write, however many batches noted them): ``sqlite_day_refresh.py``; the
+combined scope swept over integer rows: ``sqlite_combined.py``; periods: ``sqlite_periods.py``.
 """
 
 from __future__ import annotations
