@@ -79,18 +79,12 @@ DAYS_TABLE = (
     "hi INTEGER NOT NULL, mixed INTEGER NOT NULL)"
 )
 GROUPS = f" AND grp IN ({TASK}, {WORKSPACE}, {AWAY})"
-#: The months whose ``month_total`` rows a refresh recomputes, with their first and last day.
-MONTHS_TABLE = (
-    "CREATE TEMP TABLE IF NOT EXISTS refresh_month (month INTEGER PRIMARY KEY, "
-    "first INTEGER NOT NULL, last INTEGER NOT NULL)"
-)
-#: One scope's ``month_total`` rows of the months of ``refresh_month``: its days added up.
+#: One scope's and group's ``month_total`` rows of one month: its days added up
+#: (parameters: month, host, grp, first day, last day).
 MONTH_SUMS = (
     "INSERT INTO month_total (host, grp, month, label, ws_index, us) "
-    "SELECT d.host, d.grp, m.month, d.label, d.ws_index, SUM(d.us) "
-    "FROM temp.refresh_month AS m JOIN day_total AS d ON d.host = ? "
-    f"AND d.grp IN ({TASK}, {WORKSPACE}, {AWAY}) AND d.day BETWEEN m.first AND m.last "
-    "GROUP BY d.grp, m.month, d.label, d.ws_index"
+    "SELECT host, grp, ?, label, ws_index, SUM(us) FROM day_total "
+    "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY label, ws_index"
 )
 #: The switches' pieces of each day of ``refresh_day``, added up per host, day, task,
 #: workspace and away flag, with how many switches touch the day (overlapping it, or of zero
