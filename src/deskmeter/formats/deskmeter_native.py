@@ -41,6 +41,8 @@ def sniff_json(sample: Sample) -> bool:
 
 def read_json(spec: str, sample: Sample | None, context: ImportContext) -> ImportSource:
     assert sample is not None
+    if sample.is_json:  # detection parsed it already: not twice
+        return json_records(spec, sample.text, sample.json)
     return json_records(spec, sample.text)
 
 

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from operator import attrgetter
 
 from deskmeter.hosts import host_problem
 from deskmeter.models import Switch
@@ -45,6 +46,8 @@ class HostCheck:
     conflicts: Counter[str] = field(default_factory=Counter)
     #: One id per conflicting host (for the message).
     examples: dict[str, str] = field(default_factory=dict)
+    #: Imported switches whose id the store holds (0: none of the ids is stored).
+    existing: int = 0
 
     def message(self, wanted: str) -> str:
         held = ", ".join(
@@ -80,10 +83,11 @@ def host_conflicts(
     """Compare the host of each switch with the one the store holds under its id, if any."""
     check = HostCheck()
     everything: dict[str, str] | None = None  # id -> host of the whole store, read if needed
-    ordered = sorted(switches, key=lambda s: s.date)  # batches cover short stretches of time
+    ordered = sorted(switches, key=attrgetter("date"))  # batches cover short stretches of time
     for start in range(0, len(ordered), batch_size):
         batch = ordered[start : start + batch_size]
         existing = store.count_existing_switches([s.id for s in batch])
+        check.existing += existing
         if not existing:
             continue
         stored = _stored_hosts(store, batch)

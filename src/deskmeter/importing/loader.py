@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -21,7 +21,8 @@ log = logging.getLogger("deskmeter.import")
 class ImportResult:
     read: int = 0
     written: int = 0
-    #: Switches the store did not have before (written - new = already there, replaced).
+    #: Switches (distinct ids) the store did not have before (written - new: replaced ones,
+    #: of the store's or of the import's own).
     new: int = 0
     skipped: int = 0
     problems: list[str] = field(default_factory=list)
@@ -86,22 +87,29 @@ def import_switches(
     switches = _without_replaced(switches, store, result, batch_size)
     result.unstamped = sum(1 for s in switches if not s.host)
 
+    ids = list(dict.fromkeys(s.id for s in switches))
     already = 0
+    if check.existing:  # else none of the ids is stored: nothing to count again
+        already = sum(
+            store.count_existing_switches(ids[start : start + batch_size])
+            for start in range(0, len(ids), batch_size)
+        )
+    result.new = len(ids) - already
     if dry_run:
-        for start in range(0, len(switches), batch_size):
-            already += store.count_existing_switches(
-                [s.id for s in switches[start : start + batch_size]]
-            )
         result.planned = switches
         result.written = len(switches)
-        result.new = result.written - already
         return result
     progress = Progress("import", source.total, unit="records", stream=progress_stream, logger=log)
-    for start in range(0, len(switches), batch_size):
-        batch = switches[start : start + batch_size]
-        already += store.count_existing_switches([s.id for s in batch])
-        result.written += store.add_switches(batch)
-        progress.update(len(batch))
+    # one write of everything (one transaction: the kept day totals are recomputed once, for
+    # the days the import touches), the progress told as the store takes the switches in
+    result.written = store.add_switches(_told(switches, progress, batch_size))
     progress.close()
-    result.new = result.written - already
     return result
+
+
+def _told(switches: list[Switch], progress: Progress, every: int) -> Iterator[Switch]:
+    """``switches``, telling ``progress`` after each ``every`` of them."""
+    for start in range(0, len(switches), every):
+        batch = switches[start : start + every]
+        yield from batch
+        progress.update(len(batch))

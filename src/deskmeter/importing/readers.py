@@ -18,6 +18,8 @@ from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
 from deskmeter.store.mongo.connection import DEFAULT_DATABASE, redact
 
 _JSON_OPTIONS = json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True)
+#: ``json_records``' default: no parsed document was given.
+_UNPARSED = object()
 
 
 class ImportSourceError(RuntimeError):
@@ -33,15 +35,25 @@ class ImportSource:
     total: int | None
 
 
-def json_records(path: str, text: str) -> ImportSource:
-    """Deskmeter JSON records (an array, one object, or one object per line) from ``text``."""
+def json_records(path: str, text: str, parsed: Any = _UNPARSED) -> ImportSource:
+    """Deskmeter JSON records (an array, one object, or one object per line) from ``text``.
+
+    ``parsed``: ``text`` already read as plain JSON (format detection does); used as it is
+    when the text has no MongoDB extended JSON (``{"$oid": …}``, ``{"$date": …}``), which
+    only ``bson.json_util`` reads (and more slowly: a hook per object).
+    """
     try:
-        data = json_util.loads(text, json_options=_JSON_OPTIONS)
+        if parsed is not _UNPARSED and '"$' not in text:
+            data = parsed
+        else:
+            data = json_util.loads(text, json_options=_JSON_OPTIONS)
     except (json.JSONDecodeError, InvalidBSON, TypeError, ValueError):
         data = _json_lines(path, text)  # mongoexport writes one document per line
     if isinstance(data, Mapping):
         data = [data]
-    if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
+    if not isinstance(data, list) or not all(
+        type(r) is dict or isinstance(r, Mapping) for r in data
+    ):
         raise ImportSourceError(f"{path}: expected a JSON array of switch records")
     return ImportSource(path, iter(data), len(data))
 

@@ -34,6 +34,11 @@ class BadRecord(dict[str, Any]):
 
 
 def _date(value: Any) -> datetime:
+    if type(value) is str:  # an export's ISO date (the common case first)
+        try:
+            return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            raise RecordError(f"date {value!r} is not an ISO date") from None
     if isinstance(value, datetime):
         return as_utc(value)
     if isinstance(value, str):
@@ -50,7 +55,9 @@ def _date(value: Any) -> datetime:
 
 
 def _id(record: Mapping[str, Any], date: datetime, workspace: str, delta: float) -> str:
-    value = record.get("_id", record.get("id"))
+    value = record["_id"] if "_id" in record else record.get("id")
+    if type(value) is str and value:  # an export's id (the common case first)
+        return value
     if isinstance(value, ObjectId):
         return str(value)
     if isinstance(value, Mapping) and "$oid" in value:
@@ -62,6 +69,18 @@ def _id(record: Mapping[str, Any], date: datetime, workspace: str, delta: float)
     return hashlib.sha1(key, usedforsecurity=False).hexdigest()[:24]
 
 
+def _plain(switch_id: Any, host: Any, task: Any, task_id: Any) -> bool:
+    """Whether ``SwitchRecord`` would take these fields as they are: every text already text
+    (or None where it may be), so building the model would change nothing and the switch's
+    own check (``limits.validate_switch``) is the whole check."""
+    return (
+        type(switch_id) is str
+        and type(host) is str
+        and (task is None or type(task) is str)
+        and (task_id is None or type(task_id) is str)
+    )
+
+
 def record_to_switch(
     record: Mapping[str, Any], labels: Sequence[str] = (), *, host: str | None = None
 ) -> Switch:
@@ -70,7 +89,9 @@ def record_to_switch(
     ``host`` (``deskmeter import --host``) replaces the record's own host, which the original
     Deskmeter never wrote and another machine's export carries as that machine's.
 
-    The record is checked by ``SwitchRecord``, the definition export and the API use.
+    The record follows ``SwitchRecord``, the definition export and the API use: a record
+    whose fields need coercing (a number as a task) goes through the model; one that needs
+    none (nearly all) is only checked by ``Switch`` itself, once.
     """
     if isinstance(record, BadRecord):
         raise RecordError(record.reason)
@@ -87,17 +108,27 @@ def record_to_switch(
     index = record.get("workspace_index")
     if not isinstance(index, int) or isinstance(index, bool):
         index = labels.index(workspace) if workspace in labels else -1
-    fields = {
-        "id": _id(record, date, workspace, delta),
+    switch_id = _id(record, date, workspace, delta)
+    task_id, task = record.get("task_id"), record.get("task")
+    stamped = (record.get("host") or "") if host is None else host
+    # JSON true, CSV "True", 1: an away stretch; anything else (or no field) is not.
+    flag = record.get("away", "")
+    away = flag is True or (flag is not False and str(flag).strip().lower() in ("true", "1"))
+    if _plain(switch_id, stamped, task, task_id):  # the usual record: nothing to coerce,
+        try:  # the Switch checks it (once)
+            return Switch(switch_id, date, delta, index, workspace, task_id, task, stamped, away)
+        except limits.LimitError as exc:
+            raise RecordError(str(exc)) from None
+    fields: dict[str, Any] = {
+        "id": switch_id,
         "date": date,
         "delta": delta,
         "workspace_index": index,
         "workspace": workspace,
-        "task_id": record.get("task_id"),
-        "task": record.get("task"),
-        "host": (record.get("host") or "") if host is None else host,
-        # JSON true, CSV "True", 1: an away stretch; anything else (or no field) is not.
-        "away": str(record.get("away", "")).strip().lower() in ("true", "1"),
+        "task_id": task_id,
+        "task": task,
+        "host": stamped,
+        "away": away,
     }
     try:
         return SwitchRecord.model_validate(fields).to_switch()
@@ -105,3 +136,5 @@ def record_to_switch(
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "record"
         raise RecordError(f"{where}: {first['msg']}") from None
+    except limits.LimitError as exc:  # the model's types, but outside the limits
+        raise RecordError(str(exc)) from None

@@ -32,6 +32,10 @@ without maintaining the rows) rebuilds them.
 
 A range's partial days (a range ending now, or starting mid-day) are computed from the
 switches for those parts only.
+
+**Where.** The tables and the SQL: ``totals_sql.py``; the recompute of the noted days
+(all at once per write, however many batches noted them): ``day_refresh.py``; the
+combined scope swept over integer rows: ``combined.py``; periods: ``periods.py``.
 """
 
 from __future__ import annotations
@@ -41,148 +45,41 @@ import logging
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from deskmeter import limits
-from deskmeter.models import NO_TASK, Switch, Total, area_of, workspace_label
+from deskmeter.models import NO_TASK, Total, area_of, workspace_label
 from deskmeter.store.day_grid import (
     AWAY,
     TASK,
-    WORKSPACE,
     DayGrid,
     Zone,
-    credited_all,
-    day_runs,
     fold,
-    next_month,
     whole_days,
 )
 from deskmeter.store.instants import from_us, to_us
-from deskmeter.store.sqlite.codec import Labels, decode_id
+from deskmeter.store.sqlite.codec import Labels
+from deskmeter.store.sqlite.combined import Row, Sums, add_combined_rows, compute_rows
+from deskmeter.store.sqlite.day_refresh import (
+    bulk_insert,
+    create_tables,
+    fetch,
+    lookback,
+    mark_seen,
+    refresh_days,
+    rows_fresh,
+    rows_state,
+    stored_hosts,
+)
+from deskmeter.store.sqlite.periods import month_parts, period_of
+from deskmeter.store.sqlite.totals_sql import (
+    ALL_HOSTS,
+    IDS_PER_QUERY,
+    LAYOUT,
+)
 from deskmeter.store.totals import AWAY_KEY
 
 log = logging.getLogger(__name__)
-
-TABLES = (
-    """
-    CREATE TABLE IF NOT EXISTS day_total (
-        host INTEGER NOT NULL,      -- label.id of the host; 0: all hosts, each moment once
-        grp INTEGER NOT NULL,       -- 0 task, 1 workspace, 2 away
-        day INTEGER NOT NULL,       -- local day, date.toordinal(), in day_total_state's zone
-        label INTEGER NOT NULL,     -- task label.id (0: no task) or workspace label.id; 0 away
-        ws_index INTEGER NOT NULL,  -- the workspace index (group 1), else 0
-        us INTEGER NOT NULL,        -- microseconds
-        PRIMARY KEY (host, grp, day, label, ws_index)
-    ) WITHOUT ROWID
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS day_host (
-        host INTEGER NOT NULL,      -- label.id of the host
-        day INTEGER NOT NULL,       -- local day, date.toordinal()
-        switches INTEGER NOT NULL,  -- switches that touch the day
-        PRIMARY KEY (host, day)
-    ) WITHOUT ROWID
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS month_total (
-        host INTEGER NOT NULL,      -- as day_total
-        grp INTEGER NOT NULL,
-        month INTEGER NOT NULL,     -- the month's first day, date.toordinal()
-        label INTEGER NOT NULL,
-        ws_index INTEGER NOT NULL,
-        us INTEGER NOT NULL,        -- the month's day_total rows added up
-        PRIMARY KEY (host, grp, month, label, ws_index)
-    ) WITHOUT ROWID
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS day_total_state (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        zone TEXT NOT NULL,         -- 'Europe/Madrid|0': zone name | start of day, microseconds
-        switches INTEGER NOT NULL,  -- how many switches the rows reflect
-        schema INTEGER NOT NULL     -- PRAGMA user_version * 1000 + LAYOUT when built
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS switch_change (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        n INTEGER NOT NULL,         -- bumped by the triggers below on every change of a switch
-        seen INTEGER NOT NULL       -- n when the kept rows were last brought up to date
-    )
-    """,
-    "INSERT OR IGNORE INTO switch_change (id, n, seen) VALUES (1, 0, 0)",
-    *(
-        f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON switch "
-        "BEGIN UPDATE switch_change SET n = n + 1 WHERE id = 1; END"
-        for name, event in (
-            ("switch_counted_insert", "INSERT"),
-            ("switch_counted_update", "UPDATE"),
-            ("switch_counted_delete", "DELETE"),
-        )
-    ),
-)
-#: The insert trigger, which the bulk write path lifts for its own statement (in its
-#: transaction: no other connection ever sees the table without it).
-INSERT_TRIGGER = TABLES[-3]
-
-#: The layout of these tables: a file whose rows were built with another is rebuilt on open.
-LAYOUT = 2
-#: ``host`` of the combined scope (label numbers start at 1).
-ALL_HOSTS = 0
-_US = timedelta(microseconds=1)
-_IDS_PER_QUERY = 500
-_ROW = "start, id, delta, workspace_index, workspace, task, host, away"
-
-#: The days a refresh recomputes: their UTC bounds (µs); ``mixed``: two switches overlap.
-_DAYS_TABLE = (
-    "CREATE TEMP TABLE IF NOT EXISTS refresh_day (day INTEGER PRIMARY KEY, lo INTEGER NOT NULL, "
-    "hi INTEGER NOT NULL, mixed INTEGER NOT NULL)"
-)
-_GROUPS = f" AND grp IN ({TASK}, {WORKSPACE}, {AWAY})"
-#: The switches' pieces of each day of ``refresh_day``, added up per host, day, task,
-#: workspace and away flag, with how many switches touch the day (overlapping it, or of zero
-#: length inside it: their piece is 0). One pass over the switches (by start) per refresh;
-#: the groups below are sums of its rows.
-_PIECES = (
-    "CREATE TEMP TABLE IF NOT EXISTS refresh_piece (host INTEGER, day INTEGER, task INTEGER, "
-    "workspace INTEGER, ws_index INTEGER, away INTEGER, n INTEGER, us INTEGER)",
-    "DELETE FROM temp.refresh_piece",
-    "INSERT INTO temp.refresh_piece SELECT s.host, d.day, IFNULL(s.task, 0), s.workspace, "
-    "s.workspace_index, s.away, COUNT(*), "
-    "SUM(MIN(s.start + s.delta * 1000, d.hi) - MAX(s.start, d.lo)) "
-    "FROM temp.refresh_day AS d CROSS JOIN switch AS s ON s.start >= d.lo - :lookback "
-    "AND s.start < d.hi AND (s.start + s.delta * 1000 > d.lo OR s.start >= d.lo) "
-    "GROUP BY 1, 2, 3, 4, 5, 6",
-)
-#: Each host's sums per day: tasks, workspaces (not away), away; and ``day_host``.
-_HOST_SUMS = (
-    *_PIECES,
-    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-    f"SELECT host, {TASK}, day, task, 0, SUM(us) FROM temp.refresh_piece WHERE away = 0 "
-    "GROUP BY host, day, task HAVING SUM(us) > 0",
-    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-    f"SELECT host, {WORKSPACE}, day, workspace, ws_index, SUM(us) FROM temp.refresh_piece "
-    "WHERE away = 0 GROUP BY host, day, workspace, ws_index HAVING SUM(us) > 0",
-    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-    f"SELECT host, {AWAY}, day, 0, 0, SUM(us) FROM temp.refresh_piece WHERE away = 1 "
-    "GROUP BY host, day HAVING SUM(us) > 0",
-    "INSERT INTO day_host (host, day, switches) SELECT host, day, SUM(n) "
-    "FROM temp.refresh_piece GROUP BY host, day",
-)
-#: The combined scope of the days without overlaps: the host rows added up (``{hosts}``: the
-#: host numbers, so that the primary key (host, grp, day, …) finds the rows).
-_COMBINED_SUMS = (
-    f"INSERT INTO day_total (host, grp, day, label, ws_index, us) SELECT {ALL_HOSTS}, grp, "
-    "day, label, ws_index, SUM(us) FROM day_total WHERE host IN ({hosts}) "
-    f"AND grp IN ({TASK}, {WORKSPACE}, {AWAY}) AND day BETWEEN ? AND ? "
-    "AND day NOT IN (SELECT day FROM temp.refresh_day WHERE mixed = 1) "
-    "GROUP BY grp, day, label, ws_index"
-)
-
-#: A fetched switch row: start µs, id key, delta ms, index, workspace, task, host, away.
-Row = tuple[int, Any, int, int, int, int | None, int, int]
-#: (host scope, group, day, label, workspace index) → microseconds.
-Sums = dict[tuple[int, int, int, int, int], int]
 
 
 class DayTotals:
@@ -202,21 +99,11 @@ class DayTotals:
 
     # -- state ------------------------------------------------------------------------------
 
-    @staticmethod
-    def create(db: sqlite3.Connection) -> None:
-        for statement in TABLES:
-            db.execute(statement)
-
-    @staticmethod
-    def state(db: sqlite3.Connection) -> tuple[str, int, int] | None:
-        """(zone, switches, schema) of the rows, None when they were never built."""
-        try:
-            row = db.execute(
-                "SELECT zone, switches, schema FROM day_total_state WHERE id = 1"
-            ).fetchone()
-        except sqlite3.OperationalError:  # no such table: a file this version never wrote
-            return None
-        return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
+    create = staticmethod(create_tables)
+    state = staticmethod(rows_state)
+    fresh = staticmethod(rows_fresh)
+    _seen = staticmethod(mark_seen)
+    bulk_insert = staticmethod(bulk_insert)
 
     def zone_text(self, db: sqlite3.Connection) -> str | None:
         state = self.state(db)
@@ -244,21 +131,6 @@ class DayTotals:
             return False
         count = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
         return state[1] == count and state[2] == schema * 1000 + LAYOUT and self.fresh(db)
-
-    @staticmethod
-    def fresh(db: sqlite3.Connection) -> bool:
-        """Whether no switch changed since the rows were brought up to date (a writer that
-        does not keep them, raw SQL or an older Deskmeter, leaves the counter ahead)."""
-        try:
-            row = db.execute("SELECT n = seen FROM switch_change WHERE id = 1").fetchone()
-        except sqlite3.OperationalError:  # no such table: built before the counter existed
-            return True
-        return row is None or bool(row[0])
-
-    @staticmethod
-    def _seen(db: sqlite3.Connection) -> None:
-        """The rows are up to date with every switch change so far."""
-        db.execute("UPDATE switch_change SET seen = n WHERE id = 1")
 
     def rebuild(self, db: sqlite3.Connection, zone: Zone, schema: int) -> None:
         """Recompute every row for ``zone`` (inside a write transaction)."""
@@ -306,23 +178,6 @@ class DayTotals:
         self._added = 0
         self._stale = self._zone is not None and not self.fresh(db)
 
-    @staticmethod
-    def bulk_insert(db: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """``executemany(sql, rows)`` into ``switch`` with the counter's insert trigger lifted
-        for the statement (it costs more than the insert itself) and the counter bumped once
-        instead; inside the write transaction, so no other connection sees it lifted."""
-        found = db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            ("switch_counted_insert",),
-        ).fetchone()
-        if found is None:
-            db.executemany(sql, rows)
-            return
-        db.execute("DROP TRIGGER switch_counted_insert")
-        db.executemany(sql, rows)
-        db.execute(INSERT_TRIGGER)
-        db.execute("UPDATE switch_change SET n = n + 1 WHERE id = 1")
-
     def end(self) -> None:
         self._depth = max(0, self._depth - 1)
 
@@ -332,8 +187,8 @@ class DayTotals:
             return []
         found: list[tuple[int, int]] = []
         unique = list(dict.fromkeys(keys))
-        for first in range(0, len(unique), _IDS_PER_QUERY):
-            chunk = unique[first : first + _IDS_PER_QUERY]
+        for first in range(0, len(unique), IDS_PER_QUERY):
+            chunk = unique[first : first + IDS_PER_QUERY]
             marks = ", ".join("?" * len(chunk))
             found += db.execute(
                 f"SELECT start, delta FROM switch WHERE id IN ({marks})", chunk
@@ -377,121 +232,15 @@ class DayTotals:
         self._days, self._added, self._stale = set(), 0, False
 
     def _refresh(
-        self,
-        db: sqlite3.Connection,
-        zone: Zone,
-        days: Iterable[int],
-        *,
-        known_empty: bool = False,
+        self, db: sqlite3.Connection, zone: Zone, days: Iterable[int], *, known_empty: bool = False
     ) -> None:
-        """Recompute ``days`` from the switch table, the arithmetic in SQL.
-
-        Per run of days: the days' UTC bounds go into a temporary table; each host's pieces
-        per day and key are summed by one ``INSERT … SELECT`` per group (the switches that
-        overlap a day, clipped to it); so is ``day_host``. The combined scope is the sum of
-        the host rows on every day where no two switches overlap (then each moment belongs
-        to one switch, so overlap.py's rule credits every piece as it is); only the days
-        where two switches overlap are worked out in Python by ``add_combined``.
-        """
-        hosts = [] if known_empty else self.hosts(db)
-        lookback = self.lookback(db)
-        months: set[date] = set()
-        db.execute(_DAYS_TABLE)
-        for first, last in day_runs(days):
-            month, end = date.fromordinal(first).replace(day=1), date.fromordinal(last)
-            while month <= end:
-                months.add(month)
-                month = next_month(month)
-            grid = DayGrid(zone, first, last)
-            if not known_empty:
-                for table, grps in (("day_total", _GROUPS), ("day_host", "")):
-                    for host in [ALL_HOSTS, *hosts]:
-                        db.execute(  # (host, grp, day, …): the primary key finds them
-                            f"DELETE FROM {table} WHERE host = ?{grps} AND day BETWEEN ? AND ?",
-                            (host, first, last),
-                        )
-            db.execute("DELETE FROM temp.refresh_day")
-            db.executemany(
-                "INSERT INTO temp.refresh_day (day, lo, hi, mixed) VALUES (?, ?, ?, 0)",
-                [(day, grid.lo(day), grid.hi(day)) for day in range(first, last + 1)],
-            )
-            for statement in _HOST_SUMS:
-                db.execute(statement, {"lookback": lookback})
-            mixed = self._overlap_days(db, grid, lookback)
-            if mixed:
-                db.executemany(
-                    "UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed]
-                )
-            present = ", ".join(str(int(h)) for h in self.hosts(db)) or "NULL"
-            db.execute(_COMBINED_SUMS.format(hosts=present), (first, last))
-            for m_first, m_last in day_runs(mixed):
-                part = DayGrid(zone, m_first, m_last)
-                rows = self.fetch(db, part.bounds[0], part.bounds[-1], lookback)
-                sums: Sums = defaultdict(int)
-                self.add_combined(db, sums, rows, part)
-                db.executemany(
-                    "INSERT INTO day_total (host, grp, day, label, ws_index, us) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [(*key, us) for key, us in sums.items() if us > 0],
-                )
-        scopes = [ALL_HOSTS, *sorted(set(hosts) | set(self.hosts(db)))]
-        for month in sorted(months):
-            span = (month.toordinal(), next_month(month).toordinal() - 1)
-            for host in scopes:
-                for grp in (TASK, WORKSPACE, AWAY):  # (host, grp, day…): the primary key
-                    if not known_empty:
-                        db.execute(
-                            "DELETE FROM month_total WHERE host = ? AND grp = ? AND month = ?",
-                            (host, grp, span[0]),
-                        )
-                    db.execute(
-                        "INSERT INTO month_total (host, grp, month, label, ws_index, us) "
-                        "SELECT host, grp, ?, label, ws_index, SUM(us) FROM day_total "
-                        "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? "
-                        "GROUP BY label, ws_index",
-                        (span[0], host, grp, *span),
-                    )
-
-    @staticmethod
-    def _overlap_days(db: sqlite3.Connection, grid: DayGrid, lookback: int) -> set[int]:
-        """The days of ``grid`` on which two switches of positive length overlap.
-
-        A window function gives each switch the latest end of those before it (by start):
-        a start before it begins an overlap, up to the earlier of the two ends.
-        """
-        lo, hi = grid.bounds[0], grid.bounds[-1]
-        found: set[int] = set()
-        for start, stop in db.execute(
-            "SELECT start, MIN(start + delta * 1000, before) FROM (SELECT start, delta, "
-            "MAX(start + delta * 1000) OVER (ORDER BY start ROWS BETWEEN UNBOUNDED PRECEDING "
-            "AND 1 PRECEDING) AS before FROM switch WHERE start >= ? AND start < ? "
-            "AND delta > 0) WHERE start < before",
-            (lo - lookback, hi),
-        ):
-            a, b = max(int(start), lo), min(int(stop), hi)
-            if a < b:
-                found.update(range(grid.day(a), grid.day(b - 1) + 1))
-        return found
+        """Recompute ``days`` from the switch table (``day_refresh.py``)."""
+        refresh_days(db, zone, days, lambda n: self.names(db, n), known_empty=known_empty)
 
     # -- computing from switches ------------------------------------------------------------
 
-    @staticmethod
-    def lookback(db: sqlite3.Connection) -> int:
-        """The longest switch ever written, µs (how far back a day's switches may start)."""
-        row = db.execute("SELECT longest FROM switch_stats WHERE id = 1").fetchone()
-        return round(limits.clamp_delta(int(row[0]) / 1000) * 1_000_000) if row else 0
-
-    @staticmethod
-    def fetch(
-        db: sqlite3.Connection, lo: int, hi: int, lookback: int, host: int | None = None
-    ) -> list[Row]:
-        """The switch rows that overlap ``[lo, hi)`` (µs), zero-length ones inside it too."""
-        where = "" if host is None else f" AND host = {int(host)}"
-        return db.execute(
-            f"SELECT {_ROW} FROM switch WHERE start >= ? AND start < ? "
-            f"AND (start + delta * 1000 > ? OR start >= ?){where} ORDER BY start",
-            (lo - lookback, hi, lo, lo),
-        ).fetchall()
+    lookback = staticmethod(lookback)
+    fetch = staticmethod(fetch)
 
     def compute(
         self, db: sqlite3.Connection, rows: Sequence[Row], grid: DayGrid, *, combined: bool = True
@@ -500,56 +249,13 @@ class DayTotals:
 
         Host scopes always; the combined scope (``ALL_HOSTS``) when ``combined``.
         """
-        sums: Sums = defaultdict(int)
-        presence: dict[tuple[int, int], int] = defaultdict(int)
-        lo, hi = grid.bounds[0], grid.bounds[-1]
-        overlapping = False
-        latest_end = None
-        for row in rows:
-            start, delta, host = row[0], row[2], row[6]
-            end = start + delta * 1000
-            if delta > 0:
-                if latest_end is not None and start < latest_end:
-                    overlapping = True
-                latest_end = end if latest_end is None else max(latest_end, end)
-                for day, _us in grid.cut(start, end):
-                    presence[(host, day)] += 1
-            elif lo <= start < hi:
-                presence[(host, grid.day(start))] += 1
-            _add(sums, host, row, start, end, grid)
-            if combined and not overlapping:
-                _add(sums, ALL_HOSTS, row, start, end, grid)
-        if combined and overlapping:  # the rule of overlap.py decides who gets each moment
-            for key in [k for k in sums if k[0] == ALL_HOSTS]:
-                del sums[key]
-            self.add_combined(db, sums, rows, grid)
-        return sums, presence
+        return compute_rows(rows, grid, lambda n: self.names(db, n), combined=combined)
 
     def add_combined(
         self, db: sqlite3.Connection, sums: Sums, rows: Sequence[Row], grid: DayGrid
     ) -> None:
         """Add the combined scope of ``rows`` (overlap.py's rule, as for several hosts)."""
-        names = self.names(db, {r[6] for r in rows})
-        by_id: dict[str, Row] = {}
-        switches = []
-        for row in rows:
-            start, key, delta, index, _, _, host, away = row
-            switch_id = decode_id(key)
-            by_id[switch_id] = row
-            switches.append(
-                Switch(
-                    id=switch_id,
-                    date=from_us(start),
-                    delta=delta / 1000,
-                    workspace_index=index,
-                    workspace="",
-                    host=names[host],
-                    away=away == 1,
-                )
-            )
-        for piece in credited_all(switches):
-            row = by_id[piece.id]
-            _add(sums, ALL_HOSTS, row, to_us(piece.date), to_us(piece.end), grid)
+        add_combined_rows(sums, ALL_HOSTS, rows, self.names(db, {r[6] for r in rows}), grid)
 
     def names(self, db: sqlite3.Connection, numbers: Iterable[int]) -> dict[int, str]:
         """Label texts, without caching numbers a transaction in progress may have made."""
@@ -563,17 +269,7 @@ class DayTotals:
 
     # -- read side --------------------------------------------------------------------------
 
-    @staticmethod
-    def hosts(db: sqlite3.Connection) -> list[int]:
-        """The hosts that have a switch (one index seek per host)."""
-        found: list[int] = []
-        while True:
-            row = db.execute(
-                "SELECT MIN(host) FROM day_host WHERE host > ?", (found[-1] if found else -1,)
-            ).fetchone()
-            if row is None or row[0] is None:
-                return found
-            found.append(int(row[0]))
+    hosts = staticmethod(stored_hosts)
 
     def hosts_in(
         self, db: sqlite3.Connection, zone: Zone, start: datetime, end: datetime
@@ -683,7 +379,7 @@ class DayTotals:
                 found, _ = self.compute(db, fetched, part, combined=False)
             rows += [
                 (
-                    _period(k[2], by_week, by_month) if by_day else 0,
+                    period_of(k[2], by_week, by_month) if by_day else 0,
                     0 if keyless else k[3],
                     0 if keyless else k[4],
                     us,
@@ -743,7 +439,7 @@ class DayTotals:
     ) -> list[tuple[int, str, int]]:
         """(ordinal, area, µs) over the whole days ``first`` … ``last``; by month, whole
         months come from ``month_total`` (the ordinal: the period's first day or a day of it)."""
-        parts = _month_parts(first, last) if by == "month" else [("day_total", "day", first, last)]
+        parts = month_parts(first, last) if by == "month" else [("day_total", "day", first, last)]
         grouped = "day - ((day - 1) % 7)" if by == "week" else None
         key = f"COALESCE(NULLIF(l.text, ''), '{NO_TASK}')"
         slash = f"instr({key}, '/')"
@@ -823,7 +519,7 @@ class DayTotals:
         whole months from ``month_total``, the days around them from ``day_total`` (added up
         here, per month)."""
         sums: dict[tuple[int, int, int], int] = {}
-        for table, column, a, b in _month_parts(first, last):
+        for table, column, a, b in month_parts(first, last):
             if a > b:
                 continue
             for ordinal, label, index, us in db.execute(
@@ -831,7 +527,7 @@ class DayTotals:
                 f"AND grp = ? AND {column} BETWEEN ? AND ? GROUP BY 1, 2, 3",
                 (scope, grp, a, b),
             ):
-                key = (_period(ordinal, False, True), label, index)
+                key = (period_of(ordinal, False, True), label, index)
                 sums[key] = sums.get(key, 0) + us
         return [(*key, us) for key, us in sums.items()]
 
@@ -842,7 +538,7 @@ class DayTotals:
         """(0, label, index, µs) over the whole days ``first`` … ``last``: whole months from
         ``month_total``, the days around them from ``day_total``."""
         rows: list[tuple[int, int, int, int]] = []
-        for table, column, a, b in _month_parts(first, last):
+        for table, column, a, b in month_parts(first, last):
             if a <= b:
                 rows += db.execute(
                     f"SELECT 0, label, ws_index, SUM(us) FROM {table} WHERE host = ? AND grp = ? "
@@ -898,42 +594,3 @@ class DayTotals:
             if row is not None and row[0] is not None:
                 out[host] = int(row[0])
         return out
-
-
-def _period(day: int, by_week: bool, by_month: bool) -> int:
-    """The ordinal of the first day of ``day``'s week (Monday) or month, or ``day`` itself."""
-    if by_week:  # ordinals count from Monday 1 January of year 1
-        return day - (day - 1) % 7
-    if by_month:
-        return date.fromordinal(day).replace(day=1).toordinal()
-    return day
-
-
-def _month_parts(first: int, last: int) -> list[tuple[str, str, int, int]]:
-    """The whole days ``first`` … ``last`` (ordinals) as (table, column, from, to) parts:
-    whole months from ``month_total`` (by their first day), the days around them from
-    ``day_total``."""
-    start, end = date.fromordinal(first), date.fromordinal(last)
-    lo = start if start.day == 1 else next_month(start)
-    hi = next_month(end) if next_month(end) - timedelta(days=1) == end else end.replace(day=1)
-    if lo >= hi:
-        return [("day_total", "day", first, last)]
-    last_month = (hi - timedelta(days=1)).replace(day=1).toordinal()
-    return [
-        ("day_total", "day", first, lo.toordinal() - 1),
-        ("month_total", "month", lo.toordinal(), last_month),
-        ("day_total", "day", hi.toordinal(), last),
-    ]
-
-
-def _add(sums: Sums, scope: int, row: Row, start: int, end: int, grid: DayGrid) -> None:
-    """Add ``[start, end)`` of ``row`` to ``sums`` under ``scope``, cut by day."""
-    if end <= start:
-        return
-    _, _, _, index, workspace, task, _, away = row
-    for day, us in grid.cut(start, end):
-        if away:
-            sums[(scope, AWAY, day, 0, 0)] += us
-        else:
-            sums[(scope, TASK, day, task or 0, 0)] += us
-            sums[(scope, WORKSPACE, day, workspace, index)] += us
