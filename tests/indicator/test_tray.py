@@ -199,7 +199,7 @@ def test_the_command_runs_the_item_until_the_session_bus_closes(
         assert re.fullmatch(rf"Deskmeter: work/a \u00b7 {ELAPSED}", title), title
         watchers[0].stop()
         session_bus.stop()
-        assert proc.wait(20) == 0
+        assert proc.wait(20) == 0, proc.communicate()[1][-3000:]
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -161,8 +161,15 @@ class Tray:
         waits: set[asyncio.Future[Any]] = set()
         try:
             while True:
+                if gone.done() or bus_gone.done() or not bus.connected:
+                    return
                 self._changed.clear()
-                view = self._render(tracker)
+                try:
+                    view = self._render(tracker)
+                except Exception:
+                    if bus.connected:
+                        raise
+                    return  # the session bus went away while the item was being redrawn
                 waits = {gone, bus_gone, asyncio.ensure_future(self._changed.wait())}
                 if view.tick_in > 0:
                     waits.add(asyncio.ensure_future(self.sleep(view.tick_in)))
