@@ -7,6 +7,7 @@ would show without the kept totals.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -141,6 +142,8 @@ def reference(
     return {
         "day_totals task": cut("task", "day"),
         "day_totals workspace": cut("workspace", "day"),
+        "day_totals_json task": with_sum(cut("task", "day")),
+        "day_totals_json workspace": with_sum(cut("workspace", "day")),
         "range_totals task": [t for t in cut("task", None) if t.seconds > 0],
         "range_totals workspace": [t for t in cut("workspace", None) if t.seconds > 0],
         "away_totals day": cut("task", "day", away=True),
@@ -159,6 +162,22 @@ def reference(
             day_start=day_start,
         ),
     }
+
+
+def with_sum(rows: list[Total]) -> list[Total]:
+    """The totals API's day rows and, last, their seconds added up (as the API does)."""
+    return [*rows, Total(None, "seconds", round(sum([t.seconds for t in rows]), 3))]
+
+
+def parsed(written: tuple[str, float]) -> list[Total]:
+    """``Store.day_totals_json``'s text and sum read back as ``with_sum`` gives them."""
+    text, seconds = written
+    rows = [
+        Total(date.fromisoformat(row["period"]), row["key"], row["seconds"])
+        for row in json.loads(text)
+    ]
+    assert all(type(t.seconds) is float for t in rows), text  # 3600.0, never 3600
+    return [*rows, Total(None, "seconds", seconds)]
 
 
 def day_sums(
@@ -187,6 +206,10 @@ def answers(
     return {
         "day_totals task": store.day_totals(start, end, tz, group="task", **kw),
         "day_totals workspace": store.day_totals(start, end, tz, group="workspace", **kw),
+        "day_totals_json task": parsed(store.day_totals_json(start, end, tz, group="task", **kw)),
+        "day_totals_json workspace": parsed(
+            store.day_totals_json(start, end, tz, group="workspace", **kw)
+        ),
         "range_totals task": store.range_totals(start, end, tz, group="task", **kw),
         "range_totals workspace": store.range_totals(start, end, tz, group="workspace", **kw),
         "away_totals day": store.away_totals(start, end, tz, by="day", **kw),

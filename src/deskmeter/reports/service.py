@@ -220,6 +220,18 @@ class Reports:
             totals = self._with_running(totals, running, start, end, group, "day")
         return self._merge(totals, lambda period: period, lambda key: self.key(key, group))
 
+    def day_totals_json(
+        self, start: datetime, end: datetime, group: Group = "task"
+    ) -> tuple[str, float] | None:
+        """``day_totals`` as the totals API's JSON rows and their seconds added up, written by
+        the store (``Store.day_totals_json``); None when open intervals count in the range or
+        task paths are cut (portfolio): then the rows are merged here (``day_totals``)."""
+        if (self.coarse and group == "task") or self._running(start, end):
+            return None
+        return self.store.day_totals_json(
+            start, end, self.tz, group=group, day_start=self.day_start, host=self.host
+        )
+
     def totals(
         self, start: datetime, end: datetime, group: Group, by: Period | None
     ) -> list[Total]:

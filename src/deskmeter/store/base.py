@@ -6,6 +6,7 @@ Both backends pass the same contract suite (``tests/contract``). Writes of a rec
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -222,6 +223,37 @@ class Store(ABC):
         a year costs a few rows a day; this, over the switches, is the reference path.
         """
         return self.totals(start, end, tz, group=group, by="day", day_start=day_start, host=host)
+
+    def day_totals_json(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> tuple[str, float]:
+        """``day_totals`` as the totals API writes its rows: the JSON text of
+        ``[{"period": "YYYY-MM-DD", "key": ..., "seconds": ...}, ...]`` in the same order,
+        and the rows' seconds added up (rounded to ms).
+
+        This, over ``day_totals``, is the reference; SQLite writes the text in SQL.
+        """
+        rows = self.day_totals(start, end, tz, group=group, day_start=day_start, host=host)
+        text = json.dumps(
+            [
+                {
+                    "period": t.period.isoformat() if t.period else None,
+                    "key": t.key,
+                    "seconds": t.seconds,
+                }
+                for t in rows
+            ],
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        return text, round(sum([t.seconds for t in rows]), 3)
 
     def range_totals(
         self,

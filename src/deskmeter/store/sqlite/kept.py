@@ -22,6 +22,7 @@ from deskmeter.models import Total
 from deskmeter.store.day_grid import Zone, fold
 from deskmeter.store.instants import from_us
 from deskmeter.store.sqlite.connection import Connections
+from deskmeter.store.sqlite.kept_json import day_rows_json
 from deskmeter.store.sqlite.switches import NO_SUCH_HOST, SwitchTable
 from deskmeter.store.totals import MIDNIGHT, Period, Sums
 
@@ -142,6 +143,23 @@ class KeptTotals:
             if db is None:
                 return None
             return self._day_totals.day_totals(db, zone, start, end, group_code, number)
+
+    def day_totals_json(
+        self,
+        start: datetime,
+        end: datetime,
+        zone: Zone,
+        group_code: int,
+        host: str | None,
+    ) -> tuple[str, float] | None:
+        """``day_totals`` as the totals API's JSON rows, written by SQLite (kept_json.py)."""
+        number = self._switches.host_number(host)
+        if number == NO_SUCH_HOST:
+            return "[]", 0.0
+        with self._rows(zone) as db:
+            if db is None:
+                return None
+            return day_rows_json(db, self._day_totals, zone, start, end, group_code, number)
 
     def day_seconds(
         self,

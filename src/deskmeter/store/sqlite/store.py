@@ -154,6 +154,23 @@ class SQLiteStore(Store):
             return kept
         return super().day_totals(start, end, tz, group=group, day_start=day_start, host=host)
 
+    def day_totals_json(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        group: Group = "task",
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> tuple[str, float]:
+        """``day_totals`` as JSON rows, encoded by SQLite from the kept day totals."""
+        zone = Zone(tz, day_start)
+        kept = self._kept.day_totals_json(start, end, zone, GROUP_CODES[group], host)
+        if kept is not None:
+            return kept
+        return super().day_totals_json(start, end, tz, group=group, day_start=day_start, host=host)
+
     def day_seconds(
         self,
         start: datetime,

@@ -7,11 +7,12 @@ counted once); the check is ``web/hosts.py``'s, before the endpoint runs.
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel
 
 from deskmeter.formats import EXPORTS, ExportContext, default_export, export_format
@@ -209,6 +210,10 @@ def totals() -> Response:
         )
     by_name = parse_choice(request.args, "by", BYS, "day")
     by: Period | None = None if by_name == "all" else by_name  # type: ignore[assignment]
+    if by == "day":
+        written = reports.day_totals_json(start, end, group)
+        if written is not None:  # the rows as JSON text from the store: spliced in
+            return totals_response(start, end, group, reports.settings.timezone, *written)
     found = reports.totals(start, end, group, by)
     body = payloads.Totals(
         start=start,
@@ -226,6 +231,26 @@ def totals() -> Response:
             days[total.period] = total.period.isoformat()  # type: ignore[union-attr]
     body["totals"] = [{"period": days[t.period], "key": t.key, "seconds": t.seconds} for t in found]
     return jsonify(body)
+
+
+def totals_response(
+    start: datetime, end: datetime, group: str, timezone: str, rows: str, seconds: float
+) -> Response:
+    """The ``by=day`` totals body with its rows already JSON text (``payloads.Totals``)."""
+    body = payloads.Totals(
+        start=start,
+        end=end,
+        group=group,
+        by="day",
+        timezone=timezone,
+        totals=[],
+        seconds=seconds,
+    ).model_dump(mode="json")
+    parts = [
+        f"{json.dumps(name)}:{rows if name == 'totals' else json.dumps(value)}"
+        for name, value in body.items()
+    ]
+    return current_app.response_class("{" + ",".join(parts) + "}\n", mimetype="application/json")
 
 
 @blueprint.get("/tasks")
