@@ -16,7 +16,8 @@ from datetime import datetime
 from deskmeter.models import NO_TASK
 from deskmeter.store.day_grid import AWAY, TASK, Zone, whole_days
 from deskmeter.store.instants import to_us
-from deskmeter.store.sqlite.totals import ALL_HOSTS, DayTotals
+from deskmeter.store.sqlite.totals import DayTotals
+from deskmeter.store.sqlite.totals_sql import ALL_HOSTS
 
 #: ``date(ordinal + this)`` is the ISO date of a ``date.toordinal()`` (0001-01-01 is 1).
 JULIAN_OF_ORDINAL_0 = 1721424.5
