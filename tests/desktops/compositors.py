@@ -574,7 +574,11 @@ class UserTracker:
             state = self.state()
             return state if check(state) and state is not None else check(state)
 
-        return wait_for(ok, timeout=timeout, what="the tracker's state")  # type: ignore[return-value]
+        try:
+            return wait_for(ok, timeout=timeout, what="the tracker's state")  # type: ignore[return-value]
+        except AssertionError as exc:  # say what the tracker last said
+            said = self.log()[-3000:]
+            raise AssertionError(f"{exc}; state {self.state()!r}; log:\n{said}") from None
 
     def pid(self) -> int:
         """The tracker's own process (``runuser`` forks it; ``env`` execs into it)."""

@@ -102,9 +102,16 @@ class SwaySource:
 
     def run(self, emit: Emit, stop: threading.Event) -> None:
         waiting_logged = False
+        #: When the socket failed and a restart in place was assumed: if the compositor does
+        #: not come back after all, the loss is dated then.
+        failed_at: datetime | None = None
         while not stop.is_set():
             conn = self.connect()
             if conn is None:
+                if self._focused is not None:  # the "restart" did not come back: lost
+                    log.warning("lost the Sway/i3 IPC socket (it did not come back)")
+                    emit(WorkspaceLost("Sway/i3 IPC socket gone", at=failed_at))
+                    self._focused = None
                 if not waiting_logged:
                     log.warning(
                         "waiting for a Sway or i3 IPC socket (SWAYSOCK, I3SOCK, "
@@ -128,7 +135,9 @@ class SwaySource:
                 conn.close()
             lost_at = datetime.now(UTC)
             if restarting and self._wait_for_restart(stop, conn.path):
+                failed_at = lost_at
                 continue  # i3 restarted in place: the same session, nothing lost
+            failed_at = None
             if self._focused is not None or not stop.is_set():
                 # closed where it was lost, not after the wait for a restart
                 log.warning("lost the Sway/i3 IPC socket %s", conn.path)
@@ -147,9 +156,16 @@ class SwaySource:
                 conn.close()
                 return False
             if conn is not None:
-                conn.close()
-                log.info("i3 restarted in place; reading its workspaces again")
-                return True
+                try:  # a dying compositor may still accept a connection: it must answer
+                    conn.request(GET_WORKSPACES)
+                    answered = True
+                except OSError:
+                    answered = False
+                finally:
+                    conn.close()
+                if answered:
+                    log.info("i3 restarted in place; reading its workspaces again")
+                    return True
             stop.wait(0.1)
         return False
 
