@@ -22,6 +22,7 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from deskmeter import systemd_notify
@@ -148,17 +149,13 @@ class InotifyWatcher:
 
     def _relay(self, stop: threading.Event) -> None:
         """Setting ``stop`` wakes the ``select`` (one thread blocked on the event)."""
-        if id(stop) in self._relayed:
-            return
-        self._relayed.add(id(stop))
 
-        def relay() -> None:
-            stop.wait()
+        def wake() -> None:
             with self._lock:
                 if self._wake >= 0:
                     os.eventfd_write(self._wake, 1)
 
-        threading.Thread(target=relay, name="sync-stop-relay", daemon=True).start()
+        relay_stop(stop, self._relayed, wake)
 
     def close(self) -> None:
         """Close the descriptors (a relay thread still blocked on its ``stop`` writes nothing)."""
@@ -167,3 +164,17 @@ class InotifyWatcher:
                 if fd >= 0:
                     os.close(fd)
             self._fd = self._wake = -1
+
+
+def relay_stop(stop: threading.Event, relayed: set[int], wake: Callable[[], None]) -> None:
+    """Once per ``stop`` event (``relayed`` remembers which): a daemon thread blocked on it
+    calls ``wake`` when it is set, so a sleeping waiter wakes without polling."""
+    if id(stop) in relayed:
+        return
+    relayed.add(id(stop))
+
+    def relay() -> None:
+        stop.wait()
+        wake()
+
+    threading.Thread(target=relay, name="sync-stop-relay", daemon=True).start()

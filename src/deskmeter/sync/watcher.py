@@ -26,7 +26,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from deskmeter import systemd_notify
-from deskmeter.sync.inotify import InotifyUnavailableError, InotifyWatcher
+from deskmeter.sync.inotify import InotifyUnavailableError, InotifyWatcher, relay_stop
 
 log = logging.getLogger(__name__)
 
@@ -113,15 +113,7 @@ class FileWatcher:
 
     def _relay(self, stop: threading.Event) -> None:
         """``stop`` being set wakes the sleep on ``changed`` (one blocked thread, no polling)."""
-        if id(stop) in self._relayed:
-            return
-        self._relayed.add(id(stop))
-
-        def relay() -> None:
-            stop.wait()
-            self.changed.set()
-
-        threading.Thread(target=relay, name="sync-stop-relay", daemon=True).start()
+        relay_stop(stop, self._relayed, self.changed.set)
 
     def close(self) -> None:
         """Stop the observer (its threads end within ``block_seconds``: not joined)."""
