@@ -32,9 +32,9 @@ JULIAN_OF_ORDINAL_0 = 1721424.5
 #: ``{rows}`` gives (d: day, k: key, us: µs) in order, ``us`` > 0.
 _JSON = (
     "SELECT json_group_array(json_object('period', date(d + {julian}), 'key', k, "
-    "'seconds', CASE WHEN us % 1000 = 500 THEN 'H' || us ELSE ((us + 500) / 1000) / 1000.0 "
-    "END)), SUM(CASE WHEN us % 1000 = 500 THEN 0 ELSE (us + 500) / 1000 END), "
-    "SUM(us % 1000 = 500) FROM ({rows})"
+    "'seconds', CASE WHEN h THEN 'H' || us ELSE ms / 1000.0 END)), "
+    "SUM(CASE WHEN h THEN 0 ELSE ms END), SUM(h) "
+    "FROM (SELECT d, k, us, (us + 500) / 1000 AS ms, us % 1000 = 500 AS h FROM ({rows}))"
 )
 _WHERE = (
     "FROM day_total AS t LEFT JOIN label AS l ON l.id = t.label WHERE t.host = ? "

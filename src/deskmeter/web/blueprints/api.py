@@ -72,7 +72,8 @@ def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
 
     With only a start at or after the end of today, the range is that start's day.
     """
-    usual_start, usual_end = month_so_far(reports)
+    both = bool(request.args.get("start")) and bool(request.args.get("end"))
+    usual_start, usual_end = (None, None) if both else month_so_far(reports)
     start, end = parse_range(
         request.args,
         reports.tz,
@@ -84,6 +85,7 @@ def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
     )
     assert start is not None
     if end is None:
+        assert usual_end is not None
         end = usual_end if start < usual_end else start + timedelta(days=1)
     return start, end
 
