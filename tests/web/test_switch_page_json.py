@@ -75,10 +75,11 @@ def test_the_sql_page_is_the_switch_by_switch_page_key_for_key(
     tmp_path: Path, asked: dict[str, object]
 ) -> None:
     with SQLiteStore(stored(tmp_path)) as store:
-        text = store.switches_json(**asked)  # type: ignore[arg-type]
+        written = store.switches_json(**asked)  # type: ignore[arg-type]
         expected = python_page(store, **asked)
-    assert text is not None, "written by SQL"
-    found = json.loads(text)
+    assert written is not None, "written by SQL"
+    found = json.loads(written[0])
+    assert written[1] == len(expected)
     assert found == expected
     assert [list(record) for record in found] == [list(record) for record in expected]
     assert all(type(r["delta"]) is float for r in found)
@@ -107,11 +108,11 @@ def test_any_instant_length_and_name_is_written_as_python_writes_it(
     )
     with tempfile.TemporaryDirectory() as folder, SQLiteStore(Path(folder) / "one.db") as store:
         store.add_switches([switch])
-        text = store.switches_json(limit=10)
+        written = store.switches_json(limit=10)
         expected = python_page(store)
-    assert text is not None
-    assert json.loads(text) == expected
-    assert [list(r) for r in json.loads(text)] == [list(r) for r in expected]
+    assert written is not None
+    assert json.loads(written[0]) == expected
+    assert [list(r) for r in json.loads(written[0])] == [list(r) for r in expected]
 
 
 DAMAGE = [
@@ -167,7 +168,8 @@ def api_day(path: Path, tmp_path: Path, query: str) -> dict[str, object]:
     settings_ = Settings(store=str(path), timezone="UTC", task_file=tmp_path / "t.txt")
     with SQLiteStore(path) as store:
         client = create_app(settings_, store=store, clock=lambda: NOW).test_client()
-        answer = client.get(f"/api/v1/switches?start={DAY}&end={DAY}&per_page=500{query}")
+        per_page = "" if "per_page" in query else "&per_page=500"
+        answer = client.get(f"/api/v1/switches?start={DAY}&end={DAY}{per_page}{query}")
     assert answer.status_code == 200
     body = answer.get_json()
     assert isinstance(body, dict)
@@ -213,3 +215,15 @@ def test_the_day_api_answers_alike_on_sqlite_and_on_mongodb_on_mongomock(
     assert on_sqlite == on_mongo
     assert [list(r) for r in on_sqlite["items"]] == [list(r) for r in on_mongo["items"]]
     assert on_mongo["total"] > 0 and on_mongo["items"]
+
+
+@pytest.mark.parametrize(
+    ("per_page", "page"), [(7, 1), (7, 5), (7, 6), (7, 7), (7, 9), (41, 1), (41, 2), (500, 1)]
+)
+def test_every_page_tells_the_total_of_the_range(tmp_path: Path, per_page: int, page: int) -> None:
+    """The last page's total is counted from the page itself; every other from the range."""
+    body = api_day(stored(tmp_path), tmp_path, f"&per_page={per_page}&page={page}")
+    all_ = len(day_of_switches())
+    assert body["total"] == all_
+    assert body["pages"] == -(-all_ // per_page)
+    assert len(body["items"]) == max(0, min(per_page, all_ - (page - 1) * per_page))

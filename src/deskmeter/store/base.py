@@ -135,10 +135,11 @@ class Store(ABC):
         offset: int = 0,
         order: SortOrder = "asc",
         host: str | None = None,
-    ) -> str | None:
+    ) -> tuple[str, int] | None:
         """``switches(...)`` as the JSON text of their records (``records.switch_json``,
-        key for key), when the backend writes it itself; None: the caller builds it from
-        ``switches`` (this default, and a backend's answer for a row outside the limits)."""
+        key for key) and how many there are, when the backend writes it itself; None: the
+        caller builds it from ``switches`` (this default, and a backend's answer for a row
+        outside the limits)."""
         return None
 
     @abstractmethod

@@ -122,8 +122,8 @@ class SQLiteStore(Store):
         offset: int = 0,
         order: SortOrder = "asc",
         host: str | None = None,
-    ) -> str | None:
-        """The page as JSON text written by SQLite (``switch_json.py``)."""
+    ) -> tuple[str, int] | None:
+        """The page as JSON text written by SQLite (``switch_json.py``), and its length."""
         return self._switches.switches_json(
             start, end, limit=limit, offset=offset, order=order, host=host
         )

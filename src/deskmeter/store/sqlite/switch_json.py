@@ -65,8 +65,8 @@ _RECORD = (
     f"'end', {_iso('s.start + s.delta * 1000')})"
 )
 
-#: (JSON array of the page, its rows outside the limits, its labels outside them (a missing
-#: one too), its host names joined): the page read once in order with its names.
+#: (JSON array of the page, its rows, its rows outside the limits, its labels outside them
+#: (a missing one too), its host names joined): the page read once in order with its names.
 _PAGE = (
     "WITH page AS MATERIALIZED (SELECT s.start, s.id, s.delta, s.workspace_index, s.away, "
     "s.workspace, s.task, s.task_id, s.host, w.text AS w, t.text AS t, i.text AS i, "
@@ -77,7 +77,7 @@ _PAGE = (
     "used (id) AS (SELECT workspace FROM page UNION SELECT host FROM page "
     "UNION SELECT task FROM page WHERE task IS NOT NULL "
     "UNION SELECT task_id FROM page WHERE task_id IS NOT NULL) "
-    f"SELECT (SELECT json_group_array({_RECORD}) FROM page AS s), "
+    f"SELECT (SELECT json_group_array({_RECORD}) FROM page AS s), (SELECT COUNT(*) FROM page), "
     f"(SELECT SUM(CASE WHEN {_ROW_OK} THEN 0 ELSE 1 END) FROM page AS s), "
     "(SELECT COUNT(*) FROM used LEFT JOIN label AS l ON l.id = used.id "
     f"WHERE CASE WHEN {_LABEL_OK} THEN 0 ELSE 1 END), "
@@ -93,15 +93,18 @@ def page_json(
     limit: int,
     offset: int,
     order: SortOrder,
-) -> str | None:
+) -> tuple[str, int] | None:
     """The records of ``SELECT … FROM switch AS s{where} ORDER BY start, id`` (``order``),
-    ``limit`` from ``offset``, as a JSON array; None when a row is outside the limits."""
+    ``limit`` from ``offset``, as a JSON array, and how many; None when a row is outside the
+    limits."""
     direction = "DESC" if order == "desc" else "ASC"
     sql = _PAGE.format(where=where, direction=direction)
     try:
-        text, bad_rows, bad_labels, hosts = db.execute(sql, [*params, limit, offset]).fetchone()
+        text, rows, bad_rows, bad_labels, hosts = db.execute(
+            sql, [*params, limit, offset]
+        ).fetchone()
     except sqlite3.OperationalError:  # a label stored as a BLOB ("JSON cannot hold BLOB
         return None  # values"): the switch-by-switch path skips its rows (or fails alike)
     if bad_rows or bad_labels or (hosts and character_problem(str(hosts)) is not None):
         return None
-    return str(text)
+    return str(text), int(rows)

@@ -197,12 +197,12 @@ class SwitchTable:
         offset: int,
         order: SortOrder,
         host: str | None,
-    ) -> str | None:
+    ) -> tuple[str, int] | None:
         """``switches(...)`` as the JSON text of their records, written by SQLite
-        (``switch_json.py``); None when a row is outside the limits."""
+        (``switch_json.py``), and how many; None when a row is outside the limits."""
         number = self.host_number(host)
         if number == NO_SUCH_HOST:
-            return "[]"
+            return "[]", 0
         where, params = _range(start, end, number)
         db = self._connections.db()
         return page_json(db, where, params, limit=limit, offset=offset, order=order)

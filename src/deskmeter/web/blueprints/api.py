@@ -193,18 +193,18 @@ def switches() -> Response:
     order = parse_choice(request.args, "order", ORDERS, "desc")
     if not reports.coarse and not reports.privacy.portfolio:  # shown as stored
         asked = asked_page(reports)
+        offset = (asked.page - 1) * per_page
         written = reports.store.switches_json(
-            asked.start,
-            asked.end,
-            limit=per_page,
-            offset=(asked.page - 1) * per_page,
-            order=order,
-            host=reports.host,
+            asked.start, asked.end, limit=per_page, offset=offset, order=order, host=reports.host
         )
         if written is not None:  # the records as JSON text from the store: spliced in
-            total = reports.store.count_switches(asked.start, asked.end, host=reports.host)
+            text, count = written
+            if 0 < count < per_page or count == offset == 0:  # the last page: all are here
+                total = offset + count
+            else:
+                total = reports.store.count_switches(asked.start, asked.end, host=reports.host)
             found = SwitchList(asked.start, asked.end, asked.page, per_page, total, [])
-            return spliced(switch_page_body(found), "items", written)
+            return spliced(switch_page_body(found), "items", text)
     found = read_switch_list(reports, per_page=per_page, order=order)
     body = switch_page_body(found)
     # the items as SwitchRecord dumps them, without a model per switch (switch_json)
