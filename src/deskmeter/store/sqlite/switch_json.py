@@ -61,7 +61,7 @@ _RECORD = (
     f"'date', {_iso('s.start')}, 'delta', s.delta / 1000.0, "
     "'workspace_index', s.workspace_index, 'workspace', s.w, 'task_id', s.i, "
     "'task', s.t, 'host', s.h, "
-    "'away', json(CASE WHEN s.away = 1 THEN 'true' ELSE 'false' END), "
+    "'away', CASE WHEN s.away = 1 THEN json('true') ELSE json('false') END, "
     f"'end', {_iso('s.start + s.delta * 1000')})"
 )
 
