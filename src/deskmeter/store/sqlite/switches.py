@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from deskmeter import limits
-from deskmeter.models import Switch
+from deskmeter.models import Switch, SwitchValues
 from deskmeter.store.base import SortOrder
 from deskmeter.store.instants import to_us
 from deskmeter.store.sqlite.changelog import ChangeLog
@@ -24,11 +24,14 @@ from deskmeter.store.sqlite.codec import (
     SWITCH_COLUMNS,
     SWITCH_MARKS,
     Labels,
+    Row,
     encode_id,
     row_switch,
     rows_switches,
     switch_rows,
     switch_texts,
+    values_rows,
+    values_texts,
 )
 from deskmeter.store.sqlite.connection import Connections
 from deskmeter.store.sqlite.totals import DayTotals
@@ -86,7 +89,19 @@ class SwitchTable:
                 limits.validate_switch(switch)  # refuse what the queries cannot handle
         numbers = self.labels.numbers(db, switch_texts(switches))
         self._pending_labels.update(numbers)
-        rows = switch_rows(switches, numbers)
+        return self._write(db, switch_rows(switches, numbers), [s.id for s in switches])
+
+    def put_values(self, db: sqlite3.Connection, values: Sequence[SwitchValues]) -> int:
+        """``put`` for switch values already checked at the boundary (``models.SwitchValues``,
+        a bulk import's): straight to rows, no ``Switch`` per value."""
+        if not values:
+            return 0
+        numbers = self.labels.numbers(db, values_texts(values))
+        self._pending_labels.update(numbers)
+        return self._write(db, values_rows(values, numbers), [v[1] for v in values])
+
+    def _write(self, db: sqlite3.Connection, rows: list[Row], ids: list[str]) -> int:
+        """Write encoded rows (``ids``: their ids as text) and note their days."""
         keys = list(dict.fromkeys(r[1] for r in rows))
         replaced = self.day_totals.old_rows(db, keys)  # their old days are recomputed too
         insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
@@ -98,7 +113,7 @@ class SwitchTable:
             "UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1",
             (max(r[2] for r in rows),),
         )
-        ChangeLog.record(db, "switch", (s.id for s in switches), "upsert")
+        ChangeLog.record(db, "switch", ids, "upsert")
         self.day_totals.note([*replaced, *((r[0], r[2]) for r in rows)], len(keys) - len(replaced))
         return len(rows)
 
@@ -133,6 +148,19 @@ class SwitchTable:
                     written += self.put(db, chunk)
                     chunk = []
             written += self.put(db, chunk)
+        return written
+
+    def add_values(self, values: Iterable[SwitchValues]) -> int:
+        """``add`` for switch values already checked (``put_values``)."""
+        written = 0
+        with self.transaction() as db:
+            chunk: list[SwitchValues] = []
+            for item in values:
+                chunk.append(item)
+                if len(chunk) >= _WRITE_CHUNK:
+                    written += self.put_values(db, chunk)
+                    chunk = []
+            written += self.put_values(db, chunk)
         return written
 
     def delete(self, ids: Iterable[str]) -> int:
