@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from deskmeter import limits
@@ -39,6 +40,21 @@ _MAX_TEXT = limits.MAX_TEXT
 _MAX_INDEX = limits.MAX_WORKSPACE_INDEX
 
 
+#: The fields of a record the quick way reads, and their values when left out.
+_DEFAULTS = (
+    ("id", None),
+    ("date", None),
+    ("delta", None),
+    ("workspace_index", None),
+    ("workspace", None),
+    ("task", None),
+    ("task_id", None),
+    ("host", None),
+    ("away", False),
+)
+_fields = itemgetter(*(name for name, _ in _DEFAULTS))
+
+
 class QuickRecords:
     """The quick way for the records of one import (it remembers the texts it checked)."""
 
@@ -52,10 +68,13 @@ class QuickRecords:
         """The switch values of ``record``, or None: take ``record_to_switch``'s way."""
         if type(record) is not dict or "_id" in record:
             return None
-        get = record.get
-        switch_id, date = get("id"), get("date")
-        delta: Any = get("delta")
-        index = get("workspace_index")
+        delta: Any
+        try:  # one C call for the nine fields of an export's record
+            switch_id, date, delta, index, workspace, task, task_id, host, flag = _fields(record)
+        except KeyError:  # one left out: as ``record.get`` (``away``: False)
+            switch_id, date, delta, index, workspace, task, task_id, host, flag = (
+                record.get(name, default) for name, default in _DEFAULTS
+            )
         if (
             type(switch_id) is not str
             or type(date) is not str
@@ -84,15 +103,12 @@ class QuickRecords:
         delta_ms = round(seconds * 1000)
         if start < _FIRST_US or start + delta_ms * 1000 > _LAST_US:
             return None
-        workspace, task, task_id = get("workspace"), get("task"), get("task_id")
         if workspace is None:
             workspace = ""
-        host = self._host
-        if host is None:
-            host = get("host")
-            if host is None:
-                host = ""
-        flag = get("away", False)
+        if self._host is not None:
+            host = self._host
+        elif host is None:
+            host = ""
         if flag is not True and flag is not False:
             return None
         if (
