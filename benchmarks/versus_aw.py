@@ -4,9 +4,10 @@ One command (``make bench``):
 
 1. generates the "many tasks" year (``benchmarks/many_tasks.py``: ~33,000 switches, 64 tasks
    that are each their own area) and hands it to ActivityWatch's aw-server (PyPI, in its own
-   virtual environment ``benchmarks/.aw-venv``: its pins are not ours), which ingests it and
-   answers a month's and a year's time per task and one day's events
-   (``benchmarks/aw_side.py``);
+   virtual environment ``benchmarks/.aw-venv``: its pins are not ours), which takes it in its
+   two ways (its import: ``import_bucket`` of its parsed file; its store's ``Bucket.insert``
+   of events built beforehand) and answers a month's and a year's time per task and one
+   day's events (``benchmarks/aw_side.py``);
 2. runs Deskmeter's side (``benchmarks/deskmeter_side.py``) in a process of its own: bulk
    import at 33k and 330k switches (SQLite, with the kept totals), the MongoDB sink's batch
    path on mongomock (labelled), the month page, the month and year totals API and one day
@@ -16,7 +17,10 @@ One command (``make bench``):
    with ``--before DIR`` the same side again on another checkout's ``src`` (the "before");
 3. runs ``deskmeter track`` (x11 source, under Xvfb + openbox) and counts its wake-ups over
    6 idle seconds (voluntary context switches of all its threads);
-4. prints the table with the ratios and the goals and writes
+4. prints the table with the ratios and the goals (writes like for like: Deskmeter's import
+   against AW's import, ``store.add_switches`` and the sink against ``Bucket.insert``; each
+   row followed by its ratio against AW's other way in; the import's rate against the
+   issue's ≈ 150k switches/s wall) and writes
    ``$DESKMETER_ARTIFACTS/benchmarks/versus_aw.json``.
 
     python -m benchmarks.versus_aw [--before /tmp/old] [--quick]
