@@ -11,6 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from deskmeter import limits
@@ -143,9 +144,10 @@ def switch_rows(switches: Iterable[Switch], numbers: dict[str, int]) -> list[Row
 
 def values_texts(values: Iterable[SwitchValues]) -> set[str]:
     """The names in switch values that go into the ``label`` table."""
+    values = values if isinstance(values, list) else list(values)
     texts: set[str | None] = set()
     for column in range(4, 8):
-        texts.update({v[column] for v in values})  # type: ignore[misc]
+        texts.update(map(itemgetter(column), values))
     texts.discard(None)
     return texts  # type: ignore[return-value]
 

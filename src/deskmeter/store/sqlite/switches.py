@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from deskmeter import limits
@@ -42,6 +43,8 @@ _IDS_PER_QUERY = 500
 NO_SUCH_HOST = -1
 #: Rows per INSERT batch inside one transaction.
 _WRITE_CHUNK = 10_000
+#: A row's id key, its delta, its (start, delta).
+_KEY, _DELTA, _SPAN = itemgetter(1), itemgetter(2), itemgetter(0, 2)
 #: From this many switches a write lifts the change counter's per-row trigger (totals.py).
 _BULK_ROWS = 500
 
@@ -102,7 +105,7 @@ class SwitchTable:
 
     def _write(self, db: sqlite3.Connection, rows: list[Row], ids: list[str]) -> int:
         """Write encoded rows (``ids``: their ids as text) and note their days."""
-        keys = list(dict.fromkeys(r[1] for r in rows))
+        keys = list(dict.fromkeys(map(_KEY, rows)))
         replaced = self.day_totals.old_rows(db, keys)  # their old days are recomputed too
         insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
         if len(rows) >= _BULK_ROWS:
@@ -111,10 +114,10 @@ class SwitchTable:
             db.executemany(insert, rows)
         db.execute(
             "UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1",
-            (max(r[2] for r in rows),),
+            (max(map(_DELTA, rows)),),
         )
         ChangeLog.record(db, "switch", ids, "upsert")
-        self.day_totals.note([*replaced, *((r[0], r[2]) for r in rows)], len(keys) - len(replaced))
+        self.day_totals.note([*replaced, *map(_SPAN, rows)], len(keys) - len(replaced))
         return len(rows)
 
     @contextmanager
@@ -232,6 +235,8 @@ class SwitchTable:
         return int(rows[0][0]) if rows else NO_SUCH_HOST
 
     def count_existing(self, ids: Sequence[str]) -> int:
+        if not self._connections.query("SELECT 1 FROM switch LIMIT 1"):
+            return 0  # an empty store (a first import): nothing to look up
         unique = [encode_id(i) for i in dict.fromkeys(ids)]
         found = 0
         for first in range(0, len(unique), _IDS_PER_QUERY):

@@ -187,8 +187,8 @@ class DayTotals:
 
     def old_rows(self, db: sqlite3.Connection, keys: Sequence[Any]) -> list[tuple[int, int]]:
         """(start µs, delta ms) of the stored switches with these ids (before a change)."""
-        if self._zone is None:
-            return []
+        if self._zone is None or db.execute("SELECT 1 FROM switch LIMIT 1").fetchone() is None:
+            return []  # (an empty store: a first import looks nothing up)
         found: list[tuple[int, int]] = []
         unique = list(dict.fromkeys(keys))
         for first in range(0, len(unique), IDS_PER_QUERY):
