@@ -96,3 +96,30 @@ def test_a_host_conflict_in_a_big_file_writes_nothing(tmp_path: Path) -> None:
         with pytest.raises(HostConflictError, match="nothing was written"):
             import_switches(source, store)
         assert store.count_switches() == 1
+
+
+def test_mongomock_stand_in_store_gets_the_same_switches_as_sqlite(tmp_path: Path) -> None:
+    """A store without ``add_switch_values`` (MongoDB; here mongomock, an in-memory stand-in)
+    is given the checked values as ``Switch`` values: the same switches as SQLite stores."""
+    import mongomock
+
+    from deskmeter.store.mongo import MongoStore
+
+    path, records = export_with_bad_records(tmp_path)
+    stored = []
+    for store in (
+        SQLiteStore(tmp_path / "same.db"),
+        MongoStore(
+            "mongodb://mongomock.invalid/t",
+            client=mongomock.MongoClient(tz_aware=True),
+            database="t",
+        ),
+    ):
+        _, source = open_import(str(path), ImportContext(tz=MADRID))
+        result = import_switches(source, store)
+        assert result.skipped == len(BAD)
+        stored.append(sorted(switch_values(s) for s in store.switches()))
+        store.close()
+    assert stored[0] == stored[1]
+    good = {r["id"] for n, r in enumerate(records) if n not in BAD}
+    assert len(stored[0]) == len(good)
