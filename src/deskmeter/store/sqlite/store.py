@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total
+from deskmeter.models import State, Switch, SwitchValues, Task, TaskHistoryEntry, Total
 from deskmeter.store.adopt import Adopted, adopt
 from deskmeter.store.base import SortOrder, Store, StoreError, state_host
 from deskmeter.store.day_grid import GROUP_CODES, Zone
@@ -89,6 +89,11 @@ class SQLiteStore(Store):
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
         return self._switches.add(switches)
+
+    def add_switch_values(self, values: Iterable[SwitchValues]) -> int:
+        """``add_switches`` for switch values checked at the boundary (a bulk import's
+        ``importing/quick.py`` rows): written without a ``Switch`` per value."""
+        return self._switches.add_values(values)
 
     def delete_switches(self, ids: Iterable[str]) -> int:
         """Remove switches by id (maintenance; the tracker never deletes); return how many."""
