@@ -224,6 +224,27 @@ class Store(ABC):
         """
         return self.totals(start, end, tz, group=group, by="day", day_start=day_start, host=host)
 
+    def day_task_ms(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> dict[int, dict[str, int]]:
+        """``day_totals`` of the tasks as ``{local day ordinal: {task: milliseconds}}`` (keys
+        with no whole millisecond left out): the month page's rows, which it folds itself.
+
+        This, over ``day_totals``, is the reference; SQLite reads its rows straight in.
+        """
+        out: dict[int, dict[str, int]] = {}
+        for total in self.day_totals(start, end, tz, day_start=day_start, host=host):
+            ms = round(total.seconds * 1000)
+            if total.period is not None and ms > 0:
+                out.setdefault(total.period.toordinal(), {})[total.key] = ms
+        return out
+
     def day_totals_json(
         self,
         start: datetime,

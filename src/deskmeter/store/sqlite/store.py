@@ -171,6 +171,21 @@ class SQLiteStore(Store):
             return kept
         return super().day_totals_json(start, end, tz, group=group, day_start=day_start, host=host)
 
+    def day_task_ms(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> dict[int, dict[str, int]]:
+        """Milliseconds per local day and task, read from the kept day totals in one pass."""
+        kept = self._kept.day_task_ms(start, end, Zone(tz, day_start), host)
+        if kept is not None:
+            return kept
+        return super().day_task_ms(start, end, tz, day_start=day_start, host=host)
+
     def day_seconds(
         self,
         start: datetime,

@@ -1,0 +1,84 @@
+"""The month page's rows: milliseconds per local day and task, read from the kept day totals.
+
+The calendar reads six weeks of day-and-task totals (~1,300 rows on a year of 64 tasks).
+``DayTotals.day_totals`` names, groups and sorts them in SQL and builds a ``Total`` each;
+the page needs none of that: it folds them into per-day maps. Here SQLite reads the rows in
+key order and rounds them to milliseconds, Python names them from the label cache and puts
+them straight into one map per day. The figures are those of ``day_totals`` (a day and key's
+microseconds rounded to the millisecond, Python's ``round`` deciding an exact half); what
+this cannot answer exactly (partial days at the range's edges, two labels that both mean
+"no task") answers None and the caller takes that path.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from deskmeter.models import NO_TASK
+from deskmeter.store.day_grid import TASK, Zone, whole_days
+from deskmeter.store.instants import to_us
+from deskmeter.store.sqlite.codec import Labels
+from deskmeter.store.sqlite.totals import DayTotals
+from deskmeter.store.sqlite.totals_sql import ALL_HOSTS
+
+#: A task row's milliseconds; an exact half comes out as minus its µs (Python rounds it).
+_SQL = (
+    "SELECT day, label, CASE WHEN us % 1000 = 500 THEN -us ELSE (us + 500) / 1000 END "
+    "FROM day_total WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? AND us >= 500"
+)
+
+DayTaskMs = dict[int, dict[str, int]]
+
+
+def half_ms(us: int) -> int:
+    """The milliseconds of ``us`` µs ending in exactly 500, as ``round(us / 1e6, 3)``."""
+    return round(round(us / 1e6, 3) * 1000)
+
+
+def day_task_ms(
+    db: sqlite3.Connection,
+    kept: DayTotals,
+    labels: Labels,
+    zone: Zone,
+    start: datetime,
+    end: datetime,
+    host: int | None,
+) -> DayTaskMs | None:
+    """``{day ordinal: {task: ms}}`` over the whole local days ``[start, end)`` (a day's
+    tasks with no whole millisecond left out); None when the range has partial days."""
+    lo, hi = to_us(start), to_us(end)
+    whole = whole_days(zone, lo, hi, strict=False) if hi > lo else None
+    if whole is None or whole[2] != lo or whole[3] != hi:
+        return None
+    first, last = whole[0], whole[1]
+    if host is None:
+        hosts = kept.hosts_in(db, zone, start, end)
+        if not hosts:
+            return {}
+        scope = next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS
+    else:
+        scope = host
+    rows = db.execute(_SQL, (scope, TASK, first, last)).fetchall()
+    try:
+        return _fold(rows, labels.texts())
+    except KeyError:  # a label this process has not seen yet
+        labels.load(db, {label for _, label, _ in rows if label})
+        return _fold(rows, labels.texts())
+
+
+def _fold(rows: list[tuple[int, int, int]], names: dict[int, str]) -> DayTaskMs | None:
+    names[0] = NO_TASK
+    other_none = {n for n, text in names.items() if n and text in ("", NO_TASK)}
+    if other_none and any(label in other_none for _, label, _ in rows):
+        return None  # two labels both mean "no task": their µs are added before rounding
+    out: DayTaskMs = {}
+    for day, label, value in rows:
+        ms = value if value >= 0 else half_ms(-value)
+        if not ms:
+            continue
+        tasks = out.get(day)
+        if tasks is None:
+            tasks = out[day] = {}
+        tasks[names[label]] = ms
+    return out
