@@ -402,12 +402,19 @@ class Reports:
             )
         in_month_cells = [c for w in weeks for c in w.days if c.in_month]
         total_ms = sum(month_ms.values())
+        month_areas = month_ms
+        if not own_areas:
+            month_areas = {}
+            for key, ms in month_ms.items():
+                area = area_of_key[key]
+                month_areas[area] = month_areas.get(area, 0) + ms
         return MonthReport(
             first=first,
             weeks=tuple(weeks),
             seconds=total_ms / 1000 if total_ms else 0,
             days_tracked=sum(1 for c in in_month_cells if c.seconds > 0),
             tasks=tuple([new(KeyTotal, (key, ms / 1000)) for key, ms in ranked_ms(month_ms)]),
+            area_ms=month_areas,
         )
 
     def day_task_ms(self, start: datetime, end: datetime) -> dict[int, dict[str, int]]:

@@ -99,6 +99,8 @@ class MonthReport:
     seconds: float
     days_tracked: int
     tasks: tuple[KeyTotal, ...]
+    #: Milliseconds per area over the month's days (the trend chart's series).
+    area_ms: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def prev(self) -> date:

@@ -24,6 +24,7 @@ from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
 from deskmeter.web.colors import TaskColours, shared_colours
 from deskmeter.web.context import current_reports, times_hidden, web_context
 from deskmeter.web.hosts import host_query
+from deskmeter.web.month_chart import month_chart
 from deskmeter.web.params import (
     MAX_RANGE_DAYS,
     ParameterError,
@@ -168,7 +169,7 @@ def calendar(year: int, month: int) -> str:
         "calendar.html",
         report=report,
         palette=palette,
-        chart=build_chart(reports.month_trend(report), palette),
+        chart=month_chart(report, palette),
         full_day=reports.full_day(),
         weeks=calendar_weeks(
             report,
