@@ -472,6 +472,10 @@ class Store(ABC):
         as the task list shows them).
         """
 
+    def task_paths(self) -> frozenset[str]:
+        """The paths of every host's active tasks (what the colours know; no order)."""
+        return frozenset(t.path for t in self.tasks())
+
     @abstractmethod
     def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
         """Record the paths tasks had from a moment on (idempotent)."""

@@ -223,6 +223,9 @@ class SQLiteStore(Store):
     def tasks(self, *, include_inactive: bool = False, host: str | None = None) -> list[Task]:
         return self._tasks.tasks(include_inactive=include_inactive, host=host)
 
+    def task_paths(self) -> frozenset[str]:
+        return self._tasks.paths()
+
     def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
         self._tasks.add_history(entries)
 

@@ -18,7 +18,7 @@ from deskmeter.reports.shares import whole_percents
 from deskmeter.reports.switch_filter import KINDS, SwitchFilter
 from deskmeter.reports.timesheet import build_timesheet, timesheet_csv
 from deskmeter.store.totals import day_of
-from deskmeter.web import markup
+from deskmeter.web import markup, month_markup
 from deskmeter.web.calendar_grid import GoalMark, calendar_weeks
 from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
 from deskmeter.web.colors import TaskColours, shared_colours
@@ -48,6 +48,8 @@ blueprint.add_app_template_global(whole_percents, "whole_percents")
 PAGE_WINDOW = 2
 #: How often an open page of today reloads its numbers (seconds).
 REFRESH_SECONDS = 60
+#: The month's tasks shown as chips under the calendar.
+MONTH_CHIPS = 16
 #: The longest timesheet (days).
 MAX_TIMESHEET_DAYS = 366
 
@@ -74,7 +76,7 @@ def day(day_text: str) -> str:
 
 
 def colours() -> TaskColours:
-    known = [t.path for t in current_reports().store.tasks()]
+    known = current_reports().store.task_paths()
     return shared_colours(web_context().settings.views.colors, known)
 
 
@@ -165,11 +167,19 @@ def calendar(year: int, month: int) -> str:
     report = reports.month(first)
     palette = colours()
     goals = web_context().settings.goals
+    query = host_query()
+    month_root = url_for("pages.calendar", year=1, month=1, host=None)[: -len("1/1")]
+    chart = month_chart(report, palette)
     return render_template(
         "calendar.html",
         report=report,
         palette=palette,
-        chart=month_chart(report, palette),
+        chart=chart,
+        chart_keys=month_markup.chart_legend(chart.series),
+        chips=month_markup.task_chips(report.tasks[:MONTH_CHIPS], palette),
+        year_links=month_markup.year_strip(first.month, f"{month_root}{first.year}/", query),
+        month_root=month_root,
+        query=query,
         full_day=reports.full_day(),
         weeks=calendar_weeks(
             report,
@@ -181,7 +191,7 @@ def calendar(year: int, month: int) -> str:
             max_week=max((w.seconds for w in report.weeks), default=0.0),
             day_base=url_for("pages.day", day_text="0", host=None)[:-1],
             week_base=url_for("pages.week", day_text="0", host=None)[:-1],
-            query=host_query(),
+            query=query,
         ),
         today_day=reports.today(),
         goals_set=bool(goals),
