@@ -51,6 +51,7 @@ from deskmeter.reports.shapes import (
     intensity,
     percentile,
     ranked_ms,
+    top_ms,
 )
 from deskmeter.store import Store
 from deskmeter.store.totals import Group, Period, cut_totals, day_of, local_midnight
@@ -293,6 +294,15 @@ class Reports:
                     found[total.period] = round(found.get(total.period, 0.0) + total.seconds, 3)
         return found
 
+    def seconds_of_days(self, first: date, last: date) -> float:
+        """Seconds counted on the local days ``first`` … ``last`` (``day_seconds`` added up,
+        the open intervals included): one sum in the store when none runs in them."""
+        start, end = self.bounds(first, last)
+        if self._running(start, end):
+            return sum(self.day_seconds(start, end).values())
+        ms = self.store.days_ms_total(start, end, self.tz, day_start=self.day_start, host=self.host)
+        return ms / 1000 if ms else 0  # as an empty sum was
+
     def away_by_day(self, start: datetime, end: datetime) -> dict[date, float]:
         """Seconds away per local day in ``[start, end)`` (an open away stretch included).
 
@@ -374,8 +384,7 @@ class Reports:
                 if in_month:
                     for key, ms in tasks.items():
                         month_ms[key] = month_ms.get(key, 0) + ms
-                ranked = ranked_ms(areas)
-                top = ranked[:TOP_PER_DAY]
+                top = top_ms(areas, TOP_PER_DAY)
                 seconds = day_ms / 1000 if day_ms else 0  # as an empty sum was: 0
                 cells.append(
                     DayCell(
@@ -384,7 +393,7 @@ class Reports:
                         seconds=seconds,
                         top=tuple([new(KeyTotal, (key, ms / 1000)) for key, ms in top]),
                         rest_seconds=(day_ms - sum(ms for _, ms in top)) / 1000,
-                        rest_count=max(0, len(ranked) - TOP_PER_DAY),
+                        rest_count=max(0, len(areas) - TOP_PER_DAY),
                         level=intensity(seconds, full_day),
                         today=ordinal == today,
                         future=ordinal > today,

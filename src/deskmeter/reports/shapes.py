@@ -272,6 +272,16 @@ def _size_order(item: tuple[str, float]) -> tuple[float, str]:
     return -item[1], item[0]
 
 
+def top_ms(sums: Mapping[str, int], count: int) -> list[tuple[str, int]]:
+    """The first ``count`` of ``ranked_ms(sums)``: one sort by size, and the second (by key)
+    only when two of the first ``count + 1`` are equal (their order is the key's)."""
+    ranked = sorted(sums.items(), key=_SECOND, reverse=True)
+    edge = ranked[: count + 1]
+    if len({ms for _, ms in edge}) < len(edge):
+        return ranked_ms(sums)[:count]
+    return ranked[:count]
+
+
 def ranked_ms(sums: Mapping[str, int]) -> list[tuple[str, int]]:
     """``(key, ms)`` biggest first, equal ones by key (two sorts in C: by key, then by size;
     a sort keeps the order of equal items, reversed too)."""

@@ -245,6 +245,23 @@ class Store(ABC):
                 out.setdefault(total.period.toordinal(), {})[total.key] = ms
         return out
 
+    def days_ms_total(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> int:
+        """``day_seconds``'s values added up, in milliseconds (each day's total rounded to
+        the ms first): a period's total to compare with the previous one's.
+
+        This, over ``day_seconds``, is the reference; SQLite sums its kept rows in SQL.
+        """
+        found = self.day_seconds(start, end, tz, day_start=day_start, host=host)
+        return sum(round(seconds * 1000) for seconds in found.values())
+
     def day_totals_json(
         self,
         start: datetime,

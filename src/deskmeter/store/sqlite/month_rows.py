@@ -25,7 +25,15 @@ from deskmeter.store.sqlite.totals_sql import ALL_HOSTS
 #: A task row's milliseconds; an exact half comes out as minus its µs (Python rounds it).
 _SQL = (
     "SELECT day, label, CASE WHEN us % 1000 = 500 THEN -us ELSE (us + 500) / 1000 END "
-    "FROM day_total WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? AND us >= 500"
+    "FROM day_total WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? AND us >= 500 "
+    "ORDER BY day"  # the key's order: no sort
+)
+
+#: The days' totals (each a day's µs rounded to the ms) added up, and how many days end in
+#: exactly half a millisecond (Python's round decides those: the caller's other path).
+_TOTAL_SQL = (
+    "SELECT SUM((us + 500) / 1000), SUM(us % 1000 = 500) FROM (SELECT SUM(us) AS us "
+    "FROM day_total WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY day)"
 )
 
 DayTaskMs = dict[int, dict[str, int]]
@@ -51,20 +59,55 @@ def day_task_ms(
     whole = whole_days(zone, lo, hi, strict=False) if hi > lo else None
     if whole is None or whole[2] != lo or whole[3] != hi:
         return None
-    first, last = whole[0], whole[1]
-    if host is None:
-        hosts = kept.hosts_in(db, zone, start, end)
-        if not hosts:
-            return {}
-        scope = next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS
-    else:
-        scope = host
-    rows = db.execute(_SQL, (scope, TASK, first, last)).fetchall()
+    scope = _scope(db, kept, zone, start, end, host)
+    if scope is None:
+        return {}
+    rows = db.execute(_SQL, (scope, TASK, whole[0], whole[1])).fetchall()
     try:
         return _fold(rows, labels.texts())
     except KeyError:  # a label this process has not seen yet
         labels.load(db, {label for _, label, _ in rows if label})
         return _fold(rows, labels.texts())
+
+
+def days_ms_total(
+    db: sqlite3.Connection,
+    kept: DayTotals,
+    zone: Zone,
+    start: datetime,
+    end: datetime,
+    host: int | None,
+) -> int | None:
+    """The milliseconds of the whole local days ``[start, end)`` added up, each day's rounded
+    to the ms first (``day_seconds``'s values); None when the range has partial days or a
+    day ends in exactly half a millisecond."""
+    lo, hi = to_us(start), to_us(end)
+    whole = whole_days(zone, lo, hi, strict=False) if hi > lo else None
+    if whole is None or whole[2] != lo or whole[3] != hi:
+        return None
+    scope = _scope(db, kept, zone, start, end, host)
+    if scope is None:
+        return 0
+    total, halves = db.execute(_TOTAL_SQL, (scope, TASK, whole[0], whole[1])).fetchone()
+    return None if halves else int(total or 0)
+
+
+def _scope(
+    db: sqlite3.Connection,
+    kept: DayTotals,
+    zone: Zone,
+    start: datetime,
+    end: datetime,
+    host: int | None,
+) -> int | None:
+    """The kept rows to read: ``host``'s; for every host, the one host with data in the range
+    or the combined rows; None when no host has any."""
+    if host is not None:
+        return host
+    hosts = kept.hosts_in(db, zone, start, end)
+    if not hosts:
+        return None
+    return next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS
 
 
 def _fold(rows: list[tuple[int, int, int]], names: dict[int, str]) -> DayTaskMs | None:
@@ -73,12 +116,16 @@ def _fold(rows: list[tuple[int, int, int]], names: dict[int, str]) -> DayTaskMs 
     if other_none and any(label in other_none for _, label, _ in rows):
         return None  # two labels both mean "no task": their µs are added before rounding
     out: DayTaskMs = {}
-    for day, label, value in rows:
-        ms = value if value >= 0 else half_ms(-value)
-        if not ms:
+    tasks: dict[str, int] = {}
+    current = None
+    for day, label, ms in rows:
+        if day != current:
+            current, tasks = day, {}
+            out[day] = tasks
+        if ms < 0:  # an exact half: Python's round decides
+            rounded = half_ms(-ms)
+            if rounded:
+                tasks[names[label]] = rounded
             continue
-        tasks = out.get(day)
-        if tasks is None:
-            tasks = out[day] = {}
         tasks[names[label]] = ms
-    return out
+    return {day: tasks for day, tasks in out.items() if tasks}

@@ -392,14 +392,15 @@ def _seconds_between(first: date, last: date) -> float:
 def _delta_month(first: date, seconds: float) -> Delta:
     previous = (first - timedelta(days=1)).replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    reports = current_reports()
     return compare(
-        _seconds_between,
+        reports.seconds_of_days,
         seconds,
         first,
         last,
         previous,
         first - timedelta(days=1),
-        current_reports().today(),
+        reports.today(),
         previous.strftime("%B %Y"),
         ordinal_day,
     )
