@@ -54,6 +54,7 @@ from deskmeter.reports.shapes import (
     top_ms,
 )
 from deskmeter.store import Store
+from deskmeter.store.base import split_detail
 from deskmeter.store.totals import Group, Period, cut_totals, day_of, local_midnight
 
 #: The typical day is the 90th percentile of the worked days among this many last days.
@@ -345,16 +346,20 @@ class Reports:
 
     # -- pages ------------------------------------------------------------------------------
 
-    def month(self, first: date) -> MonthReport:
+    def month(self, first: date, *, outside_tasks: bool = True) -> MonthReport:
         """The calendar: whole weeks (Monday first) around the month, one store read folded
-        in one pass (milliseconds as integers: every sum is exact, seconds are ms / 1000)."""
+        in one pass (milliseconds as integers: every sum is exact, seconds are ms / 1000).
+
+        ``outside_tasks`` False: the days of the neighbouring months get their totals only
+        (no ``top``, areas or tasks: the calendar shows them so unless goals mark them).
+        """
         grid_start = first - timedelta(days=first.weekday())
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         grid_end = last + timedelta(days=6 - last.weekday())
         start, end = self.bounds(grid_start, grid_end)
         # to the ms, as the cells are: the typical day's own cell reaches it exactly
         full_day = round(self.full_day(), 3)
-        per_day = self.day_task_ms(start, end)
+        per_day, day_totals = self.day_task_ms(start, end, None if outside_tasks else (first, last))
         keys: dict[str, int] = {}
         for tasks in per_day.values():
             keys.update(tasks)
@@ -370,6 +375,25 @@ class Reports:
             cells: list[DayCell] = []
             week_ms = 0
             for _ in range(7):
+                if ordinal in day_totals:  # a neighbouring month's day: its total only
+                    day_ms = day_totals[ordinal]
+                    week_ms += day_ms
+                    seconds = day_ms / 1000 if day_ms else 0
+                    cells.append(
+                        DayCell(
+                            day=date.fromordinal(ordinal),
+                            in_month=False,
+                            seconds=seconds,
+                            top=(),
+                            rest_seconds=0.0,
+                            rest_count=0,
+                            level=intensity(seconds, full_day),
+                            today=ordinal == today,
+                            future=ordinal > today,
+                        )
+                    )
+                    ordinal += 1
+                    continue
                 tasks = per_day.get(ordinal, {})
                 if own_areas:
                     areas = tasks
@@ -426,19 +450,22 @@ class Reports:
             area_ms=month_areas,
         )
 
-    def day_task_ms(self, start: datetime, end: datetime) -> dict[int, dict[str, int]]:
-        """Milliseconds per local day (ordinal) and task in ``[start, end)``, no zeros: the
+    def day_task_ms(
+        self, start: datetime, end: datetime, detail: tuple[date, date] | None = None
+    ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+        """Milliseconds per local day (ordinal) and task in ``[start, end)``, no zeros, and
+        the days outside ``detail`` as their totals only (``Store.day_task_ms``): the
         store's rows as they are when nothing needs merging, else ``day_totals``'s."""
         if not self.coarse and not self._running(start, end):
             return self.store.day_task_ms(
-                start, end, self.tz, day_start=self.day_start, host=self.host
+                start, end, self.tz, day_start=self.day_start, host=self.host, detail=detail
             )
-        out: dict[int, dict[str, int]] = {}
+        tasks: dict[int, dict[str, int]] = {}
         for total in self.day_totals(start, end):
             ms = round(total.seconds * 1000)
             if total.period is not None and ms > 0:
-                out.setdefault(total.period.toordinal(), {})[total.key] = ms
-        return out
+                tasks.setdefault(total.period.toordinal(), {})[total.key] = ms
+        return split_detail(tasks, detail)
 
     def day(self, day: date) -> DayReport:
         start, end = day_bounds(day, self.tz, self.day_start)

@@ -232,18 +232,21 @@ class Store(ABC):
         *,
         day_start: timedelta = MIDNIGHT,
         host: str | None = None,
-    ) -> dict[int, dict[str, int]]:
+        detail: tuple[date, date] | None = None,
+    ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
         """``day_totals`` of the tasks as ``{local day ordinal: {task: milliseconds}}`` (keys
-        with no whole millisecond left out): the month page's rows, which it folds itself.
+        with no whole millisecond left out) and, for the days outside ``detail`` (first and
+        last day; None: every day in detail), their total only, ``{ordinal: ms}`` (their
+        tasks' ms added up): the month page's rows, which it folds itself.
 
         This, over ``day_totals``, is the reference; SQLite reads its rows straight in.
         """
-        out: dict[int, dict[str, int]] = {}
+        tasks: dict[int, dict[str, int]] = {}
         for total in self.day_totals(start, end, tz, day_start=day_start, host=host):
             ms = round(total.seconds * 1000)
             if total.period is not None and ms > 0:
-                out.setdefault(total.period.toordinal(), {})[total.key] = ms
-        return out
+                tasks.setdefault(total.period.toordinal(), {})[total.key] = ms
+        return split_detail(tasks, detail)
 
     def days_ms_total(
         self,
@@ -610,3 +613,16 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def split_detail(
+    tasks: dict[int, dict[str, int]], detail: tuple[date, date] | None
+) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """``day_task_ms``'s answer from every day's tasks: the days outside ``detail`` as their
+    totals only."""
+    if detail is None:
+        return tasks, {}
+    first, last = detail[0].toordinal(), detail[1].toordinal()
+    inside = {day: keys for day, keys in tasks.items() if first <= day <= last}
+    outside = {day: sum(keys.values()) for day, keys in tasks.items() if not first <= day <= last}
+    return inside, outside

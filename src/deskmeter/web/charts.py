@@ -8,6 +8,7 @@ attributes, never inline styles), so the strict Content-Security-Policy holds.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -96,6 +97,10 @@ def _label(trend: Trend, index: int) -> str:
     if trend.unit == "week":
         return f"W{period.isocalendar().week}"
     return period.strftime("%b")
+
+
+#: The ".0" of a whole number in a path's one-decimal numbers.
+_WHOLE = re.compile(r"\.0(?![0-9])")
 
 
 def _num(value: float) -> str:
@@ -191,8 +196,8 @@ def draw_chart(
                 continue
             height = max(seconds * per_second, 0.5)
             y -= height
-            top = _num(y)
-            paths[series].append(f"M{left} {top}v{_num(height)}h{wide}V{top}z")
+            # one decimal each; the ".0"s go in one pass over the path (as _num drops them)
+            paths[series].append(f"M{left} {y:.1f}v{height:.1f}h{wide}V{y:.1f}z")
         if bar.parts:
             more = bar.parts - TITLE_PARTS
             columns.append(
@@ -214,7 +219,8 @@ def draw_chart(
         if colour in used:  # two areas whose hues meet: the later one takes a spare colour
             colour = next((c for c in SPARE_COLOURS if c not in used), colour)
         used.add(colour)
-        drawn.append(Series(key=key, colour=colour, seconds=seconds, path="".join(paths[n])))
+        path = _WHOLE.sub("", "".join(paths[n]))
+        drawn.append(Series(key=key, colour=colour, seconds=seconds, path=path))
     every = max(1, math.ceil(count / MAX_LABELS))
     labels = tuple(
         Label(x=round(LEFT + i * slot + slot / 2, 2), text=bars[i].text)

@@ -24,10 +24,9 @@ def month_chart(report: MonthReport, colours: TaskColours, *, limit: int = MAX_S
     bars = []
     for cell in cells:
         area_ms = cell.area_ms
-        stacked = [area_ms.get(key, 0) / 1000 for key, _ in shown]
-        named = sum(area_ms.get(key, 0) for key, _ in shown)
-        day_ms = sum(area_ms.values())
-        stacked.append((day_ms - named) / 1000)
+        parts = [area_ms.get(key, 0) for key, _ in shown]
+        stacked = [ms / 1000 for ms in parts]
+        stacked.append((sum(area_ms.values()) - sum(parts)) / 1000)
         top = cell.top[0] if cell.top else None
         bars.append(
             Bar(

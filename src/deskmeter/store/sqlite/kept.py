@@ -163,17 +163,22 @@ class KeptTotals:
             return day_rows_json(db, self._day_totals, zone, start, end, group_code, number)
 
     def day_task_ms(
-        self, start: datetime, end: datetime, zone: Zone, host: str | None
+        self,
+        start: datetime,
+        end: datetime,
+        zone: Zone,
+        host: str | None,
+        detail: tuple[int, int] | None,
     ) -> DayTaskMs | None:
         """Milliseconds per local day and task (the month page's rows, month_rows.py)."""
         number = self._switches.host_number(host)
         if number == NO_SUCH_HOST:
-            return {}
+            return {}, {}
         with self._rows(zone) as db:
             if db is None:
                 return None
             return day_task_ms(
-                db, self._day_totals, self._switches.labels, zone, start, end, number
+                db, self._day_totals, self._switches.labels, zone, start, end, number, detail
             )
 
     def days_ms_total(

@@ -36,7 +36,19 @@ _TOTAL_SQL = (
     "FROM day_total WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY day)"
 )
 
-DayTaskMs = dict[int, dict[str, int]]
+#: Each day's tasks' milliseconds (each rounded to the ms) added up, outside the detail days,
+#: and how many of its rows the sum cannot take: an exact half millisecond (Python rounds
+#: it), a label that also means "no task" (added to label 0's µs before rounding). Such a
+#: day is read in detail.
+_DAY_SQL = (
+    "SELECT day, SUM((us + 500) / 1000), SUM(us % 1000 = 500) + SUM(label IN (SELECT id "
+    f"FROM label WHERE text IN ('', '{NO_TASK}'))) FROM day_total "
+    "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? AND NOT day BETWEEN ? AND ? "
+    "AND us >= 500 GROUP BY day"
+)
+
+#: ``{day ordinal: {task: ms}}`` and ``{day ordinal: ms}`` (days read without their tasks).
+DayTaskMs = tuple[dict[int, dict[str, int]], dict[int, int]]
 
 
 def half_ms(us: int) -> int:
@@ -52,22 +64,41 @@ def day_task_ms(
     start: datetime,
     end: datetime,
     host: int | None,
+    detail: tuple[int, int] | None,
 ) -> DayTaskMs | None:
     """``{day ordinal: {task: ms}}`` over the whole local days ``[start, end)`` (a day's
-    tasks with no whole millisecond left out); None when the range has partial days."""
+    tasks with no whole millisecond left out) and, for the days outside ``detail`` (first
+    and last ordinal; None: every day in detail), only their totals ``{day ordinal: ms}``;
+    None when the range has partial days."""
     lo, hi = to_us(start), to_us(end)
     whole = whole_days(zone, lo, hi, strict=False) if hi > lo else None
     if whole is None or whole[2] != lo or whole[3] != hi:
         return None
     scope = _scope(db, kept, zone, start, end, host)
     if scope is None:
-        return {}
-    rows = db.execute(_SQL, (scope, TASK, whole[0], whole[1])).fetchall()
+        return {}, {}
+    first, last = whole[0], whole[1]
+    totals: dict[int, int] = {}
+    if detail is not None:
+        inner = (max(first, detail[0]), min(last, detail[1]))
+        halves = []
+        for day, ms, half in db.execute(_DAY_SQL, (scope, TASK, first, last, *inner)):
+            if half:
+                halves.append(day)
+            else:
+                totals[day] = ms
+        first, last = inner
+        if halves:  # read those days' tasks too: Python rounds their halves
+            first, last = min(first, *halves), max(last, *halves)
+            for day in range(first, last + 1):
+                totals.pop(day, None)
+    rows = db.execute(_SQL, (scope, TASK, first, last)).fetchall()
     try:
-        return _fold(rows, labels.texts())
+        tasks = _fold(rows, labels.texts())
     except KeyError:  # a label this process has not seen yet
         labels.load(db, {label for _, label, _ in rows if label})
-        return _fold(rows, labels.texts())
+        tasks = _fold(rows, labels.texts())
+    return None if tasks is None else (tasks, totals)
 
 
 def days_ms_total(
@@ -110,12 +141,14 @@ def _scope(
     return next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS
 
 
-def _fold(rows: list[tuple[int, int, int]], names: dict[int, str]) -> DayTaskMs | None:
+def _fold(
+    rows: list[tuple[int, int, int]], names: dict[int, str]
+) -> dict[int, dict[str, int]] | None:
     names[0] = NO_TASK
     other_none = {n for n, text in names.items() if n and text in ("", NO_TASK)}
     if other_none and any(label in other_none for _, label, _ in rows):
         return None  # two labels both mean "no task": their µs are added before rounding
-    out: DayTaskMs = {}
+    out: dict[int, dict[str, int]] = {}
     tasks: dict[str, int] = {}
     current = None
     for day, label, ms in rows:

@@ -179,12 +179,14 @@ class SQLiteStore(Store):
         *,
         day_start: timedelta = MIDNIGHT,
         host: str | None = None,
-    ) -> dict[int, dict[str, int]]:
+        detail: tuple[date, date] | None = None,
+    ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
         """Milliseconds per local day and task, read from the kept day totals in one pass."""
-        kept = self._kept.day_task_ms(start, end, Zone(tz, day_start), host)
+        days = None if detail is None else (detail[0].toordinal(), detail[1].toordinal())
+        kept = self._kept.day_task_ms(start, end, Zone(tz, day_start), host, days)
         if kept is not None:
             return kept
-        return super().day_task_ms(start, end, tz, day_start=day_start, host=host)
+        return super().day_task_ms(start, end, tz, day_start=day_start, host=host, detail=detail)
 
     def days_ms_total(
         self,

@@ -164,9 +164,10 @@ def calendar_of_day(day_text: str) -> BaseResponse:
 def calendar(year: int, month: int) -> str:
     first = parse_month(year, month)
     reports = current_reports()
-    report = reports.month(first)
-    palette = colours()
     goals = web_context().settings.goals
+    # the neighbouring months' days show their totals only, unless goals mark them
+    report = reports.month(first, outside_tasks=bool(goals))
+    palette = colours()
     query = host_query()
     month_root = url_for("pages.calendar", year=1, month=1, host=None)[: -len("1/1")]
     chart = month_chart(report, palette)
