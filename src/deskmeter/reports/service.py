@@ -30,6 +30,7 @@ from deskmeter.reports.running import (
 )
 from deskmeter.reports.shapes import (
     DEFAULT_FULL_DAY,
+    NO_MS,
     TOP_PER_DAY,
     CurrentState,
     DayCell,
@@ -369,7 +370,7 @@ class Reports:
         in_first, in_last = first.toordinal(), last.toordinal()
         month_ms: dict[str, int] = {}
         weeks: list[Week] = []
-        new = tuple.__new__  # KeyTotal(key, seconds) without the named tuple's Python __new__
+        new = tuple.__new__  # named tuples without their Python-level __new__
         ordinal = grid_start.toordinal()
         while ordinal <= grid_end.toordinal():
             cells: list[DayCell] = []
@@ -380,16 +381,21 @@ class Reports:
                     week_ms += day_ms
                     seconds = day_ms / 1000 if day_ms else 0
                     cells.append(
-                        DayCell(
-                            day=date.fromordinal(ordinal),
-                            in_month=False,
-                            seconds=seconds,
-                            top=(),
-                            rest_seconds=0.0,
-                            rest_count=0,
-                            level=intensity(seconds, full_day),
-                            today=ordinal == today,
-                            future=ordinal > today,
+                        new(
+                            DayCell,
+                            (
+                                date.fromordinal(ordinal),
+                                False,  # in_month
+                                seconds,
+                                (),  # top
+                                0.0,  # rest_seconds
+                                0,  # rest_count
+                                intensity(seconds, full_day),
+                                ordinal == today,
+                                ordinal > today,  # future
+                                NO_MS,  # area_ms
+                                NO_MS,  # task_ms
+                            ),
                         )
                     )
                     ordinal += 1
@@ -411,18 +417,21 @@ class Reports:
                 top = top_ms(areas, TOP_PER_DAY)
                 seconds = day_ms / 1000 if day_ms else 0  # as an empty sum was: 0
                 cells.append(
-                    DayCell(
-                        day=date.fromordinal(ordinal),
-                        in_month=in_month,
-                        seconds=seconds,
-                        top=tuple([new(KeyTotal, (key, ms / 1000)) for key, ms in top]),
-                        rest_seconds=(day_ms - sum(ms for _, ms in top)) / 1000,
-                        rest_count=max(0, len(areas) - TOP_PER_DAY),
-                        level=intensity(seconds, full_day),
-                        today=ordinal == today,
-                        future=ordinal > today,
-                        area_ms=areas,
-                        task_ms=tasks,
+                    new(
+                        DayCell,
+                        (
+                            date.fromordinal(ordinal),
+                            in_month,
+                            seconds,
+                            tuple([new(KeyTotal, (key, ms / 1000)) for key, ms in top]),
+                            (day_ms - sum(ms for _, ms in top)) / 1000,  # rest_seconds
+                            max(0, len(areas) - TOP_PER_DAY),  # rest_count
+                            intensity(seconds, full_day),
+                            ordinal == today,
+                            ordinal > today,  # future
+                            areas,
+                            tasks,
+                        ),
                     )
                 )
                 ordinal += 1

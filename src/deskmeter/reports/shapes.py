@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from operator import itemgetter
+from types import MappingProxyType
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -53,8 +54,13 @@ class CurrentState:
     away: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class DayCell:
+#: An empty map that cannot change (a default shared by every cell without tasks).
+NO_MS: Mapping[str, int] = MappingProxyType({})
+
+
+class DayCell(NamedTuple):
+    """A day of the month's calendar (a named tuple: a month has 42, built in one loop)."""
+
     day: date
     in_month: bool
     seconds: float
@@ -65,9 +71,9 @@ class DayCell:
     today: bool
     future: bool
     #: Milliseconds per area of the day (no zeros): ``areas`` ranks them when asked.
-    area_ms: Mapping[str, int] = field(default_factory=dict)
+    area_ms: Mapping[str, int] = NO_MS
     #: Milliseconds per task of the day (no zeros): ``tasks`` ranks them (only goals do).
-    task_ms: Mapping[str, int] = field(default_factory=dict)
+    task_ms: Mapping[str, int] = NO_MS
 
     @property
     def areas(self) -> tuple[KeyTotal, ...]:

@@ -197,7 +197,8 @@ def draw_chart(
             height = max(seconds * per_second, 0.5)
             y -= height
             # one decimal each; the ".0"s go in one pass over the path (as _num drops them)
-            paths[series].append(f"M{left} {y:.1f}v{height:.1f}h{wide}V{y:.1f}z")
+            top = f"{y:.1f}"
+            paths[series].append(f"M{left} {top}v{height:.1f}h{wide}V{top}z")
         if bar.parts:
             more = bar.parts - TITLE_PARTS
             columns.append(
