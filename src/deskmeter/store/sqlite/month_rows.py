@@ -36,16 +36,17 @@ _TOTAL_SQL = (
     "FROM day_total WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY day)"
 )
 
-#: Each day's tasks' milliseconds (each rounded to the ms) added up, outside the detail days,
+#: Each day's tasks' milliseconds (each rounded to the ms) added up over a range of days,
 #: and how many of its rows the sum cannot take: an exact half millisecond (Python rounds
-#: it), a label that also means "no task" (added to label 0's µs before rounding). Such a
-#: day is read in detail.
+#: it), a label that also means "no task" (the two ``?`` first: added to label 0's µs
+#: before rounding). Such a day is read in detail.
 _DAY_SQL = (
-    "SELECT day, SUM((us + 500) / 1000), SUM(us % 1000 = 500) + SUM(label IN (SELECT id "
-    f"FROM label WHERE text IN ('', '{NO_TASK}'))) FROM day_total "
-    "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? AND NOT day BETWEEN ? AND ? "
-    "AND us >= 500 GROUP BY day"
+    "SELECT day, SUM((us + 500) / 1000), SUM(us % 1000 = 500) + SUM(label IN (?, ?)) "
+    "FROM day_total WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? AND us >= 500 "
+    "GROUP BY day"
 )
+#: The labels other than 0 that mean "no task" (text unique: two at most).
+_NO_TASK_SQL = f"SELECT id FROM label WHERE text IN ('', '{NO_TASK}')"
 
 #: ``{day ordinal: {task: ms}}`` and ``{day ordinal: ms}`` (days read without their tasks).
 DayTaskMs = tuple[dict[int, dict[str, int]], dict[int, int]]
@@ -81,12 +82,17 @@ def day_task_ms(
     totals: dict[int, int] = {}
     if detail is not None:
         inner = (max(first, detail[0]), min(last, detail[1]))
+        no_task = [r[0] for r in db.execute(_NO_TASK_SQL)] + [-1, -1]
         halves = []
-        for day, ms, half in db.execute(_DAY_SQL, (scope, TASK, first, last, *inner)):
-            if half:
-                halves.append(day)
-            else:
-                totals[day] = ms
+        for lo_day, hi_day in ((first, inner[0] - 1), (inner[1] + 1, last)):
+            if hi_day < lo_day:
+                continue
+            params = (*no_task[:2], scope, TASK, lo_day, hi_day)
+            for day, ms, half in db.execute(_DAY_SQL, params):
+                if half:
+                    halves.append(day)
+                else:
+                    totals[day] = ms
         first, last = inner
         if halves:  # read those days' tasks too: Python rounds their halves
             first, last = min(first, *halves), max(last, *halves)
