@@ -80,10 +80,10 @@ def day_task_ms(
         return {}, {}
     first, last = whole[0], whole[1]
     totals: dict[int, int] = {}
+    halves: list[int] = []
     if detail is not None:
         inner = (max(first, detail[0]), min(last, detail[1]))
         no_task = [r[0] for r in db.execute(_NO_TASK_SQL)] + [-1, -1]
-        halves = []
         for lo_day, hi_day in ((first, inner[0] - 1), (inner[1] + 1, last)):
             if hi_day < lo_day:
                 continue
@@ -94,17 +94,20 @@ def day_task_ms(
                 else:
                     totals[day] = ms
         first, last = inner
-        if halves:  # read those days' tasks too: Python rounds their halves
+        if halves:  # read those days' tasks too (Python rounds their halves), then sum them
             first, last = min(first, *halves), max(last, *halves)
-            for day in range(first, last + 1):
-                totals.pop(day, None)
     rows = db.execute(_SQL, (scope, TASK, first, last)).fetchall()
     try:
         tasks = _fold(rows, labels.texts())
     except KeyError:  # a label this process has not seen yet
         labels.load(db, {label for _, label, _ in rows if label})
         tasks = _fold(rows, labels.texts())
-    return None if tasks is None else (tasks, totals)
+    if tasks is None:
+        return None
+    if detail is not None and halves:
+        for day in [d for d in tasks if not inner[0] <= d <= inner[1]]:
+            totals[day] = sum(tasks.pop(day).values())
+    return tasks, totals
 
 
 def days_ms_total(
