@@ -180,6 +180,8 @@ def calendar(year: int, month: int) -> str:
         chips=month_markup.task_chips(report.tasks[:MONTH_CHIPS], palette),
         year_links=month_markup.year_strip(first.month, f"{month_root}{first.year}/", query),
         month_root=month_root,
+        month_name=first.strftime("%B %Y"),
+        picker_url=url_for("pages.calendar_picker"),
         query=query,
         full_day=reports.full_day(),
         weeks=calendar_weeks(
