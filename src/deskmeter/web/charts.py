@@ -191,14 +191,14 @@ def draw_chart(
         x = round(LEFT + index * slot + (slot - width) / 2, 1)
         left = _num(x)
         y = base
-        for path, seconds in zip(paths, bar.stacked, strict=True):
+        for segments, seconds in zip(paths, bar.stacked, strict=True):
             if seconds <= 0:
                 continue
             height = max(seconds * per_second, 0.5)
             y -= height
             # one decimal each; the ".0"s go in one pass over the path (as _num drops them)
             top = f"{y:.1f}"
-            path.append(f"M{left} {top}v{height:.1f}h{wide}V{top}z")
+            segments.append(f"M{left} {top}v{height:.1f}h{wide}V{top}z")
         if bar.parts:
             more = bar.parts - TITLE_PARTS
             columns.append(
