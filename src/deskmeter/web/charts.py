@@ -256,9 +256,10 @@ def chart_svg(chart: Chart, label: str) -> Markup:
         f'\n<svg class="trend" viewBox="0 0 {chart.width} {chart.height}" role="img" '
         f'aria-label="{escape(label)}">\n  '
     ]
+    x1, x2, text_x = _num(left), _num(right), _num(label_x)
     parts.extend(
-        f'<line class="grid" x1="{_num(left)}" x2="{_num(right)}" y1="{_num(g.y)}" '
-        f'y2="{_num(g.y)}"/><text class="grid-label" x="{_num(label_x)}" y="{_num(g.y + 4)}">'
+        f'<line class="grid" x1="{x1}" x2="{x2}" y1="{_num(g.y)}" '
+        f'y2="{_num(g.y)}"/><text class="grid-label" x="{text_x}" y="{_num(g.y + 4)}">'
         f"{escape(g.text)}</text>"
         for g in chart.grid
     )
@@ -269,15 +270,16 @@ def chart_svg(chart: Chart, label: str) -> Markup:
         for s in chart.series
     )
     parts.append("\n  ")
+    wide = _num(chart.bar_width)
     parts.extend(  # each bar's tooltip: an invisible box over it
-        f'<rect class="hit" x="{_num(c.x)}" y="{_num(c.y)}" width="{_num(chart.bar_width)}" '
+        f'<rect class="hit" x="{_num(c.x)}" y="{_num(c.y)}" width="{wide}" '
         f'height="{_num(c.height)}"><title>{escape(c.title)}</title></rect>'
         for c in chart.columns
     )
     parts.append("\n  ")
-    label_y = chart.base + 16
+    label_y = _num(chart.base + 16)
     parts.extend(
-        f'<text class="x-label" x="{_num(lb.x)}" y="{_num(label_y)}">{escape(lb.text)}</text>'
+        f'<text class="x-label" x="{_num(lb.x)}" y="{label_y}">{escape(lb.text)}</text>'
         for lb in chart.labels
     )
     parts.append("\n</svg>")  # the legend is the page's, under the chart's scrolling box
