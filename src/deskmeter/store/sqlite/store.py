@@ -176,6 +176,38 @@ class SQLiteStore(Store):
             return kept
         return super().day_totals_json(start, end, tz, group=group, day_start=day_start, host=host)
 
+    def day_task_ms(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+        detail: tuple[date, date] | None = None,
+    ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+        """Milliseconds per local day and task, read from the kept day totals in one pass."""
+        days = None if detail is None else (detail[0].toordinal(), detail[1].toordinal())
+        kept = self._kept.day_task_ms(start, end, Zone(tz, day_start), host, days)
+        if kept is not None:
+            return kept
+        return super().day_task_ms(start, end, tz, day_start=day_start, host=host, detail=detail)
+
+    def days_ms_total(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> int:
+        """The local days' totals added up, in ms: one SQL sum of the kept day totals."""
+        kept = self._kept.days_ms_total(start, end, Zone(tz, day_start), host)
+        if kept is not None:
+            return kept
+        return super().days_ms_total(start, end, tz, day_start=day_start, host=host)
+
     def day_seconds(
         self,
         start: datetime,
@@ -212,6 +244,9 @@ class SQLiteStore(Store):
 
     def tasks(self, *, include_inactive: bool = False, host: str | None = None) -> list[Task]:
         return self._tasks.tasks(include_inactive=include_inactive, host=host)
+
+    def task_paths(self) -> frozenset[str]:
+        return self._tasks.paths()
 
     def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
         self._tasks.add_history(entries)
