@@ -74,6 +74,9 @@ def writes(folder: Path, counts: list[int], runs: int = 3) -> dict[str, Any]:
       ``importing.import_switches``, as ``cli/import_cmd.py`` calls them);
     * ``store.add_switches N``: the store's own bulk write of ``Switch`` values (no file,
       no records), the floor under the import.
+
+    ``versus_aw`` compares the first with ActivityWatch's import (``import_bucket`` of its
+    parsed file) and the second with its ``Bucket.insert`` (events built beforehand).
     """
     out: dict[str, Any] = {}
     for count in counts:

@@ -186,6 +186,54 @@ def _plainly_valid(switch: _SwitchLike) -> bool:
     return True
 
 
+def plainly_valid_doc(doc: dict[str, Any]) -> bool:
+    """True when a switch document (``store/documents.switch_to_doc``'s shape: a sync batch,
+    a MongoDB read) has every field of its exact type and inside the limits, so that
+    ``switch_from_doc`` makes a valid ``Switch`` of it: decided with a few comparisons, no
+    ``Switch`` made. False says nothing: build the switch to know (and to say why)."""
+    sid, workspace, task, task_id, host = (
+        doc.get("_id"),
+        doc.get("workspace"),
+        doc.get("task"),
+        doc.get("task_id"),
+        doc.get("host"),
+    )
+    if not (
+        type(sid) is str
+        and type(workspace) is str
+        and type(host) is str
+        and (task is None or type(task) is str)
+        and (task_id is None or type(task_id) is str)
+        and 0 < len(sid) <= MAX_ID
+        and len(workspace) <= MAX_TEXT
+        and len(host) <= MAX_TEXT
+        and (task is None or len(task) <= MAX_TEXT)
+        and (task_id is None or len(task_id) <= MAX_TEXT)
+    ):
+        return False
+    if "\x00" in f"{sid}{workspace}{host}{task or ''}{task_id or ''}":
+        return False
+    delta, date, index = doc.get("delta"), doc.get("date"), doc.get("workspace_index")
+    if not (type(delta) is float and 0.0 <= delta <= MAX_DELTA):  # NaN fails both
+        return False
+    if not (type(date) is datetime and date.tzinfo is UTC):
+        return False
+    start = date.timestamp()
+    # a second's margin at the end: closer to it, the Switch's own rounding decides
+    if not (_FIRST_TS <= start < _LAST_TS - 1 and start + delta <= _LAST_TS - 1):
+        return False
+    if not (type(index) is int and -1 <= index <= MAX_WORKSPACE_INDEX):
+        return False
+    if type(doc.get("away", False)) is not bool:
+        return False
+    if host not in _GOOD_HOSTS:
+        if character_problem(host) is not None:
+            return False
+        if len(_GOOD_HOSTS) < 1024:
+            _GOOD_HOSTS.add(host)
+    return True
+
+
 def validate_switch(switch: _SwitchLike) -> None:
     """Raise ``LimitError`` if any field of ``switch`` is outside the limits."""
     if _plainly_valid(switch):

@@ -268,3 +268,45 @@ class Total(NamedTuple):
     period: date | None
     key: str
     seconds: float
+
+
+#: A switch as plain values, in the order of the SQLite store's row (``store/sqlite/codec``),
+#: with texts where the row has label numbers: (start in µs since the epoch, id, delta in
+#: ms, workspace index, workspace, task, task id, host, away). Bulk imports carry switches
+#: this way (``importing/quick.py``): no ``Switch`` or ``datetime`` kept per record.
+SwitchValues = tuple[int, str, int, int, str, str | None, str | None, str, bool]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def switch_values(switch: Switch) -> SwitchValues:
+    """``switch`` as ``SwitchValues`` (exact: its date is whole µs, its delta whole ms)."""
+    return (
+        (switch.date - _EPOCH) // _MICROSECOND,
+        switch.id,
+        round(switch.delta * 1000),
+        switch.workspace_index,
+        switch.workspace,
+        switch.task,
+        switch.task_id,
+        switch.host,
+        switch.away,
+    )
+
+
+def values_switch(values: SwitchValues) -> Switch:
+    """The ``Switch`` of values already checked against the limits (``switch_values`` of a
+    checked switch, or ``importing/quick.py``'s rows)."""
+    start, switch_id, delta_ms, index, workspace, task, task_id, host, away = values
+    return checked_switch(
+        switch_id,
+        _EPOCH + timedelta(microseconds=start),
+        delta_ms / 1000,
+        index,
+        workspace,
+        task_id,
+        task,
+        host,
+        away,
+    )

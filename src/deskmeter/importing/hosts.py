@@ -14,11 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from operator import attrgetter
+from operator import itemgetter
 
 from deskmeter.hosts import host_problem
-from deskmeter.models import Switch
+from deskmeter.models import Switch, SwitchValues
 from deskmeter.store.base import Store
+from deskmeter.store.instants import from_us
 
 
 class HostNameError(ValueError):
@@ -78,15 +79,16 @@ def _shown(host: str) -> str:
 
 
 def host_conflicts(
-    switches: Sequence[Switch], store: Store, *, batch_size: int = 1000
+    values: Sequence[SwitchValues], store: Store, *, batch_size: int = 1000
 ) -> HostCheck:
-    """Compare the host of each switch with the one the store holds under its id, if any."""
+    """Compare the host of each switch (``SwitchValues``) with the one the store holds under
+    its id, if any."""
     check = HostCheck()
     everything: dict[str, str] | None = None  # id -> host of the whole store, read if needed
-    ordered = sorted(switches, key=attrgetter("date"))  # batches cover short stretches of time
+    ordered = sorted(values, key=itemgetter(0))  # batches cover short stretches of time
     for start in range(0, len(ordered), batch_size):
         batch = ordered[start : start + batch_size]
-        existing = store.count_existing_switches([s.id for s in batch])
+        existing = store.count_existing_switches([v[1] for v in batch])
         check.existing += existing
         if not existing:
             continue
@@ -96,20 +98,20 @@ def host_conflicts(
             # source changed): look it up in the whole store, once.
             if everything is None:
                 everything = {s.id: s.host for s in _all_switches(store)}
-            stored = {s.id: everything[s.id] for s in batch if s.id in everything}
-        for switch in batch:
-            host = stored.get(switch.id)
-            if host is None or host == switch.host:
+            stored = {v[1]: everything[v[1]] for v in batch if v[1] in everything}
+        for _, switch_id, *_, host, _ in batch:
+            held = stored.get(switch_id)
+            if held is None or held == host:
                 continue
-            check.conflicts[host] += 1
-            check.examples.setdefault(host, switch.id)
+            check.conflicts[held] += 1
+            check.examples.setdefault(held, switch_id)
     return check
 
 
-def _stored_hosts(store: Store, batch: Sequence[Switch]) -> dict[str, str]:
-    ids = {s.id for s in batch}
-    lo = batch[0].date
-    hi = batch[-1].date + timedelta(milliseconds=1)
+def _stored_hosts(store: Store, batch: Sequence[SwitchValues]) -> dict[str, str]:
+    ids = {v[1] for v in batch}
+    lo = from_us(batch[0][0])
+    hi = from_us(batch[-1][0]) + timedelta(milliseconds=1)
     return {s.id: s.host for s in store.switches(lo, hi) if s.id in ids}
 
 

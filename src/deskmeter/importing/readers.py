@@ -51,8 +51,9 @@ def json_records(path: str, text: str, parsed: Any = _UNPARSED) -> ImportSource:
         data = _json_lines(path, text)  # mongoexport writes one document per line
     if isinstance(data, Mapping):
         data = [data]
-    if not isinstance(data, list) or not all(
-        type(r) is dict or isinstance(r, Mapping) for r in data
+    if not isinstance(data, list) or (
+        not set(map(type, data)) <= {dict}  # plain JSON: every record a dict (one C pass)
+        and not all(isinstance(r, Mapping) for r in data)
     ):
         raise ImportSourceError(f"{path}: expected a JSON array of switch records")
     return ImportSource(path, iter(data), len(data))

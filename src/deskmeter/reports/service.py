@@ -30,11 +30,13 @@ from deskmeter.reports.running import (
 )
 from deskmeter.reports.shapes import (
     DEFAULT_FULL_DAY,
+    NO_MS,
     TOP_PER_DAY,
     CurrentState,
     DayCell,
     DayReport,
     HeatDay,
+    KeyTotal,
     MonthReport,
     Piece,
     TaskNode,
@@ -49,8 +51,11 @@ from deskmeter.reports.shapes import (
     day_bounds,
     intensity,
     percentile,
+    ranked_ms,
+    top_ms,
 )
 from deskmeter.store import Store
+from deskmeter.store.base import split_detail
 from deskmeter.store.totals import Group, Period, cut_totals, day_of, local_midnight
 
 #: The typical day is the 90th percentile of the worked days among this many last days.
@@ -291,6 +296,15 @@ class Reports:
                     found[total.period] = round(found.get(total.period, 0.0) + total.seconds, 3)
         return found
 
+    def seconds_of_days(self, first: date, last: date) -> float:
+        """Seconds counted on the local days ``first`` … ``last`` (``day_seconds`` added up,
+        the open intervals included): one sum in the store when none runs in them."""
+        start, end = self.bounds(first, last)
+        if self._running(start, end):
+            return sum(self.day_seconds(start, end).values())
+        ms = self.store.days_ms_total(start, end, self.tz, day_start=self.day_start, host=self.host)
+        return ms / 1000 if ms else 0  # as an empty sum was
+
     def away_by_day(self, start: datetime, end: datetime) -> dict[date, float]:
         """Seconds away per local day in ``[start, end)`` (an open away stretch included).
 
@@ -333,69 +347,134 @@ class Reports:
 
     # -- pages ------------------------------------------------------------------------------
 
-    def month(self, first: date) -> MonthReport:
-        """The calendar: whole weeks (Monday first) around the month, one store query."""
+    def month(self, first: date, *, outside_tasks: bool = True) -> MonthReport:
+        """The calendar: whole weeks (Monday first) around the month, one store read folded
+        in one pass (milliseconds as integers: every sum is exact, seconds are ms / 1000).
+
+        ``outside_tasks`` False: the days of the neighbouring months get their totals only
+        (no ``top``, areas or tasks: the calendar shows them so unless goals mark them).
+        """
         grid_start = first - timedelta(days=first.weekday())
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         grid_end = last + timedelta(days=6 - last.weekday())
         start, end = self.bounds(grid_start, grid_end)
-        full_day = self.full_day()
-        per_day: dict[date, dict[str, float]] = defaultdict(dict)
-        for total in self.day_totals(start, end):
-            if total.period is not None:
-                per_day[total.period][total.key] = total.seconds
-        today = self.today()
-        month_sums: dict[str, float] = defaultdict(float)
+        # to the ms, as the cells are: the typical day's own cell reaches it exactly
+        full_day = round(self.full_day(), 3)
+        per_day, day_totals = self.day_task_ms(start, end, None if outside_tasks else (first, last))
+        keys: dict[str, int] = {}
+        for tasks in per_day.values():
+            keys.update(tasks)
+        area_of_key = {key: area_of(key) for key in keys}  # once per key, not per day and key
+        own_areas = all(key == area for key, area in area_of_key.items())
+        today = self.today().toordinal()
+        in_first, in_last = first.toordinal(), last.toordinal()
+        month_ms: dict[str, int] = {}
         weeks: list[Week] = []
-        area_of_key: dict[str, str] = {}  # area_of once per key, not once per day and key
-        day = grid_start
-        while day <= grid_end:
+        new = tuple.__new__  # named tuples without their Python-level __new__
+        ordinal = grid_start.toordinal()
+        while ordinal <= grid_end.toordinal():
             cells: list[DayCell] = []
+            week_ms = 0
             for _ in range(7):
-                sums = per_day.get(day, {})
-                by_area: dict[str, float] = {}
-                for key, value in sums.items():
-                    area = area_of_key.get(key)
-                    if area is None:
-                        area = area_of_key[key] = area_of(key)
-                    by_area[area] = by_area.get(area, 0.0) + value
-                areas = by_size(by_area)
-                seconds = sum(sums.values())
-                in_month = day.month == first.month
+                if ordinal in day_totals:  # a neighbouring month's day: its total only
+                    day_ms = day_totals[ordinal]
+                    week_ms += day_ms
+                    seconds = day_ms / 1000 if day_ms else 0
+                    cells.append(
+                        new(
+                            DayCell,
+                            (
+                                date.fromordinal(ordinal),
+                                False,  # in_month
+                                seconds,
+                                (),  # top
+                                0.0,  # rest_seconds
+                                0,  # rest_count
+                                intensity(seconds, full_day),
+                                ordinal == today,
+                                ordinal > today,  # future
+                                NO_MS,  # area_ms
+                                NO_MS,  # task_ms
+                            ),
+                        )
+                    )
+                    ordinal += 1
+                    continue
+                tasks = per_day.get(ordinal, {})
+                if own_areas:
+                    areas = tasks
+                else:
+                    areas = {}
+                    for key, ms in tasks.items():
+                        area = area_of_key[key]
+                        areas[area] = areas.get(area, 0) + ms
+                day_ms = sum(tasks.values())
+                week_ms += day_ms
+                in_month = in_first <= ordinal <= in_last
                 if in_month:
-                    for key, value in sums.items():
-                        month_sums[key] += value
+                    for key, ms in tasks.items():
+                        month_ms[key] = month_ms.get(key, 0) + ms
+                top = top_ms(areas, TOP_PER_DAY)
+                seconds = day_ms / 1000 if day_ms else 0  # as an empty sum was: 0
                 cells.append(
-                    DayCell(
-                        day=day,
-                        in_month=in_month,
-                        seconds=round(seconds, 3),
-                        top=areas[:TOP_PER_DAY],
-                        rest_seconds=round(sum(t.seconds for t in areas[TOP_PER_DAY:]), 3),
-                        rest_count=max(0, len(areas) - TOP_PER_DAY),
-                        areas=areas,
-                        sums=sums,
-                        level=intensity(seconds, full_day),
-                        today=day == today,
-                        future=day > today,
+                    new(
+                        DayCell,
+                        (
+                            date.fromordinal(ordinal),
+                            in_month,
+                            seconds,
+                            tuple([new(KeyTotal, (key, ms / 1000)) for key, ms in top]),
+                            (day_ms - sum(ms for _, ms in top)) / 1000,  # rest_seconds
+                            max(0, len(areas) - TOP_PER_DAY),  # rest_count
+                            intensity(seconds, full_day),
+                            ordinal == today,
+                            ordinal > today,  # future
+                            areas,
+                            tasks,
+                        ),
                     )
                 )
-                day += timedelta(days=1)
+                ordinal += 1
             weeks.append(
                 Week(
                     number=cells[0].day.isocalendar().week,
                     days=tuple(cells),
-                    seconds=round(sum(c.seconds for c in cells), 3),
+                    seconds=week_ms / 1000 if week_ms else 0,
                 )
             )
         in_month_cells = [c for w in weeks for c in w.days if c.in_month]
+        total_ms = sum(month_ms.values())
+        month_areas = month_ms
+        if not own_areas:
+            month_areas = {}
+            for key, ms in month_ms.items():
+                area = area_of_key[key]
+                month_areas[area] = month_areas.get(area, 0) + ms
         return MonthReport(
             first=first,
             weeks=tuple(weeks),
-            seconds=round(sum(c.seconds for c in in_month_cells), 3),
+            seconds=total_ms / 1000 if total_ms else 0,
             days_tracked=sum(1 for c in in_month_cells if c.seconds > 0),
-            tasks=by_size(month_sums),
+            tasks=tuple([new(KeyTotal, (key, ms / 1000)) for key, ms in ranked_ms(month_ms)]),
+            area_ms=month_areas,
         )
+
+    def day_task_ms(
+        self, start: datetime, end: datetime, detail: tuple[date, date] | None = None
+    ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+        """Milliseconds per local day (ordinal) and task in ``[start, end)``, no zeros, and
+        the days outside ``detail`` as their totals only (``Store.day_task_ms``): the
+        store's rows as they are when nothing needs merging, else ``day_totals``'s."""
+        if not self.coarse and not self._running(start, end):
+            return self.store.day_task_ms(
+                start, end, self.tz, day_start=self.day_start, host=self.host, detail=detail
+            )
+        tasks: dict[int, dict[str, int]] = {}
+        for total in self.day_totals(start, end):
+            ms = round(total.seconds * 1000)
+            if total.period is not None and ms > 0:
+                tasks.setdefault(total.period.toordinal(), {})[total.key] = ms
+        return split_detail(tasks, detail)
 
     def day(self, day: date) -> DayReport:
         start, end = day_bounds(day, self.tz, self.day_start)

@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
+from types import MappingProxyType
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -26,6 +28,7 @@ LEVEL_SHARES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
 DEFAULT_FULL_DAY = 8 * 3600.0
 #: Tasks named in each calendar cell; the rest are summed.
 TOP_PER_DAY = 3
+_SECOND = itemgetter(1)
 
 
 class KeyTotal(NamedTuple):
@@ -51,8 +54,13 @@ class CurrentState:
     away: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class DayCell:
+#: An empty map that cannot change (a default shared by every cell without tasks).
+NO_MS: Mapping[str, int] = MappingProxyType({})
+
+
+class DayCell(NamedTuple):
+    """A day of the month's calendar (a named tuple: a month has 42, built in one loop)."""
+
     day: date
     in_month: bool
     seconds: float
@@ -62,15 +70,25 @@ class DayCell:
     level: int
     today: bool
     future: bool
-    #: Every area of the day, biggest first (``top`` is the first ``TOP_PER_DAY``).
-    areas: tuple[KeyTotal, ...] = ()
-    #: Seconds per task of the day (``tasks`` ranks them when asked: only goals do).
-    sums: Mapping[str, float] = field(default_factory=dict)
+    #: Milliseconds per area of the day (no zeros): ``areas`` ranks them when asked.
+    area_ms: Mapping[str, int] = NO_MS
+    #: Milliseconds per task of the day (no zeros): ``tasks`` ranks them (only goals do).
+    task_ms: Mapping[str, int] = NO_MS
+
+    @property
+    def areas(self) -> tuple[KeyTotal, ...]:
+        """Every area of the day, biggest first (``top`` is the first ``TOP_PER_DAY``)."""
+        return by_size({key: ms / 1000 for key, ms in self.area_ms.items()})
+
+    @property
+    def sums(self) -> dict[str, float]:
+        """Seconds per task of the day."""
+        return {key: ms / 1000 for key, ms in self.task_ms.items()}
 
     @property
     def tasks(self) -> tuple[KeyTotal, ...]:
         """The day's tasks, biggest first."""
-        return by_size(dict(self.sums))
+        return by_size(self.sums)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +105,8 @@ class MonthReport:
     seconds: float
     days_tracked: int
     tasks: tuple[KeyTotal, ...]
+    #: Milliseconds per area over the month's days (the trend chart's series).
+    area_ms: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def prev(self) -> date:
@@ -256,6 +276,22 @@ def area_sums(sums: dict[str, float]) -> dict[str, float]:
 
 def _size_order(item: tuple[str, float]) -> tuple[float, str]:
     return -item[1], item[0]
+
+
+def top_ms(sums: Mapping[str, int], count: int) -> list[tuple[str, int]]:
+    """The first ``count`` of ``ranked_ms(sums)``: one sort by size, and the second (by key)
+    only when two of the first ``count + 1`` are equal (their order is the key's)."""
+    ranked = sorted(sums.items(), key=_SECOND, reverse=True)
+    edge = ranked[: count + 1]
+    if len({ms for _, ms in edge}) < len(edge):
+        return ranked_ms(sums)[:count]
+    return ranked[:count]
+
+
+def ranked_ms(sums: Mapping[str, int]) -> list[tuple[str, int]]:
+    """``(key, ms)`` biggest first, equal ones by key (two sorts in C: by key, then by size;
+    a sort keeps the order of equal items, reversed too)."""
+    return sorted(sorted(sums.items()), key=_SECOND, reverse=True)
 
 
 def by_size(sums: dict[str, float]) -> tuple[KeyTotal, ...]:

@@ -240,6 +240,47 @@ class Store(ABC):
         """
         return self.totals(start, end, tz, group=group, by="day", day_start=day_start, host=host)
 
+    def day_task_ms(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+        detail: tuple[date, date] | None = None,
+    ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+        """``day_totals`` of the tasks as ``{local day ordinal: {task: milliseconds}}`` (keys
+        with no whole millisecond left out) and, for the days outside ``detail`` (first and
+        last day; None: every day in detail), their total only, ``{ordinal: ms}`` (their
+        tasks' ms added up): the month page's rows, which it folds itself.
+
+        This, over ``day_totals``, is the reference; SQLite reads its rows straight in.
+        """
+        tasks: dict[int, dict[str, int]] = {}
+        for total in self.day_totals(start, end, tz, day_start=day_start, host=host):
+            ms = round(total.seconds * 1000)
+            if total.period is not None and ms > 0:
+                tasks.setdefault(total.period.toordinal(), {})[total.key] = ms
+        return split_detail(tasks, detail)
+
+    def days_ms_total(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> int:
+        """``day_seconds``'s values added up, in milliseconds (each day's total rounded to
+        the ms first): a period's total to compare with the previous one's.
+
+        This, over ``day_seconds``, is the reference; SQLite sums its kept rows in SQL.
+        """
+        found = self.day_seconds(start, end, tz, day_start=day_start, host=host)
+        return sum(round(seconds * 1000) for seconds in found.values())
+
     def day_totals_json(
         self,
         start: datetime,
@@ -467,6 +508,10 @@ class Store(ABC):
         as the task list shows them).
         """
 
+    def task_paths(self) -> frozenset[str]:
+        """The paths of every host's active tasks (what the colours know; no order)."""
+        return frozenset(t.path for t in self.tasks())
+
     @abstractmethod
     def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
         """Record the paths tasks had from a moment on (idempotent)."""
@@ -584,3 +629,16 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def split_detail(
+    tasks: dict[int, dict[str, int]], detail: tuple[date, date] | None
+) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """``day_task_ms``'s answer from every day's tasks: the days outside ``detail`` as their
+    totals only."""
+    if detail is None:
+        return tasks, {}
+    first, last = detail[0].toordinal(), detail[1].toordinal()
+    inside = {day: keys for day, keys in tasks.items() if first <= day <= last}
+    outside = {day: sum(keys.values()) for day, keys in tasks.items() if not first <= day <= last}
+    return inside, outside

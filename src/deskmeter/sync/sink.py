@@ -83,8 +83,10 @@ def operations(
     for change in latest_per_document(list(changes)):
         if change.document is None:
             ops[change.collection].append(DeleteOne({"_id": change.doc_id, "host": host}))
-        elif change.collection == "switch" and not any(
-            limits.readable([change.document], switch_from_doc)
+        elif (
+            change.collection == "switch"
+            and not limits.plainly_valid_doc(change.document)  # the usual case: checked so
+            and not any(limits.readable([change.document], switch_from_doc))
         ):
             continue  # outside deskmeter.limits (reported there): never shipped
         elif (problem := refused(change)) is not None:

@@ -35,8 +35,15 @@ WEEK_COLOUR = "#4e79a7"
 
 
 def _cell(
-    cell: DayCell, palette: Callable[[str], str], mark: GoalMark | None, day_base: str, query: str
+    cell: DayCell,
+    palette: Callable[[str], str],
+    mark: GoalMark | None,
+    day_base: str,
+    query: str,
+    seen: dict[str, tuple[str, str]],
 ) -> str:
+    """A day's ``<td>``; ``seen`` keeps each key's swatch and escaped name (a key is on many
+    days)."""
     iso = cell.day.isoformat()
     classes = f"day level-{cell.level}"
     if not cell.in_month:
@@ -57,9 +64,13 @@ def _cell(
     if cell.top and cell.in_month:  # a neighbouring month's day: its total only
         lines = []
         for t in cell.top:
-            key, spent = escape(t.key), duration(t.seconds)
+            known = seen.get(t.key)
+            if known is None:
+                known = seen[t.key] = (str(dot(palette(t.key))), str(escape(t.key)))
+            swatch, key = known
+            spent = duration(t.seconds)
             lines.append(
-                f'<li>{dot(palette(t.key))}<span class="key" title="{key} · {spent}">{key}</span>'
+                f'<li>{swatch}<span class="key" title="{key} · {spent}">{key}</span>'
                 f'<span class="num">{spent}</span></li>'
             )
         rest = (
@@ -117,8 +128,11 @@ def calendar_weeks(
     day_base, week_base = str(escape(day_base)), str(escape(week_base))
     query = str(escape(query))
     rows = []
+    seen: dict[str, tuple[str, str]] = {}
     for index, week in enumerate(report.weeks):
-        cells = "".join(_cell(c, palette, day_marks.get(c.day), day_base, query) for c in week.days)
+        cells = "".join(
+            _cell(c, palette, day_marks.get(c.day), day_base, query, seen) for c in week.days
+        )
         mark = week_marks[index] if index < len(week_marks) else None
         rows.append(f"\n<tr>\n{cells}{_week(week, mark, max_week, week_base, query)}</tr>\n")
     return Markup("".join(rows))  # noqa: S704 - every text interpolated is escaped

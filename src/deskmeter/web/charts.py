@@ -8,6 +8,7 @@ attributes, never inline styles), so the strict Content-Security-Policy holds.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -98,10 +99,14 @@ def _label(trend: Trend, index: int) -> str:
     return period.strftime("%b")
 
 
+#: The ".0" of a whole number in a path's one-decimal numbers.
+_WHOLE = re.compile(r"\.0(?![0-9])")
+
+
 def _num(value: float) -> str:
     """A coordinate with at most one decimal and no trailing ``.0`` (the chart's bytes)."""
     text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return text[:-2] if text[-1] == "0" else text
 
 
 def _step(top_hours: float) -> float:
@@ -124,52 +129,85 @@ def _series_keys(trend: Trend, limit: int) -> tuple[list[tuple[str, float]], flo
     return ranked[:limit], sum(seconds for _, seconds in ranked[limit:])
 
 
+class Bar(NamedTuple):
+    """What the chart draws of a period: its x label, its total, its seconds per series (the
+    named keys in order, then "other") and, for the tooltip, its biggest part's key and
+    seconds and how many parts it has (0: an empty bar)."""
+
+    text: str
+    seconds: float
+    stacked: list[float]
+    top_key: str
+    top_seconds: float
+    parts: int
+
+
 def build_chart(trend: Trend, colours: TaskColours, *, limit: int = MAX_SERIES) -> Chart:
     """Stacked bars of the trend's ``limit`` biggest keys (areas) and "other": a series is one
     SVG path whatever the number of bars, so the chart stays small with many tasks."""
+    keys, rest = _series_keys(trend, limit)
+    order = {key: index for index, (key, _) in enumerate(keys)}
+    other = len(keys)
+    bars = []
+    for index, bar in enumerate(trend.bars):
+        stacked = [0.0] * (len(keys) + 1)
+        for part in bar.parts:
+            stacked[order.get(part.key, other)] += part.seconds
+        top = bar.parts[0] if bar.parts else None
+        bars.append(
+            Bar(
+                _label(trend, index),
+                bar.seconds,
+                stacked,
+                top.key if top else "",
+                top.seconds if top else 0.0,
+                len(bar.parts),
+            )
+        )
+    return draw_chart(bars, keys, rest, colours)
+
+
+def draw_chart(
+    bars: list[Bar], keys: list[tuple[str, float]], rest: float, colours: TaskColours
+) -> Chart:
+    """The chart's geometry: a path per series (a sub-path per bar), a tooltip box per bar,
+    the x labels and the hour lines."""
     base = float(HEIGHT - BOTTOM)
     right = float(WIDTH - RIGHT)
-    count = max(1, len(trend.bars))
+    count = max(1, len(bars))
     slot = (right - LEFT) / count
     width = slot * (1 - GAP_SHARE)
-    bar_seconds = [bar.seconds for bar in trend.bars]  # a sum each: once per bar
-    top_seconds = max(bar_seconds, default=0.0)
+    top_seconds = max((bar.seconds for bar in bars), default=0.0)
     top_hours = max(1.0, math.ceil(top_seconds / 3600))
     step = _step(top_hours)
     scale_hours = math.ceil(top_hours / step) * step
     per_second = (base - TOP) / (scale_hours * 3600)
-    keys, rest = _series_keys(trend, limit)
-    order = {key: index for index, (key, _) in enumerate(keys)}
     other = len(keys)
     paths: list[list[str]] = [[] for _ in range(len(keys) + 1)]
     columns: list[Column] = []
-    texts = [_label(trend, index) for index in range(len(trend.bars))]
     bar_width = round(width, 1)
-    for index, bar in enumerate(trend.bars):
+    wide = _num(bar_width)
+    for index, bar in enumerate(bars):
         x = round(LEFT + index * slot + (slot - width) / 2, 1)
-        stacked = [0.0] * (len(keys) + 1)
-        for part in bar.parts:
-            stacked[order.get(part.key, other)] += part.seconds
+        left = _num(x)
         y = base
-        for series, seconds in enumerate(stacked):
+        for segments, seconds in zip(paths, bar.stacked, strict=True):
             if seconds <= 0:
                 continue
             height = max(seconds * per_second, 0.5)
             y -= height
-            top = _num(y)
-            paths[series].append(f"M{_num(x)} {top}v{_num(height)}h{_num(bar_width)}V{top}z")
+            # one decimal each; the ".0"s go in one pass over the path (as _num drops them)
+            top = f"{y:.1f}"
+            segments.append(f"M{left} {top}v{height:.1f}h{wide}V{top}z")
         if bar.parts:
-            shown = ", ".join(
-                f"{part.key} {duration(part.seconds)}" for part in bar.parts[:TITLE_PARTS]
-            )
-            more = len(bar.parts) - TITLE_PARTS
+            more = bar.parts - TITLE_PARTS
             columns.append(
                 Column(
                     x=x,
                     y=round(y, 1),
                     height=round(base - y, 1),
-                    title=f"{texts[index]} · {duration(bar_seconds[index])}: {shown}"
-                    + (f" and {more} more" if more > 0 else ""),
+                    title=f"{bar.text} · {duration(bar.seconds)}: {bar.top_key} "
+                    f"{duration(bar.top_seconds)}" + (f" and {more} more" if more > 0 else ""),
                 )
             )
     named = [*keys, ("other", rest)] if rest > 0 else keys
@@ -182,13 +220,12 @@ def build_chart(trend: Trend, colours: TaskColours, *, limit: int = MAX_SERIES) 
         if colour in used:  # two areas whose hues meet: the later one takes a spare colour
             colour = next((c for c in SPARE_COLOURS if c not in used), colour)
         used.add(colour)
-        drawn.append(Series(key=key, colour=colour, seconds=seconds, path="".join(paths[n])))
-    series_list = tuple(drawn)
+        path = _WHOLE.sub("", "".join(paths[n]))
+        drawn.append(Series(key=key, colour=colour, seconds=seconds, path=path))
     every = max(1, math.ceil(count / MAX_LABELS))
     labels = tuple(
-        Label(x=round(LEFT + i * slot + slot / 2, 2), text=texts[i])
-        for i in range(len(trend.bars))
-        if i % every == 0
+        Label(x=round(LEFT + i * slot + slot / 2, 2), text=bars[i].text)
+        for i in range(0, len(bars), every)
     )
     grid = tuple(
         GridLine(y=round(base - h * 3600 * per_second, 2), text=f"{h:g}h")
@@ -201,7 +238,7 @@ def build_chart(trend: Trend, colours: TaskColours, *, limit: int = MAX_SERIES) 
         right=right,
         base=base,
         bar_width=bar_width,
-        series=series_list,
+        series=tuple(drawn),
         columns=tuple(columns),
         labels=labels,
         grid=grid,
@@ -219,9 +256,10 @@ def chart_svg(chart: Chart, label: str) -> Markup:
         f'\n<svg class="trend" viewBox="0 0 {chart.width} {chart.height}" role="img" '
         f'aria-label="{escape(label)}">\n  '
     ]
+    x1, x2, text_x = _num(left), _num(right), _num(label_x)
     parts.extend(
-        f'<line class="grid" x1="{_num(left)}" x2="{_num(right)}" y1="{_num(g.y)}" '
-        f'y2="{_num(g.y)}"/><text class="grid-label" x="{_num(label_x)}" y="{_num(g.y + 4)}">'
+        f'<line class="grid" x1="{x1}" x2="{x2}" y1="{_num(g.y)}" '
+        f'y2="{_num(g.y)}"/><text class="grid-label" x="{text_x}" y="{_num(g.y + 4)}">'
         f"{escape(g.text)}</text>"
         for g in chart.grid
     )
@@ -232,15 +270,16 @@ def chart_svg(chart: Chart, label: str) -> Markup:
         for s in chart.series
     )
     parts.append("\n  ")
+    wide = _num(chart.bar_width)
     parts.extend(  # each bar's tooltip: an invisible box over it
-        f'<rect class="hit" x="{_num(c.x)}" y="{_num(c.y)}" width="{_num(chart.bar_width)}" '
+        f'<rect class="hit" x="{_num(c.x)}" y="{_num(c.y)}" width="{wide}" '
         f'height="{_num(c.height)}"><title>{escape(c.title)}</title></rect>'
         for c in chart.columns
     )
     parts.append("\n  ")
-    label_y = chart.base + 16
+    label_y = _num(chart.base + 16)
     parts.extend(
-        f'<text class="x-label" x="{_num(lb.x)}" y="{_num(label_y)}">{escape(lb.text)}</text>'
+        f'<text class="x-label" x="{_num(lb.x)}" y="{label_y}">{escape(lb.text)}</text>'
         for lb in chart.labels
     )
     parts.append("\n</svg>")  # the legend is the page's, under the chart's scrolling box

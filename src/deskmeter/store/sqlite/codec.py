@@ -11,12 +11,13 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from deskmeter import limits
 from deskmeter.hosts import character_problem
 from deskmeter.ids import HEX_ID, is_hex_id
-from deskmeter.models import Switch, checked_switch
+from deskmeter.models import Switch, SwitchValues, checked_switch
 from deskmeter.store.instants import EPOCH, FLOAT_EXACT_US, MICROSECOND, from_us, to_us
 
 _HEX = HEX_ID
@@ -138,6 +139,38 @@ def switch_rows(switches: Iterable[Switch], numbers: dict[str, int]) -> list[Row
             1 if s.away else 0,
         )
         for s in switches
+    ]
+
+
+def values_texts(values: Iterable[SwitchValues]) -> set[str]:
+    """The names in switch values that go into the ``label`` table."""
+    values = values if isinstance(values, list) else list(values)
+    texts: set[str | None] = set()
+    for column in range(4, 8):
+        texts.update(map(itemgetter(column), values))
+    texts.discard(None)
+    return texts  # type: ignore[return-value]
+
+
+def values_rows(values: Iterable[SwitchValues], numbers: dict[str, int]) -> list[Row]:
+    """The rows of switch values already checked (``models.SwitchValues``: the row's own
+    order, with texts where the row has label numbers); as ``switch_rows``, with no
+    ``Switch`` or ``datetime`` to take apart."""
+    hex_id, from_hex = _HEX.fullmatch, bytes.fromhex
+    number = numbers.get  # .get(None) is None: no task
+    return [
+        (
+            start,
+            from_hex(key) if hex_id(key) else key,
+            delta,
+            index,
+            numbers[workspace],
+            number(task),  # type: ignore[arg-type]
+            number(task_id),  # type: ignore[arg-type]
+            numbers[host],
+            1 if away else 0,
+        )
+        for start, key, delta, index, workspace, task, task_id, host, away in values
     ]
 
 

@@ -28,6 +28,7 @@ from deskmeter.store.day_grid import AWAY, TASK, WORKSPACE, DayGrid, Zone, day_r
 from deskmeter.store.sqlite.combined import Row, Sums, add_combined_rows
 from deskmeter.store.sqlite.totals_sql import (
     ALL_HOSTS,
+    COMBINED_COPY,
     COMBINED_SUMS,
     DAYS_TABLE,
     GROUPS,
@@ -133,6 +134,23 @@ def overlap_days(db: sqlite3.Connection, grid: DayGrid, back: int) -> set[int]:
     return found
 
 
+#: Noted days at least this dense in their span: their overlaps found in one pass.
+_DENSE = 0.5
+
+
+def _mixed_days(
+    db: sqlite3.Connection, zone: Zone, days: list[int], grids: Sequence[DayGrid], back: int
+) -> set[int]:
+    """The noted ``days`` (sorted) on which two switches overlap: one window pass over their
+    whole span when they fill most of it (a bulk import's year), else one per run."""
+    if len(grids) > 1 and len(days) >= _DENSE * (days[-1] - days[0] + 1):
+        return overlap_days(db, DayGrid(zone, days[0], days[-1]), back) & set(days)
+    found: set[int] = set()
+    for grid in grids:
+        found |= overlap_days(db, grid, back)
+    return found
+
+
 def refresh_days(
     db: sqlite3.Connection,
     zone: Zone,
@@ -165,13 +183,14 @@ def refresh_days(
                 )
     for statement in HOST_SUMS:  # every day at once: one pass over their switches
         db.execute(statement, {"lookback": back})
-    mixed: set[int] = set()
-    for grid in grids:
-        mixed |= overlap_days(db, grid, back)
+    mixed = _mixed_days(db, zone, ordered, grids, back)
     if mixed:
         db.executemany("UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed])
     present = stored_hosts(db)
-    db.execute(COMBINED_SUMS.format(hosts=", ".join(map(str, present)) or "NULL"))
+    if len(present) == 1:  # one host: its rows as they are (no sums to make)
+        db.execute(COMBINED_COPY, (present[0],))
+    else:
+        db.execute(COMBINED_SUMS.format(hosts=", ".join(map(str, present)) or "NULL"))
     for first, last in day_runs(mixed):
         part = DayGrid(zone, first, last)
         rows = fetch(db, part.bounds[0], part.bounds[-1], back)

@@ -23,6 +23,7 @@ from deskmeter.store.day_grid import Zone, fold
 from deskmeter.store.instants import from_us
 from deskmeter.store.sqlite.connection import Connections
 from deskmeter.store.sqlite.kept_json import day_rows_json
+from deskmeter.store.sqlite.month_rows import DayTaskMs, day_task_ms, days_ms_total
 from deskmeter.store.sqlite.switches import NO_SUCH_HOST, SwitchTable
 from deskmeter.store.totals import MIDNIGHT, Period, Sums
 
@@ -160,6 +161,37 @@ class KeptTotals:
             if db is None:
                 return None
             return day_rows_json(db, self._day_totals, zone, start, end, group_code, number)
+
+    def day_task_ms(
+        self,
+        start: datetime,
+        end: datetime,
+        zone: Zone,
+        host: str | None,
+        detail: tuple[int, int] | None,
+    ) -> DayTaskMs | None:
+        """Milliseconds per local day and task (the month page's rows, month_rows.py)."""
+        number = self._switches.host_number(host)
+        if number == NO_SUCH_HOST:
+            return {}, {}
+        with self._rows(zone) as db:
+            if db is None:
+                return None
+            return day_task_ms(
+                db, self._day_totals, self._switches.labels, zone, start, end, number, detail
+            )
+
+    def days_ms_total(
+        self, start: datetime, end: datetime, zone: Zone, host: str | None
+    ) -> int | None:
+        """The day totals of ``[start, end)`` added up, in ms (month_rows.py)."""
+        number = self._switches.host_number(host)
+        if number == NO_SUCH_HOST:
+            return 0
+        with self._rows(zone) as db:
+            if db is None:
+                return None
+            return days_ms_total(db, self._day_totals, zone, start, end, number)
 
     def day_seconds(
         self,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from deskmeter.models import State, Switch, Task, TaskHistoryEntry, Total
+from deskmeter.models import State, Switch, SwitchValues, Task, TaskHistoryEntry, Total
 from deskmeter.store.adopt import Adopted, adopt
 from deskmeter.store.base import SortOrder, Store, StoreError, state_host
 from deskmeter.store.day_grid import GROUP_CODES, Zone
@@ -89,6 +89,11 @@ class SQLiteStore(Store):
 
     def add_switches(self, switches: Iterable[Switch]) -> int:
         return self._switches.add(switches)
+
+    def add_switch_values(self, values: Iterable[SwitchValues]) -> int:
+        """``add_switches`` for switch values checked at the boundary (a bulk import's
+        ``importing/quick.py`` rows): written without a ``Switch`` per value."""
+        return self._switches.add_values(values)
 
     def delete_switches(self, ids: Iterable[str]) -> int:
         """Remove switches by id (maintenance; the tracker never deletes); return how many."""
@@ -186,6 +191,38 @@ class SQLiteStore(Store):
             return kept
         return super().day_totals_json(start, end, tz, group=group, day_start=day_start, host=host)
 
+    def day_task_ms(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+        detail: tuple[date, date] | None = None,
+    ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+        """Milliseconds per local day and task, read from the kept day totals in one pass."""
+        days = None if detail is None else (detail[0].toordinal(), detail[1].toordinal())
+        kept = self._kept.day_task_ms(start, end, Zone(tz, day_start), host, days)
+        if kept is not None:
+            return kept
+        return super().day_task_ms(start, end, tz, day_start=day_start, host=host, detail=detail)
+
+    def days_ms_total(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: ZoneInfo,
+        *,
+        day_start: timedelta = MIDNIGHT,
+        host: str | None = None,
+    ) -> int:
+        """The local days' totals added up, in ms: one SQL sum of the kept day totals."""
+        kept = self._kept.days_ms_total(start, end, Zone(tz, day_start), host)
+        if kept is not None:
+            return kept
+        return super().days_ms_total(start, end, tz, day_start=day_start, host=host)
+
     def day_seconds(
         self,
         start: datetime,
@@ -222,6 +259,9 @@ class SQLiteStore(Store):
 
     def tasks(self, *, include_inactive: bool = False, host: str | None = None) -> list[Task]:
         return self._tasks.tasks(include_inactive=include_inactive, host=host)
+
+    def task_paths(self) -> frozenset[str]:
+        return self._tasks.paths()
 
     def add_task_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
         self._tasks.add_history(entries)

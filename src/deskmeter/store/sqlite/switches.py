@@ -12,10 +12,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from deskmeter import limits
-from deskmeter.models import Switch
+from deskmeter.models import Switch, SwitchValues
 from deskmeter.store.base import SortOrder
 from deskmeter.store.instants import to_us
 from deskmeter.store.sqlite.changelog import ChangeLog
@@ -24,11 +25,14 @@ from deskmeter.store.sqlite.codec import (
     SWITCH_COLUMNS,
     SWITCH_MARKS,
     Labels,
+    Row,
     encode_id,
     row_switch,
     rows_switches,
     switch_rows,
     switch_texts,
+    values_rows,
+    values_texts,
 )
 from deskmeter.store.sqlite.connection import Connections
 from deskmeter.store.sqlite.switch_json import page_json
@@ -40,6 +44,8 @@ _IDS_PER_QUERY = 500
 NO_SUCH_HOST = -1
 #: Rows per INSERT batch inside one transaction.
 _WRITE_CHUNK = 10_000
+#: A row's id key, its delta, its (start, delta).
+_KEY, _DELTA, _SPAN = itemgetter(1), itemgetter(2), itemgetter(0, 2)
 #: From this many switches a write lifts the change counter's per-row trigger (totals.py).
 _BULK_ROWS = 500
 
@@ -87,8 +93,20 @@ class SwitchTable:
                 limits.validate_switch(switch)  # refuse what the queries cannot handle
         numbers = self.labels.numbers(db, switch_texts(switches))
         self._pending_labels.update(numbers)
-        rows = switch_rows(switches, numbers)
-        keys = list(dict.fromkeys(r[1] for r in rows))
+        return self._write(db, switch_rows(switches, numbers), [s.id for s in switches])
+
+    def put_values(self, db: sqlite3.Connection, values: Sequence[SwitchValues]) -> int:
+        """``put`` for switch values already checked at the boundary (``models.SwitchValues``,
+        a bulk import's): straight to rows, no ``Switch`` per value."""
+        if not values:
+            return 0
+        numbers = self.labels.numbers(db, values_texts(values))
+        self._pending_labels.update(numbers)
+        return self._write(db, values_rows(values, numbers), [v[1] for v in values])
+
+    def _write(self, db: sqlite3.Connection, rows: list[Row], ids: list[str]) -> int:
+        """Write encoded rows (``ids``: their ids as text) and note their days."""
+        keys = list(dict.fromkeys(map(_KEY, rows)))
         replaced = self.day_totals.old_rows(db, keys)  # their old days are recomputed too
         insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
         if len(rows) >= _BULK_ROWS:
@@ -97,10 +115,10 @@ class SwitchTable:
             db.executemany(insert, rows)
         db.execute(
             "UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1",
-            (max(r[2] for r in rows),),
+            (max(map(_DELTA, rows)),),
         )
-        ChangeLog.record(db, "switch", (s.id for s in switches), "upsert")
-        self.day_totals.note([*replaced, *((r[0], r[2]) for r in rows)], len(keys) - len(replaced))
+        ChangeLog.record(db, "switch", ids, "upsert")
+        self.day_totals.note([*replaced, *map(_SPAN, rows)], len(keys) - len(replaced))
         return len(rows)
 
     @contextmanager
@@ -134,6 +152,19 @@ class SwitchTable:
                     written += self.put(db, chunk)
                     chunk = []
             written += self.put(db, chunk)
+        return written
+
+    def add_values(self, values: Iterable[SwitchValues]) -> int:
+        """``add`` for switch values already checked (``put_values``)."""
+        written = 0
+        with self.transaction() as db:
+            chunk: list[SwitchValues] = []
+            for item in values:
+                chunk.append(item)
+                if len(chunk) >= _WRITE_CHUNK:
+                    written += self.put_values(db, chunk)
+                    chunk = []
+            written += self.put_values(db, chunk)
         return written
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -224,6 +255,8 @@ class SwitchTable:
         return int(rows[0][0]) if rows else NO_SUCH_HOST
 
     def count_existing(self, ids: Sequence[str]) -> int:
+        if not self._connections.query("SELECT 1 FROM switch LIMIT 1"):
+            return 0  # an empty store (a first import): nothing to look up
         unique = [encode_id(i) for i in dict.fromkeys(ids)]
         found = 0
         for first in range(0, len(unique), _IDS_PER_QUERY):

@@ -58,6 +58,11 @@ class TaskTables:
         )
         return [task_row(r) for r in rows]
 
+    def paths(self) -> frozenset[str]:
+        """The paths of every host's active tasks (``tasks``'s, without building a Task)."""
+        rows = self._connections.query("SELECT DISTINCT path FROM task WHERE active = 1", ())
+        return frozenset(r[0] for r in rows)
+
     def add_history(self, entries: Sequence[TaskHistoryEntry]) -> None:
         with self._connections.transaction() as db:
             db.executemany(

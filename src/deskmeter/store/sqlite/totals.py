@@ -80,6 +80,10 @@ from deskmeter.store.sqlite.totals_sql import (
 from deskmeter.store.totals import AWAY_KEY
 
 log = logging.getLogger(__name__)
+#: From this many changed switches ``note`` works by UTC days (``_note_bulk``).
+_BULK_SPANS = 2000
+#: A UTC day, µs.
+_UTC_DAY = 86_400_000_000
 
 
 class DayTotals:
@@ -183,8 +187,8 @@ class DayTotals:
 
     def old_rows(self, db: sqlite3.Connection, keys: Sequence[Any]) -> list[tuple[int, int]]:
         """(start µs, delta ms) of the stored switches with these ids (before a change)."""
-        if self._zone is None:
-            return []
+        if self._zone is None or db.execute("SELECT 1 FROM switch LIMIT 1").fetchone() is None:
+            return []  # (an empty store: a first import looks nothing up)
         found: list[tuple[int, int]] = []
         unique = list(dict.fromkeys(keys))
         for first in range(0, len(unique), IDS_PER_QUERY):
@@ -200,6 +204,9 @@ class DayTotals:
         self._added += added
         if self._zone is None or not spans:
             return
+        if len(spans) >= _BULK_SPANS:
+            self._note_bulk(spans)
+            return
         lo = min(s for s, _ in spans)
         hi = max(s + d * 1000 for s, d in spans)
         grid = DayGrid.covering(self._zone, lo, hi)
@@ -212,6 +219,27 @@ class DayTotals:
                 days.add(base + max(index, 1))
             else:
                 days.update(range(base + max(index, 1), base + after(bounds, end - 1) + 1))
+
+    def _note_bulk(self, spans: Sequence[tuple[int, int]]) -> None:
+        """``note`` for many spans: the UTC days (86,400 s from the epoch) they touch, in one
+        comprehension, then every local day that overlaps one of those. A local day next to
+        the spans may be noted too: recomputing it changes nothing (the rows are recomputed
+        from the switches, never adjusted), and it costs one day."""
+        assert self._zone is not None
+        whole = _UTC_DAY
+        utc_days: set[int] = set()
+        for first, last in {
+            (start // whole, (start + delta * 1000 - 1) // whole if delta > 0 else start // whole)
+            for start, delta in spans
+        }:
+            utc_days.update(range(first, last + 1))
+        ordered = sorted(utc_days)
+        grid = DayGrid.covering(self._zone, ordered[0] * whole, (ordered[-1] + 1) * whole - 1)
+        bounds, base, after = grid.bounds, grid.first - 1, bisect.bisect_right
+        for utc_day in ordered:
+            first = after(bounds, utc_day * whole)
+            last = after(bounds, (utc_day + 1) * whole - 1)
+            self._days.update(range(base + max(first, 1), base + min(last, len(bounds) - 1) + 1))
 
     def flush(self, db: sqlite3.Connection) -> None:
         """Recompute the noted days (the last step of the outermost switch transaction)."""

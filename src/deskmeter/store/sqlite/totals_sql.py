@@ -125,6 +125,13 @@ COMBINED_SUMS = (
     "AND day IN (SELECT day FROM temp.refresh_day WHERE mixed = 0) "
     "GROUP BY grp, day, label, ws_index"
 )
+#: ``COMBINED_SUMS`` when one host has switches: its rows as they are (parameter: the host).
+COMBINED_COPY = (
+    f"INSERT INTO day_total (host, grp, day, label, ws_index, us) SELECT {ALL_HOSTS}, grp, "
+    "day, label, ws_index, us FROM day_total WHERE host = ? "
+    f"AND grp IN ({TASK}, {WORKSPACE}, {AWAY}) "
+    "AND day IN (SELECT day FROM temp.refresh_day WHERE mixed = 0)"
+)
 
 #: The days of a run on which two switches of positive length overlap: each switch with the
 #: latest end of those before it (by start, a window function); a start before that end

@@ -18,12 +18,13 @@ from deskmeter.reports.shares import whole_percents
 from deskmeter.reports.switch_filter import KINDS, SwitchFilter
 from deskmeter.reports.timesheet import build_timesheet, timesheet_csv
 from deskmeter.store.totals import day_of
-from deskmeter.web import markup
+from deskmeter.web import markup, month_markup
 from deskmeter.web.calendar_grid import GoalMark, calendar_weeks
 from deskmeter.web.charts import build_chart, chart_svg, heatmap_svg
 from deskmeter.web.colors import TaskColours, shared_colours
 from deskmeter.web.context import current_reports, times_hidden, web_context
 from deskmeter.web.hosts import host_query
+from deskmeter.web.month_chart import month_chart
 from deskmeter.web.params import (
     MAX_RANGE_DAYS,
     ParameterError,
@@ -47,6 +48,8 @@ blueprint.add_app_template_global(whole_percents, "whole_percents")
 PAGE_WINDOW = 2
 #: How often an open page of today reloads its numbers (seconds).
 REFRESH_SECONDS = 60
+#: The month's tasks shown as chips under the calendar.
+MONTH_CHIPS = 16
 #: The longest timesheet (days).
 MAX_TIMESHEET_DAYS = 366
 
@@ -73,7 +76,7 @@ def day(day_text: str) -> str:
 
 
 def colours() -> TaskColours:
-    known = [t.path for t in current_reports().store.tasks()]
+    known = current_reports().store.task_paths()
     return shared_colours(web_context().settings.views.colors, known)
 
 
@@ -161,14 +164,25 @@ def calendar_of_day(day_text: str) -> BaseResponse:
 def calendar(year: int, month: int) -> str:
     first = parse_month(year, month)
     reports = current_reports()
-    report = reports.month(first)
-    palette = colours()
     goals = web_context().settings.goals
+    # the neighbouring months' days show their totals only, unless goals mark them
+    report = reports.month(first, outside_tasks=bool(goals))
+    palette = colours()
+    query = host_query()
+    month_root = url_for("pages.calendar", year=1, month=1, host=None)[: -len("1/1")]
+    chart = month_chart(report, palette)
     return render_template(
         "calendar.html",
         report=report,
         palette=palette,
-        chart=build_chart(reports.month_trend(report), palette),
+        chart=chart,
+        chart_keys=month_markup.chart_legend(chart.series),
+        chips=month_markup.task_chips(report.tasks[:MONTH_CHIPS], palette),
+        year_links=month_markup.year_strip(first.month, f"{month_root}{first.year}/", query),
+        month_root=month_root,
+        month_name=first.strftime("%B %Y"),
+        picker_url=url_for("pages.calendar_picker"),
+        query=query,
         full_day=reports.full_day(),
         weeks=calendar_weeks(
             report,
@@ -180,7 +194,7 @@ def calendar(year: int, month: int) -> str:
             max_week=max((w.seconds for w in report.weeks), default=0.0),
             day_base=url_for("pages.day", day_text="0", host=None)[:-1],
             week_base=url_for("pages.week", day_text="0", host=None)[:-1],
-            query=host_query(),
+            query=query,
         ),
         today_day=reports.today(),
         goals_set=bool(goals),
@@ -381,14 +395,15 @@ def _seconds_between(first: date, last: date) -> float:
 def _delta_month(first: date, seconds: float) -> Delta:
     previous = (first - timedelta(days=1)).replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    reports = current_reports()
     return compare(
-        _seconds_between,
+        reports.seconds_of_days,
         seconds,
         first,
         last,
         previous,
         first - timedelta(days=1),
-        current_reports().today(),
+        reports.today(),
         previous.strftime("%B %Y"),
         ordinal_day,
     )

@@ -1,0 +1,167 @@
+"""The bulk write's own ways of keeping the day totals give the reference's totals.
+
+From a couple of thousand switches a write notes its days by UTC day
+(``DayTotals._note_bulk``), finds the overlaps of a dense span in one window pass
+(``day_refresh._mixed_days``) and copies a lone host's rows as the combined scope
+(``totals_sql.COMBINED_COPY``); an import writes values checked at the boundary
+(``importing/quick.py``, ``SwitchTable.put_values``). The small random histories of
+``test_bulk_import.py`` never reach those sizes: here random imports of thousands of switches
+(one host and three; away stretches, overlaps, zero-length switches, repeated ids, switches
+across midnight and both of Madrid's daylight-saving changes; dense weeks with empty days and
+sparse years) into stores that hold switches already (some replaced), compared with the
+reference in every zone and start of day, per host and for all hosts.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from deskmeter.formats import ImportContext, open_import
+from deskmeter.importing.loader import import_switches
+from deskmeter.models import Switch
+from deskmeter.records import write_json
+from deskmeter.store.sqlite import SQLiteStore, day_refresh
+from deskmeter.store.totals import local_midnight
+from tests.store_totals.support import BASES, HOSTS, MADRID, ZONES, answers, reference
+
+TASKS = (None, "work/a", "work/b", "home", "")
+WORKSPACES = ((0, "code"), (1, ""), (2, "web"))
+
+
+def history(seed: int, hosts: tuple[str, ...], days: int, busy: float, count: int) -> list[Switch]:
+    """``count`` switches on the ``busy`` share of ``days`` days around Madrid's autumn change;
+    every id keeps its host (an import never moves one), one in ten ids used twice."""
+    rng = random.Random(seed)
+    first = BASES[0] - timedelta(days=days // 2)
+    chosen = [d for d in range(days) if rng.random() < busy] or [0]
+    out = []
+    for number in range(count):
+        key = number if rng.random() > 0.1 else rng.randrange(0, max(1, number))
+        day = rng.choice(chosen)
+        start = first + timedelta(days=day, milliseconds=rng.randrange(0, 86_400_000))
+        delta_ms = rng.choice((0, rng.randrange(1, 3_600_000), rng.randrange(1, 30 * 3_600_000)))
+        index, workspace = rng.choice(WORKSPACES)
+        task = rng.choice(TASKS)
+        out.append(
+            Switch(
+                id=f"{key:024x}",
+                date=start,
+                delta=delta_ms / 1000,
+                workspace_index=index,
+                workspace=workspace,
+                task_id=task,
+                task=task,
+                host=hosts[key % len(hosts)],
+                away=rng.random() < 0.15,
+            )
+        )
+    return out
+
+
+def imported(store: SQLiteStore, switches: list[Switch], folder: Path) -> int:
+    path = folder / "export.json"
+    with path.open("w", encoding="utf-8") as out:
+        write_json(switches, out)
+    _, source = open_import(str(path), ImportContext(tz=MADRID))
+    result = import_switches(source, store)
+    assert not result.problems, result.problems
+    return result.written
+
+
+def spans(switches: list[Switch]) -> list[tuple[datetime, datetime]]:
+    """The whole span of the switches (by local days), a month inside it, and one day."""
+    lo = min(s.date for s in switches) - timedelta(days=1)
+    hi = max(s.end for s in switches) + timedelta(days=1)
+    return [
+        (lo, hi),
+        (BASES[0] - timedelta(days=20), BASES[0] + timedelta(days=11)),
+        (BASES[0], BASES[0] + timedelta(days=1)),
+    ]
+
+
+CASES = {
+    "one host, dense weeks with empty days": (HOSTS[:1], 60, 0.7, 2_500),
+    "three hosts, dense weeks with empty days": (HOSTS, 60, 0.7, 2_500),
+    "three hosts, a sparse three years": (HOSTS, 3 * 365, 0.05, 2_200),
+    "one host, two dense seasons (both daylight-saving changes)": (HOSTS[:1], 160, 0.9, 3_000),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("zone_index", [0, 1, 2, 3])
+def test_a_bulk_import_keeps_the_reference_totals(
+    case: str, zone_index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hosts, days, busy, count = CASES[case]
+    seed = zone_index * 100 + sorted(CASES).index(case)
+    switches = history(seed, hosts, days, busy, count)
+    before = history(seed + 1, hosts, days, busy, count // 4)  # ids shared: some replaced
+    passes: list[int] = []
+    real = day_refresh.overlap_days
+    monkeypatch.setattr(
+        day_refresh,
+        "overlap_days",
+        lambda *a: passes.append(1) or real(*a),  # type: ignore[func-returns-value]
+    )
+    with SQLiteStore(tmp_path / "bulk.db") as store:
+        tz, day_start = ZONES[zone_index]  # the zone the rows are kept for while importing
+        store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+        store.add_switches(before)
+        passes.clear()
+        assert imported(store, switches, tmp_path) == len(switches)
+        if busy > 0.5:  # the whole dense span in one pass (not one per run of days)
+            assert len(passes) == 1
+        for start, end in spans(switches):
+            lo = local_midnight(start.astimezone(tz).date(), tz, day_start)
+            hi = local_midnight(end.astimezone(tz).date(), tz, day_start)
+            for a, b in ((lo, hi), (start, end)):  # whole days and ragged edges
+                for host in (None, *hosts):
+                    got = answers(store, a, b, tz, day_start, host)
+                    want = reference(store, a, b, tz, day_start, host)
+                    for name, expected in want.items():
+                        assert got[name] == expected, (name, case, a, b, host)
+
+
+def named(row: tuple[int, ...], text: dict[int, object]) -> tuple[object, ...]:
+    """A kept row with its label numbers as their texts (numbered in any order)."""
+    if len(row) == 3:  # day_host: host, day, switches
+        return (text[row[0]], *row[1:])
+    return (text[row[0]], row[1], row[2], text[row[3]], *row[4:])
+
+
+def test_a_bulk_write_of_switch_values_equals_one_of_switches(tmp_path: Path) -> None:
+    """``add_switch_values`` (an import's values) and ``add_switches`` (``Switch`` values)
+    leave the same switches and the same kept rows."""
+    from deskmeter.models import switch_values
+
+    switches = history(7, HOSTS, 60, 0.7, 2_500)
+    tables = []
+    for name, write in (
+        ("switches", lambda s: s.add_switches(switches)),
+        ("values", lambda s: s.add_switch_values([switch_values(x) for x in switches])),
+    ):
+        with SQLiteStore(tmp_path / f"{name}.db") as store:
+            tz, day_start = ZONES[0]
+            store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+            write(store)
+            db = store.connections.db()
+            text = dict(db.execute("SELECT id, text FROM label").fetchall())
+            text[0] = 0  # the combined scope; no task; away's label
+
+            tables.append(
+                [
+                    sorted(
+                        (named(row, text) for row in db.execute(f"SELECT * FROM {table}")),
+                        key=repr,
+                    )
+                    for table in ("day_total", "day_host", "month_total")
+                ]
+                + [store.switches()]
+            )
+            assert store.count_switches() == len({s.id for s in switches})
+    assert tables[0] == tables[1]
+    assert datetime(2026, 1, 1, tzinfo=UTC) < BASES[0]  # the data is where the reference looks
