@@ -26,11 +26,12 @@ _MAX_DELTA_MS = round(limits.MAX_DELTA * 1000)
 
 
 def _iso(us: str) -> str:
-    """``datetime.isoformat()`` of the UTC instant ``us`` (µs, ≥ 0) in SQL."""
+    """``datetime.isoformat()`` of the UTC instant ``us`` (µs, ≥ 0) in SQL (``datetime()``
+    is cheaper than ``strftime``; the microseconds' six digits are those of 10⁶ + them)."""
     return (
-        f"strftime('%Y-%m-%dT%H:%M:%S', ({us}) / 1000000, 'unixepoch') || "
-        f"CASE WHEN ({us}) % 1000000 = 0 THEN '' ELSE printf('.%06d', ({us}) % 1000000) END "
-        "|| '+00:00'"
+        f"replace(datetime(({us}) / 1000000, 'unixepoch'), ' ', 'T') || "
+        f"CASE WHEN ({us}) % 1000000 = 0 THEN '+00:00' "
+        f"ELSE '.' || substr(({us}) % 1000000 + 1000000, 2) || '+00:00' END"
     )
 
 
