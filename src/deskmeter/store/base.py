@@ -126,6 +126,22 @@ class Store(ABC):
         ``host`` keeps only that workstation's switches (None: every host's).
         """
 
+    def switches_json(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        limit: int,
+        offset: int = 0,
+        order: SortOrder = "asc",
+        host: str | None = None,
+    ) -> tuple[str, int] | None:
+        """``switches(...)`` as the JSON text of their records (``records.switch_json``,
+        key for key) and how many there are, when the backend writes it itself; None: the
+        caller builds it from ``switches`` (this default, and a backend's answer for a row
+        outside the limits)."""
+        return None
+
     @abstractmethod
     def count_switches(
         self, start: datetime | None = None, end: datetime | None = None, *, host: str | None = None

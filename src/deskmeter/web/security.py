@@ -26,8 +26,8 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request, session, url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from deskmeter import paths
 from deskmeter.config import Settings
@@ -69,10 +69,17 @@ GENERATION_KEY = "web_session_generation"
 
 
 def add_security_headers(response: Response) -> Response:
+    """``HEADERS`` on every answer (and ``Cache-Control: no-store`` on the API's and the
+    health check's) unless the view set its own: each header at most once, the ones present
+    found in one pass (``setdefault`` per header scanned the list each time)."""
+    headers = response.headers
+    present = {name.lower() for name, _ in headers.items()}
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.path.startswith("/api/") or request.path == "/healthz":
-        response.headers.setdefault("Cache-Control", "no-store")
+        if name.lower() not in present:
+            headers.add(name, value)
+    path = request.path
+    if (path.startswith("/api/") or path == "/healthz") and "cache-control" not in present:
+        headers.add("Cache-Control", "no-store")
     return response
 
 
@@ -131,6 +138,13 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Flask's, without building the signing serializer when there is no cookie to
+        verify (most API calls): an empty session, as Flask's gives then."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 class LoginLimiter:

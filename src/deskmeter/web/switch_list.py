@@ -45,15 +45,17 @@ class SwitchList:
         return (self.total + self.per_page - 1) // self.per_page
 
 
-def read_switch_list(
-    reports: Reports,
-    *,
-    per_page: int,
-    chosen: SwitchFilter | None = None,
-    order: SortOrder = "desc",
-) -> SwitchList:
-    """The page the query asks for (``start``, ``end``, ``page``) of the switches ``chosen``
-    keeps, after ``require_switch_list``."""
+@dataclass(frozen=True, slots=True)
+class AskedPage:
+    """The range and page the query asks for."""
+
+    start: datetime | None
+    end: datetime | None
+    page: int
+
+
+def asked_page(reports: Reports) -> AskedPage:
+    """``start``, ``end`` and ``page`` from the query, after ``require_switch_list``."""
     require_switch_list()
     start, end = parse_range(
         request.args,
@@ -66,15 +68,28 @@ def read_switch_list(
         whole_days=times_hidden(),
     )
     page = parse_int(request.args, "page", 1, 1, MAX_PAGE)
+    return AskedPage(start, end, page)
+
+
+def read_switch_list(
+    reports: Reports,
+    *,
+    per_page: int,
+    chosen: SwitchFilter | None = None,
+    order: SortOrder = "desc",
+) -> SwitchList:
+    """The page the query asks for (``start``, ``end``, ``page``) of the switches ``chosen``
+    keeps, after ``require_switch_list``."""
+    asked = asked_page(reports)
     found = switch_page(
         reports.store,
-        start,
-        end,
+        asked.start,
+        asked.end,
         host=reports.host,
         chosen=chosen or SwitchFilter(),
-        page=page,
+        page=asked.page,
         per_page=per_page,
         label=reports.label,
         order=order,
     )
-    return SwitchList(start, end, page, per_page, found.total, found.items)
+    return SwitchList(asked.start, asked.end, asked.page, per_page, found.total, found.items)

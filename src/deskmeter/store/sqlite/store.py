@@ -118,6 +118,21 @@ class SQLiteStore(Store):
     ) -> int:
         return self._switches.count(start, end, host=host)
 
+    def switches_json(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        limit: int,
+        offset: int = 0,
+        order: SortOrder = "asc",
+        host: str | None = None,
+    ) -> tuple[str, int] | None:
+        """The page as JSON text written by SQLite (``switch_json.py``), and its length."""
+        return self._switches.switches_json(
+            start, end, limit=limit, offset=offset, order=order, host=host
+        )
+
     def count_existing_switches(self, ids: Sequence[str]) -> int:
         return self._switches.count_existing(ids)
 

@@ -35,6 +35,7 @@ from deskmeter.store.sqlite.codec import (
     values_texts,
 )
 from deskmeter.store.sqlite.connection import Connections
+from deskmeter.store.sqlite.switch_json import page_json
 from deskmeter.store.sqlite.totals import DayTotals
 
 #: Ids per ``IN (...)`` list (well under SQLite's bound-parameter limit).
@@ -217,6 +218,25 @@ class SwitchTable:
             sql += " LIMIT ? OFFSET ?"
             args += [-1 if limit is None else limit, offset]
         return self.read(sql, args)
+
+    def switches_json(
+        self,
+        start: datetime | None,
+        end: datetime | None,
+        *,
+        limit: int,
+        offset: int,
+        order: SortOrder,
+        host: str | None,
+    ) -> tuple[str, int] | None:
+        """``switches(...)`` as the JSON text of their records, written by SQLite
+        (``switch_json.py``), and how many; None when a row is outside the limits."""
+        number = self.host_number(host)
+        if number == NO_SUCH_HOST:
+            return "[]", 0
+        where, params = _range(start, end, number)
+        db = self._connections.db()
+        return page_json(db, where, params, limit=limit, offset=offset, order=order)
 
     def count(
         self, start: datetime | None = None, end: datetime | None = None, *, host: str | None = None

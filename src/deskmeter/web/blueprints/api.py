@@ -10,7 +10,7 @@ import io
 import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel
@@ -28,7 +28,12 @@ from deskmeter.web.host_choice import chosen_host
 from deskmeter.web.hosts import file_part, shown_time
 from deskmeter.web.openapi import openapi_document
 from deskmeter.web.params import ParameterError, parse_choice, parse_int, parse_range
-from deskmeter.web.switch_list import read_switch_list, require_switch_list
+from deskmeter.web.switch_list import (
+    SwitchList,
+    asked_page,
+    read_switch_list,
+    require_switch_list,
+)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -67,7 +72,8 @@ def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
 
     With only a start at or after the end of today, the range is that start's day.
     """
-    usual_start, usual_end = month_so_far(reports)
+    both = bool(request.args.get("start")) and bool(request.args.get("end"))
+    usual_start, usual_end = (None, None) if both else month_so_far(reports)
     start, end = parse_range(
         request.args,
         reports.tz,
@@ -79,6 +85,7 @@ def range_or_month_so_far(reports: Reports) -> tuple[datetime, datetime]:
     )
     assert start is not None
     if end is None:
+        assert usual_end is not None
         end = usual_end if start < usual_end else start + timedelta(days=1)
     return start, end
 
@@ -184,19 +191,47 @@ def switches() -> Response:
     reports = current_reports()
     per_page = parse_int(request.args, "per_page", web_context().settings.web.per_page, 1, 500)
     order = parse_choice(request.args, "order", ORDERS, "desc")
+    if not reports.coarse and not reports.privacy.portfolio:  # shown as stored
+        asked = asked_page(reports)
+        offset = (asked.page - 1) * per_page
+        written = reports.store.switches_json(
+            asked.start, asked.end, limit=per_page, offset=offset, order=order, host=reports.host
+        )
+        if written is not None:  # the records as JSON text from the store: spliced in
+            text, count = written
+            if 0 < count < per_page or count == offset == 0:  # the last page: all are here
+                total = offset + count
+            else:
+                total = reports.store.count_switches(asked.start, asked.end, host=reports.host)
+            found = SwitchList(asked.start, asked.end, asked.page, per_page, total, [])
+            return spliced(switch_page_body(found), "items", text)
     found = read_switch_list(reports, per_page=per_page, order=order)
-    body = payloads.SwitchPage(
+    body = switch_page_body(found)
+    # the items as SwitchRecord dumps them, without a model per switch (switch_json)
+    body["items"] = [switch_json(public_switch(reports, s)) for s in found.items]
+    return jsonify(body)
+
+
+def switch_page_body(found: SwitchList) -> dict[str, Any]:
+    """``payloads.SwitchPage`` of ``found`` without its items (``[]``)."""
+    return payloads.SwitchPage(
         start=found.start,
         end=found.end,
         page=found.page,
-        per_page=per_page,
+        per_page=found.per_page,
         total=found.total,
         pages=found.pages,
         items=[],
     ).model_dump(mode="json")
-    # the items as SwitchRecord dumps them, without a model per switch (switch_json)
-    body["items"] = [switch_json(public_switch(reports, s)) for s in found.items]
-    return jsonify(body)
+
+
+def spliced(body: dict[str, Any], name: str, text: str) -> Response:
+    """``body`` as JSON with the member ``name`` replaced by ``text`` (JSON already)."""
+    parts = [
+        f"{json.dumps(key)}:{text if key == name else json.dumps(value)}"
+        for key, value in body.items()
+    ]
+    return current_app.response_class("{" + ",".join(parts) + "}\n", mimetype="application/json")
 
 
 @blueprint.get("/totals")
@@ -246,11 +281,7 @@ def totals_response(
         totals=[],
         seconds=seconds,
     ).model_dump(mode="json")
-    parts = [
-        f"{json.dumps(name)}:{rows if name == 'totals' else json.dumps(value)}"
-        for name, value in body.items()
-    ]
-    return current_app.response_class("{" + ",".join(parts) + "}\n", mimetype="application/json")
+    return spliced(body, "totals", rows)
 
 
 @blueprint.get("/tasks")
