@@ -141,49 +141,18 @@ def _plainly_valid(switch: _SwitchLike) -> bool:
     """True when every field is of its exact type and inside the limits: the common case,
     decided with a few comparisons (a bulk import checks every switch). False says nothing:
     ``validate_switch`` then checks field by field, to name what is wrong."""
-    sid, workspace, task, task_id, host = (
+    return _plain_fields(
         switch.id,
         switch.workspace,
         switch.task,
         switch.task_id,
         switch.host,
+        switch.delta,
+        switch.date,
+        switch.workspace_index,
+        switch.away,
+        0.0,
     )
-    if not (
-        type(sid) is str
-        and type(workspace) is str
-        and type(host) is str
-        and (task is None or type(task) is str)
-        and (task_id is None or type(task_id) is str)
-    ):
-        return False
-    if not (
-        0 < len(sid) <= MAX_ID
-        and len(workspace) <= MAX_TEXT
-        and len(host) <= MAX_TEXT
-        and (task is None or len(task) <= MAX_TEXT)
-        and (task_id is None or len(task_id) <= MAX_TEXT)
-    ):
-        return False
-    if "\x00" in f"{sid}{workspace}{host}{task or ''}{task_id or ''}":
-        return False
-    delta, date, index = switch.delta, switch.date, switch.workspace_index
-    if not (type(delta) is float and 0.0 <= delta <= MAX_DELTA):  # NaN fails both
-        return False
-    if not (type(date) is datetime and date.tzinfo is UTC):
-        return False
-    start = date.timestamp()
-    if not (_FIRST_TS <= start < _LAST_TS and start + delta <= _LAST_TS):
-        return False
-    if not (type(index) is int and -1 <= index <= MAX_WORKSPACE_INDEX):
-        return False
-    if type(switch.away) is not bool:
-        return False
-    if host not in _GOOD_HOSTS:
-        if character_problem(host) is not None:
-            return False
-        if len(_GOOD_HOSTS) < 1024:
-            _GOOD_HOSTS.add(host)
-    return True
 
 
 def plainly_valid_doc(doc: dict[str, Any]) -> bool:
@@ -191,13 +160,36 @@ def plainly_valid_doc(doc: dict[str, Any]) -> bool:
     a MongoDB read) has every field of its exact type and inside the limits, so that
     ``switch_from_doc`` makes a valid ``Switch`` of it: decided with a few comparisons, no
     ``Switch`` made. False says nothing: build the switch to know (and to say why)."""
-    sid, workspace, task, task_id, host = (
+    return _plain_fields(
         doc.get("_id"),
         doc.get("workspace"),
         doc.get("task"),
         doc.get("task_id"),
         doc.get("host"),
+        doc.get("delta"),
+        doc.get("date"),
+        doc.get("workspace_index"),
+        doc.get("away", False),
+        # a second's margin at the end: closer to it, the Switch's own rounding decides
+        1.0,
     )
+
+
+def _plain_fields(
+    sid: object,
+    workspace: object,
+    task: object,
+    task_id: object,
+    host: object,
+    delta: object,
+    date: object,
+    index: object,
+    away: object,
+    end_margin: float,
+) -> bool:
+    """The few comparisons behind ``_plainly_valid`` and ``plainly_valid_doc``: exact types,
+    lengths, no NUL, the instants inside the supported years (``end_margin`` seconds short of
+    the last), a known host's characters checked once."""
     if not (
         type(sid) is str
         and type(workspace) is str
@@ -213,18 +205,17 @@ def plainly_valid_doc(doc: dict[str, Any]) -> bool:
         return False
     if "\x00" in f"{sid}{workspace}{host}{task or ''}{task_id or ''}":
         return False
-    delta, date, index = doc.get("delta"), doc.get("date"), doc.get("workspace_index")
     if not (type(delta) is float and 0.0 <= delta <= MAX_DELTA):  # NaN fails both
         return False
     if not (type(date) is datetime and date.tzinfo is UTC):
         return False
     start = date.timestamp()
-    # a second's margin at the end: closer to it, the Switch's own rounding decides
-    if not (_FIRST_TS <= start < _LAST_TS - 1 and start + delta <= _LAST_TS - 1):
+    last = _LAST_TS - end_margin
+    if not (_FIRST_TS <= start < last and start + delta <= last):
         return False
     if not (type(index) is int and -1 <= index <= MAX_WORKSPACE_INDEX):
         return False
-    if type(doc.get("away", False)) is not bool:
+    if type(away) is not bool:
         return False
     if host not in _GOOD_HOSTS:
         if character_problem(host) is not None:
