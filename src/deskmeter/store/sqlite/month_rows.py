@@ -17,7 +17,7 @@ import sqlite3
 from datetime import datetime
 
 from deskmeter.models import NO_TASK
-from deskmeter.store.day_grid import TASK, Zone, whole_days
+from deskmeter.store.day_grid import TASK, WORKSPACE, Zone, whole_days
 from deskmeter.store.instants import to_us
 from deskmeter.store.sqlite.codec import Labels
 from deskmeter.store.sqlite.totals import DayTotals
@@ -48,7 +48,10 @@ _JSON_PLAIN_SQL = _JSON_SQL.format(none="")
 _JSON_NONE_SQL = _JSON_SQL.format(none=" WHEN d.label IN (?, ?) THEN NULL")
 
 #: The days' totals (each a day's µs rounded to the ms) added up, and how many days end in
-#: exactly half a millisecond (Python's round decides those: the caller's other path).
+#: exactly half a millisecond (Python's round decides those: the caller's other path). Read
+#: from the workspace rows: the same pieces of time as the task rows (totals_sql.py's
+#: ``HOST_SUMS``, the combined scope built from them alike), so the same µs per day, in a
+#: few rows a day instead of one per task.
 _TOTAL_SQL = (
     "SELECT SUM((us + 500) / 1000), SUM(us % 1000 = 500) FROM (SELECT SUM(us) AS us "
     "FROM day_total WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY day)"
@@ -148,7 +151,7 @@ def days_ms_total(
     scope = _scope(db, kept, zone, start, end, host)
     if scope is None:
         return 0
-    total, halves = db.execute(_TOTAL_SQL, (scope, TASK, whole[0], whole[1])).fetchone()
+    total, halves = db.execute(_TOTAL_SQL, (scope, WORKSPACE, whole[0], whole[1])).fetchone()
     return None if halves else int(total or 0)
 
 
