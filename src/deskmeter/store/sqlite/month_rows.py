@@ -102,13 +102,13 @@ def day_task_ms(
     first, last = whole[0], whole[1]
     totals: dict[int, int] = {}
     halves: list[int] = []
+    no_task = [r[0] for r in db.execute(_NO_TASK_SQL)]
     if detail is not None:
         inner = (max(first, detail[0]), min(last, detail[1]))
-        no_task = [r[0] for r in db.execute(_NO_TASK_SQL)] + [-1, -1]
         for lo_day, hi_day in ((first, inner[0] - 1), (inner[1] + 1, last)):
             if hi_day < lo_day:
                 continue
-            params = (*no_task[:2], scope, TASK, lo_day, hi_day)
+            params = (*(*no_task, -1, -1)[:2], scope, TASK, lo_day, hi_day)
             for day, ms, half in db.execute(_DAY_SQL, params):
                 if half:
                     halves.append(day)
@@ -117,7 +117,7 @@ def day_task_ms(
         first, last = inner
         if halves:  # read those days' tasks too (Python rounds their halves), then sum them
             first, last = min(first, *halves), max(last, *halves)
-    tasks = _json_tasks(db, scope, first, last)
+    tasks = _json_tasks(db, scope, first, last, no_task)
     if tasks is None:
         rows = db.execute(_SQL, (scope, TASK, first, last)).fetchall()
         try:
@@ -174,11 +174,11 @@ def _scope(
 
 
 def _json_tasks(
-    db: sqlite3.Connection, scope: int, first: int, last: int
+    db: sqlite3.Connection, scope: int, first: int, last: int, no_task: list[int]
 ) -> dict[int, dict[str, int]] | None:
-    """``_fold``'s maps from ``_JSON_SQL``; None where that cannot say (a label other than 0
-    that also means "no task", one the label table does not hold): ``_fold`` answers."""
-    no_task = [r[0] for r in db.execute(_NO_TASK_SQL)]
+    """``_fold``'s maps from ``_JSON_SQL``; None where that cannot say (one of ``no_task``,
+    the labels other than 0 that also mean "no task", or a label the table does not hold, in
+    the rows): ``_fold`` answers."""
     if no_task:  # two labels both meaning "no task" add their µs before rounding: _fold's
         sql, params = _JSON_NONE_SQL, (*no_task, -1, -1)[:2]
     else:
