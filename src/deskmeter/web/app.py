@@ -37,6 +37,7 @@ from deskmeter.web.security import (
     session_secret,
     signed_in,
 )
+from deskmeter.web.static_urls import StaticUrls
 
 
 def create_app(
@@ -114,6 +115,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["short_path"] = formatting.short_path
     app.jinja_env.filters["decimal_hours"] = formatting.decimal_hours
     app.jinja_env.autoescape = True
+    app.jinja_env.globals["static_url"] = StaticUrls()
 
     @app.template_filter("local")
     def local(value: datetime, fmt: str = "%H:%M") -> str:

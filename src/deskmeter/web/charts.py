@@ -187,18 +187,18 @@ def draw_chart(
     columns: list[Column] = []
     bar_width = round(width, 1)
     wide = _num(bar_width)
+    side = f"h{wide}V"
     for index, bar in enumerate(bars):
         x = round(LEFT + index * slot + (slot - width) / 2, 1)
         left = _num(x)
         y = base
         for segments, seconds in zip(paths, bar.stacked, strict=True):
-            if seconds <= 0:
-                continue
-            height = max(seconds * per_second, 0.5)
-            y -= height
-            # one decimal each; the ".0"s go in one pass over the path (as _num drops them)
-            top = f"{y:.1f}"
-            segments.append(f"M{left} {top}v{height:.1f}h{wide}V{top}z")
+            if seconds > 0:
+                height = max(seconds * per_second, 0.5)  # a sliver stays visible
+                y -= height
+                # one decimal each; the ".0"s go in one pass over the path (as _num drops them)
+                top = f"{y:.1f}"
+                segments.append(f"M{left} {top}v{height:.1f}{side}{top}z")
         if bar.parts:
             more = bar.parts - TITLE_PARTS
             columns.append(

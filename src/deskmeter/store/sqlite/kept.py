@@ -85,14 +85,25 @@ class KeptTotals:
     @contextmanager
     def _rows(self, zone: Zone) -> Iterator[sqlite3.Connection | None]:
         """A read snapshot of the day totals kept for ``zone``, or None when they cannot
-        answer (not built for it, or another process rebuilt them for another zone)."""
+        answer (not built for it, or another process rebuilt them for another zone).
+
+        The usual case, rows kept for ``zone`` and fresh, is checked once, inside the
+        snapshot; else ``_serves`` rebuilds them if it may, and the snapshot after it checks
+        again."""
+        db = self._connections.db()
+        if self.valid and zone.text is not None:
+            with self._connections.reading(db):
+                if self._kept_for(db, zone):
+                    yield db
+                    return
         if not self._serves(zone):
             yield None
             return
-        db = self._connections.db()
         with self._connections.reading(db):
-            kept = self._day_totals.zone_text(db) == zone.text and self._day_totals.fresh(db)
-            yield db if kept else None
+            yield db if self._kept_for(db, zone) else None
+
+    def _kept_for(self, db: sqlite3.Connection, zone: Zone) -> bool:
+        return self._day_totals.zone_text(db) == zone.text and self._day_totals.fresh(db)
 
     def sums(
         self,

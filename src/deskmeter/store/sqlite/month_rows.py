@@ -12,11 +12,12 @@ this cannot answer exactly (partial days at the range's edges, two labels that b
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime
 
 from deskmeter.models import NO_TASK
-from deskmeter.store.day_grid import TASK, Zone, whole_days
+from deskmeter.store.day_grid import TASK, WORKSPACE, Zone, whole_days
 from deskmeter.store.instants import to_us
 from deskmeter.store.sqlite.codec import Labels
 from deskmeter.store.sqlite.totals import DayTotals
@@ -29,8 +30,28 @@ _SQL = (
     "ORDER BY day"  # the key's order: no sort
 )
 
+#: The same rows as one map per day, written by SQLite: the days as a JSON array and their
+#: ``{task: ms}`` objects as another (named in SQL, label 0 as "no task"), and how many rows
+#: end in exactly half a millisecond (given as minus their µs: Python rounds those). Handing
+#: Python two strings for ``json.loads`` (C, the task names decoded once each) costs less
+#: than a tuple per row and a loop over them. ``{none}``: the labels other than 0 that also
+#: mean "no task" get no name (a NULL key: not JSON), as does a label the table lacks.
+_JSON_SQL = (
+    "SELECT '[' || group_concat(day) || ']', '[' || group_concat(tasks) || ']', SUM(halves) "
+    "FROM (SELECT day, SUM(us % 1000 = 500) AS halves, json_group_object("
+    f"CASE WHEN d.label = 0 THEN '{NO_TASK}'{{none}} ELSE l.text END, "
+    "CASE WHEN us % 1000 = 500 THEN -us ELSE (us + 500) / 1000 END) AS tasks "
+    "FROM day_total AS d LEFT JOIN label AS l ON l.id = d.label "
+    "WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? AND us >= 500 GROUP BY day)"
+)
+_JSON_PLAIN_SQL = _JSON_SQL.format(none="")
+_JSON_NONE_SQL = _JSON_SQL.format(none=" WHEN d.label IN (?, ?) THEN NULL")
+
 #: The days' totals (each a day's µs rounded to the ms) added up, and how many days end in
-#: exactly half a millisecond (Python's round decides those: the caller's other path).
+#: exactly half a millisecond (Python's round decides those: the caller's other path). Read
+#: from the workspace rows: the same pieces of time as the task rows (totals_sql.py's
+#: ``HOST_SUMS``, the combined scope built from them alike), so the same µs per day, in a
+#: few rows a day instead of one per task.
 _TOTAL_SQL = (
     "SELECT SUM((us + 500) / 1000), SUM(us % 1000 = 500) FROM (SELECT SUM(us) AS us "
     "FROM day_total WHERE host = ? AND grp = ? AND day BETWEEN ? AND ? GROUP BY day)"
@@ -81,13 +102,13 @@ def day_task_ms(
     first, last = whole[0], whole[1]
     totals: dict[int, int] = {}
     halves: list[int] = []
+    no_task = [r[0] for r in db.execute(_NO_TASK_SQL)]
     if detail is not None:
         inner = (max(first, detail[0]), min(last, detail[1]))
-        no_task = [r[0] for r in db.execute(_NO_TASK_SQL)] + [-1, -1]
         for lo_day, hi_day in ((first, inner[0] - 1), (inner[1] + 1, last)):
             if hi_day < lo_day:
                 continue
-            params = (*no_task[:2], scope, TASK, lo_day, hi_day)
+            params = (*(*no_task, -1, -1)[:2], scope, TASK, lo_day, hi_day)
             for day, ms, half in db.execute(_DAY_SQL, params):
                 if half:
                     halves.append(day)
@@ -96,12 +117,14 @@ def day_task_ms(
         first, last = inner
         if halves:  # read those days' tasks too (Python rounds their halves), then sum them
             first, last = min(first, *halves), max(last, *halves)
-    rows = db.execute(_SQL, (scope, TASK, first, last)).fetchall()
-    try:
-        tasks = _fold(rows, labels.texts())
-    except KeyError:  # a label this process has not seen yet
-        labels.load(db, {label for _, label, _ in rows if label})
-        tasks = _fold(rows, labels.texts())
+    tasks = _json_tasks(db, scope, first, last, no_task)
+    if tasks is None:
+        rows = db.execute(_SQL, (scope, TASK, first, last)).fetchall()
+        try:
+            tasks = _fold(rows, labels.texts())
+        except KeyError:  # a label this process has not seen yet
+            labels.load(db, {label for _, label, _ in rows if label})
+            tasks = _fold(rows, labels.texts())
     if tasks is None:
         return None
     if detail is not None and halves:
@@ -128,7 +151,7 @@ def days_ms_total(
     scope = _scope(db, kept, zone, start, end, host)
     if scope is None:
         return 0
-    total, halves = db.execute(_TOTAL_SQL, (scope, TASK, whole[0], whole[1])).fetchone()
+    total, halves = db.execute(_TOTAL_SQL, (scope, WORKSPACE, whole[0], whole[1])).fetchone()
     return None if halves else int(total or 0)
 
 
@@ -148,6 +171,37 @@ def _scope(
     if not hosts:
         return None
     return next(iter(hosts)) if len(hosts) == 1 else ALL_HOSTS
+
+
+def _json_tasks(
+    db: sqlite3.Connection, scope: int, first: int, last: int, no_task: list[int]
+) -> dict[int, dict[str, int]] | None:
+    """``_fold``'s maps from ``_JSON_SQL``; None where that cannot say (one of ``no_task``,
+    the labels other than 0 that also mean "no task", or a label the table does not hold, in
+    the rows): ``_fold`` answers."""
+    if no_task:  # two labels both meaning "no task" add their µs before rounding: _fold's
+        sql, params = _JSON_NONE_SQL, (*no_task, -1, -1)[:2]
+    else:
+        sql, params = _JSON_PLAIN_SQL, ()
+    days, maps, halves = db.execute(sql, (*params, scope, TASK, first, last)).fetchone()
+    if days is None:
+        return {}
+    try:
+        out: dict[int, dict[str, int]] = dict(zip(json.loads(days), json.loads(maps), strict=True))
+    except ValueError:  # a label with no name here: no JSON key
+        return None
+    if halves:  # Python's round decides an exact half, as in _fold
+        for day, tasks in list(out.items()):
+            for key, ms in list(tasks.items()):
+                if ms < 0:
+                    rounded = half_ms(-ms)
+                    if rounded:
+                        tasks[key] = rounded
+                    else:
+                        del tasks[key]
+            if not tasks:
+                del out[day]
+    return out
 
 
 def _fold(
