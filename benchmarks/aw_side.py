@@ -20,9 +20,14 @@ and then times the queries that answer the same questions as Deskmeter's pages:
   ``sort_by_duration`` (what aw-webui's summary asks for a period);
 * one day of events: ``Bucket.get`` over the day (the raw events list).
 
+With ``--size`` it only stores a file's events and prints the store's bytes: the store-size
+row, fed the *same records* Deskmeter keeps (every field of a switch in the event's data: id,
+task, task id, workspace, workspace index, host, away), in a process of its own.
+
 Prints one JSON object on stdout. Standard library and aw-server only.
 
     benchmarks/.aw-venv/bin/python benchmarks/aw_side.py EVENTS.jsonl FOLDER MONTH YEAR DAY RUNS
+    benchmarks/.aw-venv/bin/python benchmarks/aw_side.py --size EVENTS.jsonl FOLDER
 """
 
 from __future__ import annotations
@@ -167,5 +172,34 @@ def main(argv: list[str]) -> dict[str, Any]:
     }
 
 
+def store_size(events_file: str, folder: str) -> dict[str, Any]:
+    """Bytes of a fresh aw-server store holding the file's events (``Bucket.insert``, then
+    the WAL checkpointed as for the timed store): run in a process of its own, since peewee
+    keeps one database per process."""
+    from aw_core.models import Event
+    from aw_datastore import Datastore
+    from aw_datastore.storages import PeeweeStorage
+
+    with Path(events_file).open(encoding="utf-8") as handle:
+        raw = [json.loads(line) for line in handle]
+    events = [
+        Event(
+            timestamp=datetime.fromisoformat(e["timestamp"]),
+            duration=timedelta(seconds=e["duration"]),
+            data=e["data"],
+        )
+        for e in raw
+    ]
+    path = Path(folder) / "aw-size.db"
+    store = Datastore(PeeweeStorage, testing=True, filepath=str(path))
+    store.create_bucket("deskmeter-size", "currentwindow", "bench", "bench", datetime.now(UTC))
+    store["deskmeter-size"].insert(events)
+    store.storage_strategy.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return {"events": len(events), "store_bytes": path.stat().st_size}
+
+
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1:])))
+    if sys.argv[1:2] == ["--size"]:
+        print(json.dumps(store_size(sys.argv[2], sys.argv[3])))
+    else:
+        print(json.dumps(main(sys.argv[1:])))

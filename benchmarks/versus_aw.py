@@ -71,6 +71,7 @@ GOALS = {
     "month totals API": 50.0,
     "year totals API": 100.0,
     "one day of switches API": 4.0,
+    "store size": 2.5,
 }
 #: AW's two ways in: its import (file parsed, an Event per record) and its store's insert.
 AW_IMPORT = ("import_bucket", ("import_events_per_s", "import_events_per_cpu_s"))
@@ -116,7 +117,49 @@ def run_aw(folder: Path, quick: bool) -> dict[str, Any]:
         env={**os.environ, "HOME": str(folder)},  # aw-server's data dir: not the user's
     )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    records = folder / "aw-same-records.jsonl"
+    same_records_events(records)
+    size_folder = _mk(folder / "size")
+    sized = subprocess.run(
+        [
+            str(AW_PYTHON),
+            str(ROOT / "benchmarks" / "aw_side.py"),
+            "--size",
+            str(records),
+            str(size_folder),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "HOME": str(folder)},
+    )
+    result["same_records_store_bytes"] = json.loads(sized.stdout.strip().splitlines()[-1])[
+        "store_bytes"
+    ]
     return result
+
+
+def same_records_events(path: Path) -> int:
+    """The many-tasks year with every field Deskmeter keeps of a switch in each event's data
+    (its id, task, task id, workspace, workspace index, host, away): ActivityWatch's store for
+    the store-size row holds the same records as Deskmeter's. The timed runs keep the smaller
+    data of ``aw_events`` (task, workspace, host), so their queries decode no more than they
+    need."""
+    switches = history(1)
+    with path.open("w", encoding="utf-8") as out:
+        for s in switches:
+            data = {
+                "id": s.id,
+                "task": s.task or "",
+                "task_id": s.task_id,
+                "workspace": s.workspace,
+                "workspace_index": s.workspace_index,
+                "host": s.host,
+                "away": s.away,
+            }
+            row = {"timestamp": s.date.isoformat(), "duration": s.delta, "data": data}
+            out.write(json.dumps(row) + "\n")
+    return len(switches)
 
 
 def run_deskmeter(
@@ -218,6 +261,7 @@ def ratios(aw: dict[str, Any], side: dict[str, Any]) -> dict[str, dict[str, Any]
                     "ratio": round(theirs / ours, 1) if theirs and ours else None,
                     "bytes": figures["month page bytes"] if name == "month page" else None,
                 }
+    size_rows(aw, side, rows)
     for row_name, row in rows.items():
         goal = next((g for k, g in GOALS.items() if row_name.startswith(k)), None)
         if " · vs AW " in row_name:
@@ -228,6 +272,28 @@ def ratios(aw: dict[str, Any], side: dict[str, Any]) -> dict[str, dict[str, Any]
             met = met and row["bytes"] <= PAGE_LIMIT
         row["met"] = met
     return rows
+
+
+def size_rows(aw: dict[str, Any], side: dict[str, Any], rows: dict[str, Any]) -> None:
+    """Store size: ActivityWatch's bytes over Deskmeter's for the many-tasks year (Deskmeter's
+    with its kept day and month totals), both with the WAL checkpointed. The goal's row holds
+    the same records on both sides; the row after it is AW's timed store, whose events carry
+    only task, workspace and host (no goal: it holds less than Deskmeter's)."""
+    ours = side.get("reads", {}).get("store bytes")
+    if not ours:
+        return
+    sizes = [("store size (same records)", aw.get("same_records_store_bytes"))]
+    if aw.get("events") == side["reads"].get("store switches"):  # not with --quick's sample
+        sizes.append(
+            ("store size · vs AW store of task, workspace, host only", aw.get("store_bytes"))
+        )
+    for label, theirs in sizes:
+        rows[label] = {
+            "deskmeter": ours,
+            "aw": theirs,
+            "unit": "bytes",
+            "ratio": round(theirs / ours, 2) if theirs else None,
+        }
 
 
 def print_table(

@@ -83,7 +83,14 @@ def test_the_comparison_with_activitywatch_runs_and_writes_its_table(
     sync = results["after"]["sync"]
     assert sync["arrived"] == sync["writes"] == 20  # every commit of the other process synced
     assert sync["watching"]  # the daemon's source: woken by the file, not polling
+    store_bytes = written["after"]["reads"]["store bytes"]
+    assert store_bytes > 0 and written["after"]["reads"]["store switches"] > 3300
     if versus_aw.AW_PYTHON.exists():
         assert written["activitywatch"]["events"] == 3300
+        # the size row: AW's store of the same records (the whole year) over Deskmeter's
+        size = written["table"]["after"]["store size (same records)"]
+        assert size["deskmeter"] == store_bytes and size["aw"] > 0 and size["goal"] == 2.5
+        assert size["ratio"] == round(size["aw"] / store_bytes, 2)
+        assert "store size · vs AW" not in printed  # --quick's AW sample is not the year
     else:
         assert "skipped" in written["activitywatch"]
