@@ -103,16 +103,13 @@ def import_runs(events_file: str, folder: Path, runs: int) -> list[tuple[float, 
     return times
 
 
-def main(argv: list[str]) -> dict[str, Any]:
-    events_file, folder, month, year, day, runs = argv
+def load_events(events_file: str) -> list[Any]:
+    """The file's JSON lines as aw-core ``Event`` values (built outside any timing)."""
     from aw_core.models import Event
-    from aw_datastore import Datastore
-    from aw_datastore.storages import PeeweeStorage
-    from aw_server.api import ServerAPI
 
     with Path(events_file).open(encoding="utf-8") as handle:
         raw = [json.loads(line) for line in handle]
-    events = [
+    return [
         Event(
             timestamp=datetime.fromisoformat(e["timestamp"]),
             duration=timedelta(seconds=e["duration"]),
@@ -120,6 +117,15 @@ def main(argv: list[str]) -> dict[str, Any]:
         )
         for e in raw
     ]
+
+
+def main(argv: list[str]) -> dict[str, Any]:
+    events_file, folder, month, year, day, runs = argv
+    from aw_datastore import Datastore
+    from aw_datastore.storages import PeeweeStorage
+    from aw_server.api import ServerAPI
+
+    events = load_events(events_file)
     # the import first: peewee's database is one per process, the last store opened is the
     # one every store object uses, so the queries need the last insert's store last
     import_wall, import_cpu = p50_rate(
@@ -176,20 +182,10 @@ def store_size(events_file: str, folder: str) -> dict[str, Any]:
     """Bytes of a fresh aw-server store holding the file's events (``Bucket.insert``, then
     the WAL checkpointed as for the timed store): run in a process of its own, since peewee
     keeps one database per process."""
-    from aw_core.models import Event
     from aw_datastore import Datastore
     from aw_datastore.storages import PeeweeStorage
 
-    with Path(events_file).open(encoding="utf-8") as handle:
-        raw = [json.loads(line) for line in handle]
-    events = [
-        Event(
-            timestamp=datetime.fromisoformat(e["timestamp"]),
-            duration=timedelta(seconds=e["duration"]),
-            data=e["data"],
-        )
-        for e in raw
-    ]
+    events = load_events(events_file)
     path = Path(folder) / "aw-size.db"
     store = Datastore(PeeweeStorage, testing=True, filepath=str(path))
     store.create_bucket("deskmeter-size", "currentwindow", "bench", "bench", datetime.now(UTC))

@@ -92,14 +92,13 @@ def day_task_ms(
     tasks with no whole millisecond left out) and, for the days outside ``detail`` (first
     and last ordinal; None: every day in detail), only their totals ``{day ordinal: ms}``;
     None when the range has partial days."""
-    lo, hi = to_us(start), to_us(end)
-    whole = whole_days(zone, lo, hi, strict=False) if hi > lo else None
-    if whole is None or whole[2] != lo or whole[3] != hi:
+    days = _whole_days(zone, start, end)
+    if days is None:
         return None
     scope = _scope(db, kept, zone, start, end, host)
     if scope is None:
         return {}, {}
-    first, last = whole[0], whole[1]
+    first, last = days
     totals: dict[int, int] = {}
     halves: list[int] = []
     no_task = [r[0] for r in db.execute(_NO_TASK_SQL)]
@@ -144,14 +143,13 @@ def days_ms_total(
     """The milliseconds of the whole local days ``[start, end)`` added up, each day's rounded
     to the ms first (``day_seconds``'s values); None when the range has partial days or a
     day ends in exactly half a millisecond."""
-    lo, hi = to_us(start), to_us(end)
-    whole = whole_days(zone, lo, hi, strict=False) if hi > lo else None
-    if whole is None or whole[2] != lo or whole[3] != hi:
+    days = _whole_days(zone, start, end)
+    if days is None:
         return None
     scope = _scope(db, kept, zone, start, end, host)
     if scope is None:
         return 0
-    total, halves = db.execute(_TOTAL_SQL, (scope, WORKSPACE, whole[0], whole[1])).fetchone()
+    total, halves = db.execute(_TOTAL_SQL, (scope, WORKSPACE, *days)).fetchone()
     return None if halves else int(total or 0)
 
 
@@ -225,3 +223,13 @@ def _fold(
             continue
         tasks[names[label]] = ms
     return {day: tasks for day, tasks in out.items() if tasks}
+
+
+def _whole_days(zone: Zone, start: datetime, end: datetime) -> tuple[int, int] | None:
+    """The first and last local day ordinals of ``[start, end)`` when it is made of whole
+    local days, else None."""
+    lo, hi = to_us(start), to_us(end)
+    whole = whole_days(zone, lo, hi, strict=False) if hi > lo else None
+    if whole is None or whole[2] != lo or whole[3] != hi:
+        return None
+    return whole[0], whole[1]
