@@ -95,6 +95,10 @@ def open_import(
     if not path.is_file():
         raise ImportSourceError(f"{spec}: no such file (give a file or a mongodb:// URI)")
     sample = Sample(read_text(path))
+    if format_name in (None, "json"):  # the usual export: read in bulk, detected or not
+        quick = deskmeter_native.quick_json(str(path), sample)
+        if quick is not None:
+            return import_format("json"), quick
     if format_name is not None:
         chosen = import_format(format_name)
         if chosen.uri:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any, TextIO
 
 from deskmeter.formats.base import (
@@ -19,6 +20,7 @@ from deskmeter.formats.base import (
     ImportSourceError,
     Sample,
 )
+from deskmeter.importing import bulk_json
 from deskmeter.importing.readers import json_records, mongo_records
 from deskmeter.models import Switch
 from deskmeter.records import FIELDS, switch_record_schema, write_csv, write_json
@@ -41,9 +43,40 @@ def sniff_json(sample: Sample) -> bool:
 
 def read_json(spec: str, sample: Sample | None, context: ImportContext) -> ImportSource:
     assert sample is not None
+    return _json_source(spec, sample)
+
+
+def _json_source(spec: str, sample: Sample) -> ImportSource:
     if sample.is_json:  # detection parsed it already: not twice
         return json_records(spec, sample.text, sample.json)
     return json_records(spec, sample.text)
+
+
+def quick_json(spec: str, sample: Sample) -> ImportSource | None:
+    """The source of a file that is a JSON array of usual export records, read in bulk
+    (``importing/bulk_json.py``: no dict per record), else None (detection and ``read_json``
+    decide, as ever).
+
+    Such a file is one detection gives to this format: ``bulk_json`` decodes only a JSON
+    array whose records are objects with a text ``date`` and a numeric ``delta`` and no text
+    ``start``, which no format before this one in ``IMPORTS`` takes (ActivityWatch wants an
+    object, Timewarrior a text ``start``, Watson arrays, CSV no JSON at all).
+    """
+    decoded = bulk_json.decode(sample.text)
+    if decoded is None:
+        return None
+    return ImportSource(
+        spec,
+        _parsed_later(spec, sample),
+        len(decoded),
+        values=partial(bulk_json.switch_values, decoded),
+    )
+
+
+def _parsed_later(spec: str, sample: Sample) -> Iterator[Mapping[str, Any]]:
+    """The records of ``sample`` the exact way, parsed only when asked for (the bulk
+    values were refused, or ``--map`` rewrites the records)."""
+    yield from _json_source(spec, sample).records
 
 
 def sniff_csv(sample: Sample) -> bool:

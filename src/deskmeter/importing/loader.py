@@ -77,14 +77,18 @@ def import_switches(
     written. ``dry_run``: everything is read and checked, and nothing is written (the result
     says what would be, with the switches in ``planned``).
 
-    Each record is checked once, here at the boundary: the usual record the quick way
-    (``quick.py``: straight to the values the store writes), any other by
+    Each record is checked once, here at the boundary: a whole file of usual records in
+    bulk (``bulk_json.py``, when the source offers ``values``), else the usual record the
+    quick way (``quick.py``: straight to the values the store writes), any other by
     ``record_to_switch`` (the same checks and messages as ever).
     """
     result = ImportResult(host=host, dry_run=dry_run)
     values: list[SwitchValues] = []
     quick = QuickRecords(host).values
-    records = iter(source.records)
+    bulk = source.values(host) if source.values is not None else None
+    if bulk is not None:  # a whole usual export, checked in bulk (``bulk_json``)
+        values, result.read = bulk, len(bulk)
+    records = iter(() if bulk is not None else source.records)
     while chunk := list(islice(records, _READ_CHUNK)):  # a stream is held a chunk at a time
         found = list(map(quick, chunk))
         if None not in found:  # every record the quick way (a whole export, usually)

@@ -6,7 +6,7 @@ Other tools' files are read by ``deskmeter.formats``, which picks the reader.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ from bson.errors import InvalidBSON
 from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
 
+from deskmeter.models import SwitchValues
 from deskmeter.store.mongo.connection import DEFAULT_DATABASE, redact
 
 _JSON_OPTIONS = json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True)
@@ -33,6 +34,10 @@ class ImportSource:
     name: str
     records: Iterator[Mapping[str, Any]]
     total: int | None
+    #: A source read in bulk (``bulk_json``): the values of every record with this host
+    #: stamped (None: each its own), or None when one of them is not for the quick way
+    #: (then ``records`` gives them to check one by one).
+    values: Callable[[str | None], list[SwitchValues] | None] | None = None
 
 
 def json_records(path: str, text: str, parsed: Any = _UNPARSED) -> ImportSource:
