@@ -165,3 +165,39 @@ def test_a_bulk_write_of_switch_values_equals_one_of_switches(tmp_path: Path) ->
             assert store.count_switches() == len({s.id for s in switches})
     assert tables[0] == tables[1]
     assert datetime(2026, 1, 1, tzinfo=UTC) < BASES[0]  # the data is where the reference looks
+
+
+def test_a_first_import_counts_an_id_repeated_across_its_batches_once(tmp_path: Path) -> None:
+    """Into an empty store an import looks up no old row (only its own can be replaced):
+    an id written again in a later batch of 10,000 is still counted once, and the kept rows
+    equal those of a write that looks every id up (``add_switches``)."""
+    switches = history(11, HOSTS[:2], 90, 0.8, 25_000)  # one id in ten used again
+    late = [s.id for s in switches[20_001:]]
+    assert set(late) & {s.id for s in switches[:10_000]}  # across batches
+    kept = []
+    for name in ("import", "switches"):
+        with SQLiteStore(tmp_path / f"{name}.db") as store:
+            tz, day_start = ZONES[1]
+            store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+            if name == "import":
+                imported(store, switches, tmp_path)
+            else:
+                store.add_switches(switches)
+            db = store.connections.db()
+            distinct = len({s.id for s in switches})
+            assert store.count_switches() == distinct
+            assert db.execute("SELECT switches FROM day_total_state").fetchone()[0] == distinct
+            text = dict(db.execute("SELECT id, text FROM label").fetchall())
+            text[0] = 0
+            kept.append(
+                [
+                    sorted((named(r, text) for r in db.execute(f"SELECT * FROM {t}")), key=repr)
+                    for t in ("day_total", "day_host", "month_total")
+                ]
+            )
+            lo, hi = spans(switches)[1]
+            for host in (None, *HOSTS[:2]):
+                want = reference(store, lo, hi, tz, day_start, host)
+                got = answers(store, lo, hi, tz, day_start, host)
+                assert all(got[k] == v for k, v in want.items()), host
+    assert kept[0] == kept[1]

@@ -65,9 +65,7 @@ _fromiso = datetime.fromisoformat
 
 def decode(text: str) -> list[_Record] | None:
     """The records of ``text`` if it is a JSON array of usual records, else None."""
-    if '"$' in text:  # MongoDB extended JSON ({"$oid": …}): ``bson.json_util`` reads it
-        return None
-    try:
+    try:  # (MongoDB's extended JSON, ``{"$oid": …}``, is an object where text is wanted)
         return _DECODER.decode(text)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
@@ -103,39 +101,47 @@ def switch_values(records: list[_Record], host: str | None) -> list[SwitchValues
     of its own), or None when one of them is not for the quick way."""
     if not records:
         return []
+    dates = [r.date for r in records]
     try:
-        starts = [
-            (_fromiso(r.date.replace("Z", "+00:00")) - _EPOCH) // _MICROSECOND for r in records
-        ]
+        starts = [(_fromiso(d.replace("Z", "+00:00")) - _EPOCH) // _MICROSECOND for d in dates]
     except TypeError:  # a naive date among them (aware minus naive)
         try:
-            starts = [_micros(r.date) for r in records]
+            starts = [_micros(d) for d in dates]
         except ValueError:
             return None
     except ValueError:  # not an ISO date: the per-record way words it
         return None
     deltas = _milliseconds([r.delta for r in records])
-    if deltas is None:
-        return None
     # the latest start with the longest delta: an end past the limit may be a false alarm,
     # which only sends the file the per-record way
-    if min(starts) < _FIRST_US or max(starts) + max(deltas) * 1000 > _LAST_US:
+    if deltas is None or min(starts) < _FIRST_US or max(starts) + max(deltas) * 1000 > _LAST_US:
         return None
-    if "\x00" in "".join([r.id for r in records]):
+    ids = [r.id for r in records]
+    workspaces = [r.workspace for r in records]
+    tasks = [r.task for r in records]
+    task_ids = [r.task_id for r in records]
+    hosts = [host] * len(records) if host is not None else [r.host for r in records]
+    distinct = set(workspaces) | set(tasks) | set(task_ids)
+    named = set(hosts)
+    if "\x00" in "".join(ids) or "\x00" in "".join(t for t in distinct | named if t is not None):
         return None
-    workspaces = {r.workspace for r in records}
-    tasks = {r.task for r in records} | {r.task_id for r in records}
-    hosts = {host} if host is not None else {r.host for r in records}
-    texts = {t for t in (*workspaces, *tasks, *hosts) if t is not None}
-    if "\x00" in "".join(texts) or any(
-        len(h) > limits.MAX_TEXT or character_problem(h) is not None for h in hosts if h
-    ):
+    if any(len(h) > limits.MAX_TEXT or character_problem(h) is not None for h in named if h):
         return None
-    stamps = [host] * len(records) if host is not None else [r.host or "" for r in records]
-    return [
-        (start, r.id, delta, r.workspace_index, r.workspace or "", r.task, r.task_id, h, r.away)
-        for r, start, delta, h in zip(records, starts, deltas, stamps, strict=True)
-    ]
-
-
-__all__ = ["decode", "switch_values"]
+    if None in workspaces:  # left out or null: no name
+        workspaces = [w or "" for w in workspaces]
+    if None in named:
+        hosts = [h or "" for h in hosts]
+    return list(
+        zip(
+            starts,
+            ids,
+            deltas,
+            [r.workspace_index for r in records],
+            workspaces,
+            tasks,
+            task_ids,
+            hosts,
+            [r.away for r in records],
+            strict=True,
+        )
+    )

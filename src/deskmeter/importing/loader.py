@@ -127,11 +127,11 @@ def import_switches(
     progress = Progress("import", source.total, unit="records", stream=progress_stream, logger=log)
     # one write of everything (one transaction: the kept day totals are recomputed once, for
     # the days the import touches), the progress told as the store takes the switches in
-    told = _told(values, progress, batch_size)
     add_values = getattr(store, "add_switch_values", None)  # SQLite: no Switch per value
     if add_values is not None:
-        result.written = int(add_values(told))
+        result.written = int(add_values(values, progress.update))
     else:
+        told = _told(values, progress, batch_size)
         result.written = store.add_switches(values_switch(v) for v in told)
     progress.close()
     return result

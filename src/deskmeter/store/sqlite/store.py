@@ -16,7 +16,7 @@ the part of this package that holds its concern:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -90,10 +90,13 @@ class SQLiteStore(Store):
     def add_switches(self, switches: Iterable[Switch]) -> int:
         return self._switches.add(switches)
 
-    def add_switch_values(self, values: Iterable[SwitchValues]) -> int:
+    def add_switch_values(
+        self, values: Sequence[SwitchValues], told: Callable[[int], object] | None = None
+    ) -> int:
         """``add_switches`` for switch values checked at the boundary (a bulk import's
-        ``importing/quick.py`` rows): written without a ``Switch`` per value."""
-        return self._switches.add_values(values)
+        ``importing/quick.py`` or ``bulk_json.py`` rows): written without a ``Switch`` per
+        value; ``told`` gets the number written after each batch."""
+        return self._switches.add_values(values, told)
 
     def delete_switches(self, ids: Iterable[str]) -> int:
         """Remove switches by id (maintenance; the tracker never deletes); return how many."""

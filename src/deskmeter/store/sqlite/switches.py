@@ -9,7 +9,7 @@ transaction, which keeps the day totals (store/sqlite/totals.py) and the change 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
@@ -44,8 +44,8 @@ _IDS_PER_QUERY = 500
 NO_SUCH_HOST = -1
 #: Rows per INSERT batch inside one transaction.
 _WRITE_CHUNK = 10_000
-#: A row's id key, its delta, its (start, delta).
-_KEY, _DELTA, _SPAN = itemgetter(1), itemgetter(2), itemgetter(0, 2)
+#: A row's start, id key and delta.
+_START, _KEY, _DELTA = itemgetter(0), itemgetter(1), itemgetter(2)
 #: From this many switches a write lifts the change counter's per-row trigger (totals.py).
 _BULK_ROWS = 500
 
@@ -95,30 +95,48 @@ class SwitchTable:
         self._pending_labels.update(numbers)
         return self._write(db, switch_rows(switches, numbers), [s.id for s in switches])
 
-    def put_values(self, db: sqlite3.Connection, values: Sequence[SwitchValues]) -> int:
+    def put_values(
+        self,
+        db: sqlite3.Connection,
+        values: Sequence[SwitchValues],
+        fresh: set[Any] | None = None,
+    ) -> int:
         """``put`` for switch values already checked at the boundary (``models.SwitchValues``,
-        a bulk import's): straight to rows, no ``Switch`` per value."""
+        a bulk import's): straight to rows, no ``Switch`` per value. ``fresh``: see
+        ``_write``."""
         if not values:
             return 0
         numbers = self.labels.numbers(db, values_texts(values))
         self._pending_labels.update(numbers)
-        return self._write(db, values_rows(values, numbers), [v[1] for v in values])
+        return self._write(db, values_rows(values, numbers), [v[1] for v in values], fresh)
 
-    def _write(self, db: sqlite3.Connection, rows: list[Row], ids: list[str]) -> int:
-        """Write encoded rows (``ids``: their ids as text) and note their days."""
+    def _write(
+        self, db: sqlite3.Connection, rows: list[Row], ids: list[str], fresh: set[Any] | None = None
+    ) -> int:
+        """Write encoded rows (``ids``: their ids as text) and note their days.
+
+        ``fresh``: the ids this transaction wrote so far, given when the store had no switch
+        as it began (a first import): the only rows a write can replace are then its own,
+        whose days are noted already, so no old row is looked up.
+        """
         keys = list(dict.fromkeys(map(_KEY, rows)))
-        replaced = self.day_totals.old_rows(db, keys)  # their old days are recomputed too
+        if fresh is None:
+            replaced = self.day_totals.old_rows(db, keys)  # their old days are recomputed too
+            added = len(keys) - len(replaced)
+        else:
+            replaced, added = [], len(keys) - len(fresh.intersection(keys))
+            fresh.update(keys)
         insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
         if len(rows) >= _BULK_ROWS:
             self.day_totals.bulk_insert(db, insert, rows)
         else:
             db.executemany(insert, rows)
-        db.execute(
-            "UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1",
-            (max(map(_DELTA, rows)),),
-        )
+        deltas = list(map(_DELTA, rows))
+        db.execute("UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1", (max(deltas),))
         ChangeLog.record(db, "switch", ids, "upsert")
-        self.day_totals.note([*replaced, *map(_SPAN, rows)], len(keys) - len(replaced))
+        if replaced:
+            self.day_totals.note(replaced, 0)
+        self.day_totals.note_columns(list(map(_START, rows)), deltas, added)
         return len(rows)
 
     @contextmanager
@@ -154,17 +172,20 @@ class SwitchTable:
             written += self.put(db, chunk)
         return written
 
-    def add_values(self, values: Iterable[SwitchValues]) -> int:
-        """``add`` for switch values already checked (``put_values``)."""
+    def add_values(
+        self, values: Sequence[SwitchValues], told: Callable[[int], object] | None = None
+    ) -> int:
+        """``add`` for switch values already checked (``put_values``); ``told``: called with
+        the number of values after each batch is written (an import's progress)."""
         written = 0
         with self.transaction() as db:
-            chunk: list[SwitchValues] = []
-            for item in values:
-                chunk.append(item)
-                if len(chunk) >= _WRITE_CHUNK:
-                    written += self.put_values(db, chunk)
-                    chunk = []
-            written += self.put_values(db, chunk)
+            empty = db.execute("SELECT 1 FROM switch LIMIT 1").fetchone() is None
+            fresh: set[Any] | None = set() if empty else None
+            for first in range(0, len(values), _WRITE_CHUNK):
+                chunk = values[first : first + _WRITE_CHUNK]
+                written += self.put_values(db, chunk, fresh)
+                if told is not None:
+                    told(len(chunk))
         return written
 
     def delete(self, ids: Iterable[str]) -> int:

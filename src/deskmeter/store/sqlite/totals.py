@@ -46,6 +46,8 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from itertools import repeat
+from operator import add, floordiv, mul, sub
 from typing import Any
 
 from deskmeter.models import NO_TASK, Total, area_of, workspace_label
@@ -205,7 +207,8 @@ class DayTotals:
         if self._zone is None or not spans:
             return
         if len(spans) >= _BULK_SPANS:
-            self._note_bulk(spans)
+            starts, deltas = zip(*spans, strict=True)
+            self._note_bulk(starts, deltas)
             return
         lo = min(s for s, _ in spans)
         hi = max(s + d * 1000 for s, d in spans)
@@ -220,25 +223,39 @@ class DayTotals:
             else:
                 days.update(range(base + max(index, 1), base + after(bounds, end - 1) + 1))
 
-    def _note_bulk(self, spans: Sequence[tuple[int, int]]) -> None:
-        """``note`` for many spans: the UTC days (86,400 s from the epoch) they touch, in one
-        comprehension, then every local day that overlaps one of those. A local day next to
-        the spans may be noted too: recomputing it changes nothing (the rows are recomputed
-        from the switches, never adjusted), and it costs one day."""
+    def note_columns(self, starts: Sequence[int], deltas: Sequence[int], added: int) -> None:
+        """``note`` for the columns of many rows: their starts (µs) and deltas (ms)."""
+        self._added += added
+        if self._zone is None or not starts:
+            return
+        if len(starts) >= _BULK_SPANS:
+            self._note_bulk(starts, deltas)
+        else:
+            self.note(list(zip(starts, deltas, strict=True)), 0)
+
+    def _note_bulk(self, starts: Sequence[int], deltas: Sequence[int]) -> None:
+        """``note`` for many spans: the UTC days (86,400 s from the epoch) they touch, a
+        column at a time (no Python step per span), then every local day that overlaps one
+        of those. A local day next to the spans may be noted too: recomputing it changes
+        nothing (the rows are recomputed from the switches, never adjusted), and it costs
+        one day."""
         assert self._zone is not None
-        whole = _UTC_DAY
-        utc_days: set[int] = set()
-        for first, last in {
-            (start // whole, (start + delta * 1000 - 1) // whole if delta > 0 else start // whole)
-            for start, delta in spans
-        }:
-            utc_days.update(range(first, last + 1))
+        whole = repeat(_UTC_DAY)
+        firsts = list(map(floordiv, starts, whole))
+        # the day of the last µs (a zero-length switch: of its start)
+        ends = map(add, starts, map(mul, deltas, repeat(1000)))
+        lasts = map(max, firsts, map(floordiv, map(sub, ends, repeat(1)), whole))
+        utc_days: set[int] = set(firsts)
+        for first, last in set(zip(firsts, lasts, strict=True)):
+            if last > first:
+                utc_days.update(range(first + 1, last + 1))
         ordered = sorted(utc_days)
-        grid = DayGrid.covering(self._zone, ordered[0] * whole, (ordered[-1] + 1) * whole - 1)
+        day = _UTC_DAY
+        grid = DayGrid.covering(self._zone, ordered[0] * day, (ordered[-1] + 1) * day - 1)
         bounds, base, after = grid.bounds, grid.first - 1, bisect.bisect_right
         for utc_day in ordered:
-            first = after(bounds, utc_day * whole)
-            last = after(bounds, (utc_day + 1) * whole - 1)
+            first = after(bounds, utc_day * day)
+            last = after(bounds, (utc_day + 1) * day - 1)
             self._days.update(range(base + max(first, 1), base + min(last, len(bounds) - 1) + 1))
 
     def flush(self, db: sqlite3.Connection) -> None:
