@@ -181,3 +181,36 @@ def _exported(switches: Any) -> str:
     out = StringIO()
     write_json(switches, out)
     return out.getvalue()
+
+
+def test_a_file_that_is_not_utf8_is_refused_as_ever(tmp_path: Path) -> None:
+    from deskmeter.importing.readers import ImportSourceError
+
+    path = tmp_path / "latin1.json"
+    good = '[{"id": "a", "date": "2026-05-01T09:00:00+00:00", "delta": 1, "workspace_index": 0'
+    path.write_bytes((good + ', "task": "caf\u00e9"}]').encode("latin-1"))
+    with pytest.raises(ImportSourceError, match="not UTF-8 text"):
+        open_import(str(path), ImportContext(tz=MADRID))
+    path.write_bytes(b"\xef\xbb\xbf" + (good + ', "task": "caf\u00e9"}]').encode())  # a BOM
+    _, source = open_import(str(path), ImportContext(tz=MADRID))
+    assert source.values is not None
+    assert [v[5] for v in source.values(None) or []] == ["caf\u00e9"]
+
+
+def test_the_collector_runs_again_after_an_import_even_a_refused_one(tmp_path: Path) -> None:
+    import gc
+
+    from deskmeter.importing.hosts import HostConflictError
+
+    switches = history(5, ("desk",), 10, 0.7, 30)
+    path = tmp_path / "export.json"
+    path.write_text(_exported(switches), encoding="utf-8")
+    assert gc.isenabled()
+    with SQLiteStore(tmp_path / "gc.db") as store:
+        _, source = open_import(str(path), ImportContext(tz=MADRID))
+        assert import_switches(source, store).written == 30
+        assert gc.isenabled()
+        _, source = open_import(str(path), ImportContext(tz=MADRID))
+        with pytest.raises(HostConflictError):
+            import_switches(source, store, host="laptop")  # the ids are stored as desk's
+        assert gc.isenabled()

@@ -23,7 +23,8 @@ from deskmeter.formats.base import (
     ImportFormat,
     Sample,
     TitleRule,
-    read_text,
+    read_bytes,
+    text_of,
 )
 from deskmeter.importing.readers import ImportSource, ImportSourceError
 from deskmeter.registry import Registry, UnknownNameError
@@ -94,11 +95,12 @@ def open_import(
     path = Path(spec).expanduser()
     if not path.is_file():
         raise ImportSourceError(f"{spec}: no such file (give a file or a mongodb:// URI)")
-    sample = Sample(read_text(path))
+    data = read_bytes(path)
     if format_name in (None, "json"):  # the usual export: read in bulk, detected or not
-        quick = deskmeter_native.quick_json(str(path), sample)
+        quick = deskmeter_native.quick_json(str(path), data)
         if quick is not None:
             return import_format("json"), quick
+    sample = Sample(text_of(data, path))
     if format_name is not None:
         chosen = import_format(format_name)
         if chosen.uri:

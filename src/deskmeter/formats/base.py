@@ -176,13 +176,19 @@ def json_array_source(
     return listed([record(item) for item in data], spec)
 
 
-def read_text(path: Path) -> str:
+def read_bytes(path: Path) -> bytes:
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportSourceError(f"cannot read {path}: not UTF-8 text ({exc.reason})") from None
+        return path.read_bytes()
     except OSError as exc:
         raise ImportSourceError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def text_of(data: bytes, path: Path) -> str:
+    """``data`` read from ``path`` as UTF-8 text (a byte order mark left out)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportSourceError(f"cannot read {path}: not UTF-8 text ({exc.reason})") from None
 
 
 def seconds_between(start: datetime, end: datetime) -> float:

@@ -5,10 +5,12 @@ Records keep their own ids (the original ObjectIds), so a re-import replaces the
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any, TextIO
 
 from deskmeter.formats.base import (
@@ -19,6 +21,7 @@ from deskmeter.formats.base import (
     ImportSource,
     ImportSourceError,
     Sample,
+    text_of,
 )
 from deskmeter.importing import bulk_json
 from deskmeter.importing.readers import json_records, mongo_records
@@ -52,31 +55,31 @@ def _json_source(spec: str, sample: Sample) -> ImportSource:
     return json_records(spec, sample.text)
 
 
-def quick_json(spec: str, sample: Sample) -> ImportSource | None:
-    """The source of a file that is a JSON array of usual export records, read in bulk
-    (``importing/bulk_json.py``: no dict per record), else None (detection and ``read_json``
-    decide, as ever).
+def quick_json(spec: str, data: bytes) -> ImportSource | None:
+    """The source of a file (``data``, its bytes) that is a JSON array of usual export
+    records, read in bulk (``importing/bulk_json.py``: no dict per record, not even the
+    text decoded first), else None (detection and ``read_json`` decide, as ever).
 
     Such a file is one detection gives to this format: ``bulk_json`` decodes only a JSON
     array whose records are objects with a text ``date`` and a numeric ``delta`` and no text
     ``start``, which no format before this one in ``IMPORTS`` takes (ActivityWatch wants an
     object, Timewarrior a text ``start``, Watson arrays, CSV no JSON at all).
     """
-    decoded = bulk_json.decode(sample.text)
+    decoded = bulk_json.decode(data.removeprefix(codecs.BOM_UTF8))
     if decoded is None:
         return None
     return ImportSource(
         spec,
-        _parsed_later(spec, sample),
+        _parsed_later(spec, data),
         len(decoded),
         values=partial(bulk_json.switch_values, decoded),
     )
 
 
-def _parsed_later(spec: str, sample: Sample) -> Iterator[Mapping[str, Any]]:
-    """The records of ``sample`` the exact way, parsed only when asked for (the bulk
-    values were refused, or ``--map`` rewrites the records)."""
-    yield from _json_source(spec, sample).records
+def _parsed_later(spec: str, data: bytes) -> Iterator[Mapping[str, Any]]:
+    """The records of the file the exact way, parsed only when asked for (the bulk values
+    were refused, or ``--map`` rewrites the records)."""
+    yield from _json_source(spec, Sample(text_of(data, Path(spec)))).records
 
 
 def sniff_csv(sample: Sample) -> bool:

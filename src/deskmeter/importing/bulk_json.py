@@ -63,8 +63,9 @@ _DECODER = msgspec.json.Decoder(list[_Record])
 _fromiso = datetime.fromisoformat
 
 
-def decode(text: str) -> list[_Record] | None:
-    """The records of ``text`` if it is a JSON array of usual records, else None."""
+def decode(text: str | bytes) -> list[_Record] | None:
+    """The records of ``text`` (or UTF-8 bytes) if it is a JSON array of usual records,
+    else None."""
     try:  # (MongoDB's extended JSON, ``{"$oid": …}``, is an object where text is wanted)
         return _DECODER.decode(text)
     except (msgspec.DecodeError, msgspec.ValidationError):

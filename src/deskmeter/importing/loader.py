@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
@@ -59,6 +61,21 @@ def _without_replaced(
     return [v for v in values if v[1] not in replaced]
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused (a bulk import makes hundreds of thousands of
+    tuples that hold no cycle: each pass would walk them all again; about 5% of the import).
+    Reference counting frees as ever; the collector runs again afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def import_switches(
     source: ImportSource,
     store: Store,
@@ -82,6 +99,19 @@ def import_switches(
     quick way (``quick.py``: straight to the values the store writes), any other by
     ``record_to_switch`` (the same checks and messages as ever).
     """
+    with _gc_paused():
+        return _import(source, store, labels, host, batch_size, progress_stream, dry_run)
+
+
+def _import(
+    source: ImportSource,
+    store: Store,
+    labels: Sequence[str],
+    host: str | None,
+    batch_size: int,
+    progress_stream: TextIO | None,
+    dry_run: bool,
+) -> ImportResult:
     result = ImportResult(host=host, dry_run=dry_run)
     values: list[SwitchValues] = []
     quick = QuickRecords(host).values
