@@ -17,10 +17,10 @@ One command (``make bench``):
    with ``--before DIR`` the same side again on another checkout's ``src`` (the "before");
 3. runs ``deskmeter track`` (x11 source, under Xvfb + openbox) and counts its wake-ups over
    6 idle seconds (voluntary context switches of all its threads);
-4. prints the table with the ratios and the goals (writes like for like: Deskmeter's import
-   against AW's import, ``store.add_switches`` and the sink against ``Bucket.insert``; each
-   row followed by its ratio against AW's other way in; the import's rate against the
-   issue's ≈ 150k switches/s wall) and writes
+4. prints the table with the ratios and the goals (writes against AW's ingest, its import:
+   Deskmeter's import and the sink's batches; ``store.add_switches`` against
+   ``Bucket.insert``; each row followed by its ratio against AW's other way in; the
+   import's rate against the issue's ≈ 150k switches/s wall) and writes
    ``$DESKMETER_ARTIFACTS/benchmarks/versus_aw.json``.
 
     python -m benchmarks.versus_aw [--before /tmp/old] [--quick]
@@ -56,9 +56,14 @@ AW_PYTHON = ROOT / "benchmarks" / ".aw-venv" / "bin" / "python"
 #:   against AW's own import (``ServerAPI.import_bucket``, what ``POST /api/0/import`` runs:
 #:   its file parsed, an ``Event`` built and checked per record, one insert): both read
 #:   their own file and build and check their records;
+#: * the MongoDB sink's batches against the same figure (issue 25 names one: "ActivityWatch's
+#:   ingest", its table's "bulk import, in process"). They run on mongomock, an in-process
+#:   imitation of MongoDB (labelled): most of their CPU time is mongomock's own upserts in
+#:   Python, which no server spends, so the goal is read on the sink's own side (that time
+#:   left out); the whole is shown beside it;
 #: * "store.add_switches": the store's bulk write of ``Switch`` values built beforehand
-#:   against ``Bucket.insert`` of ``Event`` values built beforehand (floor against floor);
-#: * the MongoDB sink's batches, on mongomock (labelled), against ``Bucket.insert``.
+#:   against ``Bucket.insert`` of ``Event`` values built beforehand (floor against floor,
+#:   no goal of its own).
 #:
 #: Each row is followed by its ratio against AW's other way in ("· vs …", no goal), so the
 #: choice of baseline is there to see; and the import's absolute rate is printed against
@@ -233,8 +238,8 @@ def ratios(aw: dict[str, Any], side: dict[str, Any]) -> dict[str, dict[str, Any]
             label = "MongoDB sink batches (mongomock)" + (key.split("33000")[1] if cpu else "")
         else:
             continue
-        # like for like first (the row with the goal), then against AW's other way in
-        ways = [AW_IMPORT, AW_INSERT] if name == "import" else [AW_INSERT, AW_IMPORT]
+        # the goal's baseline first (AW's ingest), then against AW's other way in
+        ways = [AW_INSERT, AW_IMPORT] if name == "store.add_switches" else [AW_IMPORT, AW_INSERT]
         for number, (way, keys) in enumerate(ways):
             theirs = aw.get(keys[1] if cpu else keys[0])
             shown = label if number == 0 else f"{label} · vs AW {way}"
@@ -266,6 +271,8 @@ def ratios(aw: dict[str, Any], side: dict[str, Any]) -> dict[str, dict[str, Any]
         goal = next((g for k, g in GOALS.items() if row_name.startswith(k)), None)
         if " · vs AW " in row_name:
             goal = None  # the other baseline: shown, not the goal's
+        if row_name.startswith("MongoDB sink") and "sink's own" not in row_name:
+            goal = None  # mostly mongomock's own Python upserts: the stand-in, shown
         row["goal"] = goal
         met = None if goal is None or row["ratio"] is None else row["ratio"] >= goal
         if met is not None and row.get("bytes") is not None:

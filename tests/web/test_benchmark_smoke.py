@@ -83,6 +83,15 @@ def test_the_comparison_with_activitywatch_runs_and_writes_its_table(
     sync = results["after"]["sync"]
     assert sync["arrived"] == sync["writes"] == 20  # every commit of the other process synced
     assert sync["watching"]  # the daemon's source: woken by the file, not polling
+    # the write goals' baseline is AW's ingest (its import); the sink's goal is read on its
+    # own side, mongomock's upserts left out (the whole is shown without a goal)
+    table = written["table"]["after"]
+    assert table["import 3k"]["baseline"] == "AW import_bucket"  # (--quick: no goal)
+    sink = {name: row for name, row in table.items() if name.startswith("MongoDB sink")}
+    own = [n for n in sink if "sink's own" in n and " · vs AW " not in n]
+    assert len(own) == 1 and sink[own[0]]["goal"] == 7
+    assert sink[own[0]]["baseline"] == "AW import_bucket"
+    assert all(row["goal"] is None for name, row in sink.items() if name not in own)
     store_bytes = written["after"]["reads"]["store bytes"]
     assert store_bytes > 0 and written["after"]["reads"]["store switches"] > 3300
     if versus_aw.AW_PYTHON.exists():
