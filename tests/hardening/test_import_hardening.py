@@ -52,6 +52,28 @@ def test_a_nan_delta_is_skipped_and_everything_else_stored(tmp_path: Path, xdg: 
         assert check.count_switches() == 4997
 
 
+def test_json_nested_thousands_deep_is_refused_with_a_message(tmp_path: Path, xdg: Path) -> None:
+    """A hostile file (arrays nested 100,000 deep, in a field no reader looks at, or as the
+    whole file) gets one line of error and writes nothing; it used to end in a traceback."""
+    deep = "[" * 100_000 + "]" * 100_000
+    good = '{"id": "a", "date": "2026-05-01T09:00:00+00:00", "delta": 1, "workspace_index": 0'
+    store = tmp_path / "s.db"
+    for name, text in (("field", f'[{good}, "end": {deep}}}]'), ("whole", deep)):
+        source = tmp_path / f"{name}.json"
+        source.write_text(text, encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "deskmeter", "--store", str(store), "import", str(source)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 1, (name, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert "nested too deeply" in done.stderr, (name, done.stderr)
+    with SQLiteStore(store) as check:
+        assert check.count_switches() == 0
+
+
 def test_numeric_epoch_dates_are_utc_whatever_the_machines_zone() -> None:
     env_tz = os.environ.get("TZ")
     try:

@@ -105,15 +105,18 @@ def open_import(
         chosen = import_format(format_name)
         if chosen.uri:
             raise ImportSourceError(f"--format {chosen.name} reads a mongodb:// URI, not a file")
-    else:
-        found = detect(sample)
-        if found is None:
-            raise ImportSourceError(
-                f"{spec}: cannot tell its format from its content (give --format, one of "
-                f"{', '.join(n for n, f in IMPORTS.items() if not f.uri)})"
-            )
-        chosen = found
-    return chosen, chosen.read(str(path), sample, context)
+    try:
+        if format_name is None:
+            found = detect(sample)
+            if found is None:
+                raise ImportSourceError(
+                    f"{spec}: cannot tell its format from its content (give --format, one of "
+                    f"{', '.join(n for n, f in IMPORTS.items() if not f.uri)})"
+                )
+            chosen = found
+        return chosen, chosen.read(str(path), sample, context)
+    except RecursionError:  # JSON arrays or objects nested thousands deep (Python's parser)
+        raise ImportSourceError(f"{spec}: its JSON is nested too deeply to read") from None
 
 
 __all__ = [

@@ -79,7 +79,11 @@ def quick_json(spec: str, data: bytes) -> ImportSource | None:
 def _parsed_later(spec: str, data: bytes) -> Iterator[Mapping[str, Any]]:
     """The records of the file the exact way, parsed only when asked for (the bulk values
     were refused, or ``--map`` rewrites the records)."""
-    yield from _json_source(spec, Sample(text_of(data, Path(spec)))).records
+    try:
+        source = _json_source(spec, Sample(text_of(data, Path(spec))))
+    except RecursionError:  # (deeper in the stack than the bulk decoder was)
+        raise ImportSourceError(f"{spec}: its JSON is nested too deeply to read") from None
+    yield from source.records
 
 
 def sniff_csv(sample: Sample) -> bool:

@@ -68,8 +68,8 @@ def decode(text: str | bytes) -> list[_Record] | None:
     else None."""
     try:  # (MongoDB's extended JSON, ``{"$oid": …}``, is an object where text is wanted)
         return _DECODER.decode(text)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None  # (nested past msgspec's depth: the exact way words it)
 
 
 def _micros(date: str) -> int:

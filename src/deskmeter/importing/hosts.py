@@ -84,6 +84,8 @@ def host_conflicts(
     """Compare the host of each switch (``SwitchValues``) with the one the store holds under
     its id, if any."""
     check = HostCheck()
+    if not values or not store.switches(limit=1):  # an empty store holds no id (a first import)
+        return check
     everything: dict[str, str] | None = None  # id -> host of the whole store, read if needed
     ordered = sorted(values, key=itemgetter(0))  # batches cover short stretches of time
     for start in range(0, len(ordered), batch_size):

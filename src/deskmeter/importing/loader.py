@@ -140,16 +140,17 @@ def _import(
     if check.conflicts:
         raise HostConflictError(check.message(host or ""))
     values = _without_replaced(values, store, result, batch_size)
-    result.unstamped = sum(1 for v in values if not v[7])
+    result.unstamped = list(map(itemgetter(7), values)).count("")
 
-    ids = list(dict.fromkeys(map(itemgetter(1), values)))
-    already = 0
-    if check.existing:  # else none of the ids is stored: nothing to count again
+    if check.existing:
+        ids = list(dict.fromkeys(map(itemgetter(1), values)))
         already = sum(
             store.count_existing_switches(ids[start : start + batch_size])
             for start in range(0, len(ids), batch_size)
         )
-    result.new = len(ids) - already
+        result.new = len(ids) - already
+    else:  # none of the ids is stored: each distinct one is new
+        result.new = len(set(map(itemgetter(1), values)))
     if dry_run:
         result.planned = [values_switch(v) for v in values]
         result.written = len(values)

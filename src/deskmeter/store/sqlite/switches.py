@@ -108,24 +108,31 @@ class SwitchTable:
             return 0
         numbers = self.labels.numbers(db, values_texts(values))
         self._pending_labels.update(numbers)
-        return self._write(db, values_rows(values, numbers), [v[1] for v in values], fresh)
+        return self._write(db, values_rows(values, numbers), map(_KEY, values), fresh)
 
     def _write(
-        self, db: sqlite3.Connection, rows: list[Row], ids: list[str], fresh: set[Any] | None = None
+        self,
+        db: sqlite3.Connection,
+        rows: list[Row],
+        ids: Iterable[str],
+        fresh: set[Any] | None = None,
     ) -> int:
-        """Write encoded rows (``ids``: their ids as text) and note their days.
+        """Write encoded rows (``ids``: their ids as text, read only when the change log
+        records) and note their days.
 
         ``fresh``: the ids this transaction wrote so far, given when the store had no switch
         as it began (a first import): the only rows a write can replace are then its own,
         whose days are noted already, so no old row is looked up.
         """
-        keys = list(dict.fromkeys(map(_KEY, rows)))
+        replaced: list[tuple[int, int]] = []
         if fresh is None:
+            keys = list(dict.fromkeys(map(_KEY, rows)))
             replaced = self.day_totals.old_rows(db, keys)  # their old days are recomputed too
             added = len(keys) - len(replaced)
         else:
-            replaced, added = [], len(keys) - len(fresh.intersection(keys))
-            fresh.update(keys)
+            before = len(fresh)
+            fresh.update(map(_KEY, rows))
+            added = len(fresh) - before
         insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
         if len(rows) >= _BULK_ROWS:
             self.day_totals.bulk_insert(db, insert, rows)
