@@ -235,20 +235,21 @@ class DayTotals:
 
     def _note_bulk(self, starts: Sequence[int], deltas: Sequence[int]) -> None:
         """``note`` for many spans: the UTC days (86,400 s from the epoch) they touch, a
-        column at a time (no Python step per span), then every local day that overlaps one
-        of those. A local day next to the spans may be noted too: recomputing it changes
-        nothing (the rows are recomputed from the switches, never adjusted), and it costs
-        one day."""
+        column at a time (no Python step per span but for spans over a day), then every local
+        day that overlaps one of those. A local day next to the spans may be noted too:
+        recomputing it changes nothing (the rows are recomputed from the switches, never
+        adjusted), and it costs one day."""
         assert self._zone is not None
         whole = repeat(_UTC_DAY)
-        firsts = list(map(floordiv, starts, whole))
-        # the day of the last µs (a zero-length switch: of its start)
+        # the UTC days of the starts and of the last µs of each span (of a zero-length span,
+        # the µs before it: at most a day too many)
+        utc_days: set[int] = set(map(floordiv, starts, whole))
         ends = map(add, starts, map(mul, deltas, repeat(1000)))
-        lasts = map(max, firsts, map(floordiv, map(sub, ends, repeat(1)), whole))
-        utc_days: set[int] = set(firsts)
-        for first, last in set(zip(firsts, lasts, strict=True)):
-            if last > first:
-                utc_days.update(range(first + 1, last + 1))
+        utc_days.update(map(floordiv, map(sub, ends, repeat(1)), whole))
+        if max(deltas) * 1000 > _UTC_DAY:  # a span over a whole day: the days between too
+            for start, delta in zip(starts, deltas, strict=True):
+                if delta * 1000 > _UTC_DAY:
+                    utc_days.update(range(start // _UTC_DAY, (start + delta * 1000) // _UTC_DAY))
         ordered = sorted(utc_days)
         day = _UTC_DAY
         grid = DayGrid.covering(self._zone, ordered[0] * day, (ordered[-1] + 1) * day - 1)
