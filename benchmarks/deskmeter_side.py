@@ -333,12 +333,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--quick", action="store_true", help="small sizes (the smoke test)")
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--writes-only", action="store_true", help="only the write figures")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--writes-only", action="store_true", help="only the write figures")
+    only.add_argument("--reads-only", action="store_true", help="the reads and sync only")
     args = parser.parse_args(argv)
     args.folder.mkdir(parents=True, exist_ok=True)
     counts = [3_300] if args.quick else [33_000, 330_000]
     result: dict[str, Any] = {"load_average_before": os.getloadavg()[0]}
-    result["writes"] = writes(args.folder, counts)
+    if not args.reads_only:
+        result["writes"] = writes(args.folder, counts)
     if not args.writes_only:
         result["reads"] = all_reads(args.folder, args.runs, args.quick)
         result["sync"] = sync(args.folder, 20 if args.quick else 200, 2.0 if args.quick else 6.0)
