@@ -201,3 +201,103 @@ def test_a_first_import_counts_an_id_repeated_across_its_batches_once(tmp_path: 
                 got = answers(store, lo, hi, tz, day_start, host)
                 assert all(got[k] == v for k, v in want.items()), host
     assert kept[0] == kept[1]
+
+
+def _one_after_another(switches: list[Switch]) -> list[Switch]:
+    """``switches`` by start, each cut to end where the next begins (none overlap)."""
+    ordered = sorted({s.id: s for s in switches}.values(), key=lambda s: (s.date, s.id))
+    out = []
+    for here, after in zip(ordered, [*ordered[1:], None], strict=True):
+        delta = here.delta
+        if after is not None:
+            delta = min(delta, round((after.date - here.date).total_seconds(), 3))
+        out.append(
+            Switch(
+                here.id,
+                here.date,
+                delta,
+                here.workspace_index,
+                here.workspace,
+                here.task_id,
+                here.task,
+                here.host,
+                here.away,
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("overlapping", [False, True])
+def test_a_first_import_skips_the_overlap_pass_only_when_no_switches_overlap(
+    overlapping: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into an empty store, switches that never overlap (as the tracker writes them) need no
+    window pass for overlaps: the import checks its own columns instead, and the kept rows
+    are those of a write that runs the pass; any overlap (several hosts at once) runs it."""
+    switches = history(12, HOSTS, 90, 0.8, 12_000)
+    if not overlapping:
+        switches = _one_after_another(switches)
+    assert day_refresh.spans_apart(
+        [round(s.date.timestamp() * 1e6) for s in switches],
+        [round(s.delta * 1000) for s in switches],
+    ) is (not overlapping)
+    passes: list[int] = []
+    real = day_refresh.overlap_days
+    monkeypatch.setattr(
+        day_refresh,
+        "overlap_days",
+        lambda *a: passes.append(1) or real(*a),  # type: ignore[func-returns-value]
+    )
+    kept = []
+    for name in ("import", "switches"):
+        passes.clear()
+        with SQLiteStore(tmp_path / f"{name}-{overlapping}.db") as store:
+            tz, day_start = ZONES[2]
+            store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+            if name == "import":
+                imported(store, switches, tmp_path)
+                assert bool(passes) is overlapping
+            else:
+                store.add_switches(switches)
+                assert passes  # (a write of Switch values always runs it)
+            db = store.connections.db()
+            text = dict(db.execute("SELECT id, text FROM label").fetchall())
+            text[0] = 0
+            kept.append(
+                [
+                    sorted((named(r, text) for r in db.execute(f"SELECT * FROM {t}")), key=repr)
+                    for t in ("day_total", "day_host", "month_total")
+                ]
+            )
+            lo, hi = spans(switches)[1]
+            for host in (None, *HOSTS):
+                want = reference(store, lo, hi, tz, day_start, host)
+                got = answers(store, lo, hi, tz, day_start, host)
+                assert all(got[k] == v for k, v in want.items()), host
+    assert kept[0] == kept[1]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_spans_apart_says_true_only_of_spans_no_two_of_which_overlap(seed: int) -> None:
+    rng = random.Random(seed)
+    spans_ = sorted(
+        (rng.randrange(0, 50) * 1000, rng.choice((0, 0, 1, 2, 5, 9)))
+        for _ in range(rng.randrange(0, 8))
+    )
+    if rng.random() < 0.3:
+        rng.shuffle(spans_)
+    starts, deltas = [s for s, _ in spans_], [d for _, d in spans_]
+    overlap = any(
+        a[1] > 0 and b[1] > 0 and a[0] < b[0] + b[1] * 1000 and b[0] < a[0] + a[1] * 1000
+        for i, a in enumerate(spans_)
+        for b in spans_[i + 1 :]
+    )
+    in_order = starts == sorted(starts)
+    apart = day_refresh.spans_apart(starts, deltas)
+    if apart:
+        assert not overlap and in_order
+    zero_inside = any(
+        d == 0 and any(b > 0 and t < s < t + b * 1000 for t, b in spans_) for s, d in spans_
+    )
+    if in_order and not overlap and not zero_inside:
+        assert apart

@@ -21,6 +21,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from itertools import accumulate, islice, repeat
+from operator import add, ge, le, mul
 from typing import Any
 
 from deskmeter import limits
@@ -151,6 +153,17 @@ def _mixed_days(
     return found
 
 
+def spans_apart(starts: Sequence[int], deltas: Sequence[int]) -> bool:
+    """Whether no two of these spans (start µs, delta ms) overlap, the starts in order (one
+    pass a column at a time). False may be said of spans that do not overlap (out of order,
+    a zero-length one inside another): only the window pass of ``OVERLAPS`` decides then."""
+    later = islice(starts, 1, None)
+    if not all(map(le, starts, later)):
+        return False
+    ends = map(add, starts, map(mul, deltas, repeat(1000)))
+    return all(map(ge, islice(starts, 1, None), accumulate(ends, max)))
+
+
 def refresh_days(
     db: sqlite3.Connection,
     zone: Zone,
@@ -158,9 +171,12 @@ def refresh_days(
     names: Names,
     *,
     known_empty: bool = False,
+    apart: bool = False,
 ) -> None:
     """Recompute the rows of ``days`` (ordinals in ``zone``) from the switch table, inside
-    the write transaction; ``known_empty``: no row of theirs exists (a rebuild)."""
+    the write transaction; ``known_empty``: no row of theirs exists (a rebuild); ``apart``:
+    no two switches of the store overlap (``spans_apart`` of all of them), so no day needs
+    the window pass that finds overlaps."""
     ordered = sorted(set(days))
     if not ordered:
         return
@@ -183,7 +199,7 @@ def refresh_days(
                 )
     for statement in HOST_SUMS:  # every day at once: one pass over their switches
         db.execute(statement, {"lookback": back})
-    mixed = _mixed_days(db, zone, ordered, grids, back)
+    mixed = set() if apart else _mixed_days(db, zone, ordered, grids, back)
     if mixed:
         db.executemany("UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed])
     present = stored_hosts(db)

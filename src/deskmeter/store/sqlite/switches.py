@@ -35,6 +35,7 @@ from deskmeter.store.sqlite.codec import (
     values_texts,
 )
 from deskmeter.store.sqlite.connection import Connections
+from deskmeter.store.sqlite.day_refresh import spans_apart
 from deskmeter.store.sqlite.switch_json import page_json
 from deskmeter.store.sqlite.totals import DayTotals
 
@@ -77,6 +78,8 @@ class SwitchTable:
         self._pending_labels: dict[str, int] = {}
         #: How deep this store's switch transactions are nested (the write lock is held).
         self._depth = 0
+        #: The starts and deltas written into an empty store by ``add_values`` so far.
+        self._fresh_spans: tuple[list[int], list[int]] = ([], [])
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -143,7 +146,11 @@ class SwitchTable:
         ChangeLog.record(db, "switch", ids, "upsert")
         if replaced:
             self.day_totals.note(replaced, 0)
-        self.day_totals.note_columns(list(map(_START, rows)), deltas, added)
+        starts = list(map(_START, rows))
+        self.day_totals.note_columns(starts, deltas, added)
+        if fresh is not None:  # (kept for ``add_values``' check of overlaps)
+            self._fresh_spans[0].extend(starts)
+            self._fresh_spans[1].extend(deltas)
         return len(rows)
 
     @contextmanager
@@ -188,11 +195,16 @@ class SwitchTable:
         with self.transaction() as db:
             empty = db.execute("SELECT 1 FROM switch LIMIT 1").fetchone() is None
             fresh: set[Any] | None = set() if empty else None
+            self._fresh_spans = ([], [])
             for first in range(0, len(values), _WRITE_CHUNK):
                 chunk = values[first : first + _WRITE_CHUNK]
                 written += self.put_values(db, chunk, fresh)
                 if told is not None:
                     told(len(chunk))
+            if fresh is not None and self._depth == 1:  # the store is what this wrote: the
+                # window pass over it for overlaps is not needed when none are among them
+                self.day_totals.apart = spans_apart(*self._fresh_spans)
+            self._fresh_spans = ([], [])
         return written
 
     def delete(self, ids: Iterable[str]) -> int:

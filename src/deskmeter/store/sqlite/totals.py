@@ -102,6 +102,9 @@ class DayTotals:
         self._days: set[int] = set()
         self._added = 0
         self._stale = False
+        #: Set by the last write of an outermost transaction: every switch of the store was
+        #: written by it and no two overlap (``day_refresh.spans_apart``).
+        self.apart = False
 
     # -- state ------------------------------------------------------------------------------
 
@@ -182,6 +185,7 @@ class DayTotals:
             self._zone = None  # (the count goes stale, so the next open rebuilds or reads live)
         self._days = set()
         self._added = 0
+        self.apart = False
         self._stale = self._zone is not None and not self.fresh(db)
 
     def end(self) -> None:
@@ -268,20 +272,27 @@ class DayTotals:
             schema = state[2] // 1000 if state else 0
             self.rebuild(db, self._zone, schema)
         elif self._days:
-            self._refresh(db, self._zone, self._days)
+            self._refresh(db, self._zone, self._days, apart=self.apart)
         if self._added and not self._stale:
             db.execute(
                 "UPDATE day_total_state SET switches = switches + ? WHERE id = 1", (self._added,)
             )
         if self._days or self._added or self._stale:
             self._seen(db)
-        self._days, self._added, self._stale = set(), 0, False
+        self._days, self._added, self._stale, self.apart = set(), 0, False, False
 
     def _refresh(
-        self, db: sqlite3.Connection, zone: Zone, days: Iterable[int], *, known_empty: bool = False
+        self,
+        db: sqlite3.Connection,
+        zone: Zone,
+        days: Iterable[int],
+        *,
+        known_empty: bool = False,
+        apart: bool = False,
     ) -> None:
         """Recompute ``days`` from the switch table (``day_refresh.py``)."""
-        refresh_days(db, zone, days, lambda n: self.names(db, n), known_empty=known_empty)
+        names = lambda n: self.names(db, n)  # noqa: E731
+        refresh_days(db, zone, days, names, known_empty=known_empty, apart=apart)
 
     # -- computing from switches ------------------------------------------------------------
 
