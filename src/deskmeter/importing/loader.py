@@ -23,6 +23,9 @@ log = logging.getLogger("deskmeter.import")
 T = TypeVar("T")
 #: Records read (and checked the quick way) at a time.
 _READ_CHUNK = 10_000
+#: Ids asked about at a time for the edits that replaced them (one query each; MongoDB's
+#: ``$in`` of 10,000 ids is well under its document size).
+_REPLACED_BATCH = 10_000
 
 
 @dataclass
@@ -139,7 +142,7 @@ def _import(
     check = host_conflicts(values, store, batch_size=batch_size)
     if check.conflicts:
         raise HostConflictError(check.message(host or ""))
-    values = _without_replaced(values, store, result, batch_size)
+    values = _without_replaced(values, store, result, max(batch_size, _REPLACED_BATCH))
     result.unstamped = list(map(itemgetter(7), values)).count("")
 
     if check.existing:
