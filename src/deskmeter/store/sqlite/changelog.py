@@ -10,6 +10,7 @@ prunes what it has applied, so the log holds only unsynced changes.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -24,6 +25,8 @@ ENABLED = "changelog_enabled"
 PRUNED_THROUGH = "changelog_pruned_through"
 
 Op = Literal["upsert", "delete"]
+#: From this many documents a write records them in two statements (a JSON array of ids).
+_IN_ONE_STATEMENT = 100
 
 
 class ChangeLog:
@@ -57,14 +60,31 @@ class ChangeLog:
         if not cls.recording(db):
             return
         ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return
         at = datetime.now(UTC).timestamp()
-        db.executemany(
-            "DELETE FROM changelog WHERE collection = ? AND doc_id = ?",
-            [(collection, i) for i in ids],
+        if len(ids) < _IN_ONE_STATEMENT:
+            db.executemany(
+                "DELETE FROM changelog WHERE collection = ? AND doc_id = ?",
+                [(collection, i) for i in ids],
+            )
+            db.executemany(
+                "INSERT INTO changelog (collection, doc_id, op, at) VALUES (?, ?, ?, ?)",
+                [(collection, i, op, at) for i in ids],
+            )
+            return
+        # many (a bulk write): one statement each, the ids as one JSON array (executemany
+        # runs an INSERT per row, each updating AUTOINCREMENT's counter)
+        listed = json.dumps(ids)
+        db.execute(
+            "DELETE FROM changelog WHERE collection = ? "
+            "AND doc_id IN (SELECT value FROM json_each(?))",
+            (collection, listed),
         )
-        db.executemany(
-            "INSERT INTO changelog (collection, doc_id, op, at) VALUES (?, ?, ?, ?)",
-            [(collection, i, op, at) for i in ids],
+        db.execute(
+            "INSERT INTO changelog (collection, doc_id, op, at) "
+            "SELECT ?, value, ?, ? FROM json_each(?) ORDER BY key",
+            (collection, op, at, listed),
         )
 
     # -- reading (the sync source) ----------------------------------------------------------
