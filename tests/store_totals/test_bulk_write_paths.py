@@ -301,3 +301,39 @@ def test_spans_apart_says_true_only_of_spans_no_two_of_which_overlap(seed: int) 
     )
     if in_order and not overlap and not zero_inside:
         assert apart
+
+
+def test_a_write_after_a_first_import_in_one_transaction_runs_the_overlap_pass(
+    tmp_path: Path,
+) -> None:
+    """Switches that do not overlap, written into an empty store inside a transaction that
+    then writes one overlapping them: the kept totals still see the overlap (the shortcut is
+    only for a transaction whose last write found none)."""
+    from deskmeter.models import switch_values
+
+    apart = _one_after_another(history(13, HOSTS[:2], 20, 0.9, 600))
+    middle = apart[300]
+    late = Switch(
+        "late-one",
+        middle.date,
+        3600.0,
+        0,
+        "code",
+        None,
+        "work/a",
+        "laptop" if middle.host == "desk" else "desk",
+        False,
+    )
+    with SQLiteStore(tmp_path / "nested.db") as store:
+        tz, day_start = ZONES[0]
+        store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+        table = store._switches  # the store's own transaction, for the test
+        with table.transaction() as db:
+            table.add_values([switch_values(s) for s in apart])
+            table.put(db, [late])
+        lo = local_midnight(middle.date.astimezone(tz).date(), tz, day_start)
+        hi = lo + timedelta(days=2)
+        for host in (None, *HOSTS[:2]):
+            want = reference(store, lo, hi, tz, day_start, host)
+            got = answers(store, lo, hi, tz, day_start, host)
+            assert all(got[k] == v for k, v in want.items()), host

@@ -207,6 +207,7 @@ class DayTotals:
 
     def note(self, spans: Sequence[tuple[int, int]], added: int) -> None:
         """Switches with these (start µs, delta ms) changed; ``added`` more (or fewer) now."""
+        self.apart = False  # (said, if at all, after the transaction's last write)
         self._added += added
         if self._zone is None or not spans:
             return
@@ -229,6 +230,7 @@ class DayTotals:
 
     def note_columns(self, starts: Sequence[int], deltas: Sequence[int], added: int) -> None:
         """``note`` for the columns of many rows: their starts (µs) and deltas (ms)."""
+        self.apart = False
         self._added += added
         if self._zone is None or not starts:
             return
