@@ -1,7 +1,7 @@
 """A whole ``deskmeter export --format json`` file decoded and checked in one go.
 
 A bulk import reads tens of thousands of records that are all alike. msgspec decodes the
-file's text straight into typed records (``_Record``), checking each field's type and
+file's bytes straight into typed records (``_Record``), checking each field's type and
 bounds in C as it goes; what is left is done over whole columns: the dates to microseconds,
 the deltas to milliseconds, the instants' range, each distinct text once (length, NUL, a
 host's characters). No dict per record is ever made.
@@ -9,7 +9,8 @@ host's characters). No dict per record is ever made.
 It answers None for a file with anything unusual in any record: not a JSON array of
 objects, an ``_id`` (the original Deskmeter's documents), MongoDB extended JSON, a date as a
 number, a field that needs coercing, a value at or outside a limit, JSON that only Python's
-``json`` module reads (NaN, a lone surrogate)... The caller then reads the file the exact way
+``json`` module reads (NaN, a lone surrogate), bytes that are not UTF-8, arrays nested past
+the interpreter's depth... The caller then reads the file the exact way
 (``readers.json_records``, then ``quick.py`` or ``records.record_to_switch`` per record), so
 an odd file is accepted, refused and described exactly as before. Whatever this way
 accepts, the per-record way accepts too and makes the same values of it; and a file it
