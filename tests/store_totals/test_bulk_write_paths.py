@@ -133,6 +133,28 @@ def named(row: tuple[int, ...], text: dict[int, object]) -> tuple[object, ...]:
     return (text[row[0]], row[1], row[2], text[row[3]], *row[4:])
 
 
+def kept_rows(store: SQLiteStore) -> list[list[tuple[object, ...]]]:
+    """The kept tables' rows with label numbers as their texts (comparable across stores)."""
+    db = store.connections.db()
+    text: dict[int, object] = dict(db.execute("SELECT id, text FROM label").fetchall())
+    text[0] = 0  # the combined scope; no task; away's label
+    return [
+        sorted((named(row, text) for row in db.execute(f"SELECT * FROM {table}")), key=repr)
+        for table in ("day_total", "day_host", "month_total")
+    ]
+
+
+def assert_reference_totals(
+    store: SQLiteStore, lo: datetime, hi: datetime, zone: int, hosts: tuple[str, ...]
+) -> None:
+    """The kept answers over ``[lo, hi)`` equal the reference, for all hosts and each one."""
+    tz, day_start = ZONES[zone]
+    for host in (None, *hosts):
+        want = reference(store, lo, hi, tz, day_start, host)
+        got = answers(store, lo, hi, tz, day_start, host)
+        assert all(got[k] == v for k, v in want.items()), host
+
+
 def test_a_bulk_write_of_switch_values_equals_one_of_switches(tmp_path: Path) -> None:
     """``add_switch_values`` (an import's values) and ``add_switches`` (``Switch`` values)
     leave the same switches and the same kept rows."""
@@ -148,20 +170,7 @@ def test_a_bulk_write_of_switch_values_equals_one_of_switches(tmp_path: Path) ->
             tz, day_start = ZONES[0]
             store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
             write(store)
-            db = store.connections.db()
-            text = dict(db.execute("SELECT id, text FROM label").fetchall())
-            text[0] = 0  # the combined scope; no task; away's label
-
-            tables.append(
-                [
-                    sorted(
-                        (named(row, text) for row in db.execute(f"SELECT * FROM {table}")),
-                        key=repr,
-                    )
-                    for table in ("day_total", "day_host", "month_total")
-                ]
-                + [store.switches()]
-            )
+            tables.append([*kept_rows(store), store.switches()])
             assert store.count_switches() == len({s.id for s in switches})
     assert tables[0] == tables[1]
     assert datetime(2026, 1, 1, tzinfo=UTC) < BASES[0]  # the data is where the reference looks
@@ -187,19 +196,8 @@ def test_a_first_import_counts_an_id_repeated_across_its_batches_once(tmp_path: 
             distinct = len({s.id for s in switches})
             assert store.count_switches() == distinct
             assert db.execute("SELECT switches FROM day_total_state").fetchone()[0] == distinct
-            text = dict(db.execute("SELECT id, text FROM label").fetchall())
-            text[0] = 0
-            kept.append(
-                [
-                    sorted((named(r, text) for r in db.execute(f"SELECT * FROM {t}")), key=repr)
-                    for t in ("day_total", "day_host", "month_total")
-                ]
-            )
-            lo, hi = spans(switches)[1]
-            for host in (None, *HOSTS[:2]):
-                want = reference(store, lo, hi, tz, day_start, host)
-                got = answers(store, lo, hi, tz, day_start, host)
-                assert all(got[k] == v for k, v in want.items()), host
+            kept.append(kept_rows(store))
+            assert_reference_totals(store, *spans(switches)[1], 1, HOSTS[:2])
     assert kept[0] == kept[1]
 
 
@@ -260,20 +258,8 @@ def test_a_first_import_skips_the_overlap_pass_only_when_no_switches_overlap(
             else:
                 store.add_switches(switches)
                 assert passes  # (a write of Switch values always runs it)
-            db = store.connections.db()
-            text = dict(db.execute("SELECT id, text FROM label").fetchall())
-            text[0] = 0
-            kept.append(
-                [
-                    sorted((named(r, text) for r in db.execute(f"SELECT * FROM {t}")), key=repr)
-                    for t in ("day_total", "day_host", "month_total")
-                ]
-            )
-            lo, hi = spans(switches)[1]
-            for host in (None, *HOSTS):
-                want = reference(store, lo, hi, tz, day_start, host)
-                got = answers(store, lo, hi, tz, day_start, host)
-                assert all(got[k] == v for k, v in want.items()), host
+            kept.append(kept_rows(store))
+            assert_reference_totals(store, *spans(switches)[1], 2, HOSTS)
     assert kept[0] == kept[1]
 
 
@@ -332,8 +318,4 @@ def test_a_write_after_a_first_import_in_one_transaction_runs_the_overlap_pass(
             table.add_values([switch_values(s) for s in apart])
             table.put(db, [late])
         lo = local_midnight(middle.date.astimezone(tz).date(), tz, day_start)
-        hi = lo + timedelta(days=2)
-        for host in (None, *HOSTS[:2]):
-            want = reference(store, lo, hi, tz, day_start, host)
-            got = answers(store, lo, hi, tz, day_start, host)
-            assert all(got[k] == v for k, v in want.items()), host
+        assert_reference_totals(store, lo, lo + timedelta(days=2), 0, HOSTS[:2])

@@ -1,6 +1,6 @@
 """A bulk write records its documents in the change log as a write of one does: one row per
-document, the newest, in the order written (a write of 100 or more documents records them in
-two statements instead of one per document; real SQLite file)."""
+document, the newest, in the order written (the ids go to SQLite as one JSON array, not a
+statement per document; real SQLite file)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ def test_a_bulk_write_logs_each_document_once_newest_last(local_sqlite: SQLiteSt
     source = SQLiteSource(local_sqlite, watch=False)
     start = source.start_position()
     log = local_sqlite.changelog
-    local_sqlite.add_switches([switch(i) for i in range(0, 150)])  # in two statements
-    local_sqlite.add_switch(switch(3))  # one document: one statement each
+    local_sqlite.add_switches([switch(i) for i in range(0, 150)])
+    local_sqlite.add_switch(switch(3))
     local_sqlite.add_switches([switch(i, delta=30.0) for i in range(140, 300)])  # 140..149 again
     local_sqlite.delete_switches([switch(i).id for i in range(290, 300)])
     changes = log.changes_after(start, 10_000)

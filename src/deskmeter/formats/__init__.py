@@ -23,6 +23,7 @@ from deskmeter.formats.base import (
     ImportFormat,
     Sample,
     TitleRule,
+    json_depth_refused,
     read_bytes,
     text_of,
 )
@@ -105,7 +106,7 @@ def open_import(
         chosen = import_format(format_name)
         if chosen.uri:
             raise ImportSourceError(f"--format {chosen.name} reads a mongodb:// URI, not a file")
-    try:
+    with json_depth_refused(spec):
         if format_name is None:
             found = detect(sample)
             if found is None:
@@ -115,8 +116,6 @@ def open_import(
                 )
             chosen = found
         return chosen, chosen.read(str(path), sample, context)
-    except RecursionError:  # JSON arrays or objects nested thousands deep (Python's parser)
-        raise ImportSourceError(f"{spec}: its JSON is nested too deeply to read") from None
 
 
 __all__ = [

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -174,6 +175,16 @@ def json_array_source(
     if not isinstance(data, list):
         raise ImportSourceError(f"{spec}: expected {expected}")
     return listed([record(item) for item in data], spec)
+
+
+@contextmanager
+def json_depth_refused(spec: str) -> Iterator[None]:
+    """Python's JSON parsers recurse: a file nested thousands deep ends in ``RecursionError``,
+    which becomes one line of error here."""
+    try:
+        yield
+    except RecursionError:
+        raise ImportSourceError(f"{spec}: its JSON is nested too deeply to read") from None
 
 
 def read_bytes(path: Path) -> bytes:

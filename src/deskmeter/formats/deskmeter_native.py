@@ -21,6 +21,7 @@ from deskmeter.formats.base import (
     ImportSource,
     ImportSourceError,
     Sample,
+    json_depth_refused,
     text_of,
 )
 from deskmeter.importing import bulk_json
@@ -79,10 +80,8 @@ def quick_json(spec: str, data: bytes) -> ImportSource | None:
 def _parsed_later(spec: str, data: bytes) -> Iterator[Mapping[str, Any]]:
     """The records of the file the exact way, parsed only when asked for (the bulk values
     were refused, or ``--map`` rewrites the records)."""
-    try:
+    with json_depth_refused(spec):  # (deeper in the stack than the bulk decoder was)
         source = _json_source(spec, Sample(text_of(data, Path(spec))))
-    except RecursionError:  # (deeper in the stack than the bulk decoder was)
-        raise ImportSourceError(f"{spec}: its JSON is nested too deeply to read") from None
     yield from source.records
 
 

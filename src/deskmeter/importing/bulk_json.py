@@ -20,7 +20,7 @@ accepts is one that format detection gives to Deskmeter's JSON format
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -28,11 +28,9 @@ from msgspec import UNSET, Meta, UnsetType
 
 from deskmeter import limits
 from deskmeter.hosts import character_problem
-from deskmeter.models import SwitchValues
-from deskmeter.store.instants import to_us
+from deskmeter.models import SwitchValues, as_utc
+from deskmeter.store.instants import EPOCH, MICROSECOND, to_us
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 #: As ``quick.py``: a start from the epoch on, an end a second before the last instant.
 _FIRST_US = to_us(limits.FIRST_INSTANT)
 _LAST_US = to_us(limits.LAST_INSTANT) - 1_000_000
@@ -74,11 +72,8 @@ def decode(text: str | bytes) -> list[_Record] | None:
 
 
 def _micros(date: str) -> int:
-    """A record's date as µs since the epoch (naive: taken as UTC, as ``as_utc`` does)."""
-    when = _fromiso(date.replace("Z", "+00:00"))
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return (when - _EPOCH) // _MICROSECOND
+    """A record's date as µs since the epoch (naive: taken as UTC)."""
+    return to_us(as_utc(_fromiso(date.replace("Z", "+00:00"))))
 
 
 def _milliseconds(seconds: list[float]) -> list[int] | None:
@@ -105,7 +100,7 @@ def switch_values(records: list[_Record], host: str | None) -> list[SwitchValues
         return []
     dates = [r.date for r in records]
     try:
-        starts = [(_fromiso(d.replace("Z", "+00:00")) - _EPOCH) // _MICROSECOND for d in dates]
+        starts = [(_fromiso(d.replace("Z", "+00:00")) - EPOCH) // MICROSECOND for d in dates]
     except TypeError:  # a naive date among them (aware minus naive)
         try:
             starts = [_micros(d) for d in dates]

@@ -25,8 +25,6 @@ ENABLED = "changelog_enabled"
 PRUNED_THROUGH = "changelog_pruned_through"
 
 Op = Literal["upsert", "delete"]
-#: From this many documents a write records them in two statements (a JSON array of ids).
-_IN_ONE_STATEMENT = 100
 
 
 class ChangeLog:
@@ -63,18 +61,8 @@ class ChangeLog:
         if not ids:
             return
         at = datetime.now(UTC).timestamp()
-        if len(ids) < _IN_ONE_STATEMENT:
-            db.executemany(
-                "DELETE FROM changelog WHERE collection = ? AND doc_id = ?",
-                [(collection, i) for i in ids],
-            )
-            db.executemany(
-                "INSERT INTO changelog (collection, doc_id, op, at) VALUES (?, ?, ?, ?)",
-                [(collection, i, op, at) for i in ids],
-            )
-            return
-        # many (a bulk write): one statement each, the ids as one JSON array (executemany
-        # runs an INSERT per row, each updating AUTOINCREMENT's counter)
+        # two statements whatever the number, the ids as one JSON array (``executemany``
+        # would run an INSERT per document, each updating AUTOINCREMENT's counter)
         listed = json.dumps(ids)
         db.execute(
             "DELETE FROM changelog WHERE collection = ? "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -51,6 +52,17 @@ _START, _KEY, _DELTA = itemgetter(0), itemgetter(1), itemgetter(2)
 _BULK_ROWS = 500
 
 
+@dataclass
+class _FirstWrite:
+    """What ``add_values`` wrote so far into a store that had no switch as it began: the
+    ids (the only rows a write can replace are its own, whose days are noted already) and
+    the starts and deltas (for ``spans_apart``)."""
+
+    keys: set[Any] = field(default_factory=set)
+    starts: list[int] = field(default_factory=list)
+    deltas: list[int] = field(default_factory=list)
+
+
 def _range(
     start: datetime | None, end: datetime | None, host: int | None = None
 ) -> tuple[str, list[int]]:
@@ -78,8 +90,6 @@ class SwitchTable:
         self._pending_labels: dict[str, int] = {}
         #: How deep this store's switch transactions are nested (the write lock is held).
         self._depth = 0
-        #: The starts and deltas written into an empty store by ``add_values`` so far.
-        self._fresh_spans: tuple[list[int], list[int]] = ([], [])
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -102,40 +112,37 @@ class SwitchTable:
         self,
         db: sqlite3.Connection,
         values: Sequence[SwitchValues],
-        fresh: set[Any] | None = None,
+        first: _FirstWrite | None = None,
     ) -> int:
         """``put`` for switch values already checked at the boundary (``models.SwitchValues``,
-        a bulk import's): straight to rows, no ``Switch`` per value. ``fresh``: see
+        a bulk import's): straight to rows, no ``Switch`` per value. ``first``: see
         ``_write``."""
         if not values:
             return 0
         numbers = self.labels.numbers(db, values_texts(values))
         self._pending_labels.update(numbers)
-        return self._write(db, values_rows(values, numbers), map(_KEY, values), fresh)
+        return self._write(db, values_rows(values, numbers), map(_KEY, values), first)
 
     def _write(
         self,
         db: sqlite3.Connection,
         rows: list[Row],
         ids: Iterable[str],
-        fresh: set[Any] | None = None,
+        first: _FirstWrite | None = None,
     ) -> int:
         """Write encoded rows (``ids``: their ids as text, read only when the change log
-        records) and note their days.
-
-        ``fresh``: the ids this transaction wrote so far, given when the store had no switch
-        as it began (a first import): the only rows a write can replace are then its own,
-        whose days are noted already, so no old row is looked up.
+        records) and note their days; ``first``: given (and added to) when the store had no
+        switch as the transaction began, so no old row is looked up.
         """
         replaced: list[tuple[int, int]] = []
-        if fresh is None:
+        if first is None:
             keys = list(dict.fromkeys(map(_KEY, rows)))
             replaced = self.day_totals.old_rows(db, keys)  # their old days are recomputed too
             added = len(keys) - len(replaced)
         else:
-            before = len(fresh)
-            fresh.update(map(_KEY, rows))
-            added = len(fresh) - before
+            before = len(first.keys)
+            first.keys.update(map(_KEY, rows))
+            added = len(first.keys) - before
         insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
         if len(rows) >= _BULK_ROWS:
             self.day_totals.bulk_insert(db, insert, rows)
@@ -148,9 +155,9 @@ class SwitchTable:
             self.day_totals.note(replaced, 0)
         starts = list(map(_START, rows))
         self.day_totals.note_columns(starts, deltas, added)
-        if fresh is not None:  # (kept for ``add_values``' check of overlaps)
-            self._fresh_spans[0].extend(starts)
-            self._fresh_spans[1].extend(deltas)
+        if first is not None:
+            first.starts += starts
+            first.deltas += deltas
         return len(rows)
 
     @contextmanager
@@ -194,17 +201,15 @@ class SwitchTable:
         written = 0
         with self.transaction() as db:
             empty = db.execute("SELECT 1 FROM switch LIMIT 1").fetchone() is None
-            fresh: set[Any] | None = set() if empty else None
-            self._fresh_spans = ([], [])
-            for first in range(0, len(values), _WRITE_CHUNK):
-                chunk = values[first : first + _WRITE_CHUNK]
-                written += self.put_values(db, chunk, fresh)
+            first = _FirstWrite() if empty else None
+            for start in range(0, len(values), _WRITE_CHUNK):
+                chunk = values[start : start + _WRITE_CHUNK]
+                written += self.put_values(db, chunk, first)
                 if told is not None:
                     told(len(chunk))
-            if fresh is not None and self._depth == 1:  # the store is what this wrote: the
+            if first is not None and self._depth == 1:  # the store is what this wrote: the
                 # window pass over it for overlaps is not needed when none are among them
-                self.day_totals.apart = spans_apart(*self._fresh_spans)
-            self._fresh_spans = ([], [])
+                self.day_totals.apart = spans_apart(first.starts, first.deltas)
         return written
 
     def delete(self, ids: Iterable[str]) -> int:
