@@ -2,8 +2,8 @@
 
 From a couple of thousand switches a write notes its days by UTC day
 (``DayTotals._note_bulk``), finds the overlaps of a dense span in one window pass
-(``day_refresh._mixed_days``) and copies a lone host's rows as the combined scope
-(``totals_sql.COMBINED_COPY``); an import writes values checked at the boundary
+(``day_refresh._mixed_days``) and keeps no rows of the combined scope while one host has
+switches (its own rows answer for all hosts); an import writes values checked at the boundary
 (``importing/quick.py``, ``SwitchTable.put_values``). The small random histories of
 ``test_bulk_import.py`` never reach those sizes: here random imports of thousands of switches
 (one host and three; away stretches, overlaps, zero-length switches, repeated ids, switches
@@ -15,6 +15,7 @@ reference in every zone and start of day, per host and for all hosts.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -87,6 +88,8 @@ CASES = {
     "one host, dense weeks with empty days": (HOSTS[:1], 60, 0.7, 2_500),
     "three hosts, dense weeks with empty days": (HOSTS, 60, 0.7, 2_500),
     "three hosts, a sparse three years": (HOSTS, 3 * 365, 0.05, 2_200),
+    # more days than switches: the days noted one by one (``_note_bulk``'s sparse way)
+    "two hosts, a sparse ten years": (HOSTS[:2], 10 * 365, 0.02, 2_100),
     "one host, two dense seasons (both daylight-saving changes)": (HOSTS[:1], 160, 0.9, 3_000),
 }
 
@@ -113,8 +116,9 @@ def test_a_bulk_import_keeps_the_reference_totals(
         store.add_switches(before)
         passes.clear()
         assert imported(store, switches, tmp_path) == len(switches)
-        if busy > 0.5:  # the whole dense span in one pass (not one per run of days)
-            assert len(passes) == 1
+        if busy > 0.5:  # the whole dense span in one pass (not one per run of days); with
+            # one host, none: its rows answer for all hosts, no combined scope is made
+            assert len(passes) == (1 if len(hosts) > 1 else 0)
         for start, end in spans(switches):
             lo = local_midnight(start.astimezone(tz).date(), tz, day_start)
             hi = local_midnight(end.astimezone(tz).date(), tz, day_start)
@@ -319,3 +323,96 @@ def test_a_write_after_a_first_import_in_one_transaction_runs_the_overlap_pass(
             table.put(db, [late])
         lo = local_midnight(middle.date.astimezone(tz).date(), tz, day_start)
         assert_reference_totals(store, lo, lo + timedelta(days=2), 0, HOSTS[:2])
+
+
+def test_the_combined_rows_are_kept_exactly_while_two_hosts_or_more_have_switches(
+    tmp_path: Path,
+) -> None:
+    """A one-host store keeps no rows of the combined scope (its own rows answer for all
+    hosts). The write that brings a second host makes them for every day, the days of the
+    first host it does not touch included; the one that leaves one host drops them. After
+    each step the kept rows equal those of a fresh store written with the same switches, and
+    the answers equal the reference over the whole span, per host and for all hosts."""
+    desk = history(21, ("desk",), 60, 0.7, 2_000)  # overlaps among its own switches
+    laptop = [replace(s, id=f"l{s.id}") for s in history(22, ("laptop",), 60, 0.3, 600)]
+    tz, day_start = ZONES[1]
+    lo = min(s.date for s in desk + laptop) - timedelta(days=1)
+    hi = max(s.end for s in desk + laptop) + timedelta(days=1)
+
+    def combined(store: SQLiteStore) -> int:
+        db = store.connections.db()
+        return sum(
+            db.execute(f"SELECT COUNT(*) FROM {table} WHERE host = 0").fetchone()[0]
+            for table in ("day_total", "month_total")
+        )
+
+    def fresh(switches: list[Switch], name: str) -> list[list[tuple[object, ...]]]:
+        with SQLiteStore(tmp_path / f"{name}.db") as store:
+            store.day_totals(lo, lo + timedelta(days=1), tz, day_start=day_start)
+            store.add_switches(switches)
+            return kept_rows(store)
+
+    with SQLiteStore(tmp_path / "steps.db") as store:
+        store.day_totals(lo, lo + timedelta(days=1), tz, day_start=day_start)
+        steps = (
+            ("one host", lambda: store.add_switches(desk), ("desk",), 0),
+            ("a second host", lambda: imported(store, laptop, tmp_path), ("desk", "laptop"), 1),
+            ("one host again", lambda: store.delete_switches(s.id for s in laptop), ("desk",), 0),
+            ("two again", lambda: store.add_switches(laptop[:50]), ("desk", "laptop"), 1),
+        )
+        for number, (step, write, hosts, kept) in enumerate(steps):
+            write()
+            assert (combined(store) > 0) == bool(kept), step
+            now = store.switches()
+            assert kept_rows(store) == fresh(now, f"fresh{number}"), step
+            assert_reference_totals(store, lo, hi, 1, hosts)
+            day = local_midnight(min(s.date for s in desk).astimezone(tz).date(), tz, day_start)
+            assert_reference_totals(store, day, day + timedelta(days=1), 1, hosts)
+
+
+def test_a_first_write_without_the_id_index_leaves_each_id_its_last_value(tmp_path: Path) -> None:
+    """A first write of 10,000 switches or more makes the id index at its end. An id written
+    again at another start (and one written back at its first start after that) keeps the
+    row of its last value, as a write that keeps the index row by row leaves it; the index
+    made is the schema's (unique: a second row of an id is refused afterwards)."""
+    from deskmeter.models import switch_values
+    from deskmeter.store.sqlite import schema
+    from deskmeter.store.sqlite import switches as switch_table
+
+    assert switch_table.ID_INDEX + ";" in schema.SCHEMA
+    plenty = history(31, HOSTS[:1], 200, 0.9, 12_000)
+    unique = list({s.id: s for s in plenty}.values())
+    first, second = unique[0], unique[1]
+    moved = [
+        replace(first, date=first.date + timedelta(hours=1)),  # another start
+        replace(second, date=second.date + timedelta(hours=2)),
+        replace(second, date=second.date, delta=second.delta + 1),  # back, another length
+    ]
+    written = plenty + moved
+    kept = []
+    for name in ("late index", "index kept"):
+        with SQLiteStore(tmp_path / f"{name}.db") as store:
+            tz, day_start = ZONES[2]
+            store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+            if name == "late index":
+                result = store.add_switch_values([switch_values(s) for s in written])
+                assert result == (len(written), len({s.id for s in written}))
+            else:  # the index kept row by row: written in batches under the late index's size
+                for start in range(0, len(written), 5_000):
+                    store.add_switches(written[start : start + 5_000])
+            got = {s.id: s for s in store.switches()}
+            assert got[first.id].date == moved[0].date
+            assert (got[second.id].date, got[second.id].delta) == (second.date, moved[2].delta)
+            assert len(got) == store.count_switches() == len({s.id for s in written})
+            db = store.connections.db()
+            assert (
+                db.execute("SELECT sql FROM sqlite_master WHERE name = 'switch_by_id'").fetchone()[
+                    0
+                ]
+                == switch_table.ID_INDEX
+            )
+            kept.append((kept_rows(store), sorted(got.values(), key=lambda s: s.id)))
+            lo = min(s.date for s in written) - timedelta(days=1)
+            hi = max(s.end for s in written) + timedelta(days=1)
+            assert_reference_totals(store, lo, hi, 2, HOSTS[:1])
+    assert kept[0] == kept[1]

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from operator import itemgetter
+from operator import countOf, itemgetter
 from typing import TextIO, TypeVar
 
 from deskmeter.importing.hosts import HostConflictError, host_conflicts
@@ -143,17 +143,10 @@ def _import(
     if check.conflicts:
         raise HostConflictError(check.message(host or ""))
     values = _without_replaced(values, store, result, max(batch_size, _REPLACED_BATCH))
-    result.unstamped = list(map(itemgetter(7), values)).count("")
-
-    if check.existing:
-        ids = list(dict.fromkeys(map(itemgetter(1), values)))
-        already = sum(
-            store.count_existing_switches(ids[start : start + batch_size])
-            for start in range(0, len(ids), batch_size)
-        )
-        result.new = len(ids) - already
-    else:  # none of the ids is stored: each distinct one is new
-        result.new = len(set(map(itemgetter(1), values)))
+    result.unstamped = countOf(map(itemgetter(7), values), "")
+    add_values = getattr(store, "add_switch_values", None)  # SQLite: no Switch per value
+    if dry_run or add_values is None:  # (SQLite's write counts the new ones as it goes)
+        result.new = _new(values, store, check.existing, batch_size)
     if dry_run:
         result.planned = [values_switch(v) for v in values]
         result.written = len(values)
@@ -161,14 +154,26 @@ def _import(
     progress = Progress("import", source.total, unit="records", stream=progress_stream, logger=log)
     # one write of everything (one transaction: the kept day totals are recomputed once, for
     # the days the import touches), the progress told as the store takes the switches in
-    add_values = getattr(store, "add_switch_values", None)  # SQLite: no Switch per value
     if add_values is not None:
-        result.written = int(add_values(values, progress.update))
+        result.written, result.new = add_values(values, progress.update)
     else:
         told = _told(values, progress, batch_size)
         result.written = store.add_switches(values_switch(v) for v in told)
     progress.close()
     return result
+
+
+def _new(values: list[SwitchValues], store: Store, existing: int, batch_size: int) -> int:
+    """How many distinct ids of ``values`` the store does not hold (``existing``: how many
+    of them it holds, 0 when none)."""
+    if not existing:  # none of the ids is stored: each distinct one is new
+        return len(set(map(itemgetter(1), values)))
+    ids = list(dict.fromkeys(map(itemgetter(1), values)))
+    already = sum(
+        store.count_existing_switches(ids[start : start + batch_size])
+        for start in range(0, len(ids), batch_size)
+    )
+    return len(ids) - already
 
 
 def _told(values: list[T], progress: Progress, every: int) -> Iterator[T]:

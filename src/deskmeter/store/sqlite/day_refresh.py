@@ -11,7 +11,11 @@ or batches noted them, so a bulk import pays for one recompute of the days it to
 * The combined scope ("all hosts", each moment once): on a day where no two switches overlap
   each moment belongs to one switch, so overlap.py's rule credits every piece as it is and
   the host rows are added up in SQL; only the days where switches overlap are swept in
-  Python (``combined.py``: one pass over the day's rows as integers).
+  Python (``combined.py``: one pass over the day's rows as integers). These rows are kept
+  only while two hosts or more have switches: with one, its own rows answer for all hosts
+  (every reader takes the one host's rows when one host has data in its range), and an
+  import into a one-host store writes half the rows. The write that brings a second host
+  makes the combined rows of every day; the one that leaves one host drops them.
 * ``month_total``: the touched months' days added up, per scope and group (an index range
   each: measured faster than one statement over a temporary table of months).
 """
@@ -30,7 +34,6 @@ from deskmeter.store.day_grid import AWAY, TASK, WORKSPACE, DayGrid, Zone, day_r
 from deskmeter.store.sqlite.combined import Row, Sums, add_combined_rows
 from deskmeter.store.sqlite.totals_sql import (
     ALL_HOSTS,
-    COMBINED_COPY,
     COMBINED_SUMS,
     DAYS_TABLE,
     GROUPS,
@@ -180,18 +183,12 @@ def refresh_days(
     ordered = sorted(set(days))
     if not ordered:
         return
-    hosts = [] if known_empty else stored_hosts(db)
+    before = [] if known_empty else stored_hosts(db)  # (``day_host`` is not refreshed yet)
     back = lookback(db)
-    grids = [DayGrid(zone, first, last) for first, last in day_runs(ordered)]
-    db.execute(DAYS_TABLE)
-    db.execute("DELETE FROM temp.refresh_day")
-    db.executemany(
-        "INSERT INTO temp.refresh_day (day, lo, hi, mixed) VALUES (?, ?, ?, 0)",
-        [(d, g.lo(d), g.hi(d)) for g in grids for d in range(g.first, g.last + 1)],
-    )
+    grids = _note_days(db, zone, ordered)
     if not known_empty:
         for table, grps in (("day_total", GROUPS), ("day_host", "")):
-            for host in [ALL_HOSTS, *hosts]:
+            for host in [ALL_HOSTS, *before]:
                 db.execute(  # (host, grp, day, …): the primary key finds them
                     f"DELETE FROM {table} WHERE host = ?{grps} "
                     "AND day IN (SELECT day FROM temp.refresh_day)",
@@ -199,25 +196,18 @@ def refresh_days(
                 )
     for statement in HOST_SUMS:  # every day at once: one pass over their switches
         db.execute(statement, {"lookback": back})
-    mixed = set() if apart else _mixed_days(db, zone, ordered, grids, back)
-    if mixed:
-        db.executemany("UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed])
     present = stored_hosts(db)
-    if len(present) == 1:  # one host: its rows as they are (no sums to make)
-        db.execute(COMBINED_COPY, (present[0],))
-    else:
-        db.execute(COMBINED_SUMS.format(hosts=", ".join(map(str, present)) or "NULL"))
-    for first, last in day_runs(mixed):
-        part = DayGrid(zone, first, last)
-        rows = fetch(db, part.bounds[0], part.bounds[-1], back)
-        sums: Sums = {}
-        add_combined_rows(sums, ALL_HOSTS, rows, names({r[6] for r in rows}), part)
-        db.executemany(
-            "INSERT INTO day_total (host, grp, day, label, ws_index, us) VALUES (?, ?, ?, ?, ?, ?)",
-            [(*key, us) for key, us in sums.items() if us > 0],
-        )
-    months = sorted({date.fromordinal(d).replace(day=1) for d in ordered})
-    for host in [ALL_HOSTS, *sorted(set(hosts) | set(present))]:
+    months = _months(ordered)
+    if len(present) > 1:
+        if len(before) == 1:  # a second host came: the combined rows of every other day
+            ordered, grids = _every_day(db, zone, ordered, before[0])
+            months = _months(ordered)
+        _combine(db, zone, ordered, grids, back, present, names, apart=apart)
+    elif len(before) > 1:  # one host left: its own rows answer for all hosts
+        db.execute(f"DELETE FROM day_total WHERE host = {ALL_HOSTS}")
+        db.execute(f"DELETE FROM month_total WHERE host = {ALL_HOSTS}")
+    scopes = [ALL_HOSTS] if len(present) > 1 else []
+    for host in [*scopes, *sorted(set(before) | set(present))]:
         for month in months:  # (host, grp, month…): the primary key finds each part
             span = (month.toordinal(), next_month(month).toordinal() - 1)
             for grp in (TASK, WORKSPACE, AWAY):
@@ -227,3 +217,62 @@ def refresh_days(
                         (host, grp, span[0]),
                     )
                 db.execute(MONTH_SUMS, (span[0], host, grp, *span))
+
+
+def _note_days(db: sqlite3.Connection, zone: Zone, ordered: Sequence[int]) -> list[DayGrid]:
+    """``ordered`` (sorted days) into ``temp.refresh_day``, with their UTC bounds; their
+    grids (one per run of consecutive days)."""
+    grids = [DayGrid(zone, first, last) for first, last in day_runs(ordered)]
+    db.execute(DAYS_TABLE)
+    db.execute("DELETE FROM temp.refresh_day")
+    db.executemany(
+        "INSERT INTO temp.refresh_day (day, lo, hi, mixed) VALUES (?, ?, ?, 0)",
+        [(d, g.lo(d), g.hi(d)) for g in grids for d in range(g.first, g.last + 1)],
+    )
+    return grids
+
+
+def _months(ordered: Iterable[int]) -> list[date]:
+    """The first days of the months of these days, in order."""
+    return sorted({date.fromordinal(d).replace(day=1) for d in ordered})
+
+
+def _every_day(
+    db: sqlite3.Connection, zone: Zone, ordered: list[int], host: int
+) -> tuple[list[int], list[DayGrid]]:
+    """The refresh widened to every day of ``host`` (the one host before this write, whose
+    other days are as they were): their rows of the combined scope are made with the rest."""
+    days = sorted(
+        {int(d) for (d,) in db.execute("SELECT day FROM day_host WHERE host = ?", (host,))}
+        | set(ordered)
+    )
+    return days, _note_days(db, zone, days)
+
+
+def _combine(
+    db: sqlite3.Connection,
+    zone: Zone,
+    ordered: list[int],
+    grids: Sequence[DayGrid],
+    back: int,
+    present: Sequence[int],
+    names: Names,
+    *,
+    apart: bool,
+) -> None:
+    """The combined scope's rows (``ALL_HOSTS``: each moment once) of the days in
+    ``temp.refresh_day``: the host rows added up in SQL where no two switches overlap, the
+    rest swept in Python (``combined.py``)."""
+    mixed = set() if apart else _mixed_days(db, zone, ordered, grids, back)
+    if mixed:
+        db.executemany("UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed])
+    db.execute(COMBINED_SUMS.format(hosts=", ".join(map(str, present))))
+    for first, last in day_runs(mixed):
+        part = DayGrid(zone, first, last)
+        rows = fetch(db, part.bounds[0], part.bounds[-1], back)
+        sums: Sums = {}
+        add_combined_rows(sums, ALL_HOSTS, rows, names({r[6] for r in rows}), part)
+        db.executemany(
+            "INSERT INTO day_total (host, grp, day, label, ws_index, us) VALUES (?, ?, ?, ?, ?, ?)",
+            [(*key, us) for key, us in sums.items() if us > 0],
+        )

@@ -38,7 +38,7 @@ from deskmeter.store.sqlite.kept import KeptTotals
 from deskmeter.store.sqlite.meta import MetaTable
 from deskmeter.store.sqlite.migrate import migrate
 from deskmeter.store.sqlite.state import StateTable, put_state
-from deskmeter.store.sqlite.switches import SwitchTable
+from deskmeter.store.sqlite.switches import SwitchTable, ValuesWritten
 from deskmeter.store.sqlite.tasks import TaskTables
 from deskmeter.store.sqlite.totals import DayTotals
 from deskmeter.store.totals import MIDNIGHT, Group, Period, Sums
@@ -92,10 +92,11 @@ class SQLiteStore(Store):
 
     def add_switch_values(
         self, values: Sequence[SwitchValues], told: Callable[[int], object] | None = None
-    ) -> int:
+    ) -> ValuesWritten:
         """``add_switches`` for switch values checked at the boundary (a bulk import's
         ``importing/quick.py`` or ``bulk_json.py`` rows): written without a ``Switch`` per
-        value; ``told`` gets the number written after each batch."""
+        value; ``told`` gets the number written after each batch. Answers how many were
+        written and how many of their ids the store did not hold before."""
         return self._switches.add_values(values, told)
 
     def delete_switches(self, ids: Iterable[str]) -> int:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from deskmeter import limits
 from deskmeter.models import Switch, SwitchValues
@@ -48,19 +48,74 @@ NO_SUCH_HOST = -1
 _WRITE_CHUNK = 10_000
 #: A row's start, id key and delta.
 _START, _KEY, _DELTA = itemgetter(0), itemgetter(1), itemgetter(2)
+#: The id index (``schema.py``), which a first write of this many switches or more drops
+#: and makes again at its end (``_index_ids``).
+ID_INDEX = "CREATE UNIQUE INDEX switch_by_id ON switch (id)"
+_LATE_INDEX_ROWS = 10_000
+#: Page cache a bulk write asks for per switch it writes (``_cache_room``).
+_PAGE_BYTES_PER_ROW = 128
 #: From this many switches a write lifts the change counter's per-row trigger (totals.py).
 _BULK_ROWS = 500
+
+
+class ValuesWritten(NamedTuple):
+    """What ``add_values`` wrote: rows, and switches whose id was not stored before."""
+
+    written: int
+    new: int
 
 
 @dataclass
 class _FirstWrite:
     """What ``add_values`` wrote so far into a store that had no switch as it began: the
-    ids (the only rows a write can replace are its own, whose days are noted already) and
-    the starts and deltas (for ``spans_apart``)."""
+    starts and deltas (for ``spans_apart``). The only rows such a write can replace are its
+    own, whose days are noted already; how many it added is the table's count at its end."""
 
-    keys: set[Any] = field(default_factory=set)
     starts: list[int] = field(default_factory=list)
     deltas: list[int] = field(default_factory=list)
+
+
+@contextmanager
+def _cache_room(db: sqlite3.Connection, rows: int) -> Iterator[None]:
+    """Room in SQLite's page cache for a bulk write of ``rows`` switches (about 100 bytes
+    of pages each, with their index and kept totals) while it runs: within the default 2 MB
+    its pages are written out and read back before it commits (about 6% of a 330k import).
+    The cache is back to what it was afterwards; SQLite takes the room only as it is used."""
+    wanted = -(rows * _PAGE_BYTES_PER_ROW // 1024)  # (negative: KiB)
+    before = int(db.execute("PRAGMA cache_size").fetchone()[0])
+    if rows < _BULK_ROWS or _kib(before) >= -wanted:
+        yield
+        return
+    db.execute(f"PRAGMA cache_size = {wanted}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {before}")
+
+
+def _index_ids(db: sqlite3.Connection, values: Sequence[SwitchValues]) -> None:
+    """Make the id index again after a first write of ``values`` without it (dropped for
+    the write: one sort at the end is faster than keeping it row by row). Without it, an
+    id written twice with two starts left two rows (the primary key is start and id): the
+    unique index refuses them, so each such id keeps the row of its last value, as
+    ``INSERT OR REPLACE`` with the index would have left, and the index is made then."""
+    try:
+        db.execute(ID_INDEX)
+        return
+    except sqlite3.IntegrityError:
+        pass
+    final = {key: start for start, key, *_ in values}  # (the last value of each id wins)
+    superseded = {(start, key) for start, key, *_ in values if final[key] != start}
+    db.executemany(
+        "DELETE FROM switch WHERE start = ? AND id = ?",
+        [(start, encode_id(key)) for start, key in superseded],
+    )
+    db.execute(ID_INDEX)
+
+
+def _kib(cache_size: int) -> int:
+    """``PRAGMA cache_size`` in KiB (positive: pages of SQLite's default 4 KiB)."""
+    return -cache_size if cache_size < 0 else cache_size * 4
 
 
 def _range(
@@ -106,19 +161,19 @@ class SwitchTable:
                 limits.validate_switch(switch)  # refuse what the queries cannot handle
         numbers = self.labels.numbers(db, switch_texts(switches))
         self._pending_labels.update(numbers)
-        return self._write(db, switch_rows(switches, numbers), [s.id for s in switches])
+        return self._write(db, switch_rows(switches, numbers), [s.id for s in switches])[0]
 
     def put_values(
         self,
         db: sqlite3.Connection,
         values: Sequence[SwitchValues],
         first: _FirstWrite | None = None,
-    ) -> int:
+    ) -> tuple[int, int]:
         """``put`` for switch values already checked at the boundary (``models.SwitchValues``,
         a bulk import's): straight to rows, no ``Switch`` per value. ``first``: see
-        ``_write``."""
+        ``_write``, whose (written, added) it answers."""
         if not values:
-            return 0
+            return 0, 0
         numbers = self.labels.numbers(db, values_texts(values))
         self._pending_labels.update(numbers)
         return self._write(db, values_rows(values, numbers), map(_KEY, values), first)
@@ -129,20 +184,20 @@ class SwitchTable:
         rows: list[Row],
         ids: Iterable[str],
         first: _FirstWrite | None = None,
-    ) -> int:
+    ) -> tuple[int, int]:
         """Write encoded rows (``ids``: their ids as text, read only when the change log
         records) and note their days; ``first``: given (and added to) when the store had no
-        switch as the transaction began, so no old row is looked up.
+        switch as the transaction began, so no old row is looked up. Answers how many rows
+        were written and how many of their ids were not stored before (0 with ``first``:
+        ``add_values`` counts them at its end).
         """
         replaced: list[tuple[int, int]] = []
         if first is None:
             keys = list(dict.fromkeys(map(_KEY, rows)))
             replaced = self.day_totals.old_rows(db, keys)  # their old days are recomputed too
             added = len(keys) - len(replaced)
-        else:
-            before = len(first.keys)
-            first.keys.update(map(_KEY, rows))
-            added = len(first.keys) - before
+        else:  # counted once at the end (``add_values``)
+            added = 0
         insert = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
         if len(rows) >= _BULK_ROWS:
             self.day_totals.bulk_insert(db, insert, rows)
@@ -158,7 +213,7 @@ class SwitchTable:
         if first is not None:
             first.starts += starts
             first.deltas += deltas
-        return len(rows)
+        return len(rows), added
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -195,22 +250,31 @@ class SwitchTable:
 
     def add_values(
         self, values: Sequence[SwitchValues], told: Callable[[int], object] | None = None
-    ) -> int:
+    ) -> ValuesWritten:
         """``add`` for switch values already checked (``put_values``); ``told``: called with
         the number of values after each batch is written (an import's progress)."""
-        written = 0
-        with self.transaction() as db:
+        written = added = 0
+        with _cache_room(self._connections.db(), len(values)), self.transaction() as db:
             empty = db.execute("SELECT 1 FROM switch LIMIT 1").fetchone() is None
             first = _FirstWrite() if empty else None
+            late_index = first is not None and len(values) >= _LATE_INDEX_ROWS
+            if late_index:  # made again below, in one sort
+                db.execute("DROP INDEX switch_by_id")
             for start in range(0, len(values), _WRITE_CHUNK):
                 chunk = values[start : start + _WRITE_CHUNK]
-                written += self.put_values(db, chunk, first)
+                rows, new = self.put_values(db, chunk, first)
+                written, added = written + rows, added + new
                 if told is not None:
                     told(len(chunk))
-            if first is not None and self._depth == 1:  # the store is what this wrote: the
-                # window pass over it for overlaps is not needed when none are among them
-                self.day_totals.apart = spans_apart(first.starts, first.deltas)
-        return written
+            if late_index:
+                _index_ids(db, values)
+            if first is not None:  # the table holds what this wrote, and only that
+                added = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
+                self.day_totals.note_columns((), (), added)
+                if self._depth == 1:  # the store is what this wrote: the window pass over it
+                    # for overlaps is not needed when none are among them
+                    self.day_totals.apart = spans_apart(first.starts, first.deltas)
+        return ValuesWritten(written, added)
 
     def delete(self, ids: Iterable[str]) -> int:
         """Remove switches by id (maintenance; the tracker never deletes); return how many."""

@@ -240,12 +240,22 @@ class DayTotals:
             self.note(list(zip(starts, deltas, strict=True)), 0)
 
     def _note_bulk(self, starts: Sequence[int], deltas: Sequence[int]) -> None:
-        """``note`` for many spans: the UTC days (86,400 s from the epoch) they touch, a
-        column at a time (no Python step per span but for spans over a day), then every local
-        day that overlaps one of those. A local day next to the spans may be noted too:
-        recomputing it changes nothing (the rows are recomputed from the switches, never
-        adjusted), and it costs one day."""
+        """``note`` for many spans: when they cover no more days than there are spans (a
+        bulk import's usual batch), every local day from their first to their last; else the
+        UTC days (86,400 s from the epoch) they touch, a column at a time (no Python step
+        per span but for spans over a day), then every local day that overlaps one of those.
+        A local day next to the spans, or between them, may be noted too: recomputing it
+        changes nothing (the rows are recomputed from the switches, never adjusted), and it
+        costs one day."""
         assert self._zone is not None
+        lo = min(starts) - 1  # (the µs before a zero-length span: at most a day too many)
+        hi = max(starts) + max(deltas) * 1000
+        if (hi - lo) // _UTC_DAY <= len(starts):  # as many days as spans or fewer: every
+            # local day from the first to the last is noted, those without a switch too
+            # (recomputing a day changes nothing): no Python step per span at all
+            grid = DayGrid.covering(self._zone, lo, hi)
+            self._days.update(range(grid.first, grid.last + 1))
+            return
         whole = repeat(_UTC_DAY)
         # the UTC days of the starts and of the last µs of each span (of a zero-length span,
         # the µs before it: at most a day too many)
