@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
@@ -79,13 +79,19 @@ class Labels:
             ).fetchall()
         self._cache(rows)
 
-    def numbers(self, db: sqlite3.Connection, texts: Iterable[str]) -> dict[str, int]:
-        """The numbers of ``texts``, adding the new ones; call inside a write transaction."""
+    def numbers(
+        self, db: sqlite3.Connection, texts: Iterable[str], pending: Mapping[str, int] | None = None
+    ) -> dict[str, int]:
+        """The numbers of ``texts``, adding the new ones; call inside a write transaction.
+        ``pending``: numbers made earlier in that transaction (not cached until it commits),
+        so that each batch of a bulk write does not look them up again."""
         found: dict[str, int] = {}
         for text in texts:
             if text in found:
                 continue
             number = self._ids.get(text)
+            if number is None and pending:
+                number = pending.get(text)
             if number is None:
                 db.execute("INSERT OR IGNORE INTO label (text) VALUES (?)", (text,))
                 number = int(

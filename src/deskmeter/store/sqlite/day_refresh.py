@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import accumulate, islice, repeat
 from operator import add, ge, le, mul
-from typing import Any
 
 from deskmeter import limits
 from deskmeter.store.day_grid import AWAY, TASK, WORKSPACE, DayGrid, Zone, day_runs, next_month
@@ -47,6 +46,8 @@ from deskmeter.store.sqlite.totals_sql import (
 
 #: Host label numbers → their names (the combined rule's tie-break).
 Names = Callable[[Iterable[int]], dict[int, str]]
+#: Whether no two switches of the store overlap, asked when it matters (``refresh_days``).
+Apart = Callable[[], bool]
 
 
 def create_tables(db: sqlite3.Connection) -> None:
@@ -80,19 +81,19 @@ def mark_seen(db: sqlite3.Connection) -> None:
     db.execute("UPDATE switch_change SET seen = n WHERE id = 1")
 
 
-def bulk_insert(db: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    """``executemany(sql, rows)`` into ``switch`` with the counter's insert trigger lifted
-    for the statement (it costs more than the insert itself) and the counter bumped once
-    instead; inside the write transaction, so no other connection sees it lifted."""
+def bulk_insert(db: sqlite3.Connection, insert: Callable[[sqlite3.Connection], object]) -> None:
+    """``insert(db)``, inserts into ``switch``, with the counter's insert trigger lifted for
+    them (it costs more than the inserts themselves) and the counter bumped once instead;
+    inside the write transaction, so no other connection sees it lifted."""
     found = db.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
         ("switch_counted_insert",),
     ).fetchone()
     if found is None:
-        db.executemany(sql, rows)
+        insert(db)
         return
     db.execute("DROP TRIGGER switch_counted_insert")
-    db.executemany(sql, rows)
+    insert(db)
     db.execute(INSERT_TRIGGER)
     db.execute("UPDATE switch_change SET n = n + 1 WHERE id = 1")
 
@@ -174,12 +175,13 @@ def refresh_days(
     names: Names,
     *,
     known_empty: bool = False,
-    apart: bool = False,
+    apart: Apart | None = None,
 ) -> None:
     """Recompute the rows of ``days`` (ordinals in ``zone``) from the switch table, inside
     the write transaction; ``known_empty``: no row of theirs exists (a rebuild); ``apart``:
-    no two switches of the store overlap (``spans_apart`` of all of them), so no day needs
-    the window pass that finds overlaps."""
+    asked (only when the combined scope's rows are made) whether no two switches of the
+    store overlap (``spans_apart`` of all of them): then no day needs the window pass that
+    finds overlaps."""
     ordered = sorted(set(days))
     if not ordered:
         return
@@ -258,12 +260,12 @@ def _combine(
     present: Sequence[int],
     names: Names,
     *,
-    apart: bool,
+    apart: Apart | None,
 ) -> None:
     """The combined scope's rows (``ALL_HOSTS``: each moment once) of the days in
     ``temp.refresh_day``: the host rows added up in SQL where no two switches overlap, the
     rest swept in Python (``combined.py``)."""
-    mixed = set() if apart else _mixed_days(db, zone, ordered, grids, back)
+    mixed = set() if apart is not None and apart() else _mixed_days(db, zone, ordered, grids, back)
     if mixed:
         db.executemany("UPDATE temp.refresh_day SET mixed = 1 WHERE day = ?", [(d,) for d in mixed])
     db.execute(COMBINED_SUMS.format(hosts=", ".join(map(str, present))))

@@ -63,6 +63,7 @@ from deskmeter.store.instants import from_us, to_us
 from deskmeter.store.sqlite.codec import Labels
 from deskmeter.store.sqlite.combined import Row, Sums, add_combined_rows, compute_rows
 from deskmeter.store.sqlite.day_refresh import (
+    Apart,
     bulk_insert,
     create_tables,
     fetch,
@@ -102,9 +103,10 @@ class DayTotals:
         self._days: set[int] = set()
         self._added = 0
         self._stale = False
-        #: Set by the last write of an outermost transaction: every switch of the store was
-        #: written by it and no two overlap (``day_refresh.spans_apart``).
-        self.apart = False
+        #: Set by the last write of an outermost transaction that wrote every switch of the
+        #: store: whether no two of them overlap (``day_refresh.spans_apart``), asked only
+        #: when the combined scope's rows are made (with two hosts or more).
+        self.apart: Apart | None = None
 
     # -- state ------------------------------------------------------------------------------
 
@@ -185,7 +187,7 @@ class DayTotals:
             self._zone = None  # (the count goes stale, so the next open rebuilds or reads live)
         self._days = set()
         self._added = 0
-        self.apart = False
+        self.apart = None
         self._stale = self._zone is not None and not self.fresh(db)
 
     def end(self) -> None:
@@ -207,7 +209,7 @@ class DayTotals:
 
     def note(self, spans: Sequence[tuple[int, int]], added: int) -> None:
         """Switches with these (start µs, delta ms) changed; ``added`` more (or fewer) now."""
-        self.apart = False  # (said, if at all, after the transaction's last write)
+        self.apart = None  # (said, if at all, after the transaction's last write)
         self._added += added
         if self._zone is None or not spans:
             return
@@ -230,7 +232,7 @@ class DayTotals:
 
     def note_columns(self, starts: Sequence[int], deltas: Sequence[int], added: int) -> None:
         """``note`` for the columns of many rows: their starts (µs) and deltas (ms)."""
-        self.apart = False
+        self.apart = None
         self._added += added
         if self._zone is None or not starts:
             return
@@ -291,7 +293,7 @@ class DayTotals:
             )
         if self._days or self._added or self._stale:
             self._seen(db)
-        self._days, self._added, self._stale, self.apart = set(), 0, False, False
+        self._days, self._added, self._stale, self.apart = set(), 0, False, None
 
     def _refresh(
         self,
@@ -300,7 +302,7 @@ class DayTotals:
         days: Iterable[int],
         *,
         known_empty: bool = False,
-        apart: bool = False,
+        apart: Apart | None = None,
     ) -> None:
         """Recompute ``days`` from the switch table (``day_refresh.py``)."""
         names = lambda n: self.names(db, n)  # noqa: E731
