@@ -198,7 +198,10 @@ def tracker_wakeups(idle: float) -> dict[str, Any]:
         return {"skipped": f"cannot start an X server here: {exc}"}
     home = Path(tempfile.mkdtemp(prefix="deskmeter-bench-tracker-"))
     (home / "tasks.txt").write_text("* bench/task\n")
-    x = start_x(free_display())
+    try:
+        x = start_x(free_display())
+    except Exception as exc:  # an X server that will not start must not lose the rest
+        return {"skipped": f"tracker not measured: no X server: {type(exc).__name__}: {exc}"}
     try:
         env = {
             **x.env(),

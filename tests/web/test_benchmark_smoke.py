@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from benchmarks import web_bench
 from benchmarks.synthetic import generate
 
@@ -103,3 +104,21 @@ def test_the_comparison_with_activitywatch_runs_and_writes_its_table(
         assert "store size · vs AW" not in printed  # --quick's AW sample is not the year
     else:
         assert "skipped" in written["activitywatch"]
+
+
+def test_an_x_server_that_will_not_start_skips_the_tracker_row_and_loses_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``make bench``'s tracker row starts Xvfb; when it cannot, the row says why (the rest
+    of the run, already measured, is written as ever) instead of ending the run."""
+    from benchmarks import versus_aw
+
+    from tests.support import xvfb
+
+    def refuse(display: int) -> None:
+        raise RuntimeError(f"Xvfb :{display} did not start")
+
+    monkeypatch.setattr(xvfb, "start_x", refuse)
+    result = versus_aw.tracker_wakeups(0.1)
+    assert set(result) == {"skipped"}
+    assert "no X server" in result["skipped"] and "did not start" in result["skipped"]
