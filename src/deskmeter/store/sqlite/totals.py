@@ -22,6 +22,7 @@ always as for several hosts: the credit of a moment depends only on the interval
 it, so a day's share of a range's combined total is the same whatever the range. (When a
 range has one host only, the reference counts that host's switches as they are; the query
 then reads that host's rows, which differ only where a host's away time overlaps itself.)
+Its rows are kept only while two hosts or more have switches: with one, no query reads them.
 
 **Zones.** The rows are cut for one (time zone, start of day), recorded in
 ``day_total_state``. A query in another zone rebuilds the rows for it when the store is
