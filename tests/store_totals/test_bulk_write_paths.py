@@ -15,9 +15,12 @@ reference in every zone and start of day, per host and for all hosts.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -28,6 +31,17 @@ from deskmeter.records import write_json
 from deskmeter.store.sqlite import SQLiteStore, day_refresh
 from deskmeter.store.totals import local_midnight
 from tests.store_totals.support import BASES, HOSTS, MADRID, ZONES, answers, reference
+
+
+@contextmanager
+def kept_for(zone: tuple[ZoneInfo, timedelta], path: Path) -> Iterator[SQLiteStore]:
+    """A new store at ``path`` whose day totals are kept for ``zone`` (a time zone and its
+    start of day) from its first write on."""
+    with SQLiteStore(path) as store:
+        tz, day_start = zone
+        store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+        yield store
+
 
 TASKS = (None, "work/a", "work/b", "home", "")
 WORKSPACES = ((0, "code"), (1, ""), (2, "web"))
@@ -110,9 +124,8 @@ def test_a_bulk_import_keeps_the_reference_totals(
         "overlap_days",
         lambda *a: passes.append(1) or real(*a),  # type: ignore[func-returns-value]
     )
-    with SQLiteStore(tmp_path / "bulk.db") as store:
+    with kept_for(ZONES[zone_index], tmp_path / "bulk.db") as store:
         tz, day_start = ZONES[zone_index]  # the zone the rows are kept for while importing
-        store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
         store.add_switches(before)
         passes.clear()
         assert imported(store, switches, tmp_path) == len(switches)
@@ -170,9 +183,7 @@ def test_a_bulk_write_of_switch_values_equals_one_of_switches(tmp_path: Path) ->
         ("switches", lambda s: s.add_switches(switches)),
         ("values", lambda s: s.add_switch_values([switch_values(x) for x in switches])),
     ):
-        with SQLiteStore(tmp_path / f"{name}.db") as store:
-            tz, day_start = ZONES[0]
-            store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+        with kept_for(ZONES[0], tmp_path / f"{name}.db") as store:
             write(store)
             tables.append([*kept_rows(store), store.switches()])
             assert store.count_switches() == len({s.id for s in switches})
@@ -189,9 +200,7 @@ def test_a_first_import_counts_an_id_repeated_across_its_batches_once(tmp_path: 
     assert set(late) & {s.id for s in switches[:10_000]}  # across batches
     kept = []
     for name in ("import", "switches"):
-        with SQLiteStore(tmp_path / f"{name}.db") as store:
-            tz, day_start = ZONES[1]
-            store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+        with kept_for(ZONES[1], tmp_path / f"{name}.db") as store:
             if name == "import":
                 imported(store, switches, tmp_path)
             else:
@@ -253,9 +262,7 @@ def test_a_first_import_skips_the_overlap_pass_only_when_no_switches_overlap(
     kept = []
     for name in ("import", "switches"):
         passes.clear()
-        with SQLiteStore(tmp_path / f"{name}-{overlapping}.db") as store:
-            tz, day_start = ZONES[2]
-            store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+        with kept_for(ZONES[2], tmp_path / f"{name}-{overlapping}.db") as store:
             if name == "import":
                 imported(store, switches, tmp_path)
                 assert bool(passes) is overlapping
@@ -314,9 +321,8 @@ def test_a_write_after_a_first_import_in_one_transaction_runs_the_overlap_pass(
         "laptop" if middle.host == "desk" else "desk",
         False,
     )
-    with SQLiteStore(tmp_path / "nested.db") as store:
+    with kept_for(ZONES[0], tmp_path / "nested.db") as store:
         tz, day_start = ZONES[0]
-        store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
         table = store._switches  # the store's own transaction, for the test
         with table.transaction() as db:
             table.add_values([switch_values(s) for s in apart])
@@ -391,9 +397,7 @@ def test_a_first_write_without_the_id_index_leaves_each_id_its_last_value(tmp_pa
     written = plenty + moved
     kept = []
     for name in ("late index", "index kept"):
-        with SQLiteStore(tmp_path / f"{name}.db") as store:
-            tz, day_start = ZONES[2]
-            store.day_totals(BASES[0], BASES[0] + timedelta(days=1), tz, day_start=day_start)
+        with kept_for(ZONES[2], tmp_path / f"{name}.db") as store:
             if name == "late index":
                 result = store.add_switch_values([switch_values(s) for s in written])
                 assert result == (len(written), len({s.id for s in written}))
