@@ -382,10 +382,9 @@ def test_a_first_write_without_the_id_index_leaves_each_id_its_last_value(tmp_pa
     row of its last value, as a write that keeps the index row by row leaves it; the index
     made is the schema's (unique: a second row of an id is refused afterwards)."""
     from deskmeter.models import switch_values
-    from deskmeter.store.sqlite import schema
-    from deskmeter.store.sqlite import switches as switch_table
+    from deskmeter.store.sqlite import bulk_write, schema
 
-    assert switch_table.ID_INDEX + ";" in schema.SCHEMA
+    assert bulk_write.ID_INDEX + ";" in schema.SCHEMA
     plenty = history(31, HOSTS[:1], 200, 0.9, 12_000)
     unique = list({s.id: s for s in plenty}.values())
     first, second = unique[0], unique[1]
@@ -413,7 +412,7 @@ def test_a_first_write_without_the_id_index_leaves_each_id_its_last_value(tmp_pa
                 db.execute("SELECT sql FROM sqlite_master WHERE name = 'switch_by_id'").fetchone()[
                     0
                 ]
-                == switch_table.ID_INDEX
+                == bulk_write.ID_INDEX
             )
             kept.append((kept_rows(store), sorted(got.values(), key=lambda s: s.id)))
             lo = min(s.date for s in written) - timedelta(days=1)

@@ -37,7 +37,6 @@ from deskmeter.store.sqlite.totals_sql import (
     DAYS_TABLE,
     GROUPS,
     HOST_SUMS,
-    INSERT_TRIGGER,
     MONTH_SUMS,
     OVERLAPS,
     ROW_COLUMNS,
@@ -79,23 +78,6 @@ def rows_fresh(db: sqlite3.Connection) -> bool:
 def mark_seen(db: sqlite3.Connection) -> None:
     """The rows are up to date with every switch change so far."""
     db.execute("UPDATE switch_change SET seen = n WHERE id = 1")
-
-
-def bulk_insert(db: sqlite3.Connection, insert: Callable[[sqlite3.Connection], object]) -> None:
-    """``insert(db)``, inserts into ``switch``, with the counter's insert trigger lifted for
-    them (it costs more than the inserts themselves) and the counter bumped once instead;
-    inside the write transaction, so no other connection sees it lifted."""
-    found = db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-        ("switch_counted_insert",),
-    ).fetchone()
-    if found is None:
-        insert(db)
-        return
-    db.execute("DROP TRIGGER switch_counted_insert")
-    insert(db)
-    db.execute(INSERT_TRIGGER)
-    db.execute("UPDATE switch_change SET n = n + 1 WHERE id = 1")
 
 
 def stored_hosts(db: sqlite3.Connection) -> list[int]:

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -22,11 +21,18 @@ from deskmeter import limits
 from deskmeter.models import Switch, SwitchValues
 from deskmeter.store.base import SortOrder
 from deskmeter.store.instants import to_us
+from deskmeter.store.sqlite.bulk_write import (
+    BULK_ROWS,
+    INSERT_ONE,
+    LATE_INDEX_ROWS,
+    cache_room,
+    index_ids,
+    insert_many,
+)
 from deskmeter.store.sqlite.changelog import ChangeLog
 from deskmeter.store.sqlite.codec import (
     LABEL_COLUMNS,
     SWITCH_COLUMNS,
-    SWITCH_MARKS,
     Labels,
     Row,
     encode_id,
@@ -46,26 +52,10 @@ from deskmeter.store.sqlite.totals import DayTotals
 _IDS_PER_QUERY = 500
 #: ``host_number`` of a host no switch has.
 NO_SUCH_HOST = -1
-#: The insert of one switch row, and of ``_ROWS_PER_INSERT`` rows (``_insert_many``; 900
-#: parameters, under the 999 of the oldest SQLite builds).
-_INSERT_ONE = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
-_ROWS_PER_INSERT = 100
-_SWITCH_WIDTH = len(SWITCH_COLUMNS.split(", "))
-_INSERT_MANY = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES " + ", ".join(
-    [f"({SWITCH_MARKS})"] * _ROWS_PER_INSERT
-)
 #: Rows per INSERT batch inside one transaction.
 _WRITE_CHUNK = 10_000
 #: A row's start, id key and delta.
 _START, _KEY, _DELTA = itemgetter(0), itemgetter(1), itemgetter(2)
-#: The id index (``schema.py``), which a first write of this many switches or more drops
-#: and makes again at its end (``_index_ids``).
-ID_INDEX = "CREATE UNIQUE INDEX switch_by_id ON switch (id)"
-_LATE_INDEX_ROWS = 10_000
-#: Page cache a bulk write asks for per switch it writes (``_cache_room``).
-_PAGE_BYTES_PER_ROW = 128
-#: From this many switches a write lifts the change counter's per-row trigger (totals.py).
-_BULK_ROWS = 500
 
 
 class ValuesWritten(NamedTuple):
@@ -83,63 +73,6 @@ class _FirstWrite:
 
     starts: list[int] = field(default_factory=list)
     deltas: list[int] = field(default_factory=list)
-
-
-def _insert_many(db: sqlite3.Connection, rows: Sequence[Row]) -> None:
-    """``INSERT OR REPLACE`` the rows, ``_ROWS_PER_INSERT`` to a statement: the sqlite3
-    module's own work per ``executemany`` row is most of an insert's time (each row is
-    still its own insert, in order: a row replaces an earlier one of the same key as
-    ever). Measured: 330,000 rows in 165 ms instead of 275 ms."""
-    whole = len(rows) - len(rows) % _ROWS_PER_INSERT
-    if whole:
-        flat = list(chain.from_iterable(rows[:whole] if whole < len(rows) else rows))
-        step = _ROWS_PER_INSERT * _SWITCH_WIDTH
-        db.executemany(_INSERT_MANY, [flat[at : at + step] for at in range(0, len(flat), step)])
-    if whole < len(rows):
-        db.executemany(_INSERT_ONE, rows[whole:])
-
-
-@contextmanager
-def _cache_room(db: sqlite3.Connection, rows: int) -> Iterator[None]:
-    """Room in SQLite's page cache for a bulk write of ``rows`` switches (about 100 bytes
-    of pages each, with their index and kept totals) while it runs: within the default 2 MB
-    its pages are written out and read back before it commits (about 6% of a 330k import).
-    The cache is back to what it was afterwards; SQLite takes the room only as it is used."""
-    wanted = -(rows * _PAGE_BYTES_PER_ROW // 1024)  # (negative: KiB)
-    before = int(db.execute("PRAGMA cache_size").fetchone()[0])
-    if rows < _BULK_ROWS or _kib(before) >= -wanted:
-        yield
-        return
-    db.execute(f"PRAGMA cache_size = {wanted}")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA cache_size = {before}")
-
-
-def _index_ids(db: sqlite3.Connection, values: Sequence[SwitchValues]) -> None:
-    """Make the id index again after a first write of ``values`` without it (dropped for
-    the write: one sort at the end is faster than keeping it row by row). Without it, an
-    id written twice with two starts left two rows (the primary key is start and id): the
-    unique index refuses them, so each such id keeps the row of its last value, as
-    ``INSERT OR REPLACE`` with the index would have left, and the index is made then."""
-    try:
-        db.execute(ID_INDEX)
-        return
-    except sqlite3.IntegrityError:
-        pass
-    final = {key: start for start, key, *_ in values}  # (the last value of each id wins)
-    superseded = {(start, key) for start, key, *_ in values if final[key] != start}
-    db.executemany(
-        "DELETE FROM switch WHERE start = ? AND id = ?",
-        [(start, encode_id(key)) for start, key in superseded],
-    )
-    db.execute(ID_INDEX)
-
-
-def _kib(cache_size: int) -> int:
-    """``PRAGMA cache_size`` in KiB (positive: pages of SQLite's default 4 KiB)."""
-    return -cache_size if cache_size < 0 else cache_size * 4
 
 
 def _range(
@@ -222,10 +155,10 @@ class SwitchTable:
             added = len(keys) - len(replaced)
         else:  # counted once at the end (``add_values``)
             added = 0
-        if len(rows) >= _BULK_ROWS:
-            self.day_totals.bulk_insert(db, lambda db: _insert_many(db, rows))
+        if len(rows) >= BULK_ROWS:
+            insert_many(db, rows)
         else:
-            db.executemany(_INSERT_ONE, rows)
+            db.executemany(INSERT_ONE, rows)
         deltas = list(map(_DELTA, rows))
         db.execute("UPDATE switch_stats SET longest = MAX(longest, ?) WHERE id = 1", (max(deltas),))
         ChangeLog.record(db, "switch", ids, "upsert")
@@ -277,10 +210,10 @@ class SwitchTable:
         """``add`` for switch values already checked (``put_values``); ``told``: called with
         the number of values after each batch is written (an import's progress)."""
         written = added = 0
-        with _cache_room(self._connections.db(), len(values)), self.transaction() as db:
+        with cache_room(self._connections.db(), len(values)), self.transaction() as db:
             empty = db.execute("SELECT 1 FROM switch LIMIT 1").fetchone() is None
             first = _FirstWrite() if empty else None
-            late_index = first is not None and len(values) >= _LATE_INDEX_ROWS
+            late_index = first is not None and len(values) >= LATE_INDEX_ROWS
             if late_index:  # made again below, in one sort
                 db.execute("DROP INDEX switch_by_id")
             for start in range(0, len(values), _WRITE_CHUNK):
@@ -290,7 +223,7 @@ class SwitchTable:
                 if told is not None:
                     told(len(chunk))
             if late_index:
-                _index_ids(db, values)
+                index_ids(db, values)
             if first is not None:  # the table holds what this wrote, and only that
                 added = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
                 self.day_totals.note_columns((), (), added)

@@ -65,7 +65,6 @@ from deskmeter.store.sqlite.codec import Labels
 from deskmeter.store.sqlite.combined import Row, Sums, add_combined_rows, compute_rows
 from deskmeter.store.sqlite.day_refresh import (
     Apart,
-    bulk_insert,
     create_tables,
     fetch,
     lookback,
@@ -115,7 +114,6 @@ class DayTotals:
     state = staticmethod(rows_state)
     fresh = staticmethod(rows_fresh)
     _seen = staticmethod(mark_seen)
-    bulk_insert = staticmethod(bulk_insert)
 
     def zone_text(self, db: sqlite3.Connection) -> str | None:
         state = self.state(db)
