@@ -102,6 +102,36 @@ def test_a_v3_file_without_the_rows_gets_them_built_on_open(tmp_path: Path) -> N
     store.close()
 
 
+def test_a_layout_2_file_drops_the_combined_rows_of_its_one_host_on_open(tmp_path: Path) -> None:
+    """Layout 2 kept the combined scope ("all hosts", host 0) for a one-host store too; a file
+    built with it is rebuilt on its first writable open, without those rows, and answers as
+    before. A read-only open of it reads the switches meanwhile, with the same answers."""
+    from deskmeter.store.sqlite.totals_sql import LAYOUT
+
+    assert LAYOUT == 3
+    path = tmp_path / "layout2.db"
+    with SQLiteStore(path) as store:
+        store.add_switches(history())
+        exact(store)
+    db = sqlite3.connect(path)
+    with db:  # what layout 2 left: the one host's rows copied as host 0, and its mark
+        db.execute("INSERT INTO day_total SELECT 0, grp, day, label, ws_index, us FROM day_total")
+        db.execute(
+            "INSERT INTO month_total SELECT 0, grp, month, label, ws_index, us FROM month_total"
+        )
+        db.execute("UPDATE day_total_state SET schema = schema - 1")
+    db.close()
+    with SQLiteStore(path, read_only=True) as store:
+        exact(store)
+    with SQLiteStore(path) as store:
+        exact(store)
+        for table in ("day_total", "month_total"):
+            rows = store.connections.query(f"SELECT COUNT(*) FROM {table} WHERE host = 0")
+            assert rows[0][0] == 0, table
+        state = store.connections.query("SELECT schema FROM day_total_state")[0][0]
+        assert state % 1000 == LAYOUT
+
+
 def test_switches_written_behind_the_rows_back_are_noticed_on_open(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     with SQLiteStore(path) as store:
