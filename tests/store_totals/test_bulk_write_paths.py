@@ -419,3 +419,20 @@ def test_a_first_write_without_the_id_index_leaves_each_id_its_last_value(tmp_pa
             hi = max(s.end for s in written) + timedelta(days=1)
             assert_reference_totals(store, lo, hi, 2, HOSTS[:1])
     assert kept[0] == kept[1]
+
+
+def test_a_first_import_into_a_file_whose_id_index_was_dropped_by_hand_makes_it(
+    tmp_path: Path,
+) -> None:
+    """The late id index does not assume the index is there: a file someone took it from
+    still takes a first import, and has the index afterwards."""
+    from deskmeter.models import switch_values
+    from deskmeter.store.sqlite import bulk_write
+
+    switches = history(41, HOSTS[:1], 120, 0.9, 11_000)
+    with kept_for(ZONES[0], tmp_path / "no-index.db") as store:
+        store.connections.db().execute("DROP INDEX switch_by_id")
+        written = store.add_switch_values([switch_values(s) for s in switches])
+        assert written == (len(switches), len({s.id for s in switches}))
+        found = store.connections.query("SELECT sql FROM sqlite_master WHERE name = 'switch_by_id'")
+        assert found == [(bulk_write.ID_INDEX,)]

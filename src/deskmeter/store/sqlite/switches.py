@@ -215,7 +215,7 @@ class SwitchTable:
             first = _FirstWrite() if empty else None
             late_index = first is not None and len(values) >= LATE_INDEX_ROWS
             if late_index:  # made again below, in one sort
-                db.execute("DROP INDEX switch_by_id")
+                db.execute("DROP INDEX IF EXISTS switch_by_id")
             for start in range(0, len(values), _WRITE_CHUNK):
                 chunk = values[start : start + _WRITE_CHUNK]
                 rows, new = self.put_values(db, chunk, first)
