@@ -43,6 +43,19 @@ def kept_for(zone: tuple[ZoneInfo, timedelta], path: Path) -> Iterator[SQLiteSto
         yield store
 
 
+@pytest.fixture
+def overlap_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per window pass for overlaps (``day_refresh.overlap_days``) from here on."""
+    passes: list[int] = []
+    real = day_refresh.overlap_days
+    monkeypatch.setattr(
+        day_refresh,
+        "overlap_days",
+        lambda *a: passes.append(1) or real(*a),  # type: ignore[func-returns-value]
+    )
+    return passes
+
+
 TASKS = (None, "work/a", "work/b", "home", "")
 WORKSPACES = ((0, "code"), (1, ""), (2, "web"))
 
@@ -111,27 +124,20 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("zone_index", [0, 1, 2, 3])
 def test_a_bulk_import_keeps_the_reference_totals(
-    case: str, zone_index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: str, zone_index: int, tmp_path: Path, overlap_passes: list[int]
 ) -> None:
     hosts, days, busy, count = CASES[case]
     seed = zone_index * 100 + sorted(CASES).index(case)
     switches = history(seed, hosts, days, busy, count)
     before = history(seed + 1, hosts, days, busy, count // 4)  # ids shared: some replaced
-    passes: list[int] = []
-    real = day_refresh.overlap_days
-    monkeypatch.setattr(
-        day_refresh,
-        "overlap_days",
-        lambda *a: passes.append(1) or real(*a),  # type: ignore[func-returns-value]
-    )
     with kept_for(ZONES[zone_index], tmp_path / "bulk.db") as store:
         tz, day_start = ZONES[zone_index]  # the zone the rows are kept for while importing
         store.add_switches(before)
-        passes.clear()
+        overlap_passes.clear()
         assert imported(store, switches, tmp_path) == len(switches)
         if busy > 0.5:  # the whole dense span in one pass (not one per run of days); with
             # one host, none: its rows answer for all hosts, no combined scope is made
-            assert len(passes) == (1 if len(hosts) > 1 else 0)
+            assert len(overlap_passes) == (1 if len(hosts) > 1 else 0)
         for start, end in spans(switches):
             lo = local_midnight(start.astimezone(tz).date(), tz, day_start)
             hi = local_midnight(end.astimezone(tz).date(), tz, day_start)
@@ -240,7 +246,7 @@ def _one_after_another(switches: list[Switch]) -> list[Switch]:
 
 @pytest.mark.parametrize("overlapping", [False, True])
 def test_a_first_import_skips_the_overlap_pass_only_when_no_switches_overlap(
-    overlapping: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    overlapping: bool, tmp_path: Path, overlap_passes: list[int]
 ) -> None:
     """Into an empty store, switches that never overlap (as the tracker writes them) need no
     window pass for overlaps: the import checks its own columns instead, and the kept rows
@@ -252,23 +258,16 @@ def test_a_first_import_skips_the_overlap_pass_only_when_no_switches_overlap(
         [round(s.date.timestamp() * 1e6) for s in switches],
         [round(s.delta * 1000) for s in switches],
     ) is (not overlapping)
-    passes: list[int] = []
-    real = day_refresh.overlap_days
-    monkeypatch.setattr(
-        day_refresh,
-        "overlap_days",
-        lambda *a: passes.append(1) or real(*a),  # type: ignore[func-returns-value]
-    )
     kept = []
     for name in ("import", "switches"):
-        passes.clear()
+        overlap_passes.clear()
         with kept_for(ZONES[2], tmp_path / f"{name}-{overlapping}.db") as store:
             if name == "import":
                 imported(store, switches, tmp_path)
-                assert bool(passes) is overlapping
+                assert bool(overlap_passes) is overlapping
             else:
                 store.add_switches(switches)
-                assert passes  # (a write of Switch values always runs it)
+                assert overlap_passes  # (a write of Switch values always runs it)
             kept.append(kept_rows(store))
             assert_reference_totals(store, *spans(switches)[1], 2, HOSTS)
     assert kept[0] == kept[1]
@@ -436,3 +435,35 @@ def test_a_first_import_into_a_file_whose_id_index_was_dropped_by_hand_makes_it(
         assert written == (len(switches), len({s.id for s in switches}))
         found = store.connections.query("SELECT sql FROM sqlite_master WHERE name = 'switch_by_id'")
         assert found == [(bulk_write.ID_INDEX,)]
+
+
+def test_a_first_import_that_fails_halfway_leaves_the_store_and_its_id_index_as_they_were(
+    tmp_path: Path,
+) -> None:
+    """The late id index is dropped inside the import's transaction: a write that fails
+    after its first batch (here its progress callback raises, as an interrupted import's
+    would) rolls back the drop with the rows, and the store takes the import afterwards."""
+    from deskmeter.models import switch_values
+
+    switches = history(43, HOSTS[:1], 120, 0.9, 21_000)
+    values = [switch_values(s) for s in switches]
+    told: list[int] = []
+
+    def interrupted(count: int) -> None:
+        told.append(count)
+        if len(told) == 2:
+            raise KeyboardInterrupt
+
+    with kept_for(ZONES[3], tmp_path / "halfway.db") as store:
+        before = kept_rows(store)
+        with pytest.raises(KeyboardInterrupt):
+            store.add_switch_values(values, interrupted)
+        assert told == [10_000, 10_000]
+        assert store.count_switches() == 0
+        assert kept_rows(store) == before
+        index = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'switch_by_id'"
+        assert store.connections.query(index)[0][0] == 1
+        assert store.add_switch_values(values).written == len(values)
+        lo = min(s.date for s in switches) - timedelta(days=1)
+        hi = max(s.end for s in switches) + timedelta(days=1)
+        assert_reference_totals(store, lo, hi, 3, HOSTS[:1])

@@ -21,8 +21,10 @@ from itertools import chain
 
 from deskmeter.models import SwitchValues
 from deskmeter.store.sqlite.codec import SWITCH_COLUMNS, SWITCH_MARKS, Row, encode_id
+from deskmeter.store.sqlite.schema import SCHEMA, statements
 from deskmeter.store.sqlite.totals_sql import INSERT_TRIGGER
 
+_ID_INDEX_HEAD = "CREATE UNIQUE INDEX switch_by_id "
 #: The insert of one switch row, and of ``_ROWS_PER_INSERT`` rows (``insert_many``; 900
 #: parameters, under the 999 of the oldest SQLite builds).
 INSERT_ONE = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES ({SWITCH_MARKS})"
@@ -31,9 +33,11 @@ _SWITCH_WIDTH = len(SWITCH_COLUMNS.split(", "))
 _INSERT_MANY = f"INSERT OR REPLACE INTO switch ({SWITCH_COLUMNS}) VALUES " + ", ".join(
     [f"({SWITCH_MARKS})"] * _ROWS_PER_INSERT
 )
-#: The id index (``schema.py``), which a first write of this many switches or more drops
-#: and makes again at its end (``index_ids``).
-ID_INDEX = "CREATE UNIQUE INDEX switch_by_id ON switch (id)"
+#: The id index, as ``schema.py`` makes it; a first write of this many switches or more drops
+#: it and makes it again at its end (``index_ids``).
+ID_INDEX = next(
+    s.strip().rstrip(";") for s in statements(SCHEMA) if s.lstrip().startswith(_ID_INDEX_HEAD)
+)
 LATE_INDEX_ROWS = 10_000
 #: Page cache a bulk write asks for per switch it writes (``cache_room``).
 _PAGE_BYTES_PER_ROW = 128

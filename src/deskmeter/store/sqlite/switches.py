@@ -226,7 +226,7 @@ class SwitchTable:
                 index_ids(db, values)
             if first is not None:  # the table holds what this wrote, and only that
                 added = int(db.execute("SELECT COUNT(*) FROM switch").fetchone()[0])
-                self.day_totals.note_columns((), (), added)
+                self.day_totals.count(added)
                 if self._depth == 1:  # the store is what this wrote: the window pass over it
                     # for overlaps is not needed when none are among them
                     self.day_totals.apart = partial(spans_apart, first.starts, first.deltas)

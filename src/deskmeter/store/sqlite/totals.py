@@ -229,6 +229,11 @@ class DayTotals:
             else:
                 days.update(range(base + max(index, 1), base + after(bounds, end - 1) + 1))
 
+    def count(self, added: int) -> None:
+        """``added`` more switches (or fewer) than when the transaction began, their days
+        noted already."""
+        self._added += added
+
     def note_columns(self, starts: Sequence[int], deltas: Sequence[int], added: int) -> None:
         """``note`` for the columns of many rows: their starts (µs) and deltas (ms)."""
         self.apart = None
